@@ -1,0 +1,328 @@
+//! The audit log: one row per change, in the change's own transaction, each row chained to the
+//! previous one by SHA-256 so that editing or deleting a row shows up in [`verify`].
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use lumit_shared::audit::{AuditEntry, AuditVerification, FieldChange};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::auth::{Actor, ActorKind};
+use crate::db::{now, DbConn};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::RequestMeta;
+use crate::schema::audit_log;
+
+/// Hash that the first row links to.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// Who did it, from where.
+#[derive(Debug, Clone)]
+pub struct AuditCtx {
+    actor_kind: &'static str,
+    actor_id: Option<String>,
+    actor_name: Option<String>,
+    request_id: Option<String>,
+    client_ip: Option<String>,
+}
+
+impl AuditCtx {
+    /// An authenticated actor's request.
+    pub fn new(actor: &Actor, meta: &RequestMeta) -> Self {
+        Self {
+            actor_kind: match actor.kind {
+                ActorKind::User => "user",
+                ActorKind::Client => "client",
+            },
+            actor_id: Some(actor.id.clone()),
+            actor_name: Some(actor.name.clone()),
+            request_id: meta.request_id.clone(),
+            client_ip: meta.client_ip.clone(),
+        }
+    }
+
+    /// A request before authentication (login attempts): the claimed name, the user id if known.
+    pub fn anonymous(meta: &RequestMeta, user_id: Option<String>, name: &str) -> Self {
+        Self {
+            actor_kind: if user_id.is_some() {
+                "user"
+            } else {
+                "anonymous"
+            },
+            actor_id: user_id,
+            actor_name: Some(name.chars().take(100).collect()),
+            request_id: meta.request_id.clone(),
+            client_ip: meta.client_ip.clone(),
+        }
+    }
+
+    /// The system itself (start-up, CLI, scheduled jobs).
+    pub fn system(what: &str) -> Self {
+        Self {
+            actor_kind: "system",
+            actor_id: None,
+            actor_name: Some(what.to_owned()),
+            request_id: None,
+            client_ip: None,
+        }
+    }
+}
+
+/// What happened.
+#[derive(Debug, Clone, Default)]
+pub struct Event {
+    /// e.g. `municipality.create`.
+    pub action: &'static str,
+    /// e.g. `municipality`.
+    pub entity_type: &'static str,
+    /// The record's id.
+    pub entity_id: Option<String>,
+    /// The municipality it belongs to.
+    pub municipality_id: Option<String>,
+    /// Fields changed.
+    pub changes: Vec<FieldChange>,
+}
+
+impl Event {
+    /// An event about one record.
+    pub fn new(action: &'static str, entity_type: &'static str, entity_id: &str) -> Self {
+        Self {
+            action,
+            entity_type,
+            entity_id: Some(entity_id.to_owned()),
+            ..Default::default()
+        }
+    }
+
+    /// Sets the municipality.
+    pub fn municipality(mut self, id: Option<&str>) -> Self {
+        self.municipality_id = id.map(str::to_owned);
+        self
+    }
+
+    /// Sets the changed fields.
+    pub fn changes(mut self, changes: Vec<FieldChange>) -> Self {
+        self.changes = changes;
+        self
+    }
+}
+
+/// The fields that differ between two serialisable values (objects); `None` stands for "did not
+/// exist". Callers pass API types, which never contain secrets.
+pub fn diff<T: Serialize>(old: Option<&T>, new: Option<&T>) -> Vec<FieldChange> {
+    let to_map = |v: Option<&T>| match v.map(serde_json::to_value) {
+        Some(Ok(serde_json::Value::Object(m))) => m,
+        _ => serde_json::Map::new(),
+    };
+    let (old, new) = (to_map(old), to_map(new));
+    let mut keys: Vec<&String> = old.keys().chain(new.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter(|k| k.as_str() != "id")
+        .filter_map(|k| {
+            let o = old.get(k).cloned().unwrap_or(serde_json::Value::Null);
+            let n = new.get(k).cloned().unwrap_or(serde_json::Value::Null);
+            (o != n).then(|| FieldChange {
+                field: k.clone(),
+                old: o,
+                new: n,
+            })
+        })
+        .collect()
+}
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = audit_log)]
+struct Row {
+    id: i64,
+    at: NaiveDateTime,
+    actor_kind: String,
+    actor_id: Option<String>,
+    actor_name: Option<String>,
+    action: String,
+    entity_type: String,
+    entity_id: Option<String>,
+    municipality_id: Option<String>,
+    request_id: Option<String>,
+    client_ip: Option<String>,
+    changes: String,
+    prev_hash: String,
+    hash: String,
+}
+
+impl Row {
+    /// SHA-256 over every field but `hash`, in a fixed order, as a JSON array.
+    fn compute_hash(&self) -> String {
+        let content = serde_json::json!([
+            self.id,
+            self.at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string(),
+            self.actor_kind,
+            self.actor_id,
+            self.actor_name,
+            self.action,
+            self.entity_type,
+            self.entity_id,
+            self.municipality_id,
+            self.request_id,
+            self.client_ip,
+            self.changes,
+            self.prev_hash,
+        ]);
+        hex::encode(Sha256::digest(content.to_string().as_bytes()))
+    }
+
+    fn into_api(self) -> AuditEntry {
+        AuditEntry {
+            id: self.id,
+            at: self.at.and_utc(),
+            actor_kind: self.actor_kind,
+            actor_id: self.actor_id,
+            actor_name: self.actor_name,
+            action: self.action,
+            entity_type: self.entity_type,
+            entity_id: self.entity_id,
+            municipality_id: self.municipality_id,
+            request_id: self.request_id,
+            client_ip: self.client_ip,
+            changes: serde_json::from_str(&self.changes).unwrap_or_default(),
+            prev_hash: self.prev_hash,
+            hash: self.hash,
+        }
+    }
+}
+
+/// Appends one row. Must run inside [`crate::db::Db::write`], which serialises writers, so that
+/// the chain has no forks.
+pub fn record(c: &mut DbConn, ctx: &AuditCtx, ev: Event) -> ApiResult<()> {
+    let last: Option<(i64, String)> = audit_log::table
+        .select((audit_log::id, audit_log::hash))
+        .order(audit_log::id.desc())
+        .first(c)
+        .optional()?;
+    let (id, prev_hash) = match last {
+        Some((id, hash)) => (id + 1, hash),
+        None => (1, GENESIS.to_owned()),
+    };
+    let changes = serde_json::to_string(&ev.changes).map_err(|e| ApiError::Internal(e.into()))?;
+    let mut row = Row {
+        id,
+        at: now(),
+        actor_kind: ctx.actor_kind.to_owned(),
+        actor_id: ctx.actor_id.clone(),
+        actor_name: ctx.actor_name.clone(),
+        action: ev.action.to_owned(),
+        entity_type: ev.entity_type.to_owned(),
+        entity_id: ev.entity_id,
+        municipality_id: ev.municipality_id,
+        request_id: ctx.request_id.clone(),
+        client_ip: ctx.client_ip.clone(),
+        changes,
+        prev_hash,
+        hash: String::new(),
+    };
+    row.hash = row.compute_hash();
+    diesel::insert_into(audit_log::table)
+        .values(&row)
+        .execute(c)?;
+    Ok(())
+}
+
+/// Filters of `GET /api/v1/audit`.
+#[derive(Debug, Default)]
+pub struct Filter {
+    /// Actor id.
+    pub actor_id: Option<String>,
+    /// Entity type.
+    pub entity_type: Option<String>,
+    /// Entity id.
+    pub entity_id: Option<String>,
+    /// Action.
+    pub action: Option<String>,
+    /// From (inclusive).
+    pub from: Option<NaiveDateTime>,
+    /// To (exclusive).
+    pub to: Option<NaiveDateTime>,
+    /// Rows with an id below this (cursor).
+    pub before_id: Option<i64>,
+}
+
+/// Newest first.
+pub fn list(c: &mut DbConn, f: &Filter, limit: i64) -> ApiResult<Vec<AuditEntry>> {
+    let mut q = audit_log::table.select(Row::as_select()).into_boxed();
+    if let Some(v) = &f.actor_id {
+        q = q.filter(audit_log::actor_id.eq(v.clone()));
+    }
+    if let Some(v) = &f.entity_type {
+        q = q.filter(audit_log::entity_type.eq(v.clone()));
+    }
+    if let Some(v) = &f.entity_id {
+        q = q.filter(audit_log::entity_id.eq(v.clone()));
+    }
+    if let Some(v) = &f.action {
+        q = q.filter(audit_log::action.eq(v.clone()));
+    }
+    if let Some(v) = f.from {
+        q = q.filter(audit_log::at.ge(v));
+    }
+    if let Some(v) = f.to {
+        q = q.filter(audit_log::at.lt(v));
+    }
+    if let Some(v) = f.before_id {
+        q = q.filter(audit_log::id.lt(v));
+    }
+    let rows: Vec<Row> = q.order(audit_log::id.desc()).limit(limit).load(c)?;
+    Ok(rows.into_iter().map(Row::into_api).collect())
+}
+
+/// One entry.
+pub fn find(c: &mut DbConn, id: i64) -> ApiResult<AuditEntry> {
+    let row: Row = audit_log::table
+        .find(id)
+        .select(Row::as_select())
+        .first(c)?;
+    Ok(row.into_api())
+}
+
+/// Walks the whole chain in batches, checking each row's hash, link and sequence.
+pub fn verify(c: &mut DbConn) -> ApiResult<AuditVerification> {
+    const BATCH: i64 = 2000;
+    let mut prev_hash = GENESIS.to_owned();
+    let mut expected_id = 1_i64;
+    let mut checked = 0_i64;
+    loop {
+        let rows: Vec<Row> = audit_log::table
+            .select(Row::as_select())
+            .filter(audit_log::id.ge(expected_id))
+            .order(audit_log::id.asc())
+            .limit(BATCH)
+            .load(c)?;
+        let n = rows.len();
+        for row in rows {
+            checked += 1;
+            // A missing id means a deleted row; a wrong link or hash means an edited one.
+            if row.id != expected_id || row.prev_hash != prev_hash || row.compute_hash() != row.hash
+            {
+                let first_bad_id = if row.id != expected_id {
+                    expected_id
+                } else {
+                    row.id
+                };
+                return Ok(AuditVerification {
+                    ok: false,
+                    rows_checked: checked,
+                    first_bad_id: Some(first_bad_id),
+                });
+            }
+            prev_hash = row.hash;
+            expected_id += 1;
+        }
+        if (n as i64) < BATCH {
+            return Ok(AuditVerification {
+                ok: true,
+                rows_checked: checked,
+                first_bad_id: None,
+            });
+        }
+    }
+}

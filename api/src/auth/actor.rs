@@ -1,0 +1,188 @@
+//! The [`Actor`] extractor: who is calling, checked against the database on every request so that
+//! deactivating an account or revoking a client cuts its tokens off at once, on every instance.
+
+use std::future::{ready, Future};
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
+use diesel::prelude::*;
+use lumit_shared::api_client::Scope;
+use lumit_shared::user::Role;
+
+use crate::db::DbConn;
+use crate::error::{ApiError, ApiResult};
+use crate::schema::{api_clients, municipalities, user_municipalities, users};
+use crate::state::AppState;
+
+/// A person or a partner system.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActorKind {
+    /// A staff account.
+    User,
+    /// A partner system with client credentials.
+    Client,
+}
+
+/// The authenticated caller of a request.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    /// User or client.
+    pub kind: ActorKind,
+    /// User id or API client id.
+    pub id: String,
+    /// Username or client name.
+    pub name: String,
+    /// The user's role (users only).
+    pub role: Option<Role>,
+    /// Scopes granted to this token (clients only).
+    pub scopes: Vec<Scope>,
+    /// Municipalities the actor works for, Unione members included.
+    pub municipality_ids: Vec<String>,
+    /// True while a temporary password must be replaced.
+    pub must_change_password: bool,
+}
+
+impl Actor {
+    /// Admins and coordinators see every municipality.
+    pub fn sees_all(&self) -> bool {
+        self.role.is_some_and(Role::sees_all_municipalities)
+    }
+
+    /// True when the actor works for this municipality (or sees all).
+    pub fn covers(&self, municipality_id: &str) -> bool {
+        self.sees_all() || self.municipality_ids.iter().any(|m| m == municipality_id)
+    }
+}
+
+/// Paths an account with a temporary password may still use.
+const PASSWORD_CHANGE_PATHS: [&str; 3] =
+    ["/api/v1/me", "/api/v1/me/password", "/api/v1/auth/logout"];
+
+fn bearer(req: &HttpRequest) -> Option<String> {
+    let v = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = v.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_owned())
+}
+
+impl FromRequest for Actor {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        if let Some(actor) = req.extensions().get::<Actor>() {
+            let actor = actor.clone();
+            return Box::pin(ready(Ok(actor)));
+        }
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = bearer(req);
+        let req = req.clone();
+        Box::pin(async move {
+            let state = state.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no app state")))?;
+            let token = token.ok_or(ApiError::Unauthorized("unauthenticated"))?;
+            let claims = state
+                .jwt
+                .verify(&token)
+                .ok_or(ApiError::Unauthorized("invalid_token"))?;
+            let actor = state.db.read(move |c| load(c, &claims)).await?;
+            if actor.must_change_password && !PASSWORD_CHANGE_PATHS.contains(&req.path()) {
+                return Err(ApiError::forbidden(
+                    "password_change_required",
+                    "Change your temporary password first (PUT /api/v1/me/password).",
+                ));
+            }
+            req.extensions_mut().insert(actor.clone());
+            Ok(actor)
+        })
+    }
+}
+
+fn load(c: &mut DbConn, claims: &crate::auth::jwt::Claims) -> ApiResult<Actor> {
+    match claims.kind.as_str() {
+        "user" => {
+            let (id, username, role, active, must_change): (String, String, String, bool, bool) =
+                users::table
+                    .find(&claims.sub)
+                    .select((
+                        users::id,
+                        users::username,
+                        users::role,
+                        users::active,
+                        users::must_change_password,
+                    ))
+                    .first(c)
+                    .optional()?
+                    .ok_or(ApiError::Unauthorized("invalid_token"))?;
+            if !active {
+                return Err(ApiError::Unauthorized("account_inactive"));
+            }
+            let role = Role::parse(&role).ok_or(ApiError::Unauthorized("invalid_token"))?;
+            let assigned: Vec<String> = user_municipalities::table
+                .filter(user_municipalities::user_id.eq(&id))
+                .select(user_municipalities::municipality_id)
+                .load(c)?;
+            Ok(Actor {
+                kind: ActorKind::User,
+                municipality_ids: with_members(c, assigned)?,
+                id,
+                name: username,
+                role: Some(role),
+                scopes: Vec::new(),
+                must_change_password: must_change,
+            })
+        }
+        "client" => {
+            let (id, name, municipality_id, scopes): (String, String, String, String) =
+                api_clients::table
+                    .find(&claims.sub)
+                    .filter(api_clients::revoked_at.is_null())
+                    .select((
+                        api_clients::id,
+                        api_clients::name,
+                        api_clients::municipality_id,
+                        api_clients::scopes,
+                    ))
+                    .first(c)
+                    .optional()?
+                    .ok_or(ApiError::Unauthorized("invalid_token"))?;
+            // The token may carry fewer scopes than the client holds, never more.
+            let wanted = claims.scope.clone().unwrap_or_default();
+            let held: Vec<&str> = scopes.split_whitespace().collect();
+            let scopes = wanted
+                .split_whitespace()
+                .filter(|s| held.contains(s))
+                .filter_map(Scope::parse)
+                .collect();
+            Ok(Actor {
+                kind: ActorKind::Client,
+                municipality_ids: with_members(c, vec![municipality_id])?,
+                id,
+                name,
+                role: None,
+                scopes,
+                must_change_password: false,
+            })
+        }
+        _ => Err(ApiError::Unauthorized("invalid_token")),
+    }
+}
+
+/// Adds the members of any Unione in the list: working for an Unione means working for its comuni.
+pub fn with_members(c: &mut DbConn, mut ids: Vec<String>) -> ApiResult<Vec<String>> {
+    if ids.is_empty() {
+        return Ok(ids);
+    }
+    let members: Vec<String> = municipalities::table
+        .filter(municipalities::member_of_id.eq_any(&ids))
+        .select(municipalities::id)
+        .load(c)?;
+    for m in members {
+        if !ids.contains(&m) {
+            ids.push(m);
+        }
+    }
+    Ok(ids)
+}

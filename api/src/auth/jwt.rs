@@ -1,0 +1,91 @@
+//! Access tokens: HS256 JWTs with issuer, audience and expiry, algorithm fixed on verify.
+
+use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+
+/// Issuer of every token.
+pub const ISSUER: &str = "lumit";
+/// Audience of every token.
+pub const AUDIENCE: &str = "lumit-api";
+/// Lifetime of an access token, in seconds.
+pub const ACCESS_TTL_SECS: i64 = 15 * 60;
+
+/// What an access token says.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Claims {
+    /// Issuer.
+    pub iss: String,
+    /// Audience.
+    pub aud: String,
+    /// User id or API client row id.
+    pub sub: String,
+    /// Expiry (Unix seconds).
+    pub exp: i64,
+    /// Issued at (Unix seconds).
+    pub iat: i64,
+    /// Token id.
+    pub jti: String,
+    /// `user` or `client`.
+    pub kind: String,
+    /// The user's role (users only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// Space-separated scopes (clients only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+}
+
+/// Signing and verifying keys.
+#[derive(Clone)]
+pub struct JwtKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+}
+
+impl JwtKeys {
+    /// Keys from the shared secret.
+    pub fn new(secret: &str) -> Self {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_issuer(&[ISSUER]);
+        validation.set_audience(&[AUDIENCE]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        validation.leeway = 5;
+        Self {
+            encoding: EncodingKey::from_secret(secret.as_bytes()),
+            decoding: DecodingKey::from_secret(secret.as_bytes()),
+            validation,
+        }
+    }
+
+    /// Signs a token for a subject.
+    pub fn issue(
+        &self,
+        sub: &str,
+        kind: &str,
+        role: Option<&str>,
+        scope: Option<&str>,
+    ) -> anyhow::Result<String> {
+        let now = chrono::Utc::now().timestamp();
+        let claims = Claims {
+            iss: ISSUER.into(),
+            aud: AUDIENCE.into(),
+            sub: sub.into(),
+            exp: now + ACCESS_TTL_SECS,
+            iat: now,
+            jti: uuid::Uuid::new_v4().to_string(),
+            kind: kind.into(),
+            role: role.map(str::to_owned),
+            scope: scope.map(str::to_owned),
+        };
+        encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map_err(|e| anyhow::anyhow!("signing a token: {e}"))
+    }
+
+    /// Verifies signature, algorithm, issuer, audience and expiry.
+    pub fn verify(&self, token: &str) -> Option<Claims> {
+        decode::<Claims>(token, &self.decoding, &self.validation)
+            .ok()
+            .map(|d| d.claims)
+    }
+}

@@ -1,0 +1,128 @@
+//! Settings: defaults, overridden by `LUMIT_*` environment variables (see the README table).
+
+use std::path::PathBuf;
+
+use anyhow::{bail, Context};
+
+/// Everything the server needs to start.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// `sqlite://…` or `postgres://…`.
+    pub database_url: String,
+    /// Address to listen on.
+    pub bind: String,
+    /// Folder for generated secrets (and the default SQLite file).
+    pub data_dir: PathBuf,
+    /// HMAC secret for access tokens; generated into `data_dir` when unset.
+    pub jwt_secret: Option<String>,
+    /// Password for the first admin; random when unset.
+    pub admin_password: Option<String>,
+    /// `tracing` filter, e.g. `info` or `lumit_api=debug`.
+    pub log_level: String,
+    /// `json` for JSON logs, anything else for text.
+    pub log_format: String,
+    /// Origins allowed by CORS; none by default.
+    pub cors_origins: Vec<String>,
+    /// Folder with the built web app.
+    pub web_dir: PathBuf,
+    /// Database connections per instance.
+    pub pool_size: u32,
+    /// HTTP worker threads (0: one per core).
+    pub workers: usize,
+    /// Trust `X-Forwarded-For` for the client IP (only behind a proxy you run).
+    pub trust_proxy: bool,
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+impl Settings {
+    /// Reads the environment.
+    pub fn from_env() -> anyhow::Result<Self> {
+        let pool_size = match var("LUMIT_DB_POOL_SIZE") {
+            Some(v) => v.parse().context("LUMIT_DB_POOL_SIZE must be a number")?,
+            None => 8,
+        };
+        let workers = match var("LUMIT_WORKERS") {
+            Some(v) => v.parse().context("LUMIT_WORKERS must be a number")?,
+            None => 0,
+        };
+        let s = Self {
+            database_url: var("LUMIT_DATABASE_URL")
+                .unwrap_or_else(|| "sqlite://data/lumit.db".into()),
+            bind: var("LUMIT_BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
+            data_dir: var("LUMIT_DATA_DIR")
+                .unwrap_or_else(|| "data".into())
+                .into(),
+            jwt_secret: var("LUMIT_JWT_SECRET"),
+            admin_password: var("LUMIT_ADMIN_PASSWORD"),
+            log_level: var("LUMIT_LOG").unwrap_or_else(|| "info".into()),
+            log_format: var("LUMIT_LOG_FORMAT").unwrap_or_else(|| "text".into()),
+            cors_origins: var("LUMIT_CORS_ORIGINS")
+                .map(|v| {
+                    v.split(',')
+                        .map(|s| s.trim().to_owned())
+                        .filter(|s| !s.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            web_dir: var("LUMIT_WEB_DIR")
+                .unwrap_or_else(|| "web/dist".into())
+                .into(),
+            pool_size,
+            workers,
+            trust_proxy: matches!(
+                var("LUMIT_TRUST_PROXY").as_deref(),
+                Some("1" | "true" | "yes")
+            ),
+        };
+        if let Some(secret) = &s.jwt_secret {
+            if secret.len() < 32 {
+                bail!("LUMIT_JWT_SECRET must be at least 32 characters");
+            }
+        }
+        Ok(s)
+    }
+
+    /// The JWT secret: from the environment, or read from (or generated into) `data_dir/jwt_secret`
+    /// with mode 0600. Never a constant in the code.
+    pub fn resolve_jwt_secret(&self) -> anyhow::Result<String> {
+        if let Some(s) = &self.jwt_secret {
+            return Ok(s.clone());
+        }
+        let path = self.data_dir.join("jwt_secret");
+        if let Ok(existing) = std::fs::read_to_string(&path) {
+            let existing = existing.trim().to_owned();
+            if existing.len() >= 32 {
+                return Ok(existing);
+            }
+        }
+        std::fs::create_dir_all(&self.data_dir)
+            .with_context(|| format!("creating {}", self.data_dir.display()))?;
+        let secret = crate::auth::random_token(48);
+        write_private(&path, &secret).with_context(|| format!("writing {}", path.display()))?;
+        tracing::info!(path = %path.display(), "generated a new JWT secret");
+        Ok(secret)
+    }
+}
+
+/// Writes a file readable by its owner only.
+fn write_private(path: &std::path::Path, content: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(path)?;
+    f.write_all(content.as_bytes())?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(())
+}

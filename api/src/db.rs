@@ -1,0 +1,239 @@
+//! One connection type over SQLite and PostgreSQL, a pool, migrations and the transaction helpers
+//! every write goes through.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::{PgConnection, SqliteConnection};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use crate::error::ApiError;
+
+const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
+
+/// A connection to either backend; queries are written once against it.
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    /// Production.
+    Pg(PgConnection),
+    /// Embedded default.
+    Sqlite(SqliteConnection),
+}
+
+/// Which database a URL points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// `postgres://` or `postgresql://`.
+    Postgres,
+    /// `sqlite://path`.
+    Sqlite,
+}
+
+/// A parsed database URL. A URL without a known scheme is refused, so that a typo can't silently
+/// create an empty database somewhere.
+#[derive(Debug, Clone)]
+pub struct DatabaseUrl {
+    /// The backend.
+    pub backend: Backend,
+    /// What the driver gets: the URL for PostgreSQL, the file path for SQLite.
+    pub target: String,
+}
+
+impl DatabaseUrl {
+    /// Parses `postgres://…`, `postgresql://…` or `sqlite://path` (`sqlite:///abs/path`).
+    pub fn parse(url: &str) -> anyhow::Result<Self> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self {
+                backend: Backend::Postgres,
+                target: url.to_owned(),
+            })
+        } else if let Some(path) = url.strip_prefix("sqlite://") {
+            if path.is_empty() {
+                bail!("LUMIT_DATABASE_URL `{url}` names no file: use sqlite://data/lumit.db");
+            }
+            Ok(Self {
+                backend: Backend::Sqlite,
+                target: path.to_owned(),
+            })
+        } else {
+            bail!(
+                "LUMIT_DATABASE_URL must start with sqlite:// or postgres:// (got `{}`)",
+                url.split(':').next().unwrap_or_default()
+            )
+        }
+    }
+}
+
+/// Opens connections for r2d2, tuning SQLite on connect.
+#[derive(Debug, Clone)]
+pub struct Manager {
+    url: DatabaseUrl,
+}
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = DbConn;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<DbConn, Self::Error> {
+        match self.url.backend {
+            Backend::Postgres => PgConnection::establish(&self.url.target)
+                .map(DbConn::Pg)
+                .map_err(diesel::r2d2::Error::ConnectionError),
+            Backend::Sqlite => {
+                let mut c = SqliteConnection::establish(&self.url.target)
+                    .map_err(diesel::r2d2::Error::ConnectionError)?;
+                c.batch_execute(
+                    "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; \
+                     PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+                )
+                .map_err(diesel::r2d2::Error::QueryError)?;
+                Ok(DbConn::Sqlite(c))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), Self::Error> {
+        conn.batch_execute("SELECT 1")
+            .map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConn) -> bool {
+        false
+    }
+}
+
+/// The pool.
+pub type Pool = r2d2::Pool<Manager>;
+/// A pooled connection.
+pub type PooledConn = r2d2::PooledConnection<Manager>;
+
+/// Database access for the whole application.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool,
+    backend: Backend,
+    /// SQLite has one writer: writes queue here instead of failing with `SQLITE_BUSY`.
+    sqlite_writer: Arc<Mutex<()>>,
+}
+
+impl Db {
+    /// Connects (creating the SQLite folder if needed) and builds the pool.
+    pub fn connect(url: &str, pool_size: u32) -> anyhow::Result<Self> {
+        let url = DatabaseUrl::parse(url)?;
+        if url.backend == Backend::Sqlite {
+            if let Some(dir) = std::path::Path::new(&url.target).parent() {
+                if !dir.as_os_str().is_empty() {
+                    std::fs::create_dir_all(dir).with_context(|| {
+                        format!("creating the database folder {}", dir.display())
+                    })?;
+                }
+            }
+        }
+        let backend = url.backend;
+        let pool = r2d2::Pool::builder()
+            .max_size(pool_size)
+            .min_idle(Some(1))
+            .connection_timeout(Duration::from_secs(5))
+            .test_on_check_out(false)
+            .build(Manager { url })
+            .context("connecting to the database")?;
+        Ok(Self {
+            pool,
+            backend,
+            sqlite_writer: Arc::new(Mutex::new(())),
+        })
+    }
+
+    /// Which backend this is.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// A connection for blocking code (CLI commands, start-up).
+    pub fn conn(&self) -> anyhow::Result<PooledConn> {
+        self.pool.get().context("getting a database connection")
+    }
+
+    /// Applies pending migrations; returns how many ran.
+    pub fn migrate(&self) -> anyhow::Result<usize> {
+        let mut conn = self.conn()?;
+        let set = match self.backend {
+            Backend::Postgres => PG_MIGRATIONS,
+            Backend::Sqlite => SQLITE_MIGRATIONS,
+        };
+        let done = conn
+            .run_pending_migrations(set)
+            .map_err(|e| anyhow::anyhow!("applying migrations: {e}"))?;
+        Ok(done.len())
+    }
+
+    /// Runs read-only work on a blocking thread.
+    pub async fn read<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        actix_web::web::block(move || {
+            let mut conn = pool.get().map_err(|_| ApiError::Unavailable)?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("blocking task failed: {e}")))?
+    }
+
+    /// Runs a write transaction on a blocking thread; see [`Db::write_blocking`].
+    pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let db = self.clone();
+        actix_web::web::block(move || db.write_blocking(f))
+            .await
+            .map_err(|e| ApiError::Internal(anyhow::anyhow!("blocking task failed: {e}")))?
+    }
+
+    /// Runs `f` in a transaction that is serialised with every other write: every change writes an
+    /// audit row chained to the previous one, so writers must take turns. On PostgreSQL an advisory
+    /// lock does it across instances; on SQLite a process-wide lock in front of the single writer.
+    pub fn write_blocking<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, ApiError>,
+    {
+        let mut conn = self.pool.get().map_err(|_| ApiError::Unavailable)?;
+        let _guard = match self.backend {
+            Backend::Sqlite => Some(self.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner())),
+            Backend::Postgres => None,
+        };
+        let backend = self.backend;
+        conn.transaction(|c| {
+            if backend == Backend::Postgres {
+                diesel::sql_query("SELECT pg_advisory_xact_lock(7714001)").execute(c)?;
+            }
+            f(c)
+        })
+    }
+
+    /// True when the database answers.
+    pub async fn ping(&self) -> bool {
+        self.read(|c| c.batch_execute("SELECT 1").map_err(ApiError::from))
+            .await
+            .is_ok()
+    }
+}
+
+/// Now, in UTC, truncated to microseconds (what PostgreSQL keeps), so values read back compare equal.
+pub fn now() -> chrono::NaiveDateTime {
+    use chrono::{SubsecRound, Utc};
+    Utc::now().naive_utc().trunc_subsecs(6)
+}
+
+/// A new random identifier (UUID v7: time-ordered, index-friendly).
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}

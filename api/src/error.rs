@@ -1,0 +1,299 @@
+//! The one place that turns failures into HTTP answers (RFC 9457 problem+json).
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use lumit_shared::problem::PROBLEM_CONTENT_TYPE;
+use lumit_shared::{FieldError, Problem};
+
+/// Every way a request can fail.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// 400: the request is malformed (bad JSON syntax, bad query string, …).
+    #[error("bad request: {detail}")]
+    BadRequest {
+        /// Stable code.
+        code: &'static str,
+        /// Explanation.
+        detail: String,
+        /// Fields at fault.
+        errors: Vec<FieldError>,
+    },
+    /// 401: no valid credentials.
+    #[error("unauthorized: {0}")]
+    Unauthorized(&'static str),
+    /// 403: authenticated but not allowed.
+    #[error("forbidden: {code}")]
+    Forbidden {
+        /// Stable code.
+        code: &'static str,
+        /// Explanation.
+        detail: String,
+    },
+    /// 404: no such resource, or not visible to the caller.
+    #[error("not found")]
+    NotFound,
+    /// 409: conflicts with the current state.
+    #[error("conflict: {detail}")]
+    Conflict {
+        /// Stable code.
+        code: &'static str,
+        /// Explanation.
+        detail: String,
+        /// Field at fault, if any.
+        errors: Vec<FieldError>,
+        /// Extra members (allowed transitions, candidates, …).
+        extra: serde_json::Map<String, serde_json::Value>,
+    },
+    /// 412: `If-Match` names an old version.
+    #[error("precondition failed")]
+    PreconditionFailed,
+    /// 413: body too large.
+    #[error("payload too large")]
+    PayloadTooLarge(usize),
+    /// 415: body not JSON (or form where allowed).
+    #[error("unsupported media type")]
+    UnsupportedMediaType(&'static str),
+    /// 422: the body parsed but some fields are invalid.
+    #[error("validation failed")]
+    Validation(Vec<FieldError>),
+    /// 429: too many attempts.
+    #[error("too many requests")]
+    TooManyRequests {
+        /// Seconds until another attempt is allowed.
+        retry_after: i64,
+    },
+    /// 503: the database can't be reached.
+    #[error("service unavailable")]
+    Unavailable,
+    /// 500: a bug or an unexpected failure; logged, never shown.
+    #[error("internal error: {0:#}")]
+    Internal(anyhow::Error),
+}
+
+impl ApiError {
+    /// A 403 with a code.
+    pub fn forbidden(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::Forbidden {
+            code,
+            detail: detail.into(),
+        }
+    }
+
+    /// A 409 with a code and explanation.
+    pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::Conflict {
+            code,
+            detail: detail.into(),
+            errors: Vec::new(),
+            extra: Default::default(),
+        }
+    }
+
+    /// A 422 for one field.
+    pub fn field(field: &str, code: &str, message: impl Into<String>) -> Self {
+        Self::Validation(vec![FieldError::new(field, code, message)])
+    }
+
+    /// The problem body for this error.
+    pub fn problem(&self) -> Problem {
+        let status = self.status_code().as_u16();
+        match self {
+            Self::BadRequest {
+                code,
+                detail,
+                errors,
+            } => {
+                let mut p = Problem::new(status, code, "Bad request", detail.clone());
+                p.errors = errors.clone();
+                p
+            }
+            Self::Unauthorized(code) => Problem::new(
+                status,
+                code,
+                "Unauthorized",
+                match *code {
+                    "invalid_credentials" => "Wrong username or password.",
+                    "invalid_client" => "Unknown client or wrong secret.",
+                    "invalid_refresh_token" => {
+                        "The refresh token is invalid, expired or already used."
+                    }
+                    "account_inactive" => "The account is deactivated.",
+                    _ => "A valid bearer token is required.",
+                },
+            ),
+            Self::Forbidden { code, detail } => {
+                Problem::new(status, code, "Forbidden", detail.clone())
+            }
+            Self::NotFound => Problem::new(status, "not_found", "Not found", "No such resource."),
+            Self::Conflict {
+                code,
+                detail,
+                errors,
+                extra,
+            } => {
+                let mut p = Problem::new(status, code, "Conflict", detail.clone());
+                p.errors = errors.clone();
+                p.extra = extra.clone();
+                p
+            }
+            Self::PreconditionFailed => Problem::new(
+                status,
+                "stale_write",
+                "Precondition failed",
+                "The resource changed since you read it: reload and try again.",
+            ),
+            Self::PayloadTooLarge(limit) => Problem::new(
+                status,
+                "payload_too_large",
+                "Payload too large",
+                format!("The body must be at most {limit} bytes."),
+            ),
+            Self::UnsupportedMediaType(expected) => Problem::new(
+                status,
+                "unsupported_media_type",
+                "Unsupported media type",
+                format!("The body must be {expected}."),
+            ),
+            Self::Validation(errors) => {
+                let mut p = Problem::new(
+                    status,
+                    "validation_failed",
+                    "Validation failed",
+                    "Some fields are invalid: see `errors`.",
+                );
+                p.errors = errors.clone();
+                p
+            }
+            Self::TooManyRequests { retry_after } => Problem::new(
+                status,
+                "too_many_attempts",
+                "Too many requests",
+                format!("Too many failed attempts: try again in {retry_after} seconds."),
+            ),
+            Self::Unavailable => Problem::new(
+                status,
+                "service_unavailable",
+                "Service unavailable",
+                "The database is not reachable right now; try again shortly.",
+            ),
+            Self::Internal(_) => Problem::new(
+                status,
+                "internal_error",
+                "Internal server error",
+                "Something went wrong on our side; it has been logged.",
+            ),
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden { .. } => StatusCode::FORBIDDEN,
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
+            Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let Self::Internal(e) = self {
+            tracing::error!(error = format!("{e:#}"), "internal error");
+        }
+        let mut res = problem_response(&self.problem());
+        let headers = res.headers_mut();
+        match self {
+            Self::Unauthorized(_) => {
+                headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            }
+            Self::TooManyRequests { retry_after } => {
+                if let Ok(v) = HeaderValue::from_str(&retry_after.to_string()) {
+                    headers.insert(header::RETRY_AFTER, v);
+                }
+            }
+            Self::Unavailable => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+            }
+            _ => {}
+        }
+        res
+    }
+}
+
+/// Serialises a problem with the right status and media type.
+pub fn problem_response(p: &Problem) -> HttpResponse {
+    let status = StatusCode::from_u16(p.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let body = serde_json::to_vec(p).unwrap_or_else(|_| b"{}".to_vec());
+    HttpResponse::build(status)
+        .insert_header((header::CONTENT_TYPE, PROBLEM_CONTENT_TYPE))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(body)
+}
+
+impl From<DieselError> for ApiError {
+    fn from(e: DieselError) -> Self {
+        match e {
+            DieselError::NotFound => Self::NotFound,
+            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+                let field = unique_field(info.message(), info.constraint_name());
+                let mut err = Self::conflict(
+                    "already_exists",
+                    "A record with the same value already exists.",
+                );
+                if let (Some(f), Self::Conflict { errors, .. }) = (field, &mut err) {
+                    errors.push(FieldError::new(f, "already_exists", "is already in use"));
+                }
+                err
+            }
+            DieselError::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => {
+                Self::conflict("invalid_reference", "A referenced record does not exist.")
+            }
+            DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => Self::Unavailable,
+            DieselError::DatabaseError(_, ref info)
+                if info.message().contains("database is locked") =>
+            {
+                Self::Unavailable
+            }
+            other => Self::Internal(anyhow::Error::new(other)),
+        }
+    }
+}
+
+/// Names the field of a unique violation from the database's message: SQLite says
+/// `UNIQUE constraint failed: users.username_lower`, PostgreSQL names `users_username_lower_key`.
+fn unique_field(message: &str, constraint: Option<&str>) -> Option<String> {
+    let raw = if let Some(rest) = message.strip_prefix("UNIQUE constraint failed: ") {
+        rest.split(',').next()?.split('.').nth(1)?.trim().to_owned()
+    } else {
+        let c = constraint?;
+        let c = c.strip_suffix("_key").unwrap_or(c);
+        // `<table>_<column>`: tables here have no underscore-free ambiguity worth more than this.
+        ["municipalities_", "users_", "api_clients_", "desks_"]
+            .iter()
+            .find_map(|t| c.strip_prefix(t))?
+            .to_owned()
+    };
+    Some(match raw.as_str() {
+        "username_lower" => "username".to_owned(),
+        other => other.to_owned(),
+    })
+}
+
+impl From<r2d2::Error> for ApiError {
+    fn from(_: r2d2::Error) -> Self {
+        Self::Unavailable
+    }
+}
+
+/// Shorthand for handler results.
+pub type ApiResult<T> = Result<T, ApiError>;

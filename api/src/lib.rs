@@ -1,0 +1,20 @@
+//! LUMIT API: the case-management backend of the Lucca Migration Task Force.
+
+pub mod audit;
+pub mod auth;
+pub mod authz;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod extract;
+pub mod middleware;
+pub mod models;
+pub mod openapi;
+pub mod pagination;
+pub mod routes;
+pub mod schema;
+pub mod seed;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+pub mod web_app;

@@ -1,0 +1,131 @@
+//! The `lumit` command: server, migrations, OpenAPI document, admin accounts.
+
+use std::io::IsTerminal;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use lumit_api::config::Settings;
+use lumit_api::startup::{prepare, Application};
+use lumit_api::{db::Db, openapi, seed, telemetry};
+
+const ENV_HELP: &str = "Configuration (environment):
+  LUMIT_DATABASE_URL    sqlite://data/lumit.db (default) or postgres://user@host/db
+  LUMIT_BIND            address to listen on (default 127.0.0.1:8080)
+  LUMIT_DATA_DIR        folder for generated secrets (default data)
+  LUMIT_JWT_SECRET      token signing secret, 32+ characters (default: generated into LUMIT_DATA_DIR)
+  LUMIT_ADMIN_PASSWORD  password of the first admin (default: random, printed once)
+  LUMIT_LOG             log filter (default info)
+  LUMIT_LOG_FORMAT      text (default) or json
+  LUMIT_CORS_ORIGINS    comma-separated origins allowed by CORS (default none)
+  LUMIT_WEB_DIR         built web app (default web/dist)
+  LUMIT_DB_POOL_SIZE    database connections (default 8)
+  LUMIT_WORKERS         HTTP worker threads (default: one per core)
+  LUMIT_TRUST_PROXY     true to take the client IP from X-Forwarded-For";
+
+/// LUMIT — case management of the Lucca Migration Task Force.
+#[derive(Parser)]
+#[command(name = "lumit", version, after_help = ENV_HELP)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the server (default): applies migrations, loads reference data, creates the first admin.
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Print the OpenAPI document to stdout.
+    Openapi,
+    /// Manage admin accounts.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an admin account; the password comes from LUMIT_ADMIN_PASSWORD or a prompt.
+    Create {
+        /// Login name.
+        #[arg(long)]
+        username: String,
+        /// Full name.
+        #[arg(long, default_value = "Amministratore")]
+        full_name: String,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Openapi => {
+            use std::io::Write;
+            match std::io::stdout().write_all(openapi::document().as_bytes()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+                _ => Ok(()),
+            }
+        }
+        Command::Migrate => {
+            let settings = Settings::from_env()?;
+            telemetry::init(&settings.log_level, &settings.log_format);
+            let db = Db::connect(&settings.database_url, 2)?;
+            let n = db.migrate()?;
+            println!("{n} migration(s) applied");
+            Ok(())
+        }
+        Command::Admin {
+            command:
+                AdminCommand::Create {
+                    username,
+                    full_name,
+                },
+        } => {
+            let settings = Settings::from_env()?;
+            telemetry::init(&settings.log_level, &settings.log_format);
+            let db = Db::connect(&settings.database_url, 2)?;
+            db.migrate()?;
+            let password = match settings.admin_password.clone() {
+                Some(p) => p,
+                None if std::io::stdin().is_terminal() => {
+                    let p = rpassword::prompt_password("Password (12+ characters): ")?;
+                    let again = rpassword::prompt_password("Again: ")?;
+                    anyhow::ensure!(p == again, "the two passwords differ");
+                    p
+                }
+                None => anyhow::bail!("set LUMIT_ADMIN_PASSWORD or run in a terminal to be asked"),
+            };
+            seed::create_admin(&db, &username, &full_name, &password, false)?;
+            println!("admin `{username}` created");
+            Ok(())
+        }
+        Command::Serve => serve(),
+    }
+}
+
+fn serve() -> anyhow::Result<()> {
+    let settings = Settings::from_env()?;
+    telemetry::init(&settings.log_level, &settings.log_format);
+    let prepared = prepare(&settings)?;
+    if let Some(pw) = &prepared.admin_password {
+        println!();
+        println!("  First start: created the admin account.");
+        println!("    username: admin");
+        println!("    password: {pw}");
+        println!("  This password is shown only now. Change it after logging in.");
+        println!();
+    }
+    let bind = settings.bind.clone();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async move {
+        let app = Application::build(settings, prepared.db)?;
+        println!("  LUMIT listens on http://{bind}/  (API docs: http://{bind}/api/docs/)");
+        app.run_until_stopped()
+            .await
+            .context("server stopped with an error")
+    })
+}

@@ -1,0 +1,106 @@
+//! Cross-cutting request handling: request ids and logging, security headers, and problem+json
+//! for every error answer the framework produces itself (unknown route, wrong method, …).
+
+use std::time::Instant;
+
+use actix_web::body::{BoxBody, EitherBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::middleware::{ErrorHandlerResponse, Next};
+use actix_web::HttpMessage;
+use lumit_shared::problem::PROBLEM_CONTENT_TYPE;
+use lumit_shared::Problem;
+use tracing::Instrument;
+
+use crate::error::problem_response;
+use crate::extract::RequestId;
+
+/// The request id header.
+pub const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+fn acceptable_id(v: &HeaderValue) -> Option<String> {
+    let s = v.to_str().ok()?;
+    let ok = !s.is_empty() && s.len() <= 128 && s.bytes().all(|b| b.is_ascii_graphic());
+    ok.then(|| s.to_owned())
+}
+
+/// Accepts or generates `X-Request-Id`, runs the request in a span carrying it, echoes it and
+/// logs one line per request.
+pub async fn request_context(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let id = req
+        .headers()
+        .get(&X_REQUEST_ID)
+        .and_then(acceptable_id)
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    req.extensions_mut().insert(RequestId(id.clone()));
+    let span = tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.path());
+    let started = Instant::now();
+    let mut res = next.call(req).instrument(span.clone()).await?;
+    if let Ok(v) = HeaderValue::from_str(&id) {
+        res.headers_mut().insert(X_REQUEST_ID, v);
+    }
+    let status = res.status().as_u16();
+    let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+    span.in_scope(|| {
+        if status >= 500 {
+            tracing::error!(status, elapsed_ms, "request failed");
+        } else {
+            tracing::info!(status, elapsed_ms, "request");
+        }
+    });
+    Ok(res)
+}
+
+/// Replaces a non-problem error body (from the router or the framework) with problem+json.
+pub fn problem_errors<B: MessageBody + 'static>(
+    res: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let is_problem = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_CONTENT_TYPE.as_bytes()));
+    if is_problem {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let (code, title, detail) = match status.as_u16() {
+        404 => ("not_found", "Not found", "No such resource.".to_owned()),
+        405 => (
+            "method_not_allowed",
+            "Method not allowed",
+            "This resource does not accept that method.".to_owned(),
+        ),
+        413 => (
+            "payload_too_large",
+            "Payload too large",
+            "The body is too large.".to_owned(),
+        ),
+        s if s >= 500 => (
+            "internal_error",
+            "Internal server error",
+            "Something went wrong on our side.".to_owned(),
+        ),
+        _ => (
+            "bad_request",
+            status.canonical_reason().unwrap_or("Error"),
+            status
+                .canonical_reason()
+                .unwrap_or("The request could not be handled.")
+                .to_owned(),
+        ),
+    };
+    let problem = Problem::new(status.as_u16(), code, title, detail);
+    let (req, old) = res.into_parts();
+    let mut new = problem_response(&problem);
+    for name in [header::ALLOW, header::WWW_AUTHENTICATE, header::RETRY_AFTER] {
+        if let Some(v) = old.headers().get(&name) {
+            new.headers_mut().insert(name, v.clone());
+        }
+    }
+    let res: ServiceResponse<EitherBody<B, BoxBody>> =
+        ServiceResponse::new(req, new).map_into_right_body();
+    Ok(ErrorHandlerResponse::Response(res))
+}

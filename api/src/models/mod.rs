@@ -1,0 +1,7 @@
+//! Database rows and the queries on them, one module per resource.
+
+pub mod api_client;
+pub mod desk;
+pub mod municipality;
+pub mod refresh_token;
+pub mod user;

@@ -1,0 +1,179 @@
+//! The OpenAPI document: every path, schema, security scheme and the standard problem answers.
+
+use lumit_shared::api_client::Scope;
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::security::{
+    ClientCredentials, Flow, HttpAuthScheme, HttpBuilder, OAuth2, Scopes, SecurityScheme,
+};
+use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+use utoipa::{Modify, OpenApi};
+
+use crate::routes;
+
+/// The API description served at `/api/openapi.json` and committed as `openapi/openapi.json`.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "LUMIT API",
+        version = "1.0.0",
+        description = "Case management of the Lucca Migration Task Force: municipalities, help desks, \
+staff accounts, partner API clients and the audit log.\n\nErrors are RFC 9457 `application/problem+json` \
+with a stable `code` and per-field `errors`. Lists are cursor-paginated (`limit`, `cursor` → `next_cursor`). \
+Writes to existing resources honour `If-Match` with the resource's `ETag`.",
+        license(name = "EUPL-1.2")
+    ),
+    paths(
+        routes::health::healthz,
+        routes::health::readyz,
+        routes::auth::login,
+        routes::auth::refresh,
+        routes::auth::logout,
+        routes::auth::token,
+        routes::me::get,
+        routes::me::change_password,
+        routes::municipalities::list,
+        routes::municipalities::get,
+        routes::municipalities::create,
+        routes::municipalities::update,
+        routes::desks::list,
+        routes::desks::get,
+        routes::desks::create,
+        routes::desks::update,
+        routes::users::list,
+        routes::users::get,
+        routes::users::create,
+        routes::users::update,
+        routes::users::reset_password,
+        routes::api_clients::list,
+        routes::api_clients::get,
+        routes::api_clients::create,
+        routes::api_clients::revoke,
+        routes::audit::list,
+        routes::audit::get,
+        routes::audit::verify,
+    ),
+    components(schemas(lumit_shared::Problem, lumit_shared::FieldError)),
+    modifiers(&Security, &ProblemAnswers),
+    tags(
+        (name = "auth", description = "Login, tokens, client credentials"),
+        (name = "me", description = "The caller's own account"),
+        (name = "municipalities", description = "Comuni, Unioni, Prefettura, Questura"),
+        (name = "desks", description = "Help desks and opening hours"),
+        (name = "users", description = "Staff accounts"),
+        (name = "api-clients", description = "Partner systems"),
+        (name = "audit", description = "Tamper-evident audit log"),
+        (name = "health", description = "Probes")
+    )
+)]
+pub struct ApiDoc;
+
+/// Bearer JWTs for staff and OAuth 2 client credentials (with every scope) for partners.
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        let components = api.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+        let scopes = Scopes::from_iter(
+            Scope::ALL
+                .iter()
+                .map(|(s, d)| (s.as_str().to_owned(), (*d).to_owned())),
+        );
+        components.add_security_scheme(
+            "oauth2",
+            SecurityScheme::OAuth2(OAuth2::with_description(
+                [Flow::ClientCredentials(ClientCredentials::new(
+                    "/api/v1/auth/token",
+                    scopes,
+                ))],
+                "Partner systems: client id and secret for a token carrying the client's scopes.",
+            )),
+        );
+    }
+}
+
+/// Adds the problem answers every operation can give, so each handler declares only its own.
+struct ProblemAnswers;
+
+fn problem(description: &str) -> utoipa::openapi::Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/problem+json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        )
+        .build()
+}
+
+fn add(op: &mut Operation, status: &str, description: &str) {
+    op.responses
+        .responses
+        .entry(status.to_owned())
+        .or_insert_with(|| problem(description).into());
+}
+
+impl Modify for ProblemAnswers {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        for (path, item) in api.paths.paths.iter_mut() {
+            let ops = [
+                item.get.as_mut(),
+                item.put.as_mut(),
+                item.post.as_mut(),
+                item.patch.as_mut(),
+                item.delete.as_mut(),
+            ];
+            for op in ops.into_iter().flatten() {
+                let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+                if secured {
+                    add(op, "401", "Missing, invalid or expired token");
+                    add(
+                        op,
+                        "403",
+                        "Not allowed for this role or scope, or a password change is required",
+                    );
+                }
+                if path.contains('{') {
+                    add(op, "404", "No such resource, or not visible to the caller");
+                }
+                let has_query = op.parameters.as_ref().is_some_and(|ps| {
+                    ps.iter().any(|p| {
+                        matches!(p.parameter_in, utoipa::openapi::path::ParameterIn::Query)
+                    })
+                });
+                if has_query {
+                    add(op, "400", "Invalid query parameter");
+                }
+                if op.request_body.is_some() {
+                    add(op, "400", "Malformed JSON");
+                    add(op, "413", "Body too large");
+                    add(op, "415", "Wrong content type");
+                    add(
+                        op,
+                        "422",
+                        "Invalid fields (see `errors`), including unknown fields",
+                    );
+                }
+                if !path.starts_with("/healthz") {
+                    add(op, "503", "Database unavailable");
+                }
+            }
+        }
+    }
+}
+
+/// The document as pretty JSON with a final newline (what `lumit openapi` prints).
+pub fn document() -> String {
+    let mut s = ApiDoc::openapi().to_pretty_json().unwrap_or_default();
+    s.push('\n');
+    s
+}

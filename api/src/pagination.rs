@@ -1,0 +1,69 @@
+//! Cursor pagination: `?limit=` (default 50, max 200) and an opaque `?cursor=`.
+
+use base64::Engine;
+use lumit_shared::page::{DEFAULT_LIMIT, MAX_LIMIT};
+use lumit_shared::FieldError;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::error::ApiError;
+
+/// Checks `limit`.
+pub fn limit(limit: Option<i64>) -> Result<i64, ApiError> {
+    match limit {
+        None => Ok(DEFAULT_LIMIT),
+        Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
+        Some(_) => Err(ApiError::BadRequest {
+            code: "invalid_query",
+            detail: format!("`limit` must be between 1 and {MAX_LIMIT}."),
+            errors: vec![FieldError::new(
+                "limit",
+                "out_of_range",
+                format!("must be between 1 and {MAX_LIMIT}"),
+            )],
+        }),
+    }
+}
+
+/// Encodes the sort key of the last item of a page.
+pub fn encode<T: Serialize>(key: &T) -> String {
+    let json = serde_json::to_vec(key).unwrap_or_default();
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json)
+}
+
+/// Decodes a cursor; anything unreadable is a 400 naming `cursor`.
+pub fn decode<T: DeserializeOwned>(cursor: Option<&str>) -> Result<Option<T>, ApiError> {
+    let Some(c) = cursor.filter(|c| !c.is_empty()) else {
+        return Ok(None);
+    };
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(c)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .map(Some)
+        .ok_or_else(|| ApiError::BadRequest {
+            code: "invalid_query",
+            detail: "`cursor` is not a cursor this API gave out.".into(),
+            errors: vec![FieldError::new(
+                "cursor",
+                "invalid_cursor",
+                "is not a valid cursor",
+            )],
+        })
+}
+
+/// Cuts a result fetched with `limit + 1` rows into a page and its next cursor.
+pub fn page<T, K: Serialize>(
+    mut rows: Vec<T>,
+    limit: i64,
+    key: impl Fn(&T) -> K,
+) -> (Vec<T>, Option<String>) {
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    let next = if more {
+        rows.last().map(|r| encode(&key(r)))
+    } else {
+        None
+    };
+    (rows, next)
+}

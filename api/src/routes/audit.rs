@@ -1,0 +1,108 @@
+//! `/api/v1/audit`: read and verify the tamper-evident log. Admins only.
+
+use actix_web::{web, HttpResponse};
+use chrono::{DateTime, Utc};
+use lumit_shared::audit::{AuditEntry, AuditVerification};
+use lumit_shared::Page;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::audit::{self as log, Filter};
+use crate::auth::Actor;
+use crate::authz::{self, Action};
+use crate::error::ApiResult;
+use crate::extract::Query;
+use crate::pagination;
+use crate::state::AppState;
+
+/// Filters of the audit log.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// Actor (user or client) id.
+    pub actor_id: Option<String>,
+    /// Entity type, e.g. `user`, `municipality`.
+    pub entity_type: Option<String>,
+    /// Entity id.
+    pub entity_id: Option<String>,
+    /// Action, e.g. `user.update`, `auth.login_failed`.
+    pub action: Option<String>,
+    /// From this time (inclusive, RFC 3339).
+    pub from: Option<DateTime<Utc>>,
+    /// Up to this time (exclusive, RFC 3339).
+    pub to: Option<DateTime<Utc>>,
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<i64>,
+    /// Cursor from the previous page.
+    pub cursor: Option<String>,
+}
+
+/// The audit log, newest first. Permission: admin.
+#[utoipa::path(
+    get,
+    path = "/api/v1/audit",
+    tag = "audit",
+    params(ListQuery),
+    security(("bearer" = [])),
+    responses((status = 200, description = "A page of entries", body = Page<AuditEntry>))
+)]
+pub async fn list(
+    actor: Actor,
+    state: web::Data<AppState>,
+    q: Query<ListQuery>,
+) -> ApiResult<HttpResponse> {
+    authz::require(&actor, Action::ReadAudit)?;
+    let q = q.0;
+    let limit = pagination::limit(q.limit)?;
+    let filter = Filter {
+        actor_id: q.actor_id,
+        entity_type: q.entity_type,
+        entity_id: q.entity_id,
+        action: q.action,
+        from: q.from.map(|t| t.naive_utc()),
+        to: q.to.map(|t| t.naive_utc()),
+        before_id: pagination::decode::<i64>(q.cursor.as_deref())?,
+    };
+    let rows = state
+        .db
+        .read(move |c| log::list(c, &filter, limit + 1))
+        .await?;
+    let (items, next_cursor) = pagination::page(rows, limit, |e| e.id);
+    Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
+}
+
+/// One entry with its old and new values. Permission: admin.
+#[utoipa::path(
+    get,
+    path = "/api/v1/audit/{id}",
+    tag = "audit",
+    params(("id" = i64, Path, description = "Entry id")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "The entry", body = AuditEntry))
+)]
+pub async fn get(
+    actor: Actor,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    authz::require(&actor, Action::ReadAudit)?;
+    let id: i64 = id.parse().map_err(|_| crate::error::ApiError::NotFound)?;
+    let entry = state.db.read(move |c| log::find(c, id)).await?;
+    Ok(HttpResponse::Ok().json(entry))
+}
+
+/// Recompute the hash chain over every row; reports the first row that was edited or removed.
+/// Permission: admin.
+#[utoipa::path(
+    get,
+    path = "/api/v1/audit/verify",
+    tag = "audit",
+    security(("bearer" = [])),
+    responses((status = 200, description = "Result of the check", body = AuditVerification))
+)]
+pub async fn verify(actor: Actor, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    authz::require(&actor, Action::ReadAudit)?;
+    let result = state.db.read(log::verify).await?;
+    Ok(HttpResponse::Ok().json(result))
+}

@@ -1,0 +1,398 @@
+//! `/api/v1/auth`: login, refresh-token rotation, logout, and OAuth 2 client credentials.
+//! These are the public endpoints: they authenticate instead of checking a permission.
+
+use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use base64::Engine;
+use lumit_shared::auth::{
+    ClientToken, ClientTokenRequest, LoginRequest, RefreshRequest, TokenPair,
+};
+use lumit_shared::user::User;
+use lumit_shared::FieldError;
+
+use crate::audit::{self, AuditCtx, Event};
+use crate::auth::jwt::ACCESS_TTL_SECS;
+use crate::auth::{constant_time_eq, sha256_hex, verify_against_dummy, verify_password};
+use crate::db::now;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Body, RequestMeta};
+use crate::models::{api_client, refresh_token, user};
+use crate::state::AppState;
+
+/// Name of the refresh-token cookie browsers get.
+pub const REFRESH_COOKIE: &str = "lumit_refresh";
+
+/// `Secure` everywhere except plain-http localhost, where browsers would drop the cookie.
+fn refresh_cookie(req: &HttpRequest, value: String, max_age_days: i64) -> Cookie<'static> {
+    let info = req.connection_info();
+    let host = info.host().split(':').next().unwrap_or("").to_owned();
+    let local_http =
+        info.scheme() == "http" && matches!(host.as_str(), "localhost" | "127.0.0.1" | "[::1]");
+    Cookie::build(REFRESH_COOKIE, value)
+        .path("/api/v1/auth")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(!local_http)
+        .max_age(CookieDuration::days(max_age_days))
+        .finish()
+}
+
+fn pair(state: &AppState, user: User, refresh: Option<String>) -> ApiResult<TokenPair> {
+    let access_token = state
+        .jwt
+        .issue(&user.id, "user", Some(user.role.as_str()), None)
+        .map_err(ApiError::Internal)?;
+    Ok(TokenPair {
+        access_token,
+        token_type: "Bearer".into(),
+        expires_in: ACCESS_TTL_SECS,
+        refresh_token: refresh,
+        user,
+    })
+}
+
+/// Log in with username and password. After 5 failures for a username within 15 minutes further
+/// attempts get 429 until the window passes. Permission: public.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/login",
+    tag = "auth",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Logged in", body = TokenPair),
+        (status = 401, description = "Wrong username or password", body = lumit_shared::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts; see `Retry-After`", body = lumit_shared::Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn login(
+    req: HttpRequest,
+    meta: RequestMeta,
+    state: web::Data<AppState>,
+    body: Body,
+) -> ApiResult<HttpResponse> {
+    let input: LoginRequest = body.json().await?;
+    let username: String = input.username.trim().chars().take(128).collect();
+    let key = format!("user:{}", username.to_lowercase());
+
+    let (row, throttle) = {
+        let (username, key) = (username.clone(), key.clone());
+        state
+            .db
+            .read(move |c| {
+                Ok((
+                    user::find_by_username(c, &username)?,
+                    refresh_token::throttled_for(c, &key)?,
+                ))
+            })
+            .await?
+    };
+    if let Some(retry_after) = throttle {
+        return Err(ApiError::TooManyRequests { retry_after });
+    }
+
+    let password = input.password;
+    let hash = row.as_ref().map(|u| u.password_hash.clone());
+    let matches = web::block(move || match hash {
+        Some(h) => verify_password(&password, &h),
+        None => {
+            verify_against_dummy(&password);
+            false
+        }
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.into()))?;
+
+    let row = match row {
+        Some(r) if matches && r.active => r,
+        other => {
+            let ctx = AuditCtx::anonymous(&meta, other.as_ref().map(|u| u.id.clone()), &username);
+            let entity = other.as_ref().map(|u| u.id.clone());
+            state
+                .db
+                .write(move |c| {
+                    refresh_token::record_failure(c, &key)?;
+                    let mut ev = Event {
+                        action: "auth.login_failed",
+                        entity_type: "user",
+                        ..Default::default()
+                    };
+                    ev.entity_id = entity;
+                    audit::record(c, &ctx, ev)
+                })
+                .await?;
+            return Err(ApiError::Unauthorized("invalid_credentials"));
+        }
+    };
+
+    let ctx = AuditCtx::anonymous(&meta, Some(row.id.clone()), &row.username);
+    let (api_user, refresh) = state
+        .db
+        .write(move |c| {
+            refresh_token::clear_failures(c, &key)?;
+            let token = refresh_token::issue(c, &row.id, None)?;
+            audit::record(c, &ctx, Event::new("auth.login", "user", &row.id))?;
+            Ok((user::to_api(c, row)?, token))
+        })
+        .await?;
+
+    if input.refresh_token_in_cookie {
+        let cookie = refresh_cookie(&req, refresh, refresh_token::REFRESH_TTL_DAYS);
+        Ok(HttpResponse::Ok()
+            .cookie(cookie)
+            .json(pair(&state, api_user, None)?))
+    } else {
+        Ok(HttpResponse::Ok().json(pair(&state, api_user, Some(refresh))?))
+    }
+}
+
+enum Refreshed {
+    Ok(Box<User>, String),
+    Invalid,
+}
+
+/// Exchange a refresh token (body or cookie) for a new pair. Each refresh token works once; using
+/// one again revokes its whole family (theft detection). Permission: public.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/refresh",
+    tag = "auth",
+    request_body(content = Option<RefreshRequest>, description = "Empty when the token is in the `lumit_refresh` cookie"),
+    responses(
+        (status = 200, description = "A new pair", body = TokenPair),
+        (status = 401, description = "Invalid, expired, reused or revoked", body = lumit_shared::Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn refresh(
+    req: HttpRequest,
+    meta: RequestMeta,
+    state: web::Data<AppState>,
+    body: Body,
+) -> ApiResult<HttpResponse> {
+    let input: RefreshRequest = body.json_or_empty().await?;
+    let cookie = req.cookie(REFRESH_COOKIE).map(|c| c.value().to_owned());
+    let (token, from_cookie) = match (input.refresh_token, cookie) {
+        (Some(t), _) => (t, false),
+        (None, Some(c)) => (c, true),
+        (None, None) => return Err(ApiError::Unauthorized("invalid_refresh_token")),
+    };
+    let outcome = state
+        .db
+        .write(move |c| {
+            let Some(row) = refresh_token::find(c, &token)? else {
+                return Ok(Refreshed::Invalid);
+            };
+            if row.used_at.is_some() {
+                // A used token presented again: someone kept a copy. Cut the whole family off.
+                refresh_token::revoke_family(c, &row.family_id)?;
+                let ctx = AuditCtx::anonymous(&meta, Some(row.user_id.clone()), "refresh token");
+                audit::record(
+                    c,
+                    &ctx,
+                    Event::new("auth.refresh_reuse", "user", &row.user_id),
+                )?;
+                return Ok(Refreshed::Invalid);
+            }
+            if row.revoked_at.is_some() || row.expires_at < now() {
+                return Ok(Refreshed::Invalid);
+            }
+            let u = user::find(c, &row.user_id)?;
+            if !u.active {
+                return Ok(Refreshed::Invalid);
+            }
+            refresh_token::mark_used(c, &row.id)?;
+            let next = refresh_token::issue(c, &u.id, Some(&row.family_id))?;
+            Ok(Refreshed::Ok(Box::new(user::to_api(c, u)?), next))
+        })
+        .await?;
+    match outcome {
+        Refreshed::Invalid => {
+            let mut res = actix_web::ResponseError::error_response(&ApiError::Unauthorized(
+                "invalid_refresh_token",
+            ));
+            if from_cookie {
+                let _ = res.add_removal_cookie(&refresh_cookie(&req, String::new(), 0));
+            }
+            Ok(res)
+        }
+        Refreshed::Ok(u, next) if from_cookie => {
+            let cookie = refresh_cookie(&req, next, refresh_token::REFRESH_TTL_DAYS);
+            Ok(HttpResponse::Ok()
+                .cookie(cookie)
+                .json(pair(&state, *u, None)?))
+        }
+        Refreshed::Ok(u, next) => Ok(HttpResponse::Ok().json(pair(&state, *u, Some(next))?)),
+    }
+}
+
+/// Log out: revokes the refresh token's family and clears the cookie. Always 204. Permission: public.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/logout",
+    tag = "auth",
+    request_body(content = Option<RefreshRequest>, description = "Empty when the token is in the cookie"),
+    responses((status = 204, description = "Logged out"))
+)]
+pub async fn logout(
+    req: HttpRequest,
+    meta: RequestMeta,
+    state: web::Data<AppState>,
+    body: Body,
+) -> ApiResult<HttpResponse> {
+    let input: RefreshRequest = body.json_or_empty().await?;
+    let token = input
+        .refresh_token
+        .or_else(|| req.cookie(REFRESH_COOKIE).map(|c| c.value().to_owned()));
+    if let Some(token) = token {
+        state
+            .db
+            .write(move |c| {
+                if let Some(row) = refresh_token::find(c, &token)? {
+                    if refresh_token::revoke_family(c, &row.family_id)? > 0 {
+                        let ctx = AuditCtx::anonymous(&meta, Some(row.user_id.clone()), "logout");
+                        audit::record(c, &ctx, Event::new("auth.logout", "user", &row.user_id))?;
+                    }
+                }
+                Ok(())
+            })
+            .await?;
+    }
+    let mut res = HttpResponse::NoContent().finish();
+    let _ = res.add_removal_cookie(&refresh_cookie(&req, String::new(), 0));
+    Ok(res)
+}
+
+fn basic_credentials(req: &HttpRequest) -> Option<(String, String)> {
+    let v = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, b64) = v.split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(b64.trim())
+        .ok()?;
+    let s = String::from_utf8(decoded).ok()?;
+    let (id, secret) = s.split_once(':')?;
+    Some((id.to_owned(), secret.to_owned()))
+}
+
+/// OAuth 2 client credentials: a partner system exchanges its client id and secret (form fields,
+/// JSON, or HTTP Basic) for an access token carrying its scopes. Permission: public.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/token",
+    tag = "auth",
+    request_body(content = ClientTokenRequest, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 200, description = "Access token", body = ClientToken),
+        (status = 400, description = "Unsupported grant type", body = lumit_shared::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Unknown or revoked client, or wrong secret", body = lumit_shared::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A scope the client does not hold", body = lumit_shared::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts", body = lumit_shared::Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn token(
+    req: HttpRequest,
+    meta: RequestMeta,
+    state: web::Data<AppState>,
+    body: Body,
+) -> ApiResult<HttpResponse> {
+    let input: ClientTokenRequest = body.json_or_form().await?;
+    if input.grant_type != "client_credentials" {
+        return Err(ApiError::BadRequest {
+            code: "unsupported_grant_type",
+            detail:
+                "Only `client_credentials` is supported here; staff log in at /api/v1/auth/login."
+                    .into(),
+            errors: vec![FieldError::new(
+                "grant_type",
+                "unsupported",
+                "must be client_credentials",
+            )],
+        });
+    }
+    let (client_id, secret) = match (
+        input.client_id,
+        input.client_secret,
+        basic_credentials(&req),
+    ) {
+        (Some(id), Some(secret), _) => (id, secret),
+        (_, _, Some(basic)) => basic,
+        _ => return Err(ApiError::Unauthorized("invalid_client")),
+    };
+    let client_id: String = client_id.chars().take(128).collect();
+    let key = format!("client:{client_id}");
+    let (row, throttle) = {
+        let (client_id, key) = (client_id.clone(), key.clone());
+        state
+            .db
+            .read(move |c| {
+                Ok((
+                    api_client::find_by_client_id(c, &client_id)?,
+                    refresh_token::throttled_for(c, &key)?,
+                ))
+            })
+            .await?
+    };
+    if let Some(retry_after) = throttle {
+        return Err(ApiError::TooManyRequests { retry_after });
+    }
+    let row = match row {
+        Some(r)
+            if r.revoked_at.is_none() && constant_time_eq(&sha256_hex(&secret), &r.secret_hash) =>
+        {
+            r
+        }
+        other => {
+            let ctx = AuditCtx::anonymous(&meta, None, &client_id);
+            let entity = other.map(|r| r.id);
+            state
+                .db
+                .write(move |c| {
+                    refresh_token::record_failure(c, &key)?;
+                    let mut ev = Event {
+                        action: "auth.client_failed",
+                        entity_type: "api_client",
+                        ..Default::default()
+                    };
+                    ev.entity_id = entity;
+                    audit::record(c, &ctx, ev)
+                })
+                .await?;
+            return Err(ApiError::Unauthorized("invalid_client"));
+        }
+    };
+    let held: Vec<&str> = row.scopes.split_whitespace().collect();
+    let granted: Vec<&str> = match input
+        .scope
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        None => held.clone(),
+        Some(wanted) => {
+            let wanted: Vec<&str> = wanted.split_whitespace().collect();
+            if let Some(bad) = wanted.iter().find(|s| !held.contains(s)) {
+                return Err(ApiError::field(
+                    "scope",
+                    "invalid_scope",
+                    format!("the client does not hold `{bad}`"),
+                ));
+            }
+            wanted
+        }
+    };
+    let scope = granted.join(" ");
+    let access_token = state
+        .jwt
+        .issue(&row.id, "client", None, Some(&scope))
+        .map_err(ApiError::Internal)?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(ClientToken {
+            access_token,
+            token_type: "Bearer".into(),
+            expires_in: ACCESS_TTL_SECS,
+            scope,
+        }))
+}

@@ -1,0 +1,87 @@
+//! HTTP handlers, one module per resource. Handlers are thin: permission check first, then parse,
+//! call the model in a transaction, answer.
+
+pub mod api_clients;
+pub mod audit;
+pub mod auth;
+pub mod desks;
+pub mod health;
+pub mod me;
+pub mod municipalities;
+pub mod users;
+
+use actix_web::http::header;
+use actix_web::{web, HttpResponse};
+use serde::Serialize;
+
+use crate::extract::etag;
+
+/// Registers every API route. Resources (not bare routes) so that a wrong method answers 405.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/healthz").get(health::healthz))
+        .service(web::resource("/readyz").get(health::readyz))
+        .service(
+            web::scope("/api/v1")
+                .service(web::resource("/auth/login").post(auth::login))
+                .service(web::resource("/auth/refresh").post(auth::refresh))
+                .service(web::resource("/auth/logout").post(auth::logout))
+                .service(web::resource("/auth/token").post(auth::token))
+                .service(web::resource("/me").get(me::get))
+                .service(web::resource("/me/password").put(me::change_password))
+                .service(
+                    web::resource("/municipalities")
+                        .get(municipalities::list)
+                        .post(municipalities::create),
+                )
+                .service(
+                    web::resource("/municipalities/{id}")
+                        .get(municipalities::get)
+                        .patch(municipalities::update),
+                )
+                .service(
+                    web::resource("/municipalities/{id}/desks")
+                        .get(desks::list)
+                        .post(desks::create),
+                )
+                .service(
+                    web::resource("/desks/{id}")
+                        .get(desks::get)
+                        .patch(desks::update),
+                )
+                .service(web::resource("/users").get(users::list).post(users::create))
+                .service(
+                    web::resource("/users/{id}")
+                        .get(users::get)
+                        .patch(users::update),
+                )
+                .service(web::resource("/users/{id}/password-reset").post(users::reset_password))
+                .service(
+                    web::resource("/api-clients")
+                        .get(api_clients::list)
+                        .post(api_clients::create),
+                )
+                .service(
+                    web::resource("/api-clients/{id}")
+                        .get(api_clients::get)
+                        .delete(api_clients::revoke),
+                )
+                .service(web::resource("/audit").get(audit::list))
+                .service(web::resource("/audit/verify").get(audit::verify))
+                .service(web::resource("/audit/{id}").get(audit::get)),
+        );
+}
+
+/// 200 with the body and its `ETag`.
+pub fn with_etag<T: Serialize>(version: i64, body: &T) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::ETAG, etag(version)))
+        .json(body)
+}
+
+/// 201 with the body, its `ETag` and `Location`.
+pub fn created<T: Serialize>(location: &str, version: i64, body: &T) -> HttpResponse {
+    HttpResponse::Created()
+        .insert_header((header::LOCATION, location))
+        .insert_header((header::ETAG, etag(version)))
+        .json(body)
+}

@@ -1,0 +1,200 @@
+//! `/api/v1/municipalities`: admins write, every authenticated caller reads.
+
+use actix_web::{web, HttpResponse};
+use lumit_shared::municipality::{
+    Municipality, MunicipalityKind, MunicipalityPatch, NewMunicipality, ValidMunicipality,
+};
+use lumit_shared::Page;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::audit::{self, AuditCtx, Event};
+use crate::auth::Actor;
+use crate::authz::{self, Action};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Body, IfMatch, Query, RequestMeta};
+use crate::models::municipality as model;
+use crate::pagination;
+use crate::routes::{created, with_etag};
+use crate::state::AppState;
+
+/// Filters of the municipality list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// Part of the name (case and accents ignored), or the start of an ISTAT code.
+    pub q: Option<String>,
+    /// Kind of office.
+    pub kind: Option<MunicipalityKind>,
+    /// Only active (true) or inactive (false) ones.
+    pub active: Option<bool>,
+    /// Only the members of this Unione.
+    pub member_of_id: Option<String>,
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<i64>,
+    /// Cursor from the previous page's `next_cursor`.
+    pub cursor: Option<String>,
+}
+
+/// List municipalities and offices, sorted by name. Permission: any authenticated caller
+/// (`municipalities:read` for clients).
+#[utoipa::path(
+    get,
+    path = "/api/v1/municipalities",
+    tag = "municipalities",
+    params(ListQuery),
+    security(("bearer" = []), ("oauth2" = ["municipalities:read"])),
+    responses((status = 200, description = "A page of municipalities", body = Page<Municipality>))
+)]
+pub async fn list(
+    actor: Actor,
+    state: web::Data<AppState>,
+    q: Query<ListQuery>,
+) -> ApiResult<HttpResponse> {
+    authz::require(&actor, Action::ReadMunicipalities)?;
+    let q = q.0;
+    let limit = pagination::limit(q.limit)?;
+    let after = pagination::decode::<model::Cursor>(q.cursor.as_deref())?;
+    let filter = model::Filter {
+        q: q.q,
+        kind: q.kind,
+        active: q.active,
+        member_of_id: q.member_of_id,
+    };
+    let rows = state
+        .db
+        .read(move |c| model::list(c, &filter, after, limit))
+        .await?;
+    let (rows, next_cursor) = pagination::page(rows, limit, |r| {
+        model::Cursor(r.name_folded.clone(), r.id.clone())
+    });
+    let items = rows
+        .into_iter()
+        .map(model::MunicipalityRow::into_api)
+        .collect();
+    Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
+}
+
+/// Read one municipality. Permission: any authenticated caller (`municipalities:read`).
+#[utoipa::path(
+    get,
+    path = "/api/v1/municipalities/{id}",
+    tag = "municipalities",
+    params(("id" = String, Path, description = "Municipality id")),
+    security(("bearer" = []), ("oauth2" = ["municipalities:read"])),
+    responses((status = 200, description = "The municipality; `ETag` carries its version", body = Municipality))
+)]
+pub async fn get(
+    actor: Actor,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    authz::require(&actor, Action::ReadMunicipalities)?;
+    let id = id.into_inner();
+    let row = state.db.read(move |c| model::find(c, &id)).await?;
+    Ok(with_etag(row.version, &row.clone().into_api()))
+}
+
+/// Create a municipality or office. Permission: admin.
+#[utoipa::path(
+    post,
+    path = "/api/v1/municipalities",
+    tag = "municipalities",
+    request_body = NewMunicipality,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Created", body = Municipality),
+        (status = 409, description = "Duplicate ISTAT code", body = lumit_shared::Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn create(
+    actor: Actor,
+    meta: RequestMeta,
+    state: web::Data<AppState>,
+    body: Body,
+) -> ApiResult<HttpResponse> {
+    authz::require(&actor, Action::WriteMunicipalities)?;
+    let input: NewMunicipality = body.json().await?;
+    let valid = input.parse().map_err(ApiError::Validation)?;
+    let ctx = AuditCtx::new(&actor, &meta);
+    let row = state
+        .db
+        .write(move |c| {
+            let row = model::insert(c, &valid)?;
+            let api = row.clone().into_api();
+            audit::record(
+                c,
+                &ctx,
+                Event::new("municipality.create", "municipality", &row.id)
+                    .municipality(Some(&row.id))
+                    .changes(audit::diff(None, Some(&api))),
+            )?;
+            Ok(row)
+        })
+        .await?;
+    Ok(created(
+        &format!("/api/v1/municipalities/{}", row.id),
+        row.version,
+        &row.clone().into_api(),
+    ))
+}
+
+/// Change a municipality (only the fields sent; `null` clears; `active: false` deactivates).
+/// Honours `If-Match`. Permission: admin.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/municipalities/{id}",
+    tag = "municipalities",
+    params(
+        ("id" = String, Path, description = "Municipality id"),
+        ("If-Match" = Option<String>, Header, description = "ETag from a previous read")
+    ),
+    request_body = MunicipalityPatch,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Updated", body = Municipality),
+        (status = 409, description = "Duplicate ISTAT code", body = lumit_shared::Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Stale `If-Match`", body = lumit_shared::Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn update(
+    actor: Actor,
+    meta: RequestMeta,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: Body,
+) -> ApiResult<HttpResponse> {
+    authz::require(&actor, Action::WriteMunicipalities)?;
+    let patch: MunicipalityPatch = body.json().await?;
+    let id = id.into_inner();
+    let ctx = AuditCtx::new(&actor, &meta);
+    let row = state
+        .db
+        .write(move |c| {
+            let cur = model::find(c, &id)?;
+            if_match.check(cur.version)?;
+            let before = cur.clone().into_api();
+            let valid = patch
+                .apply(&ValidMunicipality::from_current(&before))
+                .map_err(ApiError::Validation)?;
+            let row = model::update(c, &cur, &valid)?;
+            let after = row.clone().into_api();
+            let action = match (before.active, after.active) {
+                (true, false) => "municipality.deactivate",
+                (false, true) => "municipality.reactivate",
+                _ => "municipality.update",
+            };
+            audit::record(
+                c,
+                &ctx,
+                Event::new(action, "municipality", &row.id)
+                    .municipality(Some(&row.id))
+                    .changes(audit::diff(Some(&before), Some(&after))),
+            )?;
+            Ok(row)
+        })
+        .await?;
+    Ok(with_etag(row.version, &row.clone().into_api()))
+}

@@ -1,0 +1,133 @@
+//! Diesel table definitions, one for both backends (see `migrations/`).
+
+diesel::table! {
+    municipalities (id) {
+        id -> Text,
+        name -> Text,
+        name_folded -> Text,
+        kind -> Text,
+        istat_code -> Nullable<Text>,
+        province_code -> Nullable<Text>,
+        member_of_id -> Nullable<Text>,
+        address -> Nullable<Text>,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        active -> Bool,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    desks (id) {
+        id -> Text,
+        municipality_id -> Text,
+        name -> Text,
+        address -> Nullable<Text>,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        opening_hours -> Text,
+        languages -> Text,
+        active -> Bool,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        username -> Text,
+        username_lower -> Text,
+        full_name -> Text,
+        full_name_folded -> Text,
+        email -> Nullable<Text>,
+        role -> Text,
+        password_hash -> Text,
+        must_change_password -> Bool,
+        active -> Bool,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    user_municipalities (user_id, municipality_id) {
+        user_id -> Text,
+        municipality_id -> Text,
+    }
+}
+
+diesel::table! {
+    api_clients (id) {
+        id -> Text,
+        name -> Text,
+        municipality_id -> Text,
+        scopes -> Text,
+        client_id -> Text,
+        secret_hash -> Text,
+        created_at -> Timestamp,
+        created_by -> Nullable<Text>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (id) {
+        id -> Text,
+        family_id -> Text,
+        user_id -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    login_failures (id) {
+        id -> Text,
+        login_key -> Text,
+        failed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> BigInt,
+        at -> Timestamp,
+        actor_kind -> Text,
+        actor_id -> Nullable<Text>,
+        actor_name -> Nullable<Text>,
+        action -> Text,
+        entity_type -> Text,
+        entity_id -> Nullable<Text>,
+        municipality_id -> Nullable<Text>,
+        request_id -> Nullable<Text>,
+        client_ip -> Nullable<Text>,
+        changes -> Text,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
+diesel::joinable!(desks -> municipalities (municipality_id));
+diesel::joinable!(user_municipalities -> users (user_id));
+diesel::joinable!(user_municipalities -> municipalities (municipality_id));
+diesel::joinable!(api_clients -> municipalities (municipality_id));
+diesel::joinable!(refresh_tokens -> users (user_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    municipalities,
+    desks,
+    users,
+    user_municipalities,
+    api_clients,
+    refresh_tokens,
+    login_failures,
+    audit_log,
+);

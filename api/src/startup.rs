@@ -1,0 +1,128 @@
+//! Builds the application from settings and binds a listener (tests bind port 0).
+
+use std::net::TcpListener;
+
+use actix_cors::Cors;
+use actix_web::dev::Server;
+use actix_web::middleware::{from_fn, DefaultHeaders, ErrorHandlers};
+use actix_web::{http::header, web, App, HttpResponse, HttpServer};
+use anyhow::Context;
+use utoipa::OpenApi;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::auth::jwt::JwtKeys;
+use crate::config::Settings;
+use crate::db::Db;
+use crate::extract::TrustProxy;
+use crate::middleware::{problem_errors, request_context};
+use crate::openapi::ApiDoc;
+use crate::state::AppState;
+use crate::{routes, seed, web_app};
+
+/// Content-Security-Policy of every answer: scripts only from us (wasm needs `wasm-unsafe-eval`),
+/// no framing. Inline styles are allowed for Swagger UI and the app's dynamic widths.
+pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
+object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+/// A running server and where it listens.
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+/// What happened during start-up that the operator must see.
+pub struct Prepared {
+    /// The database.
+    pub db: Db,
+    /// The generated admin password, if the admin was created just now.
+    pub admin_password: Option<String>,
+}
+
+/// Connects, migrates, loads reference data, creates the first admin.
+pub fn prepare(settings: &Settings) -> anyhow::Result<Prepared> {
+    let db = Db::connect(&settings.database_url, settings.pool_size)?;
+    let applied = db.migrate()?;
+    if applied > 0 {
+        tracing::info!(applied, "database migrations applied");
+    }
+    let added = seed::reference_data(&db)?;
+    if added > 0 {
+        tracing::info!(added, "reference municipalities loaded");
+    }
+    let admin_password = seed::first_admin(&db, settings.admin_password.as_deref())?;
+    Ok(Prepared { db, admin_password })
+}
+
+impl Application {
+    /// Binds the listener and builds the server (not yet polled).
+    pub fn build(settings: Settings, db: Db) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(&settings.bind)
+            .with_context(|| format!("binding {}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let jwt = JwtKeys::new(&settings.resolve_jwt_secret()?);
+        let workers = settings.workers;
+        let trust = TrustProxy(settings.trust_proxy);
+        let origins = settings.cors_origins.clone();
+        let state = web::Data::new(AppState { db, jwt, settings });
+        let openapi = ApiDoc::openapi();
+        let mut server = HttpServer::new(move || {
+            let mut cors = Cors::default()
+                .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
+                .allowed_headers([
+                    header::AUTHORIZATION,
+                    header::CONTENT_TYPE,
+                    header::IF_MATCH,
+                    header::ACCEPT,
+                ])
+                .allowed_header("x-request-id")
+                .expose_headers([header::ETAG, header::LOCATION, header::RETRY_AFTER])
+                .max_age(3600);
+            for o in &origins {
+                cors = cors.allowed_origin(o);
+            }
+            App::new()
+                .app_data(state.clone())
+                .app_data(trust)
+                .wrap(ErrorHandlers::new().default_handler(problem_errors))
+                .wrap(cors)
+                .wrap(
+                    DefaultHeaders::new()
+                        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+                        .add((header::REFERRER_POLICY, "no-referrer"))
+                        .add((header::X_FRAME_OPTIONS, "DENY"))
+                        .add((header::CONTENT_SECURITY_POLICY, CSP)),
+                )
+                .wrap(from_fn(request_context))
+                .configure(routes::configure)
+                .service(web::resource("/api/docs").get(|| async {
+                    HttpResponse::PermanentRedirect()
+                        .insert_header((header::LOCATION, "/api/docs/"))
+                        .finish()
+                }))
+                .service(
+                    SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", openapi.clone()),
+                )
+                .default_service(web::to(web_app::fallback))
+        })
+        .listen(listener)?
+        .shutdown_timeout(30);
+        if workers > 0 {
+            server = server.workers(workers);
+        }
+        Ok(Self {
+            port,
+            server: server.run(),
+        })
+    }
+
+    /// The port it listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until SIGTERM / SIGINT, finishing requests in flight.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

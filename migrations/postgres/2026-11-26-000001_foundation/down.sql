@@ -1,0 +1,10 @@
+DROP TRIGGER IF EXISTS audit_log_no_update ON audit_log;
+DROP FUNCTION IF EXISTS audit_log_append_only CASCADE;
+DROP TABLE audit_log;
+DROP TABLE login_failures;
+DROP TABLE refresh_tokens;
+DROP TABLE api_clients;
+DROP TABLE user_municipalities;
+DROP TABLE users;
+DROP TABLE desks;
+DROP TABLE municipalities;

@@ -1,0 +1,64 @@
+//! The tamper-evident audit log.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// One changed field: old and new values (never secrets).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FieldChange {
+    /// Field name.
+    pub field: String,
+    /// Value before (null when created).
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub old: serde_json::Value,
+    /// Value after (null when removed).
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub new: serde_json::Value,
+}
+
+/// One audit row.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditEntry {
+    /// Sequence number: rows are chained in this order.
+    pub id: i64,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// `user`, `client` or `system`.
+    pub actor_kind: String,
+    /// User or client id.
+    pub actor_id: Option<String>,
+    /// Username or client name, as it was.
+    pub actor_name: Option<String>,
+    /// What happened, e.g. `municipality.update`, `auth.login_failed`.
+    pub action: String,
+    /// Kind of record touched.
+    pub entity_type: String,
+    /// Its id.
+    pub entity_id: Option<String>,
+    /// The municipality it belongs to.
+    pub municipality_id: Option<String>,
+    /// Request id.
+    pub request_id: Option<String>,
+    /// Client IP address.
+    pub client_ip: Option<String>,
+    /// Fields changed.
+    pub changes: Vec<FieldChange>,
+    /// SHA-256 of the previous row (hex).
+    pub prev_hash: String,
+    /// SHA-256 over this row's content and `prev_hash` (hex).
+    pub hash: String,
+}
+
+/// Answer of `GET /api/v1/audit/verify`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditVerification {
+    /// True when every row's hash matches its content and chain.
+    pub ok: bool,
+    /// How many rows were checked.
+    pub rows_checked: i64,
+    /// The first row whose hash or link is wrong.
+    pub first_bad_id: Option<i64>,
+}

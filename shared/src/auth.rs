@@ -1,0 +1,95 @@
+//! Login, tokens and password changes.
+
+use serde::{Deserialize, Serialize};
+
+use crate::user::User;
+
+/// Body of `POST /api/v1/auth/login`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    /// Username (any case).
+    #[cfg_attr(feature = "openapi", schema(example = "admin"))]
+    pub username: String,
+    /// Password.
+    #[cfg_attr(feature = "openapi", schema(example = "a long passphrase"))]
+    pub password: String,
+    /// Browsers set this: the refresh token then travels in an `HttpOnly` cookie, not the body.
+    #[serde(default)]
+    pub refresh_token_in_cookie: bool,
+}
+
+/// Answer of login and refresh.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TokenPair {
+    /// JWT to send as `Authorization: Bearer …`.
+    pub access_token: String,
+    /// Always `Bearer`.
+    #[cfg_attr(feature = "openapi", schema(example = "Bearer"))]
+    pub token_type: String,
+    /// Seconds until the access token expires.
+    #[cfg_attr(feature = "openapi", schema(example = 900))]
+    pub expires_in: i64,
+    /// Opaque, single-use refresh token (absent when it was set as a cookie).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+    /// The account logged in.
+    pub user: User,
+}
+
+/// Body of `POST /api/v1/auth/refresh` and `/logout`; empty when the token is in the cookie.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RefreshRequest {
+    /// The refresh token (partners); browsers send the cookie instead.
+    #[serde(default)]
+    pub refresh_token: Option<String>,
+}
+
+/// Body of `POST /api/v1/auth/token` (OAuth 2 client credentials; form-encoded or JSON).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ClientTokenRequest {
+    /// Must be `client_credentials`.
+    #[cfg_attr(feature = "openapi", schema(example = "client_credentials"))]
+    pub grant_type: String,
+    /// The client id (or HTTP Basic user).
+    pub client_id: Option<String>,
+    /// The client secret (or HTTP Basic password).
+    pub client_secret: Option<String>,
+    /// Space-separated scopes wanted; default all the client has.
+    pub scope: Option<String>,
+}
+
+/// Answer of `POST /api/v1/auth/token`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ClientToken {
+    /// JWT to send as `Authorization: Bearer …`.
+    pub access_token: String,
+    /// Always `Bearer`.
+    pub token_type: String,
+    /// Seconds until expiry.
+    pub expires_in: i64,
+    /// Space-separated scopes granted.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "municipalities:read desks:read")
+    )]
+    pub scope: String,
+}
+
+/// Body of `PUT /api/v1/me/password`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ChangePassword {
+    /// The password in use now (the temporary one after a reset).
+    pub current_password: String,
+    /// At least 12 characters, different from the current one.
+    pub new_password: String,
+}
