@@ -148,6 +148,24 @@ impl Db {
         })
     }
 
+    /// A pool that connects only when used: the server starts even if the database is down, and
+    /// answers 503 until it is back (used by tests of that answer).
+    pub fn connect_lazy(url: &str, pool_size: u32) -> anyhow::Result<Self> {
+        let url = DatabaseUrl::parse(url)?;
+        let backend = url.backend;
+        let pool = r2d2::Pool::builder()
+            .max_size(pool_size)
+            .min_idle(Some(0))
+            .connection_timeout(Duration::from_secs(1))
+            .test_on_check_out(false)
+            .build_unchecked(Manager { url });
+        Ok(Self {
+            pool,
+            backend,
+            sqlite_writer: Arc::new(Mutex::new(())),
+        })
+    }
+
     /// Which backend this is.
     pub fn backend(&self) -> Backend {
         self.backend

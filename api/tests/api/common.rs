@@ -1,0 +1,327 @@
+//! The test harness: every test starts the real server on a random port with its own database
+//! (a temporary SQLite file, or a fresh PostgreSQL schema) and talks HTTP to it.
+
+use diesel::connection::SimpleConnection;
+use diesel::{Connection, PgConnection};
+use lumit_api::config::Settings;
+use lumit_api::db::Db;
+use lumit_api::startup::{prepare, Application};
+use reqwest::{Method, Response, StatusCode};
+use serde_json::{json, Value};
+
+/// The password of the first admin in every test.
+pub const ADMIN_PASSWORD: &str = "test admin password 1";
+/// The password test accounts end up with.
+pub const USER_PASSWORD: &str = "a user's own password";
+
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Generates one test per database for each scenario function `async fn name(app: TestApp)`.
+#[macro_export]
+macro_rules! db_tests {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name($crate::common::TestApp::spawn($crate::common::Backend::Sqlite).await).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$name($crate::common::TestApp::spawn($crate::common::Backend::Postgres).await).await
+            }
+        }
+    )*};
+}
+
+/// The PostgreSQL server tests use. Unreachable means failure, never a skip.
+pub fn postgres_url() -> String {
+    std::env::var("LUMIT_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+/// Removes the test's PostgreSQL schema when the test ends.
+struct PgSchema {
+    name: String,
+}
+
+impl Drop for PgSchema {
+    fn drop(&mut self) {
+        if let Ok(mut c) = PgConnection::establish(&postgres_url()) {
+            let _ = c.batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.name));
+        }
+    }
+}
+
+/// A running server with its own database.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    /// An HTTP client without cookies.
+    pub http: reqwest::Client,
+    /// Direct database access, for set-up and tampering.
+    pub db: Db,
+    /// Which backend.
+    pub backend: Backend,
+    _dir: tempfile::TempDir,
+    _schema: Option<PgSchema>,
+}
+
+impl TestApp {
+    /// Starts a server on a fresh database.
+    pub async fn spawn(backend: Backend) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (url, schema) = match backend {
+            Backend::Sqlite => (
+                format!("sqlite://{}", dir.path().join("lumit.db").display()),
+                None,
+            ),
+            Backend::Postgres => {
+                let name = format!("t_{}", uuid::Uuid::new_v4().simple());
+                let mut c = PgConnection::establish(&postgres_url()).unwrap_or_else(|e| {
+                    panic!(
+                        "PostgreSQL is required for the tests ({}): {e}",
+                        postgres_url()
+                    )
+                });
+                c.batch_execute(&format!("CREATE SCHEMA {name}"))
+                    .expect("create schema");
+                let sep = if postgres_url().contains('?') {
+                    '&'
+                } else {
+                    '?'
+                };
+                (
+                    format!("{}{sep}options=-csearch_path%3D{name}", postgres_url()),
+                    Some(PgSchema { name }),
+                )
+            }
+        };
+        let settings = Settings {
+            database_url: url,
+            bind: "127.0.0.1:0".into(),
+            data_dir: dir.path().to_owned(),
+            jwt_secret: Some(format!("test-secret-{}", uuid::Uuid::new_v4())),
+            admin_password: Some(ADMIN_PASSWORD.into()),
+            log_level: "warn".into(),
+            log_format: "text".into(),
+            cors_origins: vec![],
+            web_dir: dir.path().join("no-web"),
+            pool_size: 4,
+            workers: 1,
+            trust_proxy: false,
+        };
+        let prepared = tokio::task::spawn_blocking({
+            let s = settings.clone();
+            move || prepare(&s)
+        })
+        .await
+        .expect("join")
+        .expect("prepare");
+        let db = prepared.db.clone();
+        let app = Application::build(settings, prepared.db).expect("build");
+        let base = format!("http://127.0.0.1:{}", app.port());
+        tokio::spawn(app.run_until_stopped());
+        Self {
+            base,
+            http: reqwest::Client::new(),
+            db,
+            backend,
+            _dir: dir,
+            _schema: schema,
+        }
+    }
+
+    /// A request with an optional bearer token and JSON body.
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Response {
+        let mut req = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        req.send().await.expect("request")
+    }
+
+    /// GET.
+    pub async fn get(&self, path: &str, token: &str) -> Response {
+        self.call(Method::GET, path, Some(token), None).await
+    }
+
+    /// POST JSON.
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> Response {
+        self.call(Method::POST, path, Some(token), Some(body)).await
+    }
+
+    /// PATCH JSON.
+    pub async fn patch(&self, path: &str, token: &str, body: Value) -> Response {
+        self.call(Method::PATCH, path, Some(token), Some(body))
+            .await
+    }
+
+    /// Logs in; panics unless 200. Returns the whole answer.
+    pub async fn login(&self, username: &str, password: &str) -> Value {
+        let res = self
+            .call(
+                Method::POST,
+                "/api/v1/auth/login",
+                None,
+                Some(json!({"username": username, "password": password})),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK, "login {username}");
+        res.json().await.expect("json")
+    }
+
+    /// The admin's access token.
+    pub async fn admin(&self) -> String {
+        token_of(&self.login("admin", ADMIN_PASSWORD).await)
+    }
+
+    /// The id of a municipality by ISTAT code (or exact name for offices without one).
+    pub async fn municipality(&self, key: &str) -> String {
+        let admin = self.admin().await;
+        let res: Value = self
+            .get("/api/v1/municipalities?limit=200", &admin)
+            .await
+            .json()
+            .await
+            .unwrap();
+        res["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["istat_code"] == key || m["name"] == key)
+            .unwrap_or_else(|| panic!("no municipality {key}"))["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// Creates an account with a role and municipalities, replaces its temporary password, and
+    /// returns (user id, access token).
+    pub async fn user(
+        &self,
+        username: &str,
+        role: &str,
+        municipality_ids: &[String],
+    ) -> (String, String) {
+        let admin = self.admin().await;
+        let res = self
+            .post(
+                "/api/v1/users",
+                &admin,
+                json!({"username": username, "full_name": format!("Test {username}"), "role": role,
+                       "municipality_ids": municipality_ids, "password": "temporary password 1"}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED, "create user {username}");
+        let created: Value = res.json().await.unwrap();
+        let first = token_of(&self.login(username, "temporary password 1").await);
+        let res = self
+            .call(
+                Method::PUT,
+                "/api/v1/me/password",
+                Some(&first),
+                Some(json!({"current_password": "temporary password 1", "new_password": USER_PASSWORD})),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::NO_CONTENT);
+        let token = token_of(&self.login(username, USER_PASSWORD).await);
+        (created["user"]["id"].as_str().unwrap().to_owned(), token)
+    }
+
+    /// Creates an API client for a municipality with scopes; returns (client row id, client_id, secret).
+    pub async fn api_client(
+        &self,
+        municipality_id: &str,
+        scopes: &[&str],
+    ) -> (String, String, String) {
+        let admin = self.admin().await;
+        let res = self
+            .post(
+                "/api/v1/api-clients",
+                &admin,
+                json!({"name": "Protocollo", "municipality_id": municipality_id, "scopes": scopes}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let v: Value = res.json().await.unwrap();
+        (
+            v["id"].as_str().unwrap().to_owned(),
+            v["client_id"].as_str().unwrap().to_owned(),
+            v["client_secret"].as_str().unwrap().to_owned(),
+        )
+    }
+
+    /// A client-credentials token (form-encoded, as OAuth 2 says).
+    pub async fn client_token(&self, client_id: &str, secret: &str) -> Response {
+        self.http
+            .post(format!("{}/api/v1/auth/token", self.base))
+            .form(&[
+                ("grant_type", "client_credentials"),
+                ("client_id", client_id),
+                ("client_secret", secret),
+            ])
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Runs SQL directly on the test's database.
+    pub fn sql(&self, sql: &str) {
+        let mut c = self.db.conn().expect("conn");
+        c.batch_execute(sql).expect("sql");
+    }
+}
+
+/// The access token of a login answer.
+pub fn token_of(v: &Value) -> String {
+    v["access_token"].as_str().expect("access_token").to_owned()
+}
+
+/// Asserts a problem+json answer with a status and code; returns the body.
+pub async fn assert_problem(res: Response, status: u16, code: &str) -> Value {
+    assert_eq!(res.status().as_u16(), status, "status");
+    let ct = res
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    assert!(
+        ct.starts_with("application/problem+json"),
+        "content type {ct}"
+    );
+    let body: Value = res.json().await.expect("problem body");
+    assert_eq!(body["status"], status, "{body}");
+    assert_eq!(body["code"], code, "{body}");
+    assert!(
+        body["type"].is_string() && body["title"].is_string() && body["detail"].is_string(),
+        "{body}"
+    );
+    body
+}
+
+/// The fields named in a problem's `errors`.
+pub fn fields(problem: &Value) -> Vec<String> {
+    problem["errors"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|e| e["field"].as_str().unwrap_or("").to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}

@@ -1,0 +1,345 @@
+//! The API conventions every endpoint follows: problem+json for every error, request ids,
+//! pagination, ETags.
+
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+use crate::common::{assert_problem, fields, Backend, TestApp};
+use crate::db_tests;
+
+db_tests!(
+    framework_errors_are_problems,
+    body_errors_are_problems_naming_the_field,
+    stale_writes_get_412,
+    conflicts_get_409_naming_the_field,
+    request_ids_are_echoed,
+    lists_paginate_with_cursors,
+    server_errors_never_leak_causes,
+);
+
+async fn framework_errors_are_problems(app: TestApp) {
+    let admin = app.admin().await;
+    assert_problem(
+        app.get("/api/v1/nothing-here", &admin).await,
+        404,
+        "not_found",
+    )
+    .await;
+    assert_problem(
+        app.call(Method::GET, "/api/nothing", None, None).await,
+        404,
+        "not_found",
+    )
+    .await;
+    let res = app
+        .call(Method::DELETE, "/api/v1/municipalities", Some(&admin), None)
+        .await;
+    assert_eq!(res.headers()["allow"], "GET, POST");
+    assert_problem(res, 405, "method_not_allowed").await;
+    assert_problem(
+        app.get("/api/v1/municipalities/no-such-id", &admin).await,
+        404,
+        "not_found",
+    )
+    .await;
+    // No token, a malformed token, a token signed with another key.
+    let res = app
+        .call(Method::GET, "/api/v1/municipalities", None, None)
+        .await;
+    assert_eq!(res.headers()["www-authenticate"], "Bearer");
+    assert_problem(res, 401, "unauthenticated").await;
+    assert_problem(
+        app.get("/api/v1/municipalities", "not.a.jwt").await,
+        401,
+        "invalid_token",
+    )
+    .await;
+    let forged = lumit_api::auth::jwt::JwtKeys::new("another secret that is long enough!!")
+        .issue("someone", "user", Some("admin"), None)
+        .unwrap();
+    assert_problem(
+        app.get("/api/v1/municipalities", &forged).await,
+        401,
+        "invalid_token",
+    )
+    .await;
+}
+
+async fn body_errors_are_problems_naming_the_field(app: TestApp) {
+    let admin = app.admin().await;
+    let url = format!("{}/api/v1/municipalities", app.base);
+    // Malformed JSON: 400 saying where.
+    let res = app
+        .http
+        .post(&url)
+        .bearer_auth(&admin)
+        .header("content-type", "application/json")
+        .body("{\"name\": ")
+        .send()
+        .await
+        .unwrap();
+    let p = assert_problem(res, 400, "malformed_json").await;
+    assert!(p["detail"].as_str().unwrap().contains("line 1"), "{p}");
+    // Wrong content type: 415.
+    let res = app
+        .http
+        .post(&url)
+        .bearer_auth(&admin)
+        .header("content-type", "text/plain")
+        .body("name=x")
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 415, "unsupported_media_type").await;
+    // Over the limit: 413, nothing created.
+    let huge = json!({"name": "x".repeat(300 * 1024), "kind": "other"});
+    let res = app.post("/api/v1/municipalities", &admin, huge).await;
+    assert_problem(res, 413, "payload_too_large").await;
+    // Unknown field: 422 naming it.
+    let res = app
+        .post(
+            "/api/v1/municipalities",
+            &admin,
+            json!({"name": "Ufficio", "kind": "other", "nmae": "typo"}),
+        )
+        .await;
+    let p = assert_problem(res, 422, "validation_failed").await;
+    assert_eq!(fields(&p), ["nmae"]);
+    assert_eq!(p["errors"][0]["code"], "unknown_field");
+    // Wrong type, missing field, bad enum: 422 naming each.
+    let p = assert_problem(
+        app.post(
+            "/api/v1/municipalities",
+            &admin,
+            json!({"name": 5, "kind": "other"}),
+        )
+        .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(fields(&p), ["name"]);
+    let p = assert_problem(
+        app.post("/api/v1/municipalities", &admin, json!({"kind": "other"}))
+            .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(fields(&p), ["name"]);
+    assert_eq!(p["errors"][0]["code"], "required");
+    let p = assert_problem(
+        app.post(
+            "/api/v1/municipalities",
+            &admin,
+            json!({"name": "X", "kind": "city"}),
+        )
+        .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(fields(&p), ["kind"]);
+    // Domain validation collects every field.
+    let p = assert_problem(
+        app.post(
+            "/api/v1/municipalities",
+            &admin,
+            json!({"name": " ", "kind": "comune", "istat_code": "46005", "email": "nope"}),
+        )
+        .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(fields(&p), ["name", "istat_code", "email"]);
+    // A bad query parameter: 400 naming it.
+    let p = assert_problem(
+        app.get("/api/v1/municipalities?limit=500", &admin).await,
+        400,
+        "invalid_query",
+    )
+    .await;
+    assert_eq!(fields(&p), ["limit"]);
+    let p = assert_problem(
+        app.get("/api/v1/municipalities?active=maybe", &admin).await,
+        400,
+        "invalid_query",
+    )
+    .await;
+    assert_eq!(fields(&p), ["active"]);
+    let p = assert_problem(
+        app.get("/api/v1/municipalities?cursor=%%%", &admin).await,
+        400,
+        "invalid_query",
+    )
+    .await;
+    assert_eq!(fields(&p), ["cursor"]);
+    // None of it created anything.
+    let all: Value = app
+        .get("/api/v1/municipalities?limit=200", &admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(all["items"].as_array().unwrap().len(), 19);
+}
+
+async fn stale_writes_get_412(app: TestApp) {
+    let admin = app.admin().await;
+    let id = app.municipality("046005").await;
+    let res = app
+        .get(&format!("/api/v1/municipalities/{id}"), &admin)
+        .await;
+    let etag = res.headers()["etag"].to_str().unwrap().to_owned();
+    let patch = |tag: String, phone: &'static str| {
+        let (app, admin, id) = (&app, admin.clone(), id.clone());
+        async move {
+            app.http
+                .patch(format!("{}/api/v1/municipalities/{id}", app.base))
+                .bearer_auth(admin)
+                .header("if-match", tag)
+                .json(&json!({"phone": phone}))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let res = patch(etag.clone(), "0584 1111").await;
+    assert_eq!(res.status(), 200);
+    let new_tag = res.headers()["etag"].to_str().unwrap().to_owned();
+    assert_ne!(new_tag, etag);
+    // The old version is stale now: 412, and the value is unchanged.
+    assert_problem(patch(etag, "0584 2222").await, 412, "stale_write").await;
+    let now: Value = app
+        .get(&format!("/api/v1/municipalities/{id}"), &admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(now["phone"], "0584 1111");
+    assert_eq!(patch(new_tag, "0584 3333").await.status(), 200);
+}
+
+async fn conflicts_get_409_naming_the_field(app: TestApp) {
+    let admin = app.admin().await;
+    let res = app
+        .post(
+            "/api/v1/municipalities",
+            &admin,
+            json!({"name": "Camaiore bis", "kind": "comune", "istat_code": "046005"}),
+        )
+        .await;
+    let p = assert_problem(res, 409, "already_exists").await;
+    assert_eq!(fields(&p), ["istat_code"]);
+    let res = app
+        .post(
+            "/api/v1/users",
+            &admin,
+            json!({"username": "Admin", "full_name": "Other", "role": "operator"}),
+        )
+        .await;
+    let p = assert_problem(res, 409, "already_exists").await;
+    assert_eq!(fields(&p), ["username"]);
+}
+
+async fn request_ids_are_echoed(app: TestApp) {
+    let res = app
+        .http
+        .get(format!("{}/healthz", app.base))
+        .header("x-request-id", "abc-123")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["x-request-id"], "abc-123");
+    let res = app
+        .http
+        .get(format!("{}/api/v1/me", app.base))
+        .send()
+        .await
+        .unwrap();
+    let generated = res.headers()["x-request-id"].to_str().unwrap();
+    assert_eq!(generated.len(), 36);
+    // And security headers on every answer.
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(res.headers()["x-frame-options"], "DENY");
+    assert!(res.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("frame-ancestors 'none'"));
+}
+
+async fn lists_paginate_with_cursors(app: TestApp) {
+    let admin = app.admin().await;
+    let mut names = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("/api/v1/municipalities?limit=5&cursor={c}"),
+            None => "/api/v1/municipalities?limit=5".to_owned(),
+        };
+        let page: Value = app.get(&path, &admin).await.json().await.unwrap();
+        let items = page["items"].as_array().unwrap();
+        assert!(items.len() <= 5);
+        names.extend(items.iter().map(|m| m["name"].as_str().unwrap().to_owned()));
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => break,
+        }
+    }
+    assert_eq!(names.len(), 19);
+    let mut sorted = names.clone();
+    sorted.sort_by_key(|n| lumit_shared::text::fold(n));
+    assert_eq!(names, sorted);
+}
+
+async fn server_errors_never_leak_causes(app: TestApp) {
+    // The database goes away under a running server: answers are 503 problems without internals.
+    let db_url = match app.backend {
+        Backend::Sqlite => "sqlite:///nonexistent-dir/for/sure/lumit.db".to_owned(),
+        Backend::Postgres => "postgres://postgres@127.0.0.1:1/none".to_owned(),
+    };
+    let settings = lumit_api::config::Settings {
+        database_url: db_url.clone(),
+        bind: "127.0.0.1:0".into(),
+        data_dir: std::env::temp_dir(),
+        jwt_secret: Some("a secret for the unavailable database test".into()),
+        admin_password: None,
+        log_level: "error".into(),
+        log_format: "text".into(),
+        cors_origins: vec![],
+        web_dir: "no-web".into(),
+        pool_size: 1,
+        workers: 1,
+        trust_proxy: false,
+    };
+    let db = lumit_api::db::Db::connect_lazy(&db_url, 1).unwrap();
+    let server = lumit_api::startup::Application::build(settings, db).unwrap();
+    let base = format!("http://127.0.0.1:{}", server.port());
+    tokio::spawn(server.run_until_stopped());
+    let res = app.http.get(format!("{base}/readyz")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let res = app
+        .http
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"username": "a", "password": "b"}))
+        .send()
+        .await
+        .unwrap();
+    let p = assert_problem(res, 503, "service_unavailable").await;
+    let text = p.to_string();
+    assert!(
+        !text.contains("nonexistent") && !text.contains("127.0.0.1:1"),
+        "{text}"
+    );
+    // The healthy app is ready.
+    assert_eq!(
+        app.http
+            .get(format!("{}/readyz", app.base))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+}
