@@ -38,6 +38,8 @@ enum Command {
     Migrate,
     /// Print the OpenAPI document to stdout.
     Openapi,
+    /// Exit 0 if the server at LUMIT_BIND answers /readyz (for container health checks).
+    Healthcheck,
     /// Manage admin accounts.
     Admin {
         #[command(subcommand)]
@@ -102,6 +104,7 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Serve => serve(),
+        Command::Healthcheck => healthcheck(),
     }
 }
 
@@ -128,4 +131,26 @@ fn serve() -> anyhow::Result<()> {
             .await
             .context("server stopped with an error")
     })
+}
+
+/// A minimal HTTP GET of /readyz over a plain socket: the container image has no curl.
+fn healthcheck() -> anyhow::Result<()> {
+    use std::io::{Read, Write};
+    let settings = Settings::from_env()?;
+    let addr = settings.bind.replace("0.0.0.0", "127.0.0.1");
+    let mut stream =
+        std::net::TcpStream::connect(&addr).with_context(|| format!("connecting to {addr}"))?;
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(5)))?;
+    write!(
+        stream,
+        "GET /readyz HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut head = [0u8; 12];
+    stream.read_exact(&mut head)?;
+    anyhow::ensure!(
+        head.ends_with(b"200"),
+        "not ready: {}",
+        String::from_utf8_lossy(&head)
+    );
+    Ok(())
 }
