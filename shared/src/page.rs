@@ -16,3 +16,15 @@ pub struct Page<T> {
     /// Pass as `cursor` to get the next page; null on the last page.
     pub next_cursor: Option<String>,
 }
+
+/// Answer of `GET /api/v1/summary`: counts for the home page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Summary {
+    /// Active municipalities and offices.
+    pub municipalities: i64,
+    /// Active desks.
+    pub desks: i64,
+    /// Active accounts (only for roles that may read accounts).
+    pub users: Option<i64>,
+}

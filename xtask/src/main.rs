@@ -73,13 +73,118 @@ fn test() -> Result<()> {
     browser_tests()
 }
 
-/// Builds the web app, if this checkout has one.
-fn web() -> Result<()> {
-    if !root().join("web/Cargo.toml").exists() {
-        eprintln!("(no web app in this checkout yet)");
-        return Ok(());
+/// Makes sure the wasm32 target is installed (idempotent; rustup downloads it from the
+/// Rust distribution server once).
+fn ensure_wasm_target() -> Result<()> {
+    let out = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output();
+    let installed = out
+        .map(|o| String::from_utf8_lossy(&o.stdout).contains("wasm32-unknown-unknown"))
+        .unwrap_or(false);
+    if !installed {
+        run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
     }
-    bail!("the web build is not wired yet")
+    Ok(())
+}
+
+/// Eight hex characters of the content's SHA-256: names that change when the content does, so
+/// browsers may cache them for a year.
+fn short_hash(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(bytes))[..8].to_owned()
+}
+
+/// `wasm-opt` from the npm `binaryen` package, if the browser tests' packages are installed.
+fn wasm_opt() -> Option<PathBuf> {
+    let p = root().join("tests/browser/node_modules/.bin/wasm-opt");
+    p.exists().then_some(p)
+}
+
+/// Builds the web app into `web/dist`: release wasm, JS glue via wasm-bindgen (as a library, no
+/// download), optional wasm-opt, content-hashed file names, and an index.html that loads them
+/// without inline script (the Content-Security-Policy forbids it).
+fn web() -> Result<()> {
+    let root = root();
+    ensure_wasm_target()?;
+    let mut c = cargo();
+    c.args([
+        "build",
+        "-p",
+        "lumit-web",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--profile",
+        "wasm-release",
+    ]);
+    run(&mut c)?;
+    let wasm_in = root.join("target/wasm32-unknown-unknown/wasm-release/lumit-web.wasm");
+    let gen = root.join("target/web-bindgen");
+    let _ = std::fs::remove_dir_all(&gen);
+    wasm_bindgen_cli_support::Bindgen::new()
+        .input_path(&wasm_in)
+        .out_name("lumit-web")
+        .web(true)?
+        .typescript(false)
+        .generate(&gen)
+        .context("running wasm-bindgen")?;
+    let wasm_path = gen.join("lumit-web_bg.wasm");
+    if let Some(opt) = wasm_opt() {
+        run(Command::new(opt)
+            .arg("-Oz")
+            .arg("--enable-bulk-memory")
+            .arg("--enable-nontrapping-float-to-int")
+            .arg(&wasm_path)
+            .arg("-o")
+            .arg(&wasm_path))?;
+    }
+    let wasm = std::fs::read(&wasm_path)?;
+    let glue = std::fs::read_to_string(gen.join("lumit-web.js"))?;
+    let css = std::fs::read_to_string(root.join("web/style.css"))?;
+    let template = std::fs::read_to_string(root.join("web/index.html"))?;
+
+    let dist = root.join("web/dist");
+    let _ = std::fs::remove_dir_all(&dist);
+    std::fs::create_dir_all(&dist)?;
+    let wasm_name = format!("lumit-web-{}.wasm", short_hash(&wasm));
+    let glue_name = format!("lumit-web-{}.js", short_hash(glue.as_bytes()));
+    let css_name = format!("app-{}.css", short_hash(css.as_bytes()));
+    let boot =
+        format!("import init from './{glue_name}';\ninit({{ module_or_path: '/{wasm_name}' }});\n");
+    let boot_name = format!("boot-{}.js", short_hash(boot.as_bytes()));
+    std::fs::write(dist.join(&wasm_name), &wasm)?;
+    std::fs::write(dist.join(&glue_name), &glue)?;
+    std::fs::write(dist.join(&css_name), &css)?;
+    std::fs::write(dist.join(&boot_name), &boot)?;
+    if gen.join("snippets").exists() {
+        copy_dir(&gen.join("snippets"), &dist.join("snippets"))?;
+    }
+    let index = template
+        .replace("{{CSS}}", &format!("/{css_name}"))
+        .replace("{{BOOT}}", &format!("/{boot_name}"))
+        .replace("{{WASM}}", &format!("/{wasm_name}"))
+        .replace("{{GLUE}}", &format!("/{glue_name}"));
+    std::fs::write(dist.join("index.html"), index)?;
+    eprintln!(
+        "web app built into {} ({} KB wasm)",
+        dist.display(),
+        wasm.len() / 1024
+    );
+    Ok(())
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), target)?;
+        }
+    }
+    Ok(())
 }
 
 fn browser_tests() -> Result<()> {

@@ -8,6 +8,7 @@ pub mod desks;
 pub mod health;
 pub mod me;
 pub mod municipalities;
+pub mod summary;
 pub mod users;
 
 use actix_web::http::header;
@@ -28,6 +29,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(web::resource("/auth/token").post(auth::token))
                 .service(web::resource("/me").get(me::get))
                 .service(web::resource("/me/password").put(me::change_password))
+                .service(web::resource("/summary").get(summary::get))
                 .service(
                     web::resource("/municipalities")
                         .get(municipalities::list)

@@ -93,6 +93,7 @@ async fn every_endpoint_for_every_caller(app: TestApp) {
         (M::PUT, "/api/v1/me/password".into(),
             Some(json!({"current_password": "wrong password!!", "new_password": "whatever long enough"})),
                                                                             [401, 422, 422, 422, 422, 422, 403, 403]),
+        (M::GET, "/api/v1/summary".into(), n(),                             [401, 200, 200, 200, 200, 200, 200, 403]),
         (M::GET, "/api/v1/municipalities".into(), n(),                      [401, 200, 200, 200, 200, 200, 200, 403]),
         (M::GET, format!("/api/v1/municipalities/{gallicano}"), n(),        [401, 200, 200, 200, 200, 200, 200, 403]),
         (M::POST, "/api/v1/municipalities".into(), Some(json!({"name": "Nuovo ufficio", "kind": "other"})),

@@ -87,6 +87,17 @@ async fn admin_manages_municipalities(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(members["items"].as_array().unwrap().len(), 15);
+    // The home page's counts follow: 19 seeded + 1 created - 1 deactivated.
+    let summary: Value = app
+        .get("/api/v1/summary", &admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        summary,
+        json!({"municipalities": 19, "desks": 0, "users": 1})
+    );
     // There is no delete.
     assert_problem(
         app.call(Method::DELETE, &location, Some(&admin), None)

@@ -1,0 +1,54 @@
+//! `GET /api/v1/summary`: the numbers on the home page.
+
+use actix_web::{web, HttpResponse};
+use diesel::prelude::*;
+use lumit_shared::page::Summary;
+
+use crate::auth::Actor;
+use crate::authz::{self, Action};
+use crate::error::ApiResult;
+use crate::schema::{desks, municipalities, users};
+use crate::state::AppState;
+
+/// Counts of active municipalities, desks and (for roles that read accounts) accounts.
+/// Permission: any authenticated user (`municipalities:read` for clients).
+#[utoipa::path(
+    get,
+    path = "/api/v1/summary",
+    tag = "me",
+    security(("bearer" = []), ("oauth2" = ["municipalities:read"])),
+    responses((status = 200, description = "Counts", body = Summary))
+)]
+pub async fn get(actor: Actor, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    authz::require(&actor, Action::ReadMunicipalities)?;
+    let with_users = authz::require(&actor, Action::ReadUsers).is_ok();
+    let summary = state
+        .db
+        .read(move |c| {
+            let municipalities = municipalities::table
+                .filter(municipalities::active.eq(true))
+                .count()
+                .get_result(c)?;
+            let desks = desks::table
+                .filter(desks::active.eq(true))
+                .count()
+                .get_result(c)?;
+            let users = if with_users {
+                Some(
+                    users::table
+                        .filter(users::active.eq(true))
+                        .count()
+                        .get_result(c)?,
+                )
+            } else {
+                None
+            };
+            Ok(Summary {
+                municipalities,
+                desks,
+                users,
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(summary))
+}

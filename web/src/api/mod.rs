@@ -1,0 +1,263 @@
+//! The only place that does HTTP. Adds the bearer token, refreshes it once on a 401 (through the
+//! `HttpOnly` cookie) and turns problem+json answers into [`ApiError`]s with field messages.
+
+use std::cell::RefCell;
+
+use futures::future::{FutureExt, LocalBoxFuture, Shared};
+use lumit_shared::auth::{LoginRequest, TokenPair};
+use lumit_shared::Problem;
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+/// What went wrong with a call.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiError {
+    /// The server answered with a problem.
+    Problem(Problem),
+    /// The server could not be reached, or answered something unreadable.
+    Network(String),
+}
+
+impl ApiError {
+    /// The HTTP status, if the server answered.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::Problem(p) => Some(p.status),
+            Self::Network(_) => None,
+        }
+    }
+
+    /// The stable problem code.
+    pub fn code(&self) -> &str {
+        match self {
+            Self::Problem(p) => &p.code,
+            Self::Network(_) => "network",
+        }
+    }
+
+    /// The message for one field, if the problem names it.
+    pub fn field(&self, name: &str) -> Option<String> {
+        match self {
+            Self::Problem(p) => p
+                .errors
+                .iter()
+                .find(|e| e.field == name)
+                .map(|e| e.message.clone()),
+            Self::Network(_) => None,
+        }
+    }
+
+    /// The problem, if any.
+    pub fn problem(&self) -> Option<&Problem> {
+        match self {
+            Self::Problem(p) => Some(p),
+            Self::Network(_) => None,
+        }
+    }
+}
+
+type RefreshFuture = Shared<LocalBoxFuture<'static, Option<TokenPair>>>;
+
+thread_local! {
+    static TOKEN: RefCell<Option<String>> = const { RefCell::new(None) };
+    static REFRESHING: RefCell<Option<RefreshFuture>> = const { RefCell::new(None) };
+    static ON_SESSION: RefCell<Option<Box<dyn Fn(Option<TokenPair>)>>> = const { RefCell::new(None) };
+}
+
+/// Registers what to do when tokens change (new pair, or `None` when the session ended).
+pub fn on_session_change(f: impl Fn(Option<TokenPair>) + 'static) {
+    ON_SESSION.with(|s| *s.borrow_mut() = Some(Box::new(f)));
+}
+
+fn session_changed(pair: Option<TokenPair>) {
+    TOKEN.with(|t| *t.borrow_mut() = pair.as_ref().map(|p| p.access_token.clone()));
+    ON_SESSION.with(|s| {
+        if let Some(f) = s.borrow().as_ref() {
+            f(pair)
+        }
+    });
+}
+
+fn origin() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default()
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::new()
+}
+
+async fn to_error(res: reqwest::Response) -> ApiError {
+    let status = res.status().as_u16();
+    match res.json::<Problem>().await {
+        Ok(p) => ApiError::Problem(p),
+        Err(_) => ApiError::Problem(Problem::new(
+            status,
+            "unexpected",
+            "Error",
+            format!("HTTP {status}"),
+        )),
+    }
+}
+
+async fn send_once(
+    method: Method,
+    path: &str,
+    body: Option<&serde_json::Value>,
+    if_match: Option<&str>,
+) -> Result<reqwest::Response, ApiError> {
+    let mut req = client().request(method, format!("{}{path}", origin()));
+    if let Some(t) = TOKEN.with(|t| t.borrow().clone()) {
+        req = req.bearer_auth(t);
+    }
+    if let Some(b) = body {
+        req = req.json(b);
+    }
+    if let Some(tag) = if_match {
+        req = req.header("If-Match", tag);
+    }
+    req.send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))
+}
+
+/// Sends a request; on a 401 refreshes the session once and retries.
+async fn send(
+    method: Method,
+    path: &str,
+    body: Option<serde_json::Value>,
+    if_match: Option<&str>,
+) -> Result<reqwest::Response, ApiError> {
+    let res = send_once(method.clone(), path, body.as_ref(), if_match).await?;
+    if res.status() != StatusCode::UNAUTHORIZED {
+        return Ok(res);
+    }
+    match refresh().await {
+        Some(_) => send_once(method, path, body.as_ref(), if_match).await,
+        None => Ok(res),
+    }
+}
+
+async fn decode<T: DeserializeOwned>(res: reqwest::Response) -> Result<T, ApiError> {
+    if !res.status().is_success() {
+        return Err(to_error(res).await);
+    }
+    res.json::<T>()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))
+}
+
+fn to_value<B: Serialize>(body: &B) -> Result<serde_json::Value, ApiError> {
+    serde_json::to_value(body).map_err(|e| ApiError::Network(e.to_string()))
+}
+
+/// GET a JSON resource.
+pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    decode(send(Method::GET, path, None, None).await?).await
+}
+
+/// GET a JSON resource with its `ETag`.
+pub async fn get_tagged<T: DeserializeOwned>(path: &str) -> Result<(T, Option<String>), ApiError> {
+    let res = send(Method::GET, path, None, None).await?;
+    let tag = res
+        .headers()
+        .get("etag")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    Ok((decode(res).await?, tag))
+}
+
+/// POST JSON, expecting JSON back.
+pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
+    decode(send(Method::POST, path, Some(to_value(body)?), None).await?).await
+}
+
+/// PATCH JSON with an optional `If-Match`.
+pub async fn patch<B: Serialize, T: DeserializeOwned>(
+    path: &str,
+    body: &B,
+    if_match: Option<&str>,
+) -> Result<T, ApiError> {
+    decode(send(Method::PATCH, path, Some(to_value(body)?), if_match).await?).await
+}
+
+/// A call answered with 204.
+pub async fn no_content<B: Serialize>(
+    method: Method,
+    path: &str,
+    body: Option<&B>,
+) -> Result<(), ApiError> {
+    let body = body.map(to_value).transpose()?;
+    let res = send(method, path, body, None).await?;
+    if res.status().is_success() {
+        Ok(())
+    } else {
+        Err(to_error(res).await)
+    }
+}
+
+/// Logs in; the refresh token goes into the `HttpOnly` cookie.
+pub async fn login(username: &str, password: &str) -> Result<TokenPair, ApiError> {
+    let body = LoginRequest {
+        username: username.into(),
+        password: password.into(),
+        refresh_token_in_cookie: true,
+    };
+    let res = client()
+        .post(format!("{}/api/v1/auth/login", origin()))
+        .json(&body)
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    let pair: TokenPair = decode(res).await?;
+    session_changed(Some(pair.clone()));
+    Ok(pair)
+}
+
+/// Exchanges the cookie for a new pair. Concurrent callers share one request: a refresh token
+/// works once, and a second use would end the session.
+pub async fn refresh() -> Option<TokenPair> {
+    let fut = REFRESHING.with(|r| {
+        r.borrow_mut()
+            .get_or_insert_with(|| {
+                async {
+                    let res = client()
+                        .post(format!("{}/api/v1/auth/refresh", origin()))
+                        .send()
+                        .await
+                        .ok()?;
+                    let pair = if res.status().is_success() {
+                        res.json::<TokenPair>().await.ok()
+                    } else {
+                        None
+                    };
+                    session_changed(pair.clone());
+                    pair
+                }
+                .boxed_local()
+                .shared()
+            })
+            .clone()
+    });
+    let out = fut.await;
+    REFRESHING.with(|r| *r.borrow_mut() = None);
+    out
+}
+
+/// Logs out: the server revokes the refresh token and clears the cookie.
+pub async fn logout() {
+    let _ = client()
+        .post(format!("{}/api/v1/auth/logout", origin()))
+        .send()
+        .await;
+    session_changed(None);
+}
+
+/// Encodes a query string value.
+pub fn enc(s: &str) -> String {
+    js_sys::encode_uri_component(s)
+        .as_string()
+        .unwrap_or_default()
+}

@@ -1,0 +1,178 @@
+//! The application: router, shell (header, navigation, skip link, focus management) and guards.
+
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes, A};
+use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::path;
+use lumit_shared::user::Role;
+
+use crate::i18n::{self, use_i18n, I18n, Lang};
+use crate::pages;
+use crate::session::{self, use_session};
+
+/// The root component.
+#[component]
+pub fn App() -> impl IntoView {
+    let lang = i18n::remembered();
+    i18n::apply_html_lang(lang);
+    provide_context(I18n {
+        lang: RwSignal::new(lang),
+    });
+    let session = session::provide();
+    view! {
+        <Router>
+            <Show when=move || session.checked.get() fallback=|| view! { <p class="boot" role="status">"LUMIT…"</p> }>
+                <Routes fallback=|| view! { <pages::NotFound /> }>
+                    <Route path=path!("/login") view=pages::login::Login />
+                    <Route path=path!("/password") view=pages::account::ForcedPassword />
+                    <ParentRoute path=path!("") view=Shell>
+                        <Route path=path!("") view=pages::home::Home />
+                        <Route path=path!("municipalities") view=pages::municipalities::List />
+                        <Route path=path!("municipalities/new") view=pages::municipalities::Create />
+                        <Route path=path!("municipalities/:id") view=pages::municipalities::Detail />
+                        <Route path=path!("municipalities/:id/edit") view=pages::municipalities::Edit />
+                        <Route path=path!("municipalities/:id/desks/new") view=pages::desks::Create />
+                        <Route path=path!("desks/:id/edit") view=pages::desks::Edit />
+                        <Route path=path!("users") view=pages::users::List />
+                        <Route path=path!("users/new") view=pages::users::Create />
+                        <Route path=path!("users/:id") view=pages::users::Detail />
+                        <Route path=path!("api-clients") view=pages::api_clients::Page />
+                        <Route path=path!("audit") view=pages::audit::Page />
+                        <Route path=path!("account") view=pages::account::Account />
+                    </ParentRoute>
+                </Routes>
+            </Show>
+        </Router>
+    }
+}
+
+/// Where a role may go (the navigation shows only these).
+fn nav_items(role: Role) -> Vec<(&'static str, &'static str)> {
+    let mut items = vec![("/", "nav.home"), ("/municipalities", "nav.municipalities")];
+    if matches!(role, Role::Admin | Role::Coordinator) {
+        items.push(("/users", "nav.users"));
+    }
+    if role == Role::Admin {
+        items.push(("/api-clients", "nav.api_clients"));
+        items.push(("/audit", "nav.audit"));
+    }
+    items.push(("/account", "nav.account"));
+    items
+}
+
+/// Moves focus to the page's heading after each navigation, so screen readers announce the page.
+fn focus_heading() {
+    request_animation_frame(|| {
+        let doc = web_sys::window().and_then(|w| w.document());
+        if let Some(h) = doc.and_then(|d| d.query_selector("main h1").ok().flatten()) {
+            use wasm_bindgen::JsCast;
+            if let Ok(h) = h.dyn_into::<web_sys::HtmlElement>() {
+                let _ = h.focus();
+            }
+        }
+    });
+}
+
+/// The frame around every page of a logged-in person.
+#[component]
+fn Shell() -> impl IntoView {
+    let s = use_session();
+    let i = use_i18n();
+    let location = use_location();
+    let navigate = use_navigate();
+
+    // Not logged in: to the login page, remembering where the person wanted to go.
+    Effect::new(move |_| {
+        let path = location.pathname.get();
+        // The shell may still be alive for a moment after leaving it: act only on its own pages.
+        if path == "/login" || path == "/password" {
+            return;
+        }
+        match s.user.get() {
+            None => {
+                let next = if path == "/" {
+                    String::new()
+                } else {
+                    format!("?next={}", crate::api::enc(&path))
+                };
+                navigate(&format!("/login{next}"), Default::default());
+            }
+            Some(u) if u.must_change_password => navigate("/password", Default::default()),
+            Some(_) => {}
+        }
+    });
+    Effect::new(move |prev: Option<String>| {
+        let path = location.pathname.get();
+        if prev.is_some() {
+            focus_heading();
+        }
+        path
+    });
+
+    let logout = move |_| {
+        leptos::task::spawn_local(async move {
+            crate::api::logout().await;
+        });
+    };
+    let switch = move |_| {
+        i.set(if i.lang.get_untracked() == Lang::It {
+            Lang::En
+        } else {
+            Lang::It
+        })
+    };
+
+    view! {
+        <Show when=move || s.user.with(|u| u.as_ref().is_some_and(|u| !u.must_change_password))>
+            <a class="skip-link" href="#main">{move || i.t("app.skip")}</a>
+            <header class="topbar">
+                <div class="brand">
+                    <span class="brand-name">"LUMIT"</span>
+                    <span class="brand-tag">{move || i.t("app.tagline")}</span>
+                </div>
+                <div class="user-box">
+                    <span class="user-name">{move || s.user.with(|u| u.as_ref().map(|u| u.full_name.clone()))}</span>
+                    <span class="user-role">{move || s.role().map(|r| i.t(role_key(r)))}</span>
+                    <button type="button" class="btn btn-ghost" on:click=switch
+                        aria-label=move || format!("{}: {}", i.t("app.language"), if i.lang.get() == Lang::It { "English" } else { "Italiano" })
+                        lang=move || if i.lang.get() == Lang::It { "en" } else { "it" }>
+                        {move || if i.lang.get() == Lang::It { "English" } else { "Italiano" }}
+                    </button>
+                    <button type="button" class="btn btn-ghost" on:click=logout>{move || i.t("nav.logout")}</button>
+                </div>
+            </header>
+            <nav class="mainnav" aria-label=move || i.t("nav.label")>
+                <ul>
+                    {move || s.role().map(|r| nav_items(r).into_iter().map(|(href, key)| view! {
+                        <li><A href=href exact=true>{move || i.t(key)}</A></li>
+                    }).collect_view())}
+                </ul>
+            </nav>
+            <main id="main" tabindex="-1">
+                <Outlet />
+            </main>
+        </Show>
+    }
+}
+
+/// The text key of a role.
+pub fn role_key(r: Role) -> &'static str {
+    match r {
+        Role::Admin => "role.admin",
+        Role::Coordinator => "role.coordinator",
+        Role::Operator => "role.operator",
+        Role::MunicipalOfficer => "role.municipal_officer",
+        Role::Mediator => "role.mediator",
+    }
+}
+
+/// Shows the children only to these roles; others get a "not allowed" page (deep links included).
+#[component]
+pub fn RoleGate(roles: &'static [Role], children: ChildrenFn) -> impl IntoView {
+    let s = use_session();
+    view! {
+        <Show when=move || s.is(roles) fallback=|| view! { <pages::Forbidden /> }>
+            {children()}
+        </Show>
+    }
+}

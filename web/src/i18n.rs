@@ -1,0 +1,342 @@
+//! Italian (default) and English texts, and number and date formatting for each.
+
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+
+/// A language of the interface.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    /// Italiano.
+    It,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// The BCP 47 tag.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Self::It => "it",
+            Self::En => "en",
+        }
+    }
+}
+
+const STORAGE_KEY: &str = "lumit.lang";
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+/// The language chosen last time (Italian by default).
+pub fn remembered() -> Lang {
+    match storage()
+        .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
+        .as_deref()
+    {
+        Some("en") => Lang::En,
+        _ => Lang::It,
+    }
+}
+
+/// The reactive language, provided at the root.
+#[derive(Clone, Copy)]
+pub struct I18n {
+    /// Current language.
+    pub lang: RwSignal<Lang>,
+}
+
+impl I18n {
+    /// Switches and remembers the language, and tells assistive technology via `<html lang>`.
+    pub fn set(&self, lang: Lang) {
+        self.lang.set(lang);
+        if let Some(s) = storage() {
+            let _ = s.set_item(STORAGE_KEY, lang.tag());
+        }
+        apply_html_lang(lang);
+    }
+
+    /// The text for a key in the current language (tracked: use inside `move ||`).
+    pub fn t(&self, key: &'static str) -> &'static str {
+        text(self.lang.get(), key)
+    }
+}
+
+/// Sets `<html lang>`.
+pub fn apply_html_lang(lang: Lang) {
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = el.set_attribute("lang", lang.tag());
+    }
+}
+
+/// The i18n context.
+pub fn use_i18n() -> I18n {
+    expect_context::<I18n>()
+}
+
+/// Formats an integer with the language's thousands separator (`1.234` / `1,234`).
+pub fn fmt_int(lang: Lang, n: i64) -> String {
+    let sep = if lang == Lang::It { '.' } else { ',' };
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(sep);
+        }
+        out.push(c);
+    }
+    if n < 0 {
+        out.insert(0, '-');
+    }
+    out
+}
+
+/// Formats a moment in the browser's time zone: `26/11/2026 10:30` (it), `26/11/2026, 10:30` (en).
+pub fn fmt_datetime(lang: Lang, t: &DateTime<Utc>) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(t.timestamp_millis() as f64));
+    let (day, month, year) = (d.get_date(), d.get_month() + 1, d.get_full_year());
+    let (h, m) = (d.get_hours(), d.get_minutes());
+    match lang {
+        Lang::It => format!("{day:02}/{month:02}/{year} {h:02}:{m:02}"),
+        Lang::En => format!("{day:02}/{month:02}/{year}, {h:02}:{m:02}"),
+    }
+}
+
+/// The text of a key: `(italiano, english)`. Unknown keys show themselves, so a gap is visible.
+pub fn text(lang: Lang, key: &'static str) -> &'static str {
+    let (it, en) = match key {
+        "app.name" => ("LUMIT", "LUMIT"),
+        "app.tagline" => ("Lucca Migration Task Force", "Lucca Migration Task Force"),
+        "app.skip" => ("Vai al contenuto", "Skip to content"),
+        "app.loading" => ("Caricamento…", "Loading…"),
+        "app.retry" => ("Riprova", "Retry"),
+        "app.error" => ("Si è verificato un errore.", "Something went wrong."),
+        "app.network" => (
+            "Il server non risponde. Controlla la connessione.",
+            "The server does not answer. Check the connection.",
+        ),
+        "app.empty" => ("Nessun risultato.", "Nothing here."),
+        "app.more" => ("Carica altri", "Load more"),
+        "app.save" => ("Salva", "Save"),
+        "app.saving" => ("Salvataggio…", "Saving…"),
+        "app.saved" => ("Salvato.", "Saved."),
+        "app.cancel" => ("Annulla", "Cancel"),
+        "app.edit" => ("Modifica", "Edit"),
+        "app.back" => ("Indietro", "Back"),
+        "app.yes" => ("Sì", "Yes"),
+        "app.no" => ("No", "No"),
+        "app.active" => ("Attivo", "Active"),
+        "app.inactive" => ("Disattivato", "Inactive"),
+        "app.all" => ("Tutti", "All"),
+        "app.search" => ("Cerca", "Search"),
+        "app.filters" => ("Filtri", "Filters"),
+        "app.copy" => ("Copia", "Copy"),
+        "app.copied" => ("Copiato negli appunti.", "Copied to the clipboard."),
+        "app.fix_errors" => (
+            "Correggi i campi segnalati.",
+            "Please correct the fields marked.",
+        ),
+        "app.deactivate" => ("Disattiva", "Deactivate"),
+        "app.reactivate" => ("Riattiva", "Reactivate"),
+        "app.confirm_deactivate" => ("Confermi la disattivazione?", "Deactivate this record?"),
+        "app.forbidden_title" => ("Accesso non consentito", "Not allowed"),
+        "app.forbidden" => (
+            "Il tuo ruolo non consente di usare questa pagina.",
+            "Your role does not allow this page.",
+        ),
+        "app.not_found_title" => ("Pagina non trovata", "Page not found"),
+        "app.not_found" => (
+            "La pagina richiesta non esiste.",
+            "The page you asked for does not exist.",
+        ),
+        "app.go_home" => ("Torna alla home", "Back to the home page"),
+        "app.stale" => (
+            "Qualcuno ha modificato questi dati nel frattempo: ricarica la pagina.",
+            "Someone changed this in the meantime: reload the page.",
+        ),
+        "app.language" => ("Lingua", "Language"),
+        "app.none" => ("—", "—"),
+        "nav.label" => ("Navigazione principale", "Main navigation"),
+        "nav.home" => ("Home", "Home"),
+        "nav.municipalities" => ("Comuni e uffici", "Municipalities"),
+        "nav.users" => ("Utenti", "Accounts"),
+        "nav.api_clients" => ("Client API", "API clients"),
+        "nav.audit" => ("Registro attività", "Audit log"),
+        "nav.account" => ("Il mio account", "My account"),
+        "nav.logout" => ("Esci", "Log out"),
+        "role.admin" => ("Amministratore", "Administrator"),
+        "role.coordinator" => ("Coordinatore", "Coordinator"),
+        "role.operator" => ("Operatore di sportello", "Desk operator"),
+        "role.municipal_officer" => ("Referente comunale", "Municipal officer"),
+        "role.mediator" => ("Mediatore", "Mediator"),
+        "login.title" => ("Accedi a LUMIT", "Log in to LUMIT"),
+        "login.username" => ("Nome utente", "Username"),
+        "login.password" => ("Password", "Password"),
+        "login.submit" => ("Accedi", "Log in"),
+        "login.busy" => ("Accesso in corso…", "Logging in…"),
+        "login.failed" => (
+            "Nome utente o password non corretti.",
+            "Wrong username or password.",
+        ),
+        "login.throttled" => (
+            "Troppi tentativi falliti. Riprova più tardi.",
+            "Too many failed attempts. Try again later.",
+        ),
+        "password.title" => ("Cambia password", "Change password"),
+        "password.forced" => (
+            "Hai una password temporanea: scegline una nuova per continuare.",
+            "You have a temporary password: choose a new one to continue.",
+        ),
+        "password.current" => ("Password attuale", "Current password"),
+        "password.new" => (
+            "Nuova password (almeno 12 caratteri)",
+            "New password (at least 12 characters)",
+        ),
+        "password.repeat" => ("Ripeti la nuova password", "Repeat the new password"),
+        "password.mismatch" => (
+            "Le due password non coincidono.",
+            "The two passwords differ.",
+        ),
+        "password.changed" => ("Password cambiata.", "Password changed."),
+        "home.title" => ("Benvenuto", "Welcome"),
+        "home.intro" => (
+            "LUMIT gestisce gli sportelli per cittadini stranieri della Provincia di Lucca.",
+            "LUMIT runs the help desks for foreign citizens of the Province of Lucca.",
+        ),
+        "home.municipalities" => ("Comuni e uffici", "Municipalities and offices"),
+        "home.desks" => ("Sportelli", "Desks"),
+        "home.users" => ("Utenti", "Accounts"),
+        "mun.title" => ("Comuni e uffici", "Municipalities and offices"),
+        "mun.new" => ("Nuovo comune o ufficio", "New municipality or office"),
+        "mun.edit" => ("Modifica comune o ufficio", "Edit municipality or office"),
+        "mun.search_hint" => ("Nome o codice ISTAT", "Name or ISTAT code"),
+        "mun.name" => ("Nome", "Name"),
+        "mun.kind" => ("Tipo", "Kind"),
+        "mun.istat" => ("Codice ISTAT", "ISTAT code"),
+        "mun.province" => ("Codice provincia", "Province code"),
+        "mun.member_of" => ("Unione", "Union"),
+        "mun.address" => ("Indirizzo", "Address"),
+        "mun.email" => ("E-mail", "E-mail"),
+        "mun.phone" => ("Telefono", "Phone"),
+        "mun.status" => ("Stato", "Status"),
+        "mun.members" => ("Comuni membri", "Member municipalities"),
+        "mun.desks" => ("Sportelli", "Desks"),
+        "mun.none" => ("Nessuna", "None"),
+        "kind.comune" => ("Comune", "Municipality"),
+        "kind.unione" => ("Unione dei Comuni", "Union of municipalities"),
+        "kind.prefettura" => ("Prefettura", "Prefecture"),
+        "kind.questura" => ("Questura", "Police headquarters"),
+        "kind.other" => ("Altro ufficio", "Other office"),
+        "desk.new" => ("Nuovo sportello", "New desk"),
+        "desk.edit" => ("Modifica sportello", "Edit desk"),
+        "desk.name" => ("Nome dello sportello", "Desk name"),
+        "desk.languages" => (
+            "Lingue parlate (codici ISO separati da virgola, es. it, en, ar)",
+            "Languages spoken (ISO codes separated by commas, e.g. it, en, ar)",
+        ),
+        "desk.hours" => ("Orari di apertura", "Opening hours"),
+        "desk.add_slot" => ("Aggiungi fascia oraria", "Add a time slot"),
+        "desk.remove_slot" => ("Rimuovi fascia", "Remove slot"),
+        "desk.day" => ("Giorno", "Day"),
+        "desk.from" => ("Dalle", "From"),
+        "desk.to" => ("Alle", "To"),
+        "desk.no_hours" => ("Orari non indicati.", "No opening hours given."),
+        "day.monday" => ("Lunedì", "Monday"),
+        "day.tuesday" => ("Martedì", "Tuesday"),
+        "day.wednesday" => ("Mercoledì", "Wednesday"),
+        "day.thursday" => ("Giovedì", "Thursday"),
+        "day.friday" => ("Venerdì", "Friday"),
+        "day.saturday" => ("Sabato", "Saturday"),
+        "day.sunday" => ("Domenica", "Sunday"),
+        "users.title" => ("Utenti", "Accounts"),
+        "users.new" => ("Nuovo utente", "New account"),
+        "users.edit" => ("Modifica utente", "Edit account"),
+        "users.username" => ("Nome utente", "Username"),
+        "users.full_name" => ("Nome e cognome", "Full name"),
+        "users.email" => ("E-mail", "E-mail"),
+        "users.role" => ("Ruolo", "Role"),
+        "users.municipalities" => ("Comuni assegnati", "Assigned municipalities"),
+        "users.password" => (
+            "Password temporanea (facoltativa: se vuota viene generata)",
+            "Temporary password (optional: generated when empty)",
+        ),
+        "users.temp_shown_once" => (
+            "Password temporanea: comunicala alla persona. Non verrà più mostrata.",
+            "Temporary password: give it to the person. It will not be shown again.",
+        ),
+        "users.reset" => ("Reimposta password", "Reset password"),
+        "users.confirm_reset" => (
+            "Generare una nuova password temporanea? La persona verrà disconnessa.",
+            "Generate a new temporary password? The person will be logged out.",
+        ),
+        "users.must_change" => ("Deve cambiare password", "Must change password"),
+        "users.search_hint" => ("Nome utente o nome", "Username or name"),
+        "users.last_admin" => (
+            "È l'ultimo amministratore attivo: non può essere disattivato o cambiare ruolo.",
+            "This is the last active administrator: it cannot be deactivated or change role.",
+        ),
+        "clients.title" => ("Client API", "API clients"),
+        "clients.new" => ("Nuovo client API", "New API client"),
+        "clients.name" => ("Nome del sistema", "System name"),
+        "clients.municipality" => ("Comune o ente", "Municipality or organisation"),
+        "clients.scopes" => ("Permessi (scope)", "Permissions (scopes)"),
+        "clients.client_id" => ("Client ID", "Client ID"),
+        "clients.secret_once" => (
+            "Segreto del client: copialo ora, non verrà più mostrato.",
+            "Client secret: copy it now, it will not be shown again.",
+        ),
+        "clients.revoke" => ("Revoca", "Revoke"),
+        "clients.confirm_revoke" => (
+            "Revocare il client? I suoi token smetteranno subito di funzionare.",
+            "Revoke this client? Its tokens stop working at once.",
+        ),
+        "clients.revoked" => ("Revocato", "Revoked"),
+        "clients.include_revoked" => ("Mostra anche i revocati", "Show revoked clients too"),
+        "clients.created" => ("Creato il", "Created"),
+        "audit.title" => ("Registro attività", "Audit log"),
+        "audit.verify" => ("Verifica integrità", "Verify the chain"),
+        "audit.verifying" => ("Verifica in corso…", "Verifying…"),
+        "audit.ok" => ("Registro integro", "The log is intact"),
+        "audit.bad" => (
+            "Registro alterato a partire dalla riga",
+            "The log was altered from row",
+        ),
+        "audit.rows_checked" => ("righe controllate", "rows checked"),
+        "audit.when" => ("Quando", "When"),
+        "audit.who" => ("Chi", "Who"),
+        "audit.action" => ("Azione", "Action"),
+        "audit.entity" => ("Oggetto", "Record"),
+        "audit.entity_type" => ("Tipo di oggetto", "Record type"),
+        "audit.entity_id" => ("ID oggetto", "Record id"),
+        "audit.from" => ("Dal", "From"),
+        "audit.to" => ("Al", "To"),
+        "audit.detail" => ("Dettaglio", "Details"),
+        "audit.field" => ("Campo", "Field"),
+        "audit.old" => ("Prima", "Before"),
+        "audit.new" => ("Dopo", "After"),
+        "audit.ip" => ("Indirizzo IP", "IP address"),
+        "audit.request" => ("ID richiesta", "Request id"),
+        "audit.no_changes" => ("Nessun campo modificato.", "No fields changed."),
+        "account.title" => ("Il mio account", "My account"),
+        _ => (key, key),
+    };
+    match lang {
+        Lang::It => it,
+        Lang::En => en,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands() {
+        assert_eq!(fmt_int(Lang::It, 1234), "1.234");
+        assert_eq!(fmt_int(Lang::En, 1234567), "1,234,567");
+        assert_eq!(fmt_int(Lang::It, 12), "12");
+    }
+}

@@ -1,0 +1,41 @@
+//! The home page: a welcome and the numbers at a glance.
+
+use leptos::prelude::*;
+use lumit_shared::page::Summary;
+
+use crate::api;
+use crate::components::{ErrorView, Loading};
+use crate::i18n::{fmt_int, use_i18n};
+use crate::session::use_session;
+
+/// Welcome with counts.
+#[component]
+pub fn Home() -> impl IntoView {
+    let i = use_i18n();
+    let s = use_session();
+    let summary = LocalResource::new(|| api::get::<Summary>("/api/v1/summary"));
+    let card = move |key: &'static str, n: i64| {
+        view! {
+            <div class="stat">
+                <p class="stat-value">{move || fmt_int(i.lang.get(), n)}</p>
+                <p class="stat-label">{move || i.t(key)}</p>
+            </div>
+        }
+    };
+    view! {
+        <h1 tabindex="-1">{move || i.t("home.title")} {move || s.user.with(|u| u.as_ref().map(|u| format!(", {}", u.full_name)))}</h1>
+        <p class="lead">{move || i.t("home.intro")}</p>
+        <Suspense fallback=|| view! { <Loading /> }>
+            {move || summary.get().map(|r| match r {
+                Ok(sum) => view! {
+                    <div class="stats">
+                        {card("home.municipalities", sum.municipalities)}
+                        {card("home.desks", sum.desks)}
+                        {sum.users.map(|n| card("home.users", n))}
+                    </div>
+                }.into_any(),
+                Err(e) => view! { <ErrorView error=e retry=Callback::new(move |_| summary.refetch()) /> }.into_any(),
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,41 @@
+//! Pages, one module per area.
+
+pub mod account;
+pub mod api_clients;
+pub mod audit;
+pub mod desks;
+pub mod home;
+pub mod login;
+pub mod municipalities;
+pub mod users;
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::i18n::use_i18n;
+
+/// Unknown address.
+#[component]
+pub fn NotFound() -> impl IntoView {
+    let i = use_i18n();
+    view! {
+        <main id="main" class="narrow">
+            <h1 tabindex="-1">{move || i.t("app.not_found_title")}</h1>
+            <p>{move || i.t("app.not_found")}</p>
+            <p><A href="/">{move || i.t("app.go_home")}</A></p>
+        </main>
+    }
+}
+
+/// A page the role may not use.
+#[component]
+pub fn Forbidden() -> impl IntoView {
+    let i = use_i18n();
+    view! {
+        <section class="narrow">
+            <h1 tabindex="-1">{move || i.t("app.forbidden_title")}</h1>
+            <p>{move || i.t("app.forbidden")}</p>
+            <p><A href="/">{move || i.t("app.go_home")}</A></p>
+        </section>
+    }
+}

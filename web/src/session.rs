@@ -1,0 +1,81 @@
+//! Who is logged in. The access token lives only in memory (in `api`); the refresh token in an
+//! `HttpOnly` cookie, so a reload silently restores the session, and a timer refreshes it before
+//! it expires.
+
+use std::cell::RefCell;
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use lumit_shared::user::{Role, User};
+
+use crate::api;
+
+/// The session state, provided at the root.
+#[derive(Clone, Copy)]
+pub struct Session {
+    /// The logged-in account.
+    pub user: RwSignal<Option<User>>,
+    /// False until the first silent refresh has answered (so we know whether a session exists).
+    pub checked: RwSignal<bool>,
+}
+
+impl Session {
+    /// The role, if logged in.
+    pub fn role(&self) -> Option<Role> {
+        self.user.with(|u| u.as_ref().map(|u| u.role))
+    }
+
+    /// True when the role is one of these.
+    pub fn is(&self, roles: &[Role]) -> bool {
+        self.role().is_some_and(|r| roles.contains(&r))
+    }
+}
+
+thread_local! {
+    static TIMER: RefCell<Option<TimeoutHandle>> = const { RefCell::new(None) };
+}
+
+fn schedule_refresh(expires_in: i64) {
+    TIMER.with(|t| {
+        if let Some(old) = t.borrow_mut().take() {
+            old.clear();
+        }
+        let wait = Duration::from_secs((expires_in - 60).max(10) as u64);
+        let handle = set_timeout_with_handle(
+            || {
+                spawn_local(async {
+                    api::refresh().await;
+                })
+            },
+            wait,
+        )
+        .ok();
+        *t.borrow_mut() = handle;
+    });
+}
+
+/// Creates the session, wires it to the API client and tries to restore it from the cookie.
+pub fn provide() -> Session {
+    let s = Session {
+        user: RwSignal::new(None),
+        checked: RwSignal::new(false),
+    };
+    api::on_session_change(move |pair| {
+        if let Some(p) = &pair {
+            schedule_refresh(p.expires_in);
+        }
+        s.user.set(pair.map(|p| p.user));
+    });
+    spawn_local(async move {
+        api::refresh().await;
+        s.checked.set(true);
+    });
+    provide_context(s);
+    s
+}
+
+/// The session context.
+pub fn use_session() -> Session {
+    expect_context::<Session>()
+}
