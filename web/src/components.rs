@@ -207,12 +207,3 @@ pub fn SecretOnce(#[prop(into)] label: Signal<String>, value: String) -> impl In
 pub fn field_error(err: RwSignal<Option<ApiError>>, field: &'static str) -> Signal<Option<String>> {
     Signal::derive(move || err.with(|e| e.as_ref().and_then(|e| e.field(field))))
 }
-
-/// The label of a yes/no value.
-pub fn yes_no(v: bool) -> &'static str {
-    if v {
-        "app.yes"
-    } else {
-        "app.no"
-    }
-}

@@ -28,14 +28,6 @@ impl ApiError {
         }
     }
 
-    /// The stable problem code.
-    pub fn code(&self) -> &str {
-        match self {
-            Self::Problem(p) => &p.code,
-            Self::Network(_) => "network",
-        }
-    }
-
     /// The message for one field, if the problem names it.
     pub fn field(&self, name: &str) -> Option<String> {
         match self {
@@ -58,11 +50,12 @@ impl ApiError {
 }
 
 type RefreshFuture = Shared<LocalBoxFuture<'static, Option<TokenPair>>>;
+type SessionListener = Box<dyn Fn(Option<TokenPair>)>;
 
 thread_local! {
     static TOKEN: RefCell<Option<String>> = const { RefCell::new(None) };
     static REFRESHING: RefCell<Option<RefreshFuture>> = const { RefCell::new(None) };
-    static ON_SESSION: RefCell<Option<Box<dyn Fn(Option<TokenPair>)>>> = const { RefCell::new(None) };
+    static ON_SESSION: RefCell<Option<SessionListener>> = const { RefCell::new(None) };
 }
 
 /// Registers what to do when tokens change (new pair, or `None` when the session ended).

@@ -1,5 +1,189 @@
+//! The audit log: filterable table, one entry's old and new values, and the chain check.
+
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use lumit_shared::audit::{AuditEntry, AuditVerification};
+use lumit_shared::user::Role;
+use lumit_shared::Page as ListPage;
+
+use crate::api::{self, enc, ApiError};
+use crate::app::RoleGate;
+use crate::components::{Empty, ErrorView, Loading};
+use crate::i18n::{fmt_datetime, fmt_int, use_i18n};
+
+/// The audit page (admin).
 #[component]
 pub fn Page() -> impl IntoView {
-    view! { <h1>"X"</h1> }
+    view! { <RoleGate roles=&[Role::Admin]><Audit /></RoleGate> }
+}
+
+fn show(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => "—".into(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+#[component]
+fn Audit() -> impl IntoView {
+    let i = use_i18n();
+    let action = RwSignal::new(String::new());
+    let entity_type = RwSignal::new(String::new());
+    let entity_id = RwSignal::new(String::new());
+    let from = RwSignal::new(String::new());
+    let to = RwSignal::new(String::new());
+    let items = RwSignal::new(Vec::<AuditEntry>::new());
+    let next = RwSignal::new(None::<String>);
+    let loading = RwSignal::new(false);
+    let error = RwSignal::new(None::<ApiError>);
+    let selected = RwSignal::new(None::<AuditEntry>);
+    let verification = RwSignal::new(None::<Result<AuditVerification, ApiError>>);
+    let verifying = RwSignal::new(false);
+
+    let load = move |reset: bool| {
+        let mut path = "/api/v1/audit?limit=50".to_owned();
+        for (k, v) in [
+            ("action", action.get_untracked()),
+            ("entity_type", entity_type.get_untracked()),
+            ("entity_id", entity_id.get_untracked()),
+        ] {
+            if !v.trim().is_empty() {
+                path.push_str(&format!("&{k}={}", enc(v.trim())));
+            }
+        }
+        // Dates from the date inputs are whole days in UTC.
+        if !from.get_untracked().is_empty() {
+            path.push_str(&format!("&from={}T00:00:00Z", from.get_untracked()));
+        }
+        if !to.get_untracked().is_empty() {
+            path.push_str(&format!("&to={}T23:59:59Z", to.get_untracked()));
+        }
+        if !reset {
+            if let Some(c) = next.get_untracked() {
+                path.push_str(&format!("&cursor={}", enc(&c)));
+            }
+        }
+        loading.set(true);
+        spawn_local(async move {
+            match api::get::<ListPage<AuditEntry>>(&path).await {
+                Ok(page) => {
+                    error.set(None);
+                    if reset {
+                        items.set(page.items);
+                    } else {
+                        items.update(|v| v.extend(page.items));
+                    }
+                    next.set(page.next_cursor);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+            loading.set(false);
+        });
+    };
+    load(true);
+    let verify = move |_| {
+        verifying.set(true);
+        verification.set(None);
+        spawn_local(async move {
+            verification.set(Some(
+                api::get::<AuditVerification>("/api/v1/audit/verify").await,
+            ));
+            verifying.set(false);
+        });
+    };
+    let input = move |id: &'static str,
+                      key: &'static str,
+                      sig: RwSignal<String>,
+                      kind: &'static str| {
+        view! {
+            <div class="field">
+                <label for=id>{move || i.t(key)}</label>
+                <input id=id type=kind prop:value=move || sig.get() on:input=move |ev| sig.set(event_target_value(&ev)) />
+            </div>
+        }
+    };
+    view! {
+        <div class="page-head">
+            <h1 tabindex="-1">{move || i.t("audit.title")}</h1>
+            <div class="actions">
+                <button type="button" class="btn btn-primary" on:click=verify disabled=move || verifying.get()>
+                    {move || if verifying.get() { i.t("audit.verifying") } else { i.t("audit.verify") }}
+                </button>
+            </div>
+        </div>
+        <div role="status" aria-live="polite">
+            {move || verification.get().map(|r| match r {
+                Ok(v) if v.ok => view! { <p class="alert alert-ok">{move || i.t("audit.ok")} " — " {move || fmt_int(i.lang.get(), v.rows_checked)} " " {move || i.t("audit.rows_checked")}</p> }.into_any(),
+                Ok(v) => view! { <p class="alert alert-error">{move || i.t("audit.bad")} " " {v.first_bad_id.map(|x| x.to_string())}</p> }.into_any(),
+                Err(e) => view! { <ErrorView error=e /> }.into_any(),
+            })}
+        </div>
+        <form class="filters" role="search" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); load(true); }>
+            {input("f-action", "audit.action", action, "text")}
+            {input("f-entity-type", "audit.entity_type", entity_type, "text")}
+            {input("f-entity-id", "audit.entity_id", entity_id, "text")}
+            {input("f-from", "audit.from", from, "date")}
+            {input("f-to", "audit.to", to, "date")}
+            <button type="submit" class="btn">{move || i.t("app.search")}</button>
+        </form>
+        {move || error.get().map(|e| view! { <ErrorView error=e retry=Callback::new(move |_| load(true)) /> })}
+        {move || selected.get().map(|e| view! {
+            <section class="card" aria-labelledby="audit-detail-title">
+                <h2 id="audit-detail-title">{move || i.t("audit.detail")} " #" {e.id}</h2>
+                <dl class="facts">
+                    <div><dt>{move || i.t("audit.when")}</dt><dd>{ let at = e.at; move || fmt_datetime(i.lang.get(), &at) }</dd></div>
+                    <div><dt>{move || i.t("audit.who")}</dt><dd>{format!("{} ({})", e.actor_name.clone().unwrap_or_default(), e.actor_kind)}</dd></div>
+                    <div><dt>{move || i.t("audit.action")}</dt><dd>{e.action.clone()}</dd></div>
+                    <div><dt>{move || i.t("audit.entity")}</dt><dd>{format!("{} {}", e.entity_type, e.entity_id.clone().unwrap_or_default())}</dd></div>
+                    <div><dt>{move || i.t("audit.ip")}</dt><dd>{e.client_ip.clone().unwrap_or_else(|| "—".into())}</dd></div>
+                    <div><dt>{move || i.t("audit.request")}</dt><dd>{e.request_id.clone().unwrap_or_else(|| "—".into())}</dd></div>
+                </dl>
+                {if e.changes.is_empty() {
+                    view! { <p class="muted">{move || i.t("audit.no_changes")}</p> }.into_any()
+                } else {
+                    view! {
+                        <table class="table compact diff">
+                            <thead><tr><th scope="col">{move || i.t("audit.field")}</th><th scope="col">{move || i.t("audit.old")}</th><th scope="col">{move || i.t("audit.new")}</th></tr></thead>
+                            <tbody>{e.changes.iter().map(|c| view! { <tr><th scope="row">{c.field.clone()}</th><td>{show(&c.old)}</td><td>{show(&c.new)}</td></tr> }).collect_view()}</tbody>
+                        </table>
+                    }.into_any()
+                }}
+                <button type="button" class="btn" on:click=move |_| selected.set(None)>{move || i.t("app.back")}</button>
+            </section>
+        })}
+        <Show when=move || !items.with(Vec::is_empty) fallback=move || view! { <Show when=move || !loading.get() fallback=|| view! { <Loading /> }><Empty /></Show> }>
+            <table class="table">
+                <caption class="visually-hidden">{move || i.t("audit.title")}</caption>
+                <thead><tr>
+                    <th scope="col">"#"</th>
+                    <th scope="col">{move || i.t("audit.when")}</th>
+                    <th scope="col">{move || i.t("audit.who")}</th>
+                    <th scope="col">{move || i.t("audit.action")}</th>
+                    <th scope="col">{move || i.t("audit.entity")}</th>
+                </tr></thead>
+                <tbody>
+                    <For each=move || items.get() key=|e| e.id let:e>
+                        {
+                            let entry = e.clone();
+                            let at = e.at;
+                            view! {
+                                <tr class:selected=move || selected.with(|s| s.as_ref().is_some_and(|s| s.id == e.id))>
+                                    <td><button type="button" class="btn btn-ghost" on:click=move |_| selected.set(Some(entry.clone()))
+                                        aria-label=format!("{} #{}", "Dettaglio / details", e.id)>{e.id}</button></td>
+                                    <td>{move || fmt_datetime(i.lang.get(), &at)}</td>
+                                    <td>{e.actor_name.clone().unwrap_or_default()}</td>
+                                    <td><code>{e.action.clone()}</code></td>
+                                    <td>{e.entity_type.clone()}</td>
+                                </tr>
+                            }
+                        }
+                    </For>
+                </tbody>
+            </table>
+        </Show>
+        <Show when=move || next.with(Option::is_some)>
+            <button type="button" class="btn" on:click=move |_| load(false) disabled=move || loading.get()>{move || i.t("app.more")}</button>
+        </Show>
+    }
 }
