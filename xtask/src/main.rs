@@ -107,6 +107,10 @@ fn wasm_opt() -> Option<PathBuf> {
 fn web() -> Result<()> {
     let root = root();
     ensure_wasm_target()?;
+    // wasm-opt comes with the npm packages; without npm the app is just larger.
+    if Command::new("npm").arg("--version").output().is_ok() {
+        ensure_node_packages()?;
+    }
     let mut c = cargo();
     c.args([
         "build",
@@ -187,9 +191,37 @@ fn copy_dir(from: &Path, to: &Path) -> Result<()> {
     Ok(())
 }
 
-fn browser_tests() -> Result<()> {
-    if !root().join("tests/browser/package.json").exists() {
+/// Installs the browser tests' npm packages (playwright-core, axe, binaryen's wasm-opt) if missing.
+fn ensure_node_packages() -> Result<()> {
+    let dir = root().join("tests/browser");
+    if dir.join("node_modules/.package-lock.json").exists() {
         return Ok(());
     }
-    bail!("browser tests are not wired yet")
+    run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&dir))
+}
+
+/// Debian's Chromium (Playwright cannot download its own here); installed when missing and we
+/// may (root), otherwise a clear message.
+fn ensure_chromium() -> Result<()> {
+    if Path::new("/usr/bin/chromium").exists() {
+        return Ok(());
+    }
+    let is_root = Command::new("id").arg("-u").output().map(|o| o.stdout.starts_with(b"0")).unwrap_or(false);
+    if !is_root {
+        bail!("the browser tests need Chromium: sudo apt-get install -y chromium chromium-driver");
+    }
+    run(Command::new("apt-get").args(["update", "-qq"]))?;
+    run(Command::new("apt-get").args(["install", "-y", "-qq", "chromium", "chromium-driver"]).env("DEBIAN_FRONTEND", "noninteractive"))
+}
+
+/// The browser scenarios against the real `lumit` binary and the built web app.
+fn browser_tests() -> Result<()> {
+    ensure_chromium()?;
+    ensure_node_packages()?;
+    web()?;
+    let mut c = cargo();
+    c.args(["build", "-p", "lumit-api", "--bin", "lumit"]);
+    run(&mut c)?;
+    let dir = root().join("tests/browser");
+    run(Command::new("npm").args(["test"]).current_dir(&dir).env("LUMIT_BIN", root().join("target/debug/lumit")))
 }
