@@ -49,8 +49,8 @@ pub async fn fallback(
         return Ok(HttpResponse::NotFound().content_type("text/html; charset=utf-8").body(format!(
             "<!doctype html><html lang=\"it\"><head><meta charset=\"utf-8\"><title>LUMIT</title></head>\
              <body><h1>LUMIT</h1><p>The web app is not built yet (looked in <code>{}</code>).</p>\
-             <p>Build it with <code>cargo run -p xtask -- web</code>, or start everything with \
-             <code>./run.sh</code>. The API is at <a href=\"/api/docs/\">/api/docs/</a>.</p></body></html>",
+             <p>Build it with <code>cargo xtask web</code>, or build and start everything with \
+             <code>cargo xtask run</code>. The API is at <a href=\"/api/docs/\">/api/docs/</a>.</p></body></html>",
             html_escape(&root.display().to_string())
         )));
     }

@@ -197,7 +197,9 @@ fn ensure_node_packages() -> Result<()> {
     if dir.join("node_modules/.package-lock.json").exists() {
         return Ok(());
     }
-    run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&dir))
+    run(Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(&dir))
 }
 
 /// Debian's Chromium (Playwright cannot download its own here); installed when missing and we
@@ -206,12 +208,18 @@ fn ensure_chromium() -> Result<()> {
     if Path::new("/usr/bin/chromium").exists() {
         return Ok(());
     }
-    let is_root = Command::new("id").arg("-u").output().map(|o| o.stdout.starts_with(b"0")).unwrap_or(false);
+    let is_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| o.stdout.starts_with(b"0"))
+        .unwrap_or(false);
     if !is_root {
         bail!("the browser tests need Chromium: sudo apt-get install -y chromium chromium-driver");
     }
     run(Command::new("apt-get").args(["update", "-qq"]))?;
-    run(Command::new("apt-get").args(["install", "-y", "-qq", "chromium", "chromium-driver"]).env("DEBIAN_FRONTEND", "noninteractive"))
+    run(Command::new("apt-get")
+        .args(["install", "-y", "-qq", "chromium", "chromium-driver"])
+        .env("DEBIAN_FRONTEND", "noninteractive"))
 }
 
 /// The browser scenarios against the real `lumit` binary and the built web app.
@@ -223,5 +231,8 @@ fn browser_tests() -> Result<()> {
     c.args(["build", "-p", "lumit-api", "--bin", "lumit"]);
     run(&mut c)?;
     let dir = root().join("tests/browser");
-    run(Command::new("npm").args(["test"]).current_dir(&dir).env("LUMIT_BIN", root().join("target/debug/lumit")))
+    run(Command::new("npm")
+        .args(["test"])
+        .current_dir(&dir)
+        .env("LUMIT_BIN", root().join("target/debug/lumit")))
 }

@@ -67,6 +67,8 @@ pub struct TestApp {
     pub db: Db,
     /// Which backend.
     pub backend: Backend,
+    /// Where the server looks for the web app (absent until a test writes it).
+    pub web_dir: std::path::PathBuf,
     _dir: tempfile::TempDir,
     _schema: Option<PgSchema>,
 }
@@ -126,7 +128,9 @@ impl TestApp {
         let app = Application::build(settings, prepared.db).expect("build");
         let base = format!("http://127.0.0.1:{}", app.port());
         tokio::spawn(app.run_until_stopped());
+        let web_dir = dir.path().join("no-web");
         Self {
+            web_dir,
             base,
             http: reqwest::Client::new(),
             db,

@@ -9,3 +9,4 @@ mod conventions;
 mod municipalities;
 mod openapi;
 mod users;
+mod web_app;
