@@ -29,6 +29,20 @@ pub enum Action {
     ManageApiClients,
     /// Read and verify the audit log.
     ReadAudit,
+    /// Find and read people (beneficiaries) of the actor's municipalities.
+    ReadPeople,
+    /// Register and change people.
+    WritePeople,
+    /// See who read a person's record.
+    ReadAccessLog,
+    /// List and read cases of the actor's municipalities.
+    ReadCases,
+    /// Open and work cases (fields, events, workflow).
+    WriteCases,
+    /// Reopen a closed case.
+    ReopenCases,
+    /// Read the case taxonomy.
+    ReadCategories,
 }
 
 impl Action {
@@ -38,11 +52,16 @@ impl Action {
             Self::ReadMunicipalities => Some(Scope::MunicipalitiesRead),
             Self::ReadDesks => Some(Scope::DesksRead),
             Self::WriteDesks => Some(Scope::DesksWrite),
+            Self::ReadPeople | Self::ReadCases | Self::ReadCategories => Some(Scope::CasesRead),
+            Self::WriteCases => Some(Scope::CasesWrite),
+            Self::WritePeople => Some(Scope::CasesWrite),
             Self::WriteMunicipalities
             | Self::ReadUsers
             | Self::WriteUsers
             | Self::ManageApiClients
-            | Self::ReadAudit => None,
+            | Self::ReadAudit
+            | Self::ReadAccessLog
+            | Self::ReopenCases => None,
         }
     }
 
@@ -50,8 +69,13 @@ impl Action {
     fn allowed_for(self, role: Role) -> bool {
         use Role::*;
         match self {
-            Self::ReadMunicipalities | Self::ReadDesks => true,
-            Self::ReadUsers => matches!(role, Admin | Coordinator),
+            Self::ReadMunicipalities | Self::ReadDesks | Self::ReadCategories => true,
+            Self::ReadUsers | Self::ReadAccessLog => matches!(role, Admin | Coordinator),
+            // Case files are for the desks and the Prefettura, not for requesters or mediators.
+            Self::ReadPeople | Self::WritePeople | Self::ReadCases | Self::WriteCases => {
+                matches!(role, Admin | Coordinator | Operator)
+            }
+            Self::ReopenCases => matches!(role, Admin | Coordinator),
             Self::WriteMunicipalities
             | Self::WriteDesks
             | Self::WriteUsers

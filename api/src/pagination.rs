@@ -67,3 +67,13 @@ pub fn page<T, K: Serialize>(
     };
     (rows, next)
 }
+
+/// `?limit=&cursor=` of lists that have no other filter.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageQuery {
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<i64>,
+    /// Cursor from the previous page.
+    pub cursor: Option<String>,
+}

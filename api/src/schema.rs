@@ -115,6 +115,96 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    people (id) {
+        id -> Text,
+        first_name -> Text,
+        last_name -> Text,
+        name_key -> Text,
+        search_text -> Text,
+        sex -> Text,
+        birth_date -> Nullable<Date>,
+        birth_year -> Nullable<Integer>,
+        country_of_birth -> Nullable<Text>,
+        citizenship -> Nullable<Text>,
+        languages -> Text,
+        phone -> Nullable<Text>,
+        email -> Nullable<Text>,
+        residence_municipality_id -> Nullable<Text>,
+        tax_code -> Nullable<Text>,
+        permit_type -> Nullable<Text>,
+        permit_number -> Nullable<Text>,
+        permit_expiry -> Nullable<Date>,
+        notes -> Nullable<Text>,
+        created_municipality_id -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    case_categories (id) {
+        id -> Text,
+        parent_id -> Nullable<Text>,
+        name_it -> Text,
+        name_en -> Text,
+        checklist -> Text,
+        retention_years -> Nullable<Integer>,
+        active -> Bool,
+        sort_order -> Integer,
+    }
+}
+
+diesel::table! {
+    case_counters (year) {
+        year -> Integer,
+        last_number -> BigInt,
+    }
+}
+
+diesel::table! {
+    cases (id) {
+        id -> Text,
+        reference -> Text,
+        person_id -> Text,
+        municipality_id -> Text,
+        desk_id -> Nullable<Text>,
+        category_id -> Text,
+        subcategory_id -> Nullable<Text>,
+        channel -> Text,
+        priority -> Text,
+        assigned_to_id -> Nullable<Text>,
+        summary -> Text,
+        status -> Text,
+        outcome -> Nullable<Text>,
+        language -> Nullable<Text>,
+        mediator_present -> Bool,
+        opened_at -> Timestamp,
+        closed_at -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+        created_by -> Nullable<Text>,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    case_events (id) {
+        id -> Text,
+        case_id -> Text,
+        kind -> Text,
+        note -> Text,
+        minutes -> Nullable<Integer>,
+        data -> Text,
+        author_id -> Nullable<Text>,
+        author_name -> Nullable<Text>,
+        at -> Timestamp,
+        edited_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(cases -> people (person_id));
+diesel::joinable!(case_events -> cases (case_id));
 diesel::joinable!(desks -> municipalities (municipality_id));
 diesel::joinable!(user_municipalities -> users (user_id));
 diesel::joinable!(user_municipalities -> municipalities (municipality_id));
@@ -130,4 +220,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     refresh_tokens,
     login_failures,
     audit_log,
+    people,
+    case_categories,
+    case_counters,
+    cases,
+    case_events,
 );

@@ -186,3 +186,213 @@ pub fn create_admin(
         other => anyhow::anyhow!("creating the admin: {other}"),
     })
 }
+
+/// The starting taxonomy of case categories (DOMAIN.md); admins extend it.
+pub fn case_categories(db: &Db) -> anyhow::Result<usize> {
+    use lumit_shared::case::CaseCategory;
+    let cat =
+        |id: &str, parent: Option<&str>, it: &str, en: &str, checklist: &[&str]| CaseCategory {
+            id: id.to_owned(),
+            parent_id: parent.map(str::to_owned),
+            name_it: it.to_owned(),
+            name_en: en.to_owned(),
+            checklist: checklist.iter().map(|s| (*s).to_owned()).collect(),
+            retention_years: None,
+            active: true,
+        };
+    let permit_docs = [
+        "Passaporto",
+        "Fototessere",
+        "Marca da bollo da 16 €",
+        "Kit postale",
+        "Documentazione del reddito",
+        "Idoneità alloggiativa",
+    ];
+    let all = vec![
+        cat(
+            "residence_permit",
+            None,
+            "Permesso di soggiorno",
+            "Residence permit",
+            &permit_docs,
+        ),
+        cat(
+            "residence_permit.first_issue",
+            Some("residence_permit"),
+            "Primo rilascio",
+            "First issue",
+            &[],
+        ),
+        cat(
+            "residence_permit.renewal",
+            Some("residence_permit"),
+            "Rinnovo",
+            "Renewal",
+            &[],
+        ),
+        cat(
+            "residence_permit.update",
+            Some("residence_permit"),
+            "Aggiornamento",
+            "Update",
+            &[],
+        ),
+        cat(
+            "residence_permit.conversion",
+            Some("residence_permit"),
+            "Conversione",
+            "Conversion",
+            &[],
+        ),
+        cat(
+            "residence_permit.duplicate",
+            Some("residence_permit"),
+            "Duplicato",
+            "Duplicate",
+            &[],
+        ),
+        cat(
+            "eu_long_term",
+            None,
+            "Permesso UE per soggiornanti di lungo periodo",
+            "EU long-term residence permit",
+            &[
+                "Prova di 5 anni di residenza",
+                "Documentazione del reddito",
+                "Certificato di italiano A2",
+                "Idoneità alloggiativa",
+            ],
+        ),
+        cat(
+            "family_reunification",
+            None,
+            "Ricongiungimento familiare",
+            "Family reunification",
+            &[
+                "Nulla osta",
+                "Certificato di idoneità alloggiativa",
+                "Documentazione del reddito",
+            ],
+        ),
+        cat(
+            "work_clearance",
+            None,
+            "Nulla osta al lavoro (decreto flussi)",
+            "Work permit clearance",
+            &[],
+        ),
+        cat(
+            "integration_agreement",
+            None,
+            "Accordo di integrazione",
+            "Integration Agreement",
+            &[],
+        ),
+        cat(
+            "citizenship",
+            None,
+            "Cittadinanza",
+            "Citizenship",
+            &[
+                "Certificato di italiano B1",
+                "Atto di nascita",
+                "Certificato penale del paese d'origine",
+            ],
+        ),
+        cat(
+            "citizenship.residence",
+            Some("citizenship"),
+            "Per residenza",
+            "By residence",
+            &[],
+        ),
+        cat(
+            "citizenship.marriage",
+            Some("citizenship"),
+            "Per matrimonio",
+            "By marriage",
+            &[],
+        ),
+        cat(
+            "registry",
+            None,
+            "Iscrizione anagrafica e certificati",
+            "Municipal registration and certificates",
+            &[],
+        ),
+        cat(
+            "driving_licence",
+            None,
+            "Conversione della patente",
+            "Driving-licence conversion",
+            &[],
+        ),
+        cat(
+            "international_protection",
+            None,
+            "Protezione internazionale",
+            "International protection",
+            &[],
+        ),
+        cat(
+            "international_protection.application",
+            Some("international_protection"),
+            "Domanda",
+            "Application",
+            &[],
+        ),
+        cat(
+            "international_protection.appeal",
+            Some("international_protection"),
+            "Ricorso",
+            "Appeal",
+            &[],
+        ),
+        cat(
+            "services",
+            None,
+            "Accesso ai servizi",
+            "Access to services",
+            &[],
+        ),
+        cat(
+            "services.health",
+            Some("services"),
+            "Sanità (tessera sanitaria)",
+            "Health (health card)",
+            &[],
+        ),
+        cat(
+            "services.school",
+            Some("services"),
+            "Iscrizione scolastica",
+            "School enrolment",
+            &[],
+        ),
+        cat(
+            "services.work",
+            Some("services"),
+            "Lavoro e formazione",
+            "Work and training",
+            &[],
+        ),
+        cat("services.housing", Some("services"), "Casa", "Housing", &[]),
+        cat(
+            "other",
+            None,
+            "Altro / informazioni generali",
+            "Other / general information",
+            &[],
+        ),
+    ];
+    db.write_blocking(|c| {
+        let mut added = 0;
+        for (i, cat) in all.iter().enumerate() {
+            if crate::models::case::ensure_category(c, cat, i as i32)? {
+                added += 1;
+            }
+        }
+        Ok(added)
+    })
+    .map_err(|e| anyhow::anyhow!("loading case categories: {e}"))
+}

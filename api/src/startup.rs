@@ -50,6 +50,7 @@ pub fn prepare(settings: &Settings) -> anyhow::Result<Prepared> {
     if added > 0 {
         tracing::info!(added, "reference municipalities loaded");
     }
+    seed::case_categories(&db)?;
     let admin_password = seed::first_admin(&db, settings.admin_password.as_deref())?;
     Ok(Prepared { db, admin_password })
 }

@@ -6,10 +6,12 @@
 pub mod api_client;
 pub mod audit;
 pub mod auth;
+pub mod case;
 pub mod desk;
 pub mod municipality;
 pub mod page;
 pub mod patch;
+pub mod person;
 pub mod problem;
 pub mod text;
 pub mod user;

@@ -53,9 +53,64 @@ fn strip_accent(c: char) -> char {
     }
 }
 
+/// A sound-alike form of one folded word, so that spelling variants of transliterated names meet:
+/// `mohammed` and `mohamed` → `moamed`, `nguyen` → `nguien`. Drops `h` after the first letter,
+/// maps `ph`→`f`, `y`→`i`, `k`/`q`→`c`, `w`→`v`, and collapses doubled letters.
+pub fn phonetic(word: &str) -> String {
+    let w = word.replace("ph", "f");
+    let mut out = String::with_capacity(w.len());
+    for (i, c) in w.chars().enumerate() {
+        let c = match c {
+            'h' if i > 0 => continue,
+            'y' => 'i',
+            'k' | 'q' => 'c',
+            'w' => 'v',
+            other => other,
+        };
+        if !out.ends_with(c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// What a name search matches against: every folded word and its sound-alike form.
+pub fn search_text(parts: &[&str]) -> String {
+    let folded = fold(&parts.join(" "));
+    let mut words: Vec<String> = Vec::new();
+    for w in folded.split(' ').filter(|w| !w.is_empty()) {
+        words.push(w.to_owned());
+        words.push(phonetic(w));
+    }
+    format!(" {} ", words.join(" "))
+}
+
+/// A key equal for the same name whatever the case, accents, spaces and order of the names: the
+/// sorted letters and digits of the folded full name.
+pub fn name_key(first: &str, last: &str) -> String {
+    let mut chars: Vec<char> = fold(&format!("{first} {last}"))
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect();
+    chars.sort_unstable();
+    chars.into_iter().collect()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::fold;
+    use super::{fold, name_key, phonetic, search_text};
+
+    #[test]
+    fn sound_alike_names_meet() {
+        assert_eq!(phonetic("mohammed"), phonetic("mohamed"));
+        assert_eq!(phonetic(&fold("Nguyễn")), phonetic("nguyen"));
+        assert_eq!(name_key("Maria", "De Luca"), name_key("de luca", "MARÌA"));
+        assert_eq!(
+            name_key("Ana Maria", "Popescu"),
+            name_key("Popescu", "Ana  Maria")
+        );
+        assert!(search_text(&["José", "García"]).contains(" jose "));
+    }
 
     #[test]
     fn folds_case_accents_and_spacing() {

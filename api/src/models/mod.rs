@@ -1,7 +1,9 @@
 //! Database rows and the queries on them, one module per resource.
 
 pub mod api_client;
+pub mod case;
 pub mod desk;
 pub mod municipality;
+pub mod person;
 pub mod refresh_token;
 pub mod user;

@@ -4,10 +4,12 @@
 pub mod api_clients;
 pub mod audit;
 pub mod auth;
+pub mod cases;
 pub mod desks;
 pub mod health;
 pub mod me;
 pub mod municipalities;
+pub mod people;
 pub mod summary;
 pub mod users;
 
@@ -50,6 +52,30 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                         .get(desks::get)
                         .patch(desks::update),
                 )
+                .service(web::resource("/case-categories").get(cases::categories))
+                .service(web::resource("/cases").get(cases::list).post(cases::create))
+                .service(
+                    web::resource("/cases/{id}")
+                        .get(cases::get)
+                        .patch(cases::update),
+                )
+                .service(web::resource("/cases/{id}/transitions").post(cases::transition))
+                .service(
+                    web::resource("/cases/{id}/events")
+                        .get(cases::events)
+                        .post(cases::add_event),
+                )
+                .service(
+                    web::resource("/people")
+                        .get(people::list)
+                        .post(people::create),
+                )
+                .service(
+                    web::resource("/people/{id}")
+                        .get(people::get)
+                        .patch(people::update),
+                )
+                .service(web::resource("/people/{id}/access-log").get(people::access_log))
                 .service(web::resource("/users").get(users::list).post(users::create))
                 .service(
                     web::resource("/users/{id}")

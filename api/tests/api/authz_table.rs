@@ -83,6 +83,47 @@ async fn every_endpoint_for_every_caller(app: TestApp) {
     );
     let (target_user, _) = app.user("target", "operator", &[]).await;
     let (client_row, _, _) = app.api_client(&camaiore, &["desks:read"]).await;
+    let person_g: Value = app
+        .post(
+            "/api/v1/people",
+            &admin,
+            json!({"first_name": "Amina", "last_name": "Diallo", "municipality_id": gallicano}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let person_c: Value = app
+        .post(
+            "/api/v1/people",
+            &admin,
+            json!({"first_name": "Li", "last_name": "Wei", "municipality_id": camaiore}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let (person_g, person_c) = (
+        person_g["id"].as_str().unwrap().to_owned(),
+        person_c["id"].as_str().unwrap().to_owned(),
+    );
+    let open = |person: &String, municipality: &String| json!({"person_id": person, "municipality_id": municipality, "category_id": "other", "summary": "Informazioni"});
+    let case_g: Value = app
+        .post("/api/v1/cases", &admin, open(&person_g, &gallicano))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let case_c: Value = app
+        .post("/api/v1/cases", &admin, open(&person_c, &camaiore))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let (case_g, case_c) = (
+        case_g["id"].as_str().unwrap().to_owned(),
+        case_c["id"].as_str().unwrap().to_owned(),
+    );
 
     use Method as M;
     let n = || None::<Value>;
@@ -110,6 +151,32 @@ async fn every_endpoint_for_every_caller(app: TestApp) {
                                                                             [401, 200, 403, 403, 403, 403, 200, 403]),
         (M::PATCH, format!("/api/v1/desks/{desk_c}"), Some(json!({"phone": "0584 111111"})),
                                                                             [401, 200, 403, 403, 403, 403, 404, 403]),
+        (M::GET, "/api/v1/case-categories".into(), n(),                     [401, 200, 200, 200, 200, 200, 200, 403]),
+        (M::GET, "/api/v1/cases".into(), n(),                               [401, 200, 200, 200, 403, 403, 200, 403]),
+        (M::POST, "/api/v1/cases".into(), Some(open(&person_g, &gallicano)), [401, 201, 201, 201, 403, 403, 201, 403]),
+        (M::GET, format!("/api/v1/cases/{case_g}"), n(),                    [401, 200, 200, 200, 403, 403, 200, 403]),
+        (M::GET, format!("/api/v1/cases/{case_c}"), n(),                    [401, 200, 200, 404, 403, 403, 404, 403]),
+        (M::PATCH, format!("/api/v1/cases/{case_g}"), Some(json!({"priority": "high"})),
+                                                                            [401, 200, 200, 200, 403, 403, 200, 403]),
+        (M::PATCH, format!("/api/v1/cases/{case_c}"), Some(json!({"priority": "high"})),
+                                                                            [401, 200, 200, 404, 403, 403, 404, 403]),
+        (M::GET, format!("/api/v1/cases/{case_g}/events"), n(),             [401, 200, 200, 200, 403, 403, 200, 403]),
+        (M::POST, format!("/api/v1/cases/{case_g}/events"), Some(json!({"kind": "note", "note": "Telefonata"})),
+                                                                            [401, 201, 201, 201, 403, 403, 201, 403]),
+        (M::POST, format!("/api/v1/cases/{case_c}/events"), Some(json!({"kind": "note", "note": "Telefonata"})),
+                                                                            [401, 201, 201, 404, 403, 403, 404, 403]),
+        (M::POST, format!("/api/v1/cases/{case_c}/transitions"), Some(json!({"to": "in_progress"})),
+                                                                            [401, 409, 200, 404, 403, 403, 404, 403]),
+        (M::GET, "/api/v1/people".into(), n(),                              [401, 200, 200, 200, 403, 403, 200, 403]),
+        (M::POST, "/api/v1/people".into(), Some(json!({"first_name": "Nuova", "last_name": "Persona", "municipality_id": gallicano, "confirm_new": true})),
+                                                                            [401, 201, 201, 201, 403, 403, 201, 403]),
+        (M::GET, format!("/api/v1/people/{person_g}"), n(),                 [401, 200, 200, 200, 403, 403, 200, 403]),
+        (M::GET, format!("/api/v1/people/{person_c}"), n(),                 [401, 200, 200, 404, 403, 403, 404, 403]),
+        (M::PATCH, format!("/api/v1/people/{person_g}"), Some(json!({"phone": "333 1234567"})),
+                                                                            [401, 200, 200, 200, 403, 403, 200, 403]),
+        (M::PATCH, format!("/api/v1/people/{person_c}"), Some(json!({"phone": "333 1234567"})),
+                                                                            [401, 200, 200, 404, 403, 403, 404, 403]),
+        (M::GET, format!("/api/v1/people/{person_g}/access-log"), n(),      [401, 200, 200, 403, 403, 403, 403, 403]),
         (M::GET, "/api/v1/users".into(), n(),                               [401, 200, 200, 403, 403, 403, 403, 403]),
         (M::GET, format!("/api/v1/users/{target_user}"), n(),               [401, 200, 200, 403, 403, 403, 403, 403]),
         (M::POST, "/api/v1/users".into(), Some(json!({"username": "new.user", "full_name": "New", "role": "operator"})),

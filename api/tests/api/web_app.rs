@@ -54,7 +54,12 @@ async fn serves_the_spa_with_the_right_headers(app: TestApp) {
     let res = get("/municipalities/123/edit").await.unwrap();
     assert_eq!(res.status(), 200);
     assert!(res.text().await.unwrap().contains("<title>LUMIT</title>"));
-    assert_problem(get("/api/v1/cases/123").await.unwrap(), 404, "not_found").await;
+    assert_problem(
+        get("/api/v1/no-such-resource/123").await.unwrap(),
+        404,
+        "not_found",
+    )
+    .await;
     assert_problem(get("/api/anything").await.unwrap(), 404, "not_found").await;
     // No escaping the folder.
     let res = get("/../Cargo.toml").await.unwrap();

@@ -1,0 +1,469 @@
+//! Cases, their references, timeline and categories in the database.
+
+use chrono::{Datelike, NaiveDateTime};
+use diesel::prelude::*;
+use lumit_shared::case::{
+    Case, CaseCategory, CaseEvent, CaseStatus, Channel, EventKind, Outcome, Priority,
+    ValidCaseEvent,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::db::{new_id, now, DbConn};
+use crate::error::{ApiError, ApiResult};
+use crate::models::municipality::like_escape;
+use crate::schema::{case_categories, case_counters, case_events, cases, people};
+
+/// A stored case.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = cases)]
+#[allow(missing_docs)]
+pub struct CaseRow {
+    pub id: String,
+    pub reference: String,
+    pub person_id: String,
+    pub municipality_id: String,
+    pub desk_id: Option<String>,
+    pub category_id: String,
+    pub subcategory_id: Option<String>,
+    pub channel: String,
+    pub priority: String,
+    pub assigned_to_id: Option<String>,
+    pub summary: String,
+    pub status: String,
+    pub outcome: Option<String>,
+    pub language: Option<String>,
+    pub mediator_present: bool,
+    pub opened_at: NaiveDateTime,
+    pub closed_at: Option<NaiveDateTime>,
+    pub updated_at: NaiveDateTime,
+    pub version: i64,
+}
+
+impl CaseRow {
+    /// The workflow status.
+    pub fn status(&self) -> CaseStatus {
+        CaseStatus::parse(&self.status).unwrap_or(CaseStatus::Open)
+    }
+
+    /// The API shape, with the person's name.
+    pub fn into_api(self, person_name: String) -> Case {
+        Case {
+            channel: Channel::parse(&self.channel).unwrap_or(Channel::Desk),
+            priority: Priority::parse(&self.priority).unwrap_or(Priority::Normal),
+            status: self.status(),
+            outcome: self.outcome.as_deref().and_then(Outcome::parse),
+            id: self.id,
+            reference: self.reference,
+            person_id: self.person_id,
+            person_name,
+            municipality_id: self.municipality_id,
+            desk_id: self.desk_id,
+            category_id: self.category_id,
+            subcategory_id: self.subcategory_id,
+            assigned_to_id: self.assigned_to_id,
+            summary: self.summary,
+            language: self.language,
+            mediator_present: self.mediator_present,
+            opened_at: self.opened_at.and_utc(),
+            closed_at: self.closed_at.map(|t| t.and_utc()),
+            updated_at: self.updated_at.and_utc(),
+        }
+    }
+}
+
+/// The editable fields of a case.
+#[derive(Debug, Clone, AsChangeset)]
+#[diesel(table_name = cases, treat_none_as_null = true)]
+#[allow(missing_docs)]
+pub struct CaseFields {
+    pub desk_id: Option<String>,
+    pub category_id: String,
+    pub subcategory_id: Option<String>,
+    pub channel: String,
+    pub priority: String,
+    pub assigned_to_id: Option<String>,
+    pub summary: String,
+    pub language: Option<String>,
+    pub mediator_present: bool,
+}
+
+/// One case with its person's name.
+pub fn find(c: &mut DbConn, id: &str) -> ApiResult<(CaseRow, String)> {
+    let (row, first, last): (CaseRow, String, String) = cases::table
+        .inner_join(people::table)
+        .filter(cases::id.eq(id))
+        .select((CaseRow::as_select(), people::first_name, people::last_name))
+        .first(c)?;
+    Ok((row, format!("{first} {last}")))
+}
+
+/// The next reference of the year (`LU-2026-000123`). Runs inside the serialised writer.
+fn next_reference(c: &mut DbConn, prefix: &str, at: NaiveDateTime) -> ApiResult<String> {
+    let year = at.year();
+    let last: Option<i64> = case_counters::table
+        .find(year)
+        .select(case_counters::last_number)
+        .first(c)
+        .optional()?;
+    let n = match last {
+        Some(n) => {
+            diesel::update(case_counters::table.find(year))
+                .set(case_counters::last_number.eq(n + 1))
+                .execute(c)?;
+            n + 1
+        }
+        None => {
+            diesel::insert_into(case_counters::table)
+                .values((
+                    case_counters::year.eq(year),
+                    case_counters::last_number.eq(1_i64),
+                ))
+                .execute(c)?;
+            1
+        }
+    };
+    Ok(format!("{prefix}-{year}-{n:06}"))
+}
+
+/// Opens a case.
+pub fn insert(
+    c: &mut DbConn,
+    person_id: &str,
+    municipality_id: &str,
+    f: &CaseFields,
+    created_by: &str,
+) -> ApiResult<CaseRow> {
+    let id = new_id();
+    let t = now();
+    let reference = next_reference(c, "LU", t)?;
+    diesel::insert_into(cases::table)
+        .values((
+            cases::id.eq(&id),
+            cases::reference.eq(&reference),
+            cases::person_id.eq(person_id),
+            cases::municipality_id.eq(municipality_id),
+            cases::desk_id.eq(&f.desk_id),
+            cases::category_id.eq(&f.category_id),
+            cases::subcategory_id.eq(&f.subcategory_id),
+            cases::channel.eq(&f.channel),
+            cases::priority.eq(&f.priority),
+            cases::assigned_to_id.eq(&f.assigned_to_id),
+            cases::summary.eq(&f.summary),
+            cases::status.eq(CaseStatus::Open.as_str()),
+            cases::language.eq(&f.language),
+            cases::mediator_present.eq(f.mediator_present),
+            cases::opened_at.eq(t),
+            cases::updated_at.eq(t),
+            cases::created_by.eq(created_by),
+            cases::version.eq(1),
+        ))
+        .execute(c)?;
+    Ok(find(c, &id)?.0)
+}
+
+/// Changes the editable fields if the version still matches.
+pub fn update(c: &mut DbConn, cur: &CaseRow, f: &CaseFields) -> ApiResult<()> {
+    let n = diesel::update(
+        cases::table
+            .filter(cases::id.eq(&cur.id))
+            .filter(cases::version.eq(cur.version)),
+    )
+    .set((
+        f.clone(),
+        cases::version.eq(cur.version + 1),
+        cases::updated_at.eq(now()),
+    ))
+    .execute(c)?;
+    if n == 0 {
+        return Err(ApiError::PreconditionFailed);
+    }
+    Ok(())
+}
+
+/// Moves the case to a status (closing sets the outcome and time; reopening clears them).
+pub fn set_status(
+    c: &mut DbConn,
+    cur: &CaseRow,
+    to: CaseStatus,
+    outcome: Option<Outcome>,
+) -> ApiResult<()> {
+    let t = now();
+    let closed_at = (to == CaseStatus::Closed).then_some(t);
+    let n = diesel::update(
+        cases::table
+            .filter(cases::id.eq(&cur.id))
+            .filter(cases::version.eq(cur.version)),
+    )
+    .set((
+        cases::status.eq(to.as_str()),
+        cases::outcome.eq(outcome.map(Outcome::as_str)),
+        cases::closed_at.eq(closed_at),
+        cases::updated_at.eq(t),
+        cases::version.eq(cur.version + 1),
+    ))
+    .execute(c)?;
+    if n == 0 {
+        return Err(ApiError::PreconditionFailed);
+    }
+    Ok(())
+}
+
+/// Filters of the case list.
+#[derive(Debug, Default)]
+#[allow(missing_docs)]
+pub struct Filter {
+    pub scope: Option<Vec<String>>,
+    pub municipality_id: Option<String>,
+    pub desk_id: Option<String>,
+    pub statuses: Vec<String>,
+    pub category_id: Option<String>,
+    /// `Some(Some(id))` one operator, `Some(None)` unassigned.
+    pub assigned: Option<Option<String>>,
+    pub opened_from: Option<NaiveDateTime>,
+    pub opened_to: Option<NaiveDateTime>,
+    pub citizenship: Option<String>,
+    pub person_id: Option<String>,
+    pub q: Option<String>,
+}
+
+/// Sort key (opened_at, id), newest first.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Cursor(pub NaiveDateTime, pub String);
+
+macro_rules! filtered {
+    ($f:expr) => {{
+        let f = $f;
+        let mut q = cases::table.inner_join(people::table).into_boxed();
+        if let Some(scope) = &f.scope {
+            q = q.filter(cases::municipality_id.eq_any(scope.clone()));
+        }
+        if let Some(m) = &f.municipality_id {
+            q = q.filter(cases::municipality_id.eq(m.clone()));
+        }
+        if let Some(d) = &f.desk_id {
+            q = q.filter(cases::desk_id.eq(d.clone()));
+        }
+        if !f.statuses.is_empty() {
+            q = q.filter(cases::status.eq_any(f.statuses.clone()));
+        }
+        if let Some(cat) = &f.category_id {
+            q = q.filter(
+                cases::category_id
+                    .eq(cat.clone())
+                    .or(cases::subcategory_id.eq(cat.clone())),
+            );
+        }
+        match &f.assigned {
+            Some(Some(id)) => q = q.filter(cases::assigned_to_id.eq(id.clone())),
+            Some(None) => q = q.filter(cases::assigned_to_id.is_null()),
+            None => {}
+        }
+        if let Some(t) = f.opened_from {
+            q = q.filter(cases::opened_at.ge(t));
+        }
+        if let Some(t) = f.opened_to {
+            q = q.filter(cases::opened_at.lt(t));
+        }
+        if let Some(cz) = &f.citizenship {
+            q = q.filter(people::citizenship.eq(cz.clone()));
+        }
+        if let Some(p) = &f.person_id {
+            q = q.filter(cases::person_id.eq(p.clone()));
+        }
+        if let Some(text) = f.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            let folded = lumit_shared::text::fold(text);
+            let name = format!(
+                "% {}%",
+                like_escape(&lumit_shared::text::phonetic(&folded.replace(' ', "")))
+            );
+            let words: Vec<String> = folded
+                .split(' ')
+                .map(|w| like_escape(&lumit_shared::text::phonetic(w)))
+                .collect();
+            let all_words = format!("% {}%", words.join("%"));
+            let raw = format!("%{}%", like_escape(text));
+            q = q.filter(
+                cases::reference
+                    .like(raw.to_uppercase())
+                    .escape('\\')
+                    .or(cases::summary.like(raw.clone()).escape('\\'))
+                    .or(people::search_text.like(name).escape('\\'))
+                    .or(people::search_text.like(all_words).escape('\\')),
+            );
+        }
+        q
+    }};
+}
+
+/// A page, newest first (keyset on opened_at, id).
+pub fn list(
+    c: &mut DbConn,
+    f: &Filter,
+    after: Option<Cursor>,
+    limit: i64,
+) -> ApiResult<Vec<(CaseRow, String, String)>> {
+    let mut q = filtered!(f);
+    if let Some(Cursor(t, id)) = after {
+        q = q.filter(
+            cases::opened_at
+                .lt(t)
+                .or(cases::opened_at.eq(t).and(cases::id.lt(id))),
+        );
+    }
+    Ok(
+        q.select((CaseRow::as_select(), people::first_name, people::last_name))
+            .order((cases::opened_at.desc(), cases::id.desc()))
+            .limit(limit + 1)
+            .load(c)?,
+    )
+}
+
+/// How many cases match (for `?count=true`).
+pub fn count(c: &mut DbConn, f: &Filter) -> ApiResult<i64> {
+    Ok(filtered!(f).count().get_result(c)?)
+}
+
+/// Appends a timeline entry.
+pub fn add_event(
+    c: &mut DbConn,
+    case_id: &str,
+    ev: &ValidCaseEvent,
+    author: (&str, &str),
+) -> ApiResult<CaseEvent> {
+    let id = new_id();
+    diesel::insert_into(case_events::table)
+        .values((
+            case_events::id.eq(&id),
+            case_events::case_id.eq(case_id),
+            case_events::kind.eq(ev.kind.as_str()),
+            case_events::note.eq(&ev.note),
+            case_events::minutes.eq(ev.minutes),
+            case_events::data.eq(ev.data.to_string()),
+            case_events::author_id.eq(author.0),
+            case_events::author_name.eq(author.1),
+            case_events::at.eq(now()),
+        ))
+        .execute(c)?;
+    events(c, case_id)?
+        .into_iter()
+        .find(|e| e.id == id)
+        .ok_or(ApiError::NotFound)
+}
+
+type EventTuple = (
+    String,
+    String,
+    String,
+    String,
+    Option<i32>,
+    String,
+    Option<String>,
+    Option<String>,
+    NaiveDateTime,
+    Option<NaiveDateTime>,
+);
+
+/// The timeline, oldest first.
+pub fn events(c: &mut DbConn, case_id: &str) -> ApiResult<Vec<CaseEvent>> {
+    let rows: Vec<EventTuple> = case_events::table
+        .filter(case_events::case_id.eq(case_id))
+        .select((
+            case_events::id,
+            case_events::case_id,
+            case_events::kind,
+            case_events::note,
+            case_events::minutes,
+            case_events::data,
+            case_events::author_id,
+            case_events::author_name,
+            case_events::at,
+            case_events::edited_at,
+        ))
+        .order((case_events::at.asc(), case_events::id.asc()))
+        .limit(5000)
+        .load(c)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, case_id, kind, note, minutes, data, author_id, author_name, at, edited_at)| {
+                CaseEvent {
+                    id,
+                    case_id,
+                    kind: EventKind::parse(&kind).unwrap_or(EventKind::Note),
+                    note,
+                    minutes,
+                    data: serde_json::from_str(&data).unwrap_or_default(),
+                    author_id,
+                    author_name,
+                    at: at.and_utc(),
+                    edited_at: edited_at.map(|t| t.and_utc()),
+                }
+            },
+        )
+        .collect())
+}
+
+type CategoryTuple = (
+    String,
+    Option<String>,
+    String,
+    String,
+    String,
+    Option<i32>,
+    bool,
+);
+
+/// The whole taxonomy, in display order.
+pub fn categories(c: &mut DbConn) -> ApiResult<Vec<CaseCategory>> {
+    let rows: Vec<CategoryTuple> = case_categories::table
+        .select((
+            case_categories::id,
+            case_categories::parent_id,
+            case_categories::name_it,
+            case_categories::name_en,
+            case_categories::checklist,
+            case_categories::retention_years,
+            case_categories::active,
+        ))
+        .order((case_categories::sort_order.asc(), case_categories::id.asc()))
+        .load(c)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, parent_id, name_it, name_en, checklist, retention_years, active)| CaseCategory {
+                id,
+                parent_id,
+                name_it,
+                name_en,
+                checklist: serde_json::from_str(&checklist).unwrap_or_default(),
+                retention_years,
+                active,
+            },
+        )
+        .collect())
+}
+
+/// Seeds a category if missing (idempotent).
+pub fn ensure_category(c: &mut DbConn, cat: &CaseCategory, order: i32) -> ApiResult<bool> {
+    let exists: i64 = case_categories::table
+        .filter(case_categories::id.eq(&cat.id))
+        .count()
+        .get_result(c)?;
+    if exists > 0 {
+        return Ok(false);
+    }
+    diesel::insert_into(case_categories::table)
+        .values((
+            case_categories::id.eq(&cat.id),
+            case_categories::parent_id.eq(&cat.parent_id),
+            case_categories::name_it.eq(&cat.name_it),
+            case_categories::name_en.eq(&cat.name_en),
+            case_categories::checklist
+                .eq(serde_json::to_string(&cat.checklist).unwrap_or_else(|_| "[]".into())),
+            case_categories::retention_years.eq(cat.retention_years),
+            case_categories::active.eq(cat.active),
+            case_categories::sort_order.eq(order),
+        ))
+        .execute(c)?;
+    Ok(true)
+}

@@ -1,0 +1,623 @@
+//! `/api/v1/cases`: open and work cases. Operators see and change only their municipalities'
+//! cases; coordinators and admins all; another municipality's case is "not found".
+
+use actix_web::{web, HttpResponse};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use lumit_shared::case::{
+    Case, CaseCategory, CaseEvent, CasePatch, CaseStatus, EventKind, NewCase, NewCaseEvent,
+    Transition, ValidCaseEvent,
+};
+use lumit_shared::FieldError;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::audit::{self, AuditCtx, Event};
+use crate::auth::Actor;
+use crate::authz::{self, Action};
+use crate::db::DbConn;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Body, IfMatch, Query, RequestMeta};
+use crate::models::case::{self as model, CaseFields, CaseRow};
+use crate::pagination;
+use crate::routes::{created, with_etag};
+use crate::schema::{case_categories, desks, people, users};
+use crate::state::AppState;
+
+/// Filters of the case list (kept in the web app's URL).
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// Municipality.
+    pub municipality_id: Option<String>,
+    /// Desk.
+    pub desk_id: Option<String>,
+    /// Status; several separated by commas.
+    pub status: Option<String>,
+    /// Category or sub-category.
+    pub category_id: Option<String>,
+    /// Operator id, `mine` or `unassigned`.
+    pub assigned: Option<String>,
+    /// Opened from (inclusive).
+    pub opened_from: Option<DateTime<Utc>>,
+    /// Opened before.
+    pub opened_to: Option<DateTime<Utc>>,
+    /// The person's citizenship (ISO code).
+    pub citizenship: Option<String>,
+    /// One person's cases.
+    pub person_id: Option<String>,
+    /// Free text over reference, person name and summary.
+    pub q: Option<String>,
+    /// Also count all matches (`total`).
+    pub count: Option<bool>,
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<i64>,
+    /// Cursor from the previous page.
+    pub cursor: Option<String>,
+}
+
+/// A page of cases, with the total when asked for.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CasePage {
+    /// The cases of this page, newest first.
+    pub items: Vec<Case>,
+    /// Cursor of the next page.
+    pub next_cursor: Option<String>,
+    /// All matches (with `count=true`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+}
+
+/// List cases, newest first. Permission: admin, coordinator, operator (their municipalities),
+/// clients with `cases:read` (their municipality).
+#[utoipa::path(
+    get,
+    path = "/api/v1/cases",
+    tag = "cases",
+    params(ListQuery),
+    security(("bearer" = []), ("oauth2" = ["cases:read"])),
+    responses((status = 200, description = "A page of cases", body = CasePage))
+)]
+pub async fn list(
+    actor: Actor,
+    state: web::Data<AppState>,
+    q: Query<ListQuery>,
+) -> ApiResult<HttpResponse> {
+    authz::require(&actor, Action::ReadCases)?;
+    let q = q.0;
+    let limit = pagination::limit(q.limit)?;
+    let after = pagination::decode::<model::Cursor>(q.cursor.as_deref())?;
+    let mut statuses = Vec::new();
+    for (i, s) in q
+        .status
+        .as_deref()
+        .unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .enumerate()
+    {
+        match CaseStatus::parse(s) {
+            Some(st) => statuses.push(st.as_str().to_owned()),
+            None => {
+                return Err(ApiError::BadRequest {
+                    code: "invalid_query",
+                    detail: format!("`{s}` is not a case status."),
+                    errors: vec![FieldError::new(
+                        format!("status[{i}]"),
+                        "invalid_value",
+                        "unknown status",
+                    )],
+                })
+            }
+        }
+    }
+    let assigned = match q.assigned.as_deref() {
+        None | Some("") => None,
+        Some("mine") => Some(Some(actor.id.clone())),
+        Some("unassigned") => Some(None),
+        Some(id) => Some(Some(id.to_owned())),
+    };
+    let filter = model::Filter {
+        scope: (!actor.sees_all()).then(|| actor.municipality_ids.clone()),
+        municipality_id: q.municipality_id,
+        desk_id: q.desk_id,
+        statuses,
+        category_id: q.category_id,
+        assigned,
+        opened_from: q.opened_from.map(|t| t.naive_utc()),
+        opened_to: q.opened_to.map(|t| t.naive_utc()),
+        citizenship: q.citizenship.map(|c| c.to_uppercase()),
+        person_id: q.person_id,
+        q: q.q,
+    };
+    let with_total = q.count.unwrap_or(false);
+    let (rows, total) = state
+        .db
+        .read(move |c| {
+            let rows = model::list(c, &filter, after, limit)?;
+            let total = if with_total {
+                Some(model::count(c, &filter)?)
+            } else {
+                None
+            };
+            Ok((rows, total))
+        })
+        .await?;
+    let (rows, next_cursor) = pagination::page(rows, limit, |(r, _, _)| {
+        model::Cursor(r.opened_at, r.id.clone())
+    });
+    let items = rows
+        .into_iter()
+        .map(|(r, first, last)| r.into_api(format!("{first} {last}")))
+        .collect();
+    Ok(HttpResponse::Ok().json(CasePage {
+        items,
+        next_cursor,
+        total,
+    }))
+}
+
+/// The case if the actor may see it; another municipality's case is "not found".
+fn visible(
+    c: &mut DbConn,
+    actor: &Actor,
+    action: Action,
+    id: &str,
+) -> ApiResult<(CaseRow, String)> {
+    let (row, name) = model::find(c, id)?;
+    authz::require_in(actor, action, &row.municipality_id)?;
+    Ok((row, name))
+}
+
+/// Checks the references of a case's fields: desk of the municipality, categories, operator.
+fn check_fields(c: &mut DbConn, municipality_id: &str, f: &CaseFields) -> ApiResult<()> {
+    let mut errors = Vec::new();
+    if let Some(d) = &f.desk_id {
+        let owner: Option<String> = desks::table
+            .find(d)
+            .select(desks::municipality_id)
+            .first(c)
+            .optional()?;
+        if owner.as_deref() != Some(municipality_id) {
+            errors.push(FieldError::new(
+                "desk_id",
+                "invalid_reference",
+                "no such desk at this municipality",
+            ));
+        }
+    }
+    let parent_of = |c: &mut DbConn, id: &str| -> ApiResult<Option<Option<String>>> {
+        Ok(case_categories::table
+            .find(id)
+            .select(case_categories::parent_id)
+            .first(c)
+            .optional()?)
+    };
+    match parent_of(c, &f.category_id)? {
+        Some(None) => {}
+        Some(Some(_)) => errors.push(FieldError::new(
+            "category_id",
+            "not_a_category",
+            "is a sub-category",
+        )),
+        None => errors.push(FieldError::new(
+            "category_id",
+            "invalid_reference",
+            "no such category",
+        )),
+    }
+    if let Some(sub) = &f.subcategory_id {
+        if parent_of(c, sub)? != Some(Some(f.category_id.clone())) {
+            errors.push(FieldError::new(
+                "subcategory_id",
+                "invalid_reference",
+                "not a sub-category of the category",
+            ));
+        }
+    }
+    if let Some(u) = &f.assigned_to_id {
+        let role: Option<String> = users::table
+            .find(u)
+            .filter(users::active.eq(true))
+            .select(users::role)
+            .first(c)
+            .optional()?;
+        if !matches!(role.as_deref(), Some("operator" | "coordinator" | "admin")) {
+            errors.push(FieldError::new(
+                "assigned_to_id",
+                "invalid_reference",
+                "no such active operator",
+            ));
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Validation(errors))
+    }
+}
+
+/// Open a case for a person at a municipality's desk. Permission: admin, coordinator, operator
+/// (their municipalities), clients with `cases:write` (their municipality).
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases",
+    tag = "cases",
+    request_body = NewCase,
+    security(("bearer" = []), ("oauth2" = ["cases:write"])),
+    responses((status = 201, description = "Opened", body = Case))
+)]
+pub async fn create(
+    actor: Actor,
+    meta: RequestMeta,
+    state: web::Data<AppState>,
+    body: Body,
+) -> ApiResult<HttpResponse> {
+    authz::require(&actor, Action::WriteCases)?;
+    let input: NewCase = body.json().await?;
+    lumit_shared::case::check_new(&input).map_err(ApiError::Validation)?;
+    if !actor.covers(&input.municipality_id) {
+        return Err(ApiError::field(
+            "municipality_id",
+            "not_yours",
+            "is not a municipality you work for",
+        ));
+    }
+    let fields = CaseFields {
+        desk_id: input.desk_id.clone().filter(|s| !s.is_empty()),
+        category_id: input.category_id.clone(),
+        subcategory_id: input.subcategory_id.clone().filter(|s| !s.is_empty()),
+        channel: input.channel.as_str().into(),
+        priority: input.priority.as_str().into(),
+        assigned_to_id: input.assigned_to_id.clone().filter(|s| !s.is_empty()),
+        summary: input.summary.trim().to_owned(),
+        language: lumit_shared::case::language(input.language.as_deref()).unwrap_or_default(),
+        mediator_present: input.mediator_present,
+    };
+    let ctx = AuditCtx::new(&actor, &meta);
+    let author = actor.id.clone();
+    let case = state
+        .db
+        .write(move |c| {
+            let exists: i64 = people::table
+                .filter(people::id.eq(&input.person_id))
+                .count()
+                .get_result(c)?;
+            if exists == 0 {
+                return Err(ApiError::field(
+                    "person_id",
+                    "invalid_reference",
+                    "no such person",
+                ));
+            }
+            check_fields(c, &input.municipality_id, &fields)?;
+            let row = model::insert(
+                c,
+                &input.person_id,
+                &input.municipality_id,
+                &fields,
+                &author,
+            )?;
+            let (row, name) = model::find(c, &row.id)?;
+            let api = row.clone().into_api(name);
+            audit::record(
+                c,
+                &ctx,
+                Event::new("case.create", "case", &api.id)
+                    .municipality(Some(&api.municipality_id))
+                    .changes(audit::diff(None, Some(&api))),
+            )?;
+            Ok((row.version, api))
+        })
+        .await?;
+    Ok(created(
+        &format!("/api/v1/cases/{}", case.1.id),
+        case.0,
+        &case.1,
+    ))
+}
+
+/// Read one case; the read is logged. Permission: as the list, on the actor's municipalities.
+#[utoipa::path(
+    get,
+    path = "/api/v1/cases/{id}",
+    tag = "cases",
+    params(("id" = String, Path, description = "Case id")),
+    security(("bearer" = []), ("oauth2" = ["cases:read"])),
+    responses((status = 200, description = "The case; `ETag` carries its version", body = Case))
+)]
+pub async fn get(
+    actor: Actor,
+    meta: RequestMeta,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    authz::require(&actor, Action::ReadCases)?;
+    let id = id.into_inner();
+    let ctx = AuditCtx::new(&actor, &meta);
+    let (version, case) = state
+        .db
+        .write(move |c| {
+            let (row, name) = visible(c, &actor, Action::ReadCases, &id)?;
+            audit::record(
+                c,
+                &ctx,
+                Event::new("case.read", "case", &row.id).municipality(Some(&row.municipality_id)),
+            )?;
+            Ok((row.version, row.into_api(name)))
+        })
+        .await?;
+    Ok(with_etag(version, &case))
+}
+
+/// Change a case's fields (status changes go through transitions). Honours `If-Match`.
+/// Permission: as for opening, on the actor's municipalities.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/cases/{id}",
+    tag = "cases",
+    params(("id" = String, Path, description = "Case id"), ("If-Match" = Option<String>, Header, description = "ETag from a previous read")),
+    request_body = CasePatch,
+    security(("bearer" = []), ("oauth2" = ["cases:write"])),
+    responses(
+        (status = 200, description = "Updated", body = Case),
+        (status = 412, description = "Stale `If-Match`", body = lumit_shared::Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn update(
+    actor: Actor,
+    meta: RequestMeta,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: Body,
+) -> ApiResult<HttpResponse> {
+    authz::require(&actor, Action::WriteCases)?;
+    let id = id.into_inner();
+    let (probe, pid) = (actor.clone(), id.clone());
+    state
+        .db
+        .read(move |c| visible(c, &probe, Action::WriteCases, &pid).map(|_| ()))
+        .await?;
+    let patch: CasePatch = body.json().await?;
+    let mut errs = lumit_shared::validate::Errors::default();
+    let summary = patch
+        .summary
+        .as_deref()
+        .map(|s| errs.take("summary", lumit_shared::case::summary(s)));
+    let language = patch
+        .language
+        .as_ref()
+        .map(|l| errs.take("language", lumit_shared::case::language(l.as_deref())));
+    if !errs.is_empty() {
+        return Err(ApiError::Validation(errs.0));
+    }
+    let ctx = AuditCtx::new(&actor, &meta);
+    let (version, case) = state
+        .db
+        .write(move |c| {
+            let (cur, name) = visible(c, &actor, Action::WriteCases, &id)?;
+            if_match.check(cur.version)?;
+            let before = cur.clone().into_api(name.clone());
+            let fields = CaseFields {
+                desk_id: patch.desk_id.clone().unwrap_or(cur.desk_id.clone()),
+                category_id: patch.category_id.clone().unwrap_or(cur.category_id.clone()),
+                subcategory_id: patch
+                    .subcategory_id
+                    .clone()
+                    .unwrap_or(cur.subcategory_id.clone()),
+                channel: patch
+                    .channel
+                    .map(|c| c.as_str().to_owned())
+                    .unwrap_or(cur.channel.clone()),
+                priority: patch
+                    .priority
+                    .map(|p| p.as_str().to_owned())
+                    .unwrap_or(cur.priority.clone()),
+                assigned_to_id: patch
+                    .assigned_to_id
+                    .clone()
+                    .unwrap_or(cur.assigned_to_id.clone()),
+                summary: summary.flatten().unwrap_or(cur.summary.clone()),
+                language: language.flatten().unwrap_or(cur.language.clone()),
+                mediator_present: patch.mediator_present.unwrap_or(cur.mediator_present),
+            };
+            check_fields(c, &cur.municipality_id, &fields)?;
+            model::update(c, &cur, &fields)?;
+            let (row, name) = model::find(c, &cur.id)?;
+            let after = row.clone().into_api(name);
+            audit::record(
+                c,
+                &ctx,
+                Event::new("case.update", "case", &row.id)
+                    .municipality(Some(&row.municipality_id))
+                    .changes(audit::diff(Some(&before), Some(&after))),
+            )?;
+            Ok((row.version, after))
+        })
+        .await?;
+    Ok(with_etag(version, &case))
+}
+
+/// Move a case through its workflow: `open` → `in_progress` → `waiting_documents` /
+/// `waiting_office` → `closed` (with an outcome). Reopening a closed case needs a coordinator and
+/// a reason. An impossible move is a 409 listing the `allowed` ones. Permission: as for changing.
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{id}/transitions",
+    tag = "cases",
+    params(("id" = String, Path, description = "Case id")),
+    request_body = Transition,
+    security(("bearer" = []), ("oauth2" = ["cases:write"])),
+    responses(
+        (status = 200, description = "Moved", body = Case),
+        (status = 409, description = "Not allowed from the current status; see `allowed`", body = lumit_shared::Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn transition(
+    actor: Actor,
+    meta: RequestMeta,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: Body,
+) -> ApiResult<HttpResponse> {
+    authz::require(&actor, Action::WriteCases)?;
+    let id = id.into_inner();
+    let (probe, pid) = (actor.clone(), id.clone());
+    state
+        .db
+        .read(move |c| visible(c, &probe, Action::WriteCases, &pid).map(|_| ()))
+        .await?;
+    let t: Transition = body.json().await?;
+    let note = t
+        .note
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_owned);
+    if note.as_ref().is_some_and(|n| n.chars().count() > 2000) {
+        return Err(ApiError::field(
+            "note",
+            "too_long",
+            "must be at most 2000 characters",
+        ));
+    }
+    let ctx = AuditCtx::new(&actor, &meta);
+    let (version, case) = state
+        .db
+        .write(move |c| {
+            let (cur, name) = visible(c, &actor, Action::WriteCases, &id)?;
+            let from = cur.status();
+            if !from.next().contains(&t.to) {
+                let mut err = ApiError::conflict(
+                    "transition_not_allowed",
+                    format!("A case in `{}` can't move to `{}`.", from.as_str(), t.to.as_str()),
+                );
+                if let ApiError::Conflict { extra, .. } = &mut err {
+                    let allowed: Vec<&str> = from.next().iter().map(|s| s.as_str()).collect();
+                    extra.insert("allowed".into(), serde_json::json!(allowed));
+                }
+                return Err(err);
+            }
+            if from == CaseStatus::Closed {
+                authz::require(&actor, Action::ReopenCases)?;
+                if note.is_none() {
+                    return Err(ApiError::field("note", "required", "say why the case is reopened"));
+                }
+            }
+            let outcome = match (t.to, t.outcome) {
+                (CaseStatus::Closed, Some(o)) => Some(o),
+                (CaseStatus::Closed, None) => return Err(ApiError::field("outcome", "required", "say how the case ended")),
+                (_, Some(_)) => return Err(ApiError::field("outcome", "not_allowed", "only when closing")),
+                (_, None) => None,
+            };
+            let before = cur.clone().into_api(name);
+            model::set_status(c, &cur, t.to, outcome)?;
+            let data = serde_json::json!({"from": from.as_str(), "to": t.to.as_str(), "outcome": outcome.map(|o| o.as_str())});
+            let ev = ValidCaseEvent { kind: EventKind::StatusChange, note: note.unwrap_or_default(), minutes: None, data };
+            model::add_event(c, &cur.id, &ev, (&actor.id, &actor.name))?;
+            let (row, name) = model::find(c, &cur.id)?;
+            let after = row.clone().into_api(name);
+            let action = if from == CaseStatus::Closed { "case.reopen" } else { "case.transition" };
+            audit::record(
+                c,
+                &ctx,
+                Event::new(action, "case", &row.id).municipality(Some(&row.municipality_id)).changes(audit::diff(Some(&before), Some(&after))),
+            )?;
+            Ok((row.version, after))
+        })
+        .await?;
+    Ok(with_etag(version, &case))
+}
+
+/// The case's timeline, oldest first. Permission: as reading the case.
+#[utoipa::path(
+    get,
+    path = "/api/v1/cases/{id}/events",
+    tag = "cases",
+    params(("id" = String, Path, description = "Case id")),
+    security(("bearer" = []), ("oauth2" = ["cases:read"])),
+    responses((status = 200, description = "The timeline", body = Vec<CaseEvent>))
+)]
+pub async fn events(
+    actor: Actor,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    authz::require(&actor, Action::ReadCases)?;
+    let id = id.into_inner();
+    let events = state
+        .db
+        .read(move |c| {
+            let (row, _) = visible(c, &actor, Action::ReadCases, &id)?;
+            model::events(c, &row.id)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(events))
+}
+
+/// Add a note, intervention (with minutes), phone call, document check or appointment to the
+/// timeline. Permission: as changing the case.
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{id}/events",
+    tag = "cases",
+    params(("id" = String, Path, description = "Case id")),
+    request_body = NewCaseEvent,
+    security(("bearer" = []), ("oauth2" = ["cases:write"])),
+    responses((status = 201, description = "Added", body = CaseEvent))
+)]
+pub async fn add_event(
+    actor: Actor,
+    meta: RequestMeta,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: Body,
+) -> ApiResult<HttpResponse> {
+    authz::require(&actor, Action::WriteCases)?;
+    let id = id.into_inner();
+    let (probe, pid) = (actor.clone(), id.clone());
+    state
+        .db
+        .read(move |c| visible(c, &probe, Action::WriteCases, &pid).map(|_| ()))
+        .await?;
+    let input: NewCaseEvent = body.json().await?;
+    let ev = input.parse().map_err(ApiError::Validation)?;
+    let ctx = AuditCtx::new(&actor, &meta);
+    let event = state
+        .db
+        .write(move |c| {
+            let (row, _) = visible(c, &actor, Action::WriteCases, &id)?;
+            let event = model::add_event(c, &row.id, &ev, (&actor.id, &actor.name))?;
+            audit::record(
+                c,
+                &ctx,
+                Event::new("case.event_add", "case", &row.id)
+                    .municipality(Some(&row.municipality_id))
+                    .changes(audit::diff(
+                        None,
+                        Some(&serde_json::json!({"kind": ev.kind.as_str(), "minutes": ev.minutes})),
+                    )),
+            )?;
+            Ok(event)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(event))
+}
+
+/// The case categories (two levels) with their document checklists. Permission: any staff
+/// member, or a client with `cases:read`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/case-categories",
+    tag = "cases",
+    security(("bearer" = []), ("oauth2" = ["cases:read"])),
+    responses((status = 200, description = "The taxonomy", body = Vec<CaseCategory>))
+)]
+pub async fn categories(actor: Actor, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    authz::require(&actor, Action::ReadCategories)?;
+    let all = state.db.read(model::categories).await?;
+    Ok(HttpResponse::Ok().json(all))
+}

@@ -1,0 +1,317 @@
+//! `/api/v1/people`: the people helped at the desks. Operators see the people of their
+//! municipalities; coordinators and admins see all. Every read of a record is logged.
+
+use actix_web::{web, HttpResponse};
+use lumit_shared::audit::AuditEntry;
+use lumit_shared::person::{NewPerson, Person, PersonPatch, ValidPerson};
+use lumit_shared::Page;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::audit::{self, AuditCtx, Event, Filter as AuditFilter};
+use crate::auth::Actor;
+use crate::authz::{self, Action};
+use crate::db::DbConn;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Body, IfMatch, Query, RequestMeta};
+use crate::models::{municipality, person as model};
+use crate::pagination;
+use crate::routes::{created, with_etag};
+use crate::state::AppState;
+
+fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+/// Filters of the people list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// Name search: case, accents and common spelling variants are ignored ("Mohamed" finds
+    /// "Mohammed", "nguyen" finds "Nguyễn").
+    pub q: Option<String>,
+    /// Registered by this municipality.
+    pub municipality_id: Option<String>,
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<i64>,
+    /// Cursor from the previous page.
+    pub cursor: Option<String>,
+}
+
+/// Find people, sorted by last name. Permission: admin, coordinator, operator (their
+/// municipalities), clients with `cases:read` (their municipality).
+#[utoipa::path(
+    get,
+    path = "/api/v1/people",
+    tag = "people",
+    params(ListQuery),
+    security(("bearer" = []), ("oauth2" = ["cases:read"])),
+    responses((status = 200, description = "A page of people", body = Page<Person>))
+)]
+pub async fn list(
+    actor: Actor,
+    state: web::Data<AppState>,
+    q: Query<ListQuery>,
+) -> ApiResult<HttpResponse> {
+    authz::require(&actor, Action::ReadPeople)?;
+    let q = q.0;
+    let limit = pagination::limit(q.limit)?;
+    let after = pagination::decode::<model::Cursor>(q.cursor.as_deref())?;
+    let scope = (!actor.sees_all()).then(|| actor.municipality_ids.clone());
+    let filter = model::Filter {
+        q: q.q,
+        municipality_id: q.municipality_id,
+        scope,
+    };
+    let rows = state
+        .db
+        .read(move |c| model::list(c, &filter, after, limit))
+        .await?;
+    let (rows, next_cursor) = pagination::page(rows, limit, |r| {
+        model::Cursor(r.last_name.clone(), r.id.clone())
+    });
+    Ok(HttpResponse::Ok().json(Page {
+        items: rows.into_iter().map(model::PersonRow::into_api).collect(),
+        next_cursor,
+    }))
+}
+
+/// The person if the actor may see it (registered in, or with a case in, one of the actor's
+/// municipalities); another municipality's person is "not found".
+fn visible(c: &mut DbConn, actor: &Actor, id: &str) -> ApiResult<model::PersonRow> {
+    authz::require(actor, Action::ReadPeople)?;
+    let row = model::find(c, id)?;
+    if actor.sees_all() || model::in_scope(c, &row, &actor.municipality_ids)? {
+        Ok(row)
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
+/// Read one person; the read is written to the person's access log. Permission: as the list.
+#[utoipa::path(
+    get,
+    path = "/api/v1/people/{id}",
+    tag = "people",
+    params(("id" = String, Path, description = "Person id")),
+    security(("bearer" = []), ("oauth2" = ["cases:read"])),
+    responses((status = 200, description = "The person; `ETag` carries its version", body = Person))
+)]
+pub async fn get(
+    actor: Actor,
+    meta: RequestMeta,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    authz::require(&actor, Action::ReadPeople)?;
+    let id = id.into_inner();
+    let ctx = AuditCtx::new(&actor, &meta);
+    let row = state
+        .db
+        .write(move |c| {
+            let row = visible(c, &actor, &id)?;
+            audit::record(
+                c,
+                &ctx,
+                Event::new("person.read", "person", &row.id)
+                    .municipality(Some(&row.created_municipality_id)),
+            )?;
+            Ok(row)
+        })
+        .await?;
+    Ok(with_etag(row.version, &row.clone().into_api()))
+}
+
+/// Register a person at a municipality's desk. A person with the same name (whatever the case,
+/// accents, spaces and order) and birth date answers 409 with the `candidates`, unless
+/// `confirm_new` is true. Permission: admin, coordinator, operator (their municipalities), clients
+/// with `cases:write` (their municipality).
+#[utoipa::path(
+    post,
+    path = "/api/v1/people",
+    tag = "people",
+    request_body = NewPerson,
+    security(("bearer" = []), ("oauth2" = ["cases:write"])),
+    responses(
+        (status = 201, description = "Registered", body = Person),
+        (status = 409, description = "Possible duplicates, in `candidates`", body = lumit_shared::Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn create(
+    actor: Actor,
+    meta: RequestMeta,
+    state: web::Data<AppState>,
+    body: Body,
+) -> ApiResult<HttpResponse> {
+    authz::require(&actor, Action::WritePeople)?;
+    let input: NewPerson = body.json().await?;
+    let valid = input.parse(today()).map_err(ApiError::Validation)?;
+    if !actor.covers(&input.municipality_id) {
+        return Err(ApiError::field(
+            "municipality_id",
+            "not_yours",
+            "is not a municipality you work for",
+        ));
+    }
+    let ctx = AuditCtx::new(&actor, &meta);
+    let (municipality_id, confirm_new) = (input.municipality_id.clone(), input.confirm_new);
+    let row = state
+        .db
+        .write(move |c| {
+            check_references(c, &valid, Some(&municipality_id))?;
+            if !confirm_new {
+                let candidates = model::duplicates(c, &valid)?;
+                if !candidates.is_empty() {
+                    let mut err = ApiError::conflict(
+                        "possible_duplicate",
+                        "A person with the same name and birth date exists: use them, or send confirm_new: true.",
+                    );
+                    if let ApiError::Conflict { extra, .. } = &mut err {
+                        extra.insert("candidates".into(), serde_json::to_value(&candidates).unwrap_or_default());
+                    }
+                    return Err(err);
+                }
+            }
+            let row = model::insert(c, &valid, &municipality_id)?;
+            let api = row.clone().into_api();
+            audit::record(
+                c,
+                &ctx,
+                Event::new("person.create", "person", &row.id)
+                    .municipality(Some(&municipality_id))
+                    .changes(audit::diff(None, Some(&api))),
+            )?;
+            Ok(row)
+        })
+        .await?;
+    Ok(created(
+        &format!("/api/v1/people/{}", row.id),
+        row.version,
+        &row.clone().into_api(),
+    ))
+}
+
+/// Refuses municipality references that don't exist, naming the field.
+fn check_references(c: &mut DbConn, p: &ValidPerson, registered_at: Option<&str>) -> ApiResult<()> {
+    let mut errors = Vec::new();
+    for (field, id) in [
+        (
+            "residence_municipality_id",
+            p.residence_municipality_id.as_deref(),
+        ),
+        ("municipality_id", registered_at),
+    ] {
+        if let Some(id) = id {
+            if municipality::existing_ids(c, &[id.to_owned()])?.is_empty() {
+                errors.push(lumit_shared::FieldError::new(
+                    field,
+                    "invalid_reference",
+                    "no such municipality",
+                ));
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Validation(errors))
+    }
+}
+
+/// Change a person's data (only the fields sent; `null` clears). Honours `If-Match`.
+/// Permission: as for registering, on a person the actor can see.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/people/{id}",
+    tag = "people",
+    params(
+        ("id" = String, Path, description = "Person id"),
+        ("If-Match" = Option<String>, Header, description = "ETag from a previous read")
+    ),
+    request_body = PersonPatch,
+    security(("bearer" = []), ("oauth2" = ["cases:write"])),
+    responses(
+        (status = 200, description = "Updated", body = Person),
+        (status = 412, description = "Stale `If-Match`", body = lumit_shared::Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn update(
+    actor: Actor,
+    meta: RequestMeta,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    if_match: IfMatch,
+    body: Body,
+) -> ApiResult<HttpResponse> {
+    authz::require(&actor, Action::WritePeople)?;
+    let id = id.into_inner();
+    let probe = actor.clone();
+    let pid = id.clone();
+    state
+        .db
+        .read(move |c| visible(c, &probe, &pid).map(|_| ()))
+        .await?;
+    let patch: PersonPatch = body.json().await?;
+    let ctx = AuditCtx::new(&actor, &meta);
+    let row = state
+        .db
+        .write(move |c| {
+            let cur = visible(c, &actor, &id)?;
+            if_match.check(cur.version)?;
+            let before = cur.clone().into_api();
+            let valid = patch
+                .apply(&ValidPerson::from_current(&before), today())
+                .map_err(ApiError::Validation)?;
+            check_references(c, &valid, None)?;
+            let row = model::update(c, &cur, &valid)?;
+            let after = row.clone().into_api();
+            audit::record(
+                c,
+                &ctx,
+                Event::new("person.update", "person", &row.id)
+                    .municipality(Some(&row.created_municipality_id))
+                    .changes(audit::diff(Some(&before), Some(&after))),
+            )?;
+            Ok(row)
+        })
+        .await?;
+    Ok(with_etag(row.version, &row.clone().into_api()))
+}
+
+/// Who read this person's record, newest first. Permission: admin, coordinator.
+#[utoipa::path(
+    get,
+    path = "/api/v1/people/{id}/access-log",
+    tag = "people",
+    params(("id" = String, Path, description = "Person id"), ("limit" = Option<i64>, Query, description = "Page size, 1–200"), ("cursor" = Option<String>, Query, description = "Cursor")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Reads of the record", body = Page<AuditEntry>))
+)]
+pub async fn access_log(
+    actor: Actor,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    q: Query<pagination::PageQuery>,
+) -> ApiResult<HttpResponse> {
+    authz::require(&actor, Action::ReadAccessLog)?;
+    let limit = pagination::limit(q.0.limit)?;
+    let before_id = pagination::decode::<i64>(q.0.cursor.as_deref())?;
+    let id = id.into_inner();
+    let rows = state
+        .db
+        .read(move |c| {
+            model::find(c, &id)?;
+            let f = AuditFilter {
+                entity_type: Some("person".into()),
+                entity_id: Some(id),
+                action: Some("person.read".into()),
+                before_id,
+                ..Default::default()
+            };
+            audit::list(c, &f, limit + 1)
+        })
+        .await?;
+    let (items, next_cursor) = pagination::page(rows, limit, |e| e.id);
+    Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
+}

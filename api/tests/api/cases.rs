@@ -1,0 +1,499 @@
+//! Cases: opening, workflow, timeline, scope, filters.
+
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::common::{assert_problem, fields, TestApp};
+use crate::db_tests;
+
+db_tests!(
+    a_case_moves_through_the_workflow_to_closed,
+    the_timeline_records_work,
+    operators_of_other_municipalities_cannot_find_it,
+    lists_filter_search_and_count,
+    references_are_checked,
+);
+
+struct Desk {
+    op: String,
+    coord: String,
+    gallicano: String,
+    person: String,
+}
+
+async fn setup(app: &TestApp) -> Desk {
+    let gallicano = app.municipality("046015").await;
+    let (_, op) = app
+        .user("op.gallicano", "operator", std::slice::from_ref(&gallicano))
+        .await;
+    let (_, coord) = app.user("coord", "coordinator", &[]).await;
+    let person: Value = app
+        .post(
+            "/api/v1/people",
+            &op,
+            json!({"first_name": "Amina", "last_name": "Diallo", "birth_date": "1990-05-04", "sex": "F", "citizenship": "SN",
+                   "permit_expiry": "2026-12-20", "municipality_id": gallicano}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    Desk {
+        op,
+        coord,
+        gallicano,
+        person: person["id"].as_str().unwrap().to_owned(),
+    }
+}
+
+async fn open_case(app: &TestApp, d: &Desk, summary: &str) -> Value {
+    let res = app
+        .post(
+            "/api/v1/cases",
+            &d.op,
+            json!({"person_id": d.person, "municipality_id": d.gallicano, "category_id": "residence_permit",
+                   "subcategory_id": "residence_permit.renewal", "summary": summary, "language": "fr"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    res.json().await.unwrap()
+}
+
+async fn a_case_moves_through_the_workflow_to_closed(app: TestApp) {
+    let d = setup(&app).await;
+    let case = open_case(&app, &d, "Rinnovo del permesso in scadenza").await;
+    let reference = case["reference"].as_str().unwrap();
+    let year = chrono::Utc::now().format("%Y").to_string();
+    assert_eq!(reference, format!("LU-{year}-000001"));
+    assert_eq!(case["status"], "open");
+    assert_eq!(case["person_name"], "Amina Diallo");
+    let second = open_case(&app, &d, "Tessera sanitaria").await;
+    assert_eq!(second["reference"], format!("LU-{year}-000002"));
+
+    let url = format!("/api/v1/cases/{}/transitions", case["id"].as_str().unwrap());
+    let go = |token: String, body: Value| {
+        let (app, url) = (&app, url.clone());
+        async move { app.post(&url, &token, body).await }
+    };
+    let res = go(d.op.clone(), json!({"to": "in_progress"})).await;
+    assert_eq!(res.status(), 200);
+    // An impossible move lists the possible ones.
+    let p = assert_problem(
+        go(d.op.clone(), json!({"to": "open"})).await,
+        409,
+        "transition_not_allowed",
+    )
+    .await;
+    assert_eq!(
+        p["allowed"],
+        json!(["waiting_documents", "waiting_office", "closed"])
+    );
+    assert_eq!(
+        go(
+            d.op.clone(),
+            json!({"to": "waiting_office", "note": "Inviata alla Questura"})
+        )
+        .await
+        .status(),
+        200
+    );
+    // Closing needs an outcome.
+    let p = assert_problem(
+        go(d.op.clone(), json!({"to": "closed"})).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(fields(&p), ["outcome"]);
+    let closed: Value = go(d.op.clone(), json!({"to": "closed", "outcome": "resolved"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(closed["status"], "closed");
+    assert_eq!(closed["outcome"], "resolved");
+    assert!(closed["closed_at"].is_string());
+    // Reopening is for coordinators, with a reason.
+    assert_problem(
+        go(d.op.clone(), json!({"to": "open", "note": "x"})).await,
+        403,
+        "forbidden",
+    )
+    .await;
+    let p = assert_problem(
+        go(d.coord.clone(), json!({"to": "open"})).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(fields(&p), ["note"]);
+    let reopened: Value = go(
+        d.coord.clone(),
+        json!({"to": "open", "note": "Permesso respinto"}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(reopened["status"], "open");
+    assert_eq!(reopened["closed_at"], Value::Null);
+    assert_eq!(reopened["outcome"], Value::Null);
+
+    let timeline: Value = app
+        .get(
+            &format!("/api/v1/cases/{}/events", case["id"].as_str().unwrap()),
+            &d.op,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let steps: Vec<String> = timeline
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            format!(
+                "{}→{}",
+                e["data"]["from"].as_str().unwrap(),
+                e["data"]["to"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            "open→in_progress",
+            "in_progress→waiting_office",
+            "waiting_office→closed",
+            "closed→open"
+        ]
+    );
+    assert_eq!(timeline[3]["note"], "Permesso respinto");
+    assert_eq!(timeline[3]["author_name"], "coord");
+    let admin = app.admin().await;
+    let log: Value = app
+        .get(
+            &format!(
+                "/api/v1/audit?entity_id={}&action=case.reopen",
+                case["id"].as_str().unwrap()
+            ),
+            &admin,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(log["items"].as_array().unwrap().len(), 1);
+}
+
+async fn the_timeline_records_work(app: TestApp) {
+    let d = setup(&app).await;
+    let case = open_case(&app, &d, "Ricongiungimento").await;
+    let url = format!("/api/v1/cases/{}/events", case["id"].as_str().unwrap());
+    let res = app
+        .post(
+            &url,
+            &d.op,
+            json!({"kind": "intervention", "note": "Compilata la domanda", "minutes": 45}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let ev: Value = res.json().await.unwrap();
+    assert_eq!(ev["minutes"], 45);
+    assert_eq!(ev["author_name"], "op.gallicano");
+    app.post(
+        &url,
+        &d.op,
+        json!({"kind": "document_check", "data": {"checked": ["Passaporto", "Fototessere"]}}),
+    )
+    .await;
+    app.post(
+        &url,
+        &d.op,
+        json!({"kind": "appointment", "note": "Questura", "data": {"at": "2026-12-01T10:00:00Z"}}),
+    )
+    .await;
+    let p = assert_problem(
+        app.post(&url, &d.op, json!({"kind": "intervention", "note": "x"}))
+            .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(fields(&p), ["minutes"]);
+    let p = assert_problem(
+        app.post(&url, &d.op, json!({"kind": "status_change", "note": "x"}))
+            .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(fields(&p), ["kind"]);
+    let p = assert_problem(
+        app.post(
+            &url,
+            &d.op,
+            json!({"kind": "note", "note": "x", "minutes": 100000}),
+        )
+        .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(fields(&p), ["minutes"]);
+    let timeline: Value = app.get(&url, &d.op).await.json().await.unwrap();
+    let kinds: Vec<&str> = timeline
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["intervention", "document_check", "appointment"]);
+    assert_eq!(timeline[1]["data"]["checked"][1], "Fototessere");
+}
+
+async fn operators_of_other_municipalities_cannot_find_it(app: TestApp) {
+    let d = setup(&app).await;
+    let case = open_case(&app, &d, "Rinnovo").await;
+    let camaiore = app.municipality("046005").await;
+    let (_, other) = app
+        .user("op.camaiore", "operator", std::slice::from_ref(&camaiore))
+        .await;
+    let url = format!("/api/v1/cases/{}", case["id"].as_str().unwrap());
+    assert_problem(app.get(&url, &other).await, 404, "not_found").await;
+    assert_problem(
+        app.patch(&url, &other, json!({"summary": "x"})).await,
+        404,
+        "not_found",
+    )
+    .await;
+    assert_problem(
+        app.post(
+            &format!("{url}/transitions"),
+            &other,
+            json!({"to": "closed"}),
+        )
+        .await,
+        404,
+        "not_found",
+    )
+    .await;
+    let list: Value = app.get("/api/v1/cases", &other).await.json().await.unwrap();
+    assert!(list["items"].as_array().unwrap().is_empty());
+    let found: Value = app
+        .get(
+            &format!("/api/v1/cases?q={}", case["reference"].as_str().unwrap()),
+            &other,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(found["items"].as_array().unwrap().is_empty());
+    assert_problem(
+        app.get(&format!("/api/v1/people/{}", d.person), &other)
+            .await,
+        404,
+        "not_found",
+    )
+    .await;
+    // Opening a case for her at Camaiore (the coordinator does it) makes her visible there.
+    let res = app
+        .post("/api/v1/cases", &d.coord, json!({"person_id": d.person, "municipality_id": camaiore, "category_id": "registry", "summary": "Residenza"}))
+        .await;
+    assert_eq!(res.status(), 201);
+    assert_eq!(
+        app.get(&format!("/api/v1/people/{}", d.person), &other)
+            .await
+            .status(),
+        200
+    );
+    // The coordinator sees every desk's cases; each read of a case is logged.
+    let all: Value = app
+        .get("/api/v1/cases", &d.coord)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(all["items"].as_array().unwrap().len(), 2);
+    app.get(&url, &d.op).await;
+    let admin = app.admin().await;
+    let log: Value = app
+        .get(
+            &format!(
+                "/api/v1/audit?entity_id={}&action=case.read",
+                case["id"].as_str().unwrap()
+            ),
+            &admin,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(log["items"].as_array().unwrap().len(), 1);
+}
+
+async fn lists_filter_search_and_count(app: TestApp) {
+    let d = setup(&app).await;
+    let me: Value = app.get("/api/v1/me", &d.op).await.json().await.unwrap();
+    let a = open_case(&app, &d, "Rinnovo del permesso").await;
+    let b = open_case(&app, &d, "Iscrizione anagrafica").await;
+    open_case(&app, &d, "Patente").await;
+    app.patch(
+        &format!("/api/v1/cases/{}", a["id"].as_str().unwrap()),
+        &d.op,
+        json!({"assigned_to_id": me["id"], "priority": "high"}),
+    )
+    .await;
+    app.post(
+        &format!("/api/v1/cases/{}/transitions", b["id"].as_str().unwrap()),
+        &d.op,
+        json!({"to": "in_progress"}),
+    )
+    .await;
+    let refs = |v: Value| -> Vec<String> {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["summary"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let get = |q: String| {
+        let (app, op) = (&app, d.op.clone());
+        async move {
+            app.get(&format!("/api/v1/cases?{q}"), &op)
+                .await
+                .json::<Value>()
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(
+        refs(get("assigned=mine".into()).await),
+        ["Rinnovo del permesso"]
+    );
+    assert_eq!(
+        refs(get("assigned=unassigned".into()).await),
+        ["Patente", "Iscrizione anagrafica"]
+    );
+    assert_eq!(
+        refs(get("status=in_progress".into()).await),
+        ["Iscrizione anagrafica"]
+    );
+    assert_eq!(
+        refs(get("status=open,in_progress&q=anagrafica".into()).await),
+        ["Iscrizione anagrafica"]
+    );
+    assert_eq!(
+        refs(get(format!("q={}", b["reference"].as_str().unwrap())).await),
+        ["Iscrizione anagrafica"]
+    );
+    assert_eq!(
+        get("q=diallo&citizenship=sn".into()).await["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    let page = get("limit=2&count=true".into()).await;
+    assert_eq!(page["total"], 3);
+    assert_eq!(page["items"].as_array().unwrap().len(), 2);
+    let next = get(format!(
+        "limit=2&cursor={}",
+        page["next_cursor"].as_str().unwrap()
+    ))
+    .await;
+    assert_eq!(refs(next), ["Rinnovo del permesso"]);
+    let p = assert_problem(
+        app.get("/api/v1/cases?status=lost", &d.op).await,
+        400,
+        "invalid_query",
+    )
+    .await;
+    assert_eq!(fields(&p), ["status[0]"]);
+}
+
+async fn references_are_checked(app: TestApp) {
+    let d = setup(&app).await;
+    let cats: Value = app
+        .get("/api/v1/case-categories", &d.op)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let ids: Vec<&str> = cats
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"family_reunification") && ids.contains(&"citizenship.marriage"));
+    let base = json!({"person_id": d.person, "municipality_id": d.gallicano, "category_id": "residence_permit", "summary": "x"});
+    let with = |k: &str, v: Value| {
+        let mut b = base.clone();
+        b[k] = v;
+        b
+    };
+    for (body, field) in [
+        (with("category_id", json!("nope")), "category_id"),
+        (
+            with("category_id", json!("residence_permit.renewal")),
+            "category_id",
+        ),
+        (
+            with("subcategory_id", json!("citizenship.marriage")),
+            "subcategory_id",
+        ),
+        (with("person_id", json!("nobody")), "person_id"),
+        (with("desk_id", json!("no-desk")), "desk_id"),
+        (with("summary", json!("  ")), "summary"),
+        (with("assigned_to_id", json!("ghost")), "assigned_to_id"),
+    ] {
+        let p = assert_problem(
+            app.post("/api/v1/cases", &d.op, body).await,
+            422,
+            "validation_failed",
+        )
+        .await;
+        assert_eq!(fields(&p), [field]);
+    }
+    let camaiore = app.municipality("046005").await;
+    let p = assert_problem(
+        app.post(
+            "/api/v1/cases",
+            &d.op,
+            with("municipality_id", json!(camaiore)),
+        )
+        .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(fields(&p), ["municipality_id"]);
+    let case = open_case(&app, &d, "Rinnovo").await;
+    let url = format!("{}/api/v1/cases/{}", app.base, case["id"].as_str().unwrap());
+    let res = app
+        .http
+        .request(Method::PATCH, &url)
+        .bearer_auth(&d.op)
+        .header("if-match", "\"9\"")
+        .json(&json!({"summary": "y"}))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 412, "stale_write").await;
+    let p = assert_problem(
+        app.patch(
+            &format!("/api/v1/cases/{}", case["id"].as_str().unwrap()),
+            &d.op,
+            json!({"status": "closed"}),
+        )
+        .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(p["errors"][0]["code"], "unknown_field");
+}

@@ -1,0 +1,265 @@
+//! People: registration with duplicate detection, sound-alike search, scope, access log.
+
+use serde_json::{json, Value};
+
+use crate::common::{assert_problem, fields, TestApp};
+use crate::db_tests;
+
+db_tests!(
+    duplicates_are_caught_whatever_the_spelling_of_case_and_order,
+    search_finds_spelling_variants,
+    operators_see_only_their_municipalities,
+    every_read_is_in_the_access_log,
+    bad_person_data_names_the_field,
+);
+
+async fn duplicates_are_caught_whatever_the_spelling_of_case_and_order(app: TestApp) {
+    let gallicano = app.municipality("046015").await;
+    let (_, op) = app
+        .user("op.gallicano", "operator", std::slice::from_ref(&gallicano))
+        .await;
+    let first = app
+        .post(
+            "/api/v1/people",
+            &op,
+            json!({"first_name": "Maria José", "last_name": "De Luca", "birth_date": "1990-04-12", "sex": "F",
+                   "citizenship": "BR", "municipality_id": gallicano}),
+        )
+        .await;
+    assert_eq!(first.status(), 201);
+    let first: Value = first.json().await.unwrap();
+
+    // Same person typed differently: names swapped, no accents, other case and spacing.
+    let again = json!({"first_name": "DELUCA", "last_name": "maria jose", "birth_date": "1990-04-12", "municipality_id": gallicano});
+    let p = assert_problem(
+        app.post("/api/v1/people", &op, again.clone()).await,
+        409,
+        "possible_duplicate",
+    )
+    .await;
+    assert_eq!(p["candidates"][0]["id"], first["id"]);
+    assert_eq!(p["candidates"][0]["birth_date"], "1990-04-12");
+    // Another birth date is another person; confirm_new creates anyway.
+    let other = json!({"first_name": "Maria José", "last_name": "De Luca", "birth_date": "1991-04-12", "municipality_id": gallicano});
+    assert_eq!(app.post("/api/v1/people", &op, other).await.status(), 201);
+    let mut confirmed = again;
+    confirmed["confirm_new"] = json!(true);
+    assert_eq!(
+        app.post("/api/v1/people", &op, confirmed).await.status(),
+        201
+    );
+    // Only the birth year known: matched on the year.
+    let year_only = json!({"first_name": "Ahmed", "last_name": "Khan", "birth_year": 1985, "municipality_id": gallicano});
+    assert_eq!(
+        app.post("/api/v1/people", &op, year_only.clone())
+            .await
+            .status(),
+        201
+    );
+    assert_problem(
+        app.post("/api/v1/people", &op, year_only).await,
+        409,
+        "possible_duplicate",
+    )
+    .await;
+}
+
+async fn search_finds_spelling_variants(app: TestApp) {
+    let admin = app.admin().await;
+    let lucca = app.municipality("046017").await;
+    for (first, last) in [
+        ("Mohammed", "Ali"),
+        ("Thi Lan", "Nguyễn"),
+        ("José", "Pereira"),
+        ("Anna", "Rossi"),
+    ] {
+        let res = app
+            .post(
+                "/api/v1/people",
+                &admin,
+                json!({"first_name": first, "last_name": last, "municipality_id": lucca}),
+            )
+            .await;
+        assert_eq!(res.status(), 201);
+    }
+    let found = |q: &'static str| {
+        let (app, admin) = (&app, admin.clone());
+        async move {
+            let page: Value = app
+                .get(&format!("/api/v1/people?q={q}"), &admin)
+                .await
+                .json()
+                .await
+                .unwrap();
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["first_name"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(found("Mohamed").await, ["Mohammed"]);
+    assert_eq!(found("nguyen").await, ["Thi Lan"]);
+    assert_eq!(found("jose").await, ["José"]);
+    assert_eq!(found("ali%20mohamed").await, ["Mohammed"]);
+    assert!(found("Zzyzx").await.is_empty());
+}
+
+async fn operators_see_only_their_municipalities(app: TestApp) {
+    let admin = app.admin().await;
+    let gallicano = app.municipality("046015").await;
+    let camaiore = app.municipality("046005").await;
+    let unione = app.municipality("Unione dei Comuni della Garfagnana").await;
+    let in_gallicano: Value = app
+        .post(
+            "/api/v1/people",
+            &admin,
+            json!({"first_name": "Fatima", "last_name": "Benali", "municipality_id": gallicano}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    app.post(
+        "/api/v1/people",
+        &admin,
+        json!({"first_name": "Olena", "last_name": "Shevchenko", "municipality_id": camaiore}),
+    )
+    .await;
+    // An operator of the Unione covers Gallicano, a member; not Camaiore.
+    let (_, op) = app.user("op.unione", "operator", &[unione]).await;
+    let page: Value = app.get("/api/v1/people", &op).await.json().await.unwrap();
+    let names: Vec<&str> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["last_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Benali"]);
+    assert_eq!(
+        app.get(
+            &format!("/api/v1/people/{}", in_gallicano["id"].as_str().unwrap()),
+            &op
+        )
+        .await
+        .status(),
+        200
+    );
+    // Registering for a municipality one doesn't work for is refused, naming the field.
+    let p = assert_problem(
+        app.post(
+            "/api/v1/people",
+            &op,
+            json!({"first_name": "X", "last_name": "Y", "municipality_id": camaiore}),
+        )
+        .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(fields(&p), ["municipality_id"]);
+    // Coordinators see everyone.
+    let (_, coord) = app.user("coord", "coordinator", &[]).await;
+    let page: Value = app
+        .get("/api/v1/people", &coord)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["items"].as_array().unwrap().len(), 2);
+}
+
+async fn every_read_is_in_the_access_log(app: TestApp) {
+    let gallicano = app.municipality("046015").await;
+    let (_, op) = app
+        .user("op.gallicano", "operator", std::slice::from_ref(&gallicano))
+        .await;
+    let (_, coord) = app.user("coord", "coordinator", &[]).await;
+    let person: Value = app
+        .post(
+            "/api/v1/people",
+            &op,
+            json!({"first_name": "Amina", "last_name": "Diallo", "municipality_id": gallicano}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let url = format!("/api/v1/people/{}", person["id"].as_str().unwrap());
+    app.get(&url, &op).await;
+    app.get(&url, &op).await;
+    app.get(&url, &coord).await;
+    // Lists don't count as reads of a record.
+    app.get("/api/v1/people", &op).await;
+    let log: Value = app
+        .get(&format!("{url}/access-log"), &coord)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let readers: Vec<&str> = log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["actor_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(readers, ["coord", "op.gallicano", "op.gallicano"]);
+    assert_eq!(log["items"][0]["action"], "person.read");
+}
+
+async fn bad_person_data_names_the_field(app: TestApp) {
+    let admin = app.admin().await;
+    let lucca = app.municipality("046017").await;
+    let p = assert_problem(
+        app.post(
+            "/api/v1/people",
+            &admin,
+            json!({"first_name": "", "last_name": "Rossi", "tax_code": "RSSMRA80A01H501X", "citizenship": "XYZ",
+                   "languages": ["klingon"], "birth_date": "2999-01-01", "municipality_id": lucca}),
+        )
+        .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(
+        fields(&p),
+        [
+            "first_name",
+            "birth_date",
+            "citizenship",
+            "languages[0]",
+            "tax_code"
+        ]
+    );
+    let p = assert_problem(
+        app.post("/api/v1/people", &admin, json!({"first_name": "A", "last_name": "B", "birth_date": "12/04/1990", "municipality_id": lucca})).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(fields(&p), ["birth_date"]);
+    // A valid codice fiscale is accepted and stored upper case; If-Match protects changes.
+    let res = app
+        .post("/api/v1/people", &admin, json!({"first_name": "Mario", "last_name": "Rossi", "tax_code": "rssmra80a01h501u", "municipality_id": lucca}))
+        .await;
+    assert_eq!(res.status(), 201);
+    let person: Value = res.json().await.unwrap();
+    assert_eq!(person["tax_code"], "RSSMRA80A01H501U");
+    let url = format!(
+        "{}/api/v1/people/{}",
+        app.base,
+        person["id"].as_str().unwrap()
+    );
+    let res = app
+        .http
+        .patch(&url)
+        .bearer_auth(&admin)
+        .header("if-match", "\"7\"")
+        .json(&json!({"notes": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 412, "stale_write").await;
+}
