@@ -43,6 +43,10 @@ pub enum Action {
     ReopenCases,
     /// Read the case taxonomy.
     ReadCategories,
+    /// Export everything about a person (GDPR access right), or merge duplicates.
+    ExportOrMergePeople,
+    /// Anonymise a person for good.
+    AnonymisePeople,
 }
 
 impl Action {
@@ -61,7 +65,9 @@ impl Action {
             | Self::ManageApiClients
             | Self::ReadAudit
             | Self::ReadAccessLog
-            | Self::ReopenCases => None,
+            | Self::ReopenCases
+            | Self::ExportOrMergePeople
+            | Self::AnonymisePeople => None,
         }
     }
 
@@ -75,7 +81,8 @@ impl Action {
             Self::ReadPeople | Self::WritePeople | Self::ReadCases | Self::WriteCases => {
                 matches!(role, Admin | Coordinator | Operator)
             }
-            Self::ReopenCases => matches!(role, Admin | Coordinator),
+            Self::ReopenCases | Self::ExportOrMergePeople => matches!(role, Admin | Coordinator),
+            Self::AnonymisePeople => role == Admin,
             Self::WriteMunicipalities
             | Self::WriteDesks
             | Self::WriteUsers

@@ -38,6 +38,19 @@ enum Command {
     Migrate,
     /// Print the OpenAPI document to stdout.
     Openapi,
+    /// Anonymise the people whose retention has run out (years after their last case closed;
+    /// per category, default 5).
+    Retention {
+        /// Only list who is due.
+        #[arg(long, conflicts_with = "apply")]
+        dry_run: bool,
+        /// Anonymise them.
+        #[arg(long)]
+        apply: bool,
+        /// Years kept where the category sets none.
+        #[arg(long, default_value_t = 5)]
+        years: i32,
+    },
     /// Exit 0 if the server at LUMIT_BIND answers /readyz (for container health checks).
     Healthcheck,
     /// Manage admin accounts.
@@ -105,6 +118,28 @@ fn main() -> anyhow::Result<()> {
         }
         Command::Serve => serve(),
         Command::Healthcheck => healthcheck(),
+        Command::Retention {
+            dry_run,
+            apply,
+            years,
+        } => {
+            anyhow::ensure!(dry_run || apply, "say --dry-run or --apply");
+            let settings = Settings::from_env()?;
+            telemetry::init(&settings.log_level, &settings.log_format);
+            let db = Db::connect(&settings.database_url, 2)?;
+            db.migrate()?;
+            let due = seed::retention(&db, apply, years)?;
+            for (id, closed) in &due {
+                println!("{id}\tlast case closed {closed}");
+            }
+            let verb = if apply {
+                "anonymised"
+            } else {
+                "due (dry run, nothing changed)"
+            };
+            println!("{} person(s) {verb}", due.len());
+            Ok(())
+        }
     }
 }
 

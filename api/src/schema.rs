@@ -140,6 +140,23 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        merged_into_id -> Nullable<Text>,
+        anonymised_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    referrals (id) {
+        id -> Text,
+        case_id -> Text,
+        office_kind -> Text,
+        target_municipality_id -> Nullable<Text>,
+        reason -> Text,
+        follow_up_date -> Nullable<Date>,
+        answer -> Nullable<Text>,
+        answered_at -> Nullable<Timestamp>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
     }
 }
 
@@ -205,6 +222,7 @@ diesel::table! {
 
 diesel::joinable!(cases -> people (person_id));
 diesel::joinable!(case_events -> cases (case_id));
+diesel::joinable!(referrals -> cases (case_id));
 diesel::joinable!(desks -> municipalities (municipality_id));
 diesel::joinable!(user_municipalities -> users (user_id));
 diesel::joinable!(user_municipalities -> municipalities (municipality_id));
@@ -225,4 +243,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     case_counters,
     cases,
     case_events,
+    referrals,
 );

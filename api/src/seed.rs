@@ -396,3 +396,25 @@ pub fn case_categories(db: &Db) -> anyhow::Result<usize> {
     })
     .map_err(|e| anyhow::anyhow!("loading case categories: {e}"))
 }
+
+/// Anonymises the people whose retention has run out (`lumit retention`). Returns the ids due;
+/// changes nothing unless `apply`.
+pub fn retention(
+    db: &Db,
+    apply: bool,
+    default_years: i32,
+) -> anyhow::Result<Vec<(String, chrono::NaiveDateTime)>> {
+    let today = chrono::Utc::now().date_naive();
+    let ctx = AuditCtx::system("retention");
+    db.write_blocking(|c| {
+        let due = crate::models::person::due_for_retention(c, today, default_years)?;
+        if apply {
+            for (id, _) in &due {
+                crate::models::person::anonymise(c, id)?;
+                audit::record(c, &ctx, Event::new("person.anonymise", "person", id))?;
+            }
+        }
+        Ok(due)
+    })
+    .map_err(|e| anyhow::anyhow!("retention: {e}"))
+}

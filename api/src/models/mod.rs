@@ -5,5 +5,6 @@ pub mod case;
 pub mod desk;
 pub mod municipality;
 pub mod person;
+pub mod referral;
 pub mod refresh_token;
 pub mod user;

@@ -1,6 +1,6 @@
 //! People in the database: storage, duplicate candidates and name search.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use lumit_shared::person::{DuplicateCandidate, Person, Sex, ValidPerson};
 use lumit_shared::text::{fold, name_key, phonetic, search_text};
@@ -113,10 +113,11 @@ impl<'a> Values<'a> {
     }
 }
 
-/// One person.
+/// One person (a record merged into another is gone).
 pub fn find(c: &mut DbConn, id: &str) -> ApiResult<PersonRow> {
     Ok(people::table
         .find(id)
+        .filter(people::merged_into_id.is_null())
         .select(PersonRow::as_select())
         .first(c)?)
 }
@@ -126,6 +127,7 @@ pub fn find(c: &mut DbConn, id: &str) -> ApiResult<PersonRow> {
 pub fn duplicates(c: &mut DbConn, p: &ValidPerson) -> ApiResult<Vec<DuplicateCandidate>> {
     let rows: Vec<PersonRow> = people::table
         .filter(people::name_key.eq(name_key(&p.first_name, &p.last_name)))
+        .filter(people::merged_into_id.is_null())
         .select(PersonRow::as_select())
         .limit(50)
         .load(c)?;
@@ -198,7 +200,10 @@ pub fn list(
     after: Option<Cursor>,
     limit: i64,
 ) -> ApiResult<Vec<PersonRow>> {
-    let mut q = people::table.select(PersonRow::as_select()).into_boxed();
+    let mut q = people::table
+        .filter(people::merged_into_id.is_null())
+        .select(PersonRow::as_select())
+        .into_boxed();
     if let Some(text) = f.q.as_deref() {
         for word in fold(text).split(' ').filter(|w| !w.is_empty()).take(5) {
             q = q.filter(
@@ -245,4 +250,106 @@ pub fn in_scope(c: &mut DbConn, p: &PersonRow, scope: &[String]) -> ApiResult<bo
         .count()
         .get_result(c)?;
     Ok(n > 0)
+}
+
+/// Moves the duplicate's cases to the person and marks the duplicate merged (never deleted).
+pub fn merge(c: &mut DbConn, keep: &str, duplicate: &str) -> ApiResult<usize> {
+    let moved = diesel::update(cases::table.filter(cases::person_id.eq(duplicate)))
+        .set(cases::person_id.eq(keep))
+        .execute(c)?;
+    diesel::update(people::table.find(duplicate))
+        .set((
+            people::merged_into_id.eq(Some(keep)),
+            people::updated_at.eq(now()),
+            people::version.eq(people::version + 1),
+        ))
+        .execute(c)?;
+    Ok(moved)
+}
+
+/// Replaces the identifying fields for good, keeping what statistics need (sex, birth year,
+/// citizenship, country of birth, municipalities, dates); the cases' free texts go too.
+pub fn anonymise(c: &mut DbConn, id: &str) -> ApiResult<()> {
+    use crate::schema::case_events;
+    let t = now();
+    diesel::update(people::table.find(id))
+        .set((
+            people::first_name.eq("—"),
+            people::last_name.eq("Anonimizzato"),
+            people::name_key.eq(""),
+            people::search_text.eq(""),
+            people::birth_date.eq(None::<NaiveDate>),
+            people::languages.eq("[]"),
+            people::phone.eq(None::<String>),
+            people::email.eq(None::<String>),
+            people::tax_code.eq(None::<String>),
+            people::permit_number.eq(None::<String>),
+            people::notes.eq(None::<String>),
+            people::anonymised_at.eq(Some(t)),
+            people::updated_at.eq(t),
+            people::version.eq(people::version + 1),
+        ))
+        .execute(c)?;
+    let case_ids: Vec<String> = cases::table
+        .filter(cases::person_id.eq(id))
+        .select(cases::id)
+        .load(c)?;
+    diesel::update(cases::table.filter(cases::person_id.eq(id)))
+        .set((cases::summary.eq("[anonimizzato]"), cases::updated_at.eq(t)))
+        .execute(c)?;
+    diesel::update(case_events::table.filter(case_events::case_id.eq_any(&case_ids)))
+        .set((case_events::note.eq(""), case_events::data.eq("{}")))
+        .execute(c)?;
+    diesel::update(
+        crate::schema::referrals::table.filter(crate::schema::referrals::case_id.eq_any(&case_ids)),
+    )
+    .set((
+        crate::schema::referrals::reason.eq("[anonimizzato]"),
+        crate::schema::referrals::answer.eq(None::<String>),
+    ))
+    .execute(c)?;
+    Ok(())
+}
+
+/// People due for anonymisation: not anonymised, no open case, and every case closed longer ago
+/// than its category's retention (default `default_years`). Returns (id, last closed).
+pub fn due_for_retention(
+    c: &mut DbConn,
+    today: NaiveDate,
+    default_years: i32,
+) -> ApiResult<Vec<(String, NaiveDateTime)>> {
+    use crate::schema::case_categories;
+    let rows: Vec<(String, String, Option<NaiveDateTime>, Option<i32>)> = cases::table
+        .inner_join(people::table)
+        .inner_join(case_categories::table.on(case_categories::id.eq(cases::category_id)))
+        .filter(people::anonymised_at.is_null())
+        .filter(people::merged_into_id.is_null())
+        .select((
+            people::id,
+            cases::status,
+            cases::closed_at,
+            case_categories::retention_years,
+        ))
+        .load(c)?;
+    let mut by_person: std::collections::BTreeMap<String, (bool, Option<NaiveDateTime>)> =
+        Default::default();
+    for (pid, status, closed_at, years) in rows {
+        let e = by_person.entry(pid).or_insert((true, None));
+        match closed_at {
+            Some(closed) if status == "closed" => {
+                let keep_until = closed
+                    .date()
+                    .with_year(closed.date().year() + years.unwrap_or(default_years));
+                if keep_until.is_none_or(|d| d > today) {
+                    e.0 = false;
+                }
+                e.1 = e.1.max(Some(closed));
+            }
+            _ => e.0 = false,
+        }
+    }
+    Ok(by_person
+        .into_iter()
+        .filter_map(|(pid, (due, last))| (due).then_some((pid, last?)))
+        .collect())
 }

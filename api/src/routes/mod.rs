@@ -10,6 +10,7 @@ pub mod health;
 pub mod me;
 pub mod municipalities;
 pub mod people;
+pub mod referrals;
 pub mod summary;
 pub mod users;
 
@@ -76,6 +77,19 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                         .patch(people::update),
                 )
                 .service(web::resource("/people/{id}/access-log").get(people::access_log))
+                .service(web::resource("/people/{id}/export").get(people::export))
+                .service(web::resource("/people/{id}/merge").post(people::merge))
+                .service(web::resource("/people/{id}/anonymise").post(people::anonymise))
+                .service(
+                    web::resource("/cases/{id}/referrals")
+                        .get(referrals::list)
+                        .post(referrals::create),
+                )
+                .service(
+                    web::resource("/cases/{id}/referrals/{referral_id}/answer")
+                        .post(referrals::answer),
+                )
+                .service(web::resource("/deadlines").get(referrals::deadlines))
                 .service(web::resource("/users").get(users::list).post(users::create))
                 .service(
                     web::resource("/users/{id}")

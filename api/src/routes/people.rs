@@ -315,3 +315,164 @@ pub async fn access_log(
     let (items, next_cursor) = pagination::page(rows, limit, |e| e.id);
     Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
 }
+
+/// Everything LUMIT holds about a person — data, cases, timelines, referrals — as JSON (the GDPR
+/// right of access). The export itself is audited. Permission: admin, coordinator.
+#[utoipa::path(
+    get,
+    path = "/api/v1/people/{id}/export",
+    tag = "people",
+    params(("id" = String, Path, description = "Person id")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "The export", body = lumit_shared::case::PersonExport))
+)]
+pub async fn export(
+    actor: Actor,
+    meta: RequestMeta,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    authz::require(&actor, Action::ExportOrMergePeople)?;
+    let id = id.into_inner();
+    let ctx = AuditCtx::new(&actor, &meta);
+    let export = state
+        .db
+        .write(move |c| {
+            let person = model::find(c, &id)?;
+            let filter = crate::models::case::Filter {
+                person_id: Some(person.id.clone()),
+                ..Default::default()
+            };
+            let rows = crate::models::case::list(c, &filter, None, 10_000)?;
+            let mut cases = Vec::new();
+            for (row, first, last) in rows {
+                let events = crate::models::case::events(c, &row.id)?;
+                let referrals = crate::models::referral::for_case(c, &row.id)?;
+                cases.push(lumit_shared::case::CaseExport {
+                    case: row.into_api(format!("{first} {last}")),
+                    events,
+                    referrals,
+                });
+            }
+            audit::record(
+                c,
+                &ctx,
+                Event::new("person.export", "person", &person.id)
+                    .municipality(Some(&person.created_municipality_id)),
+            )?;
+            Ok(lumit_shared::case::PersonExport {
+                exported_at: chrono::Utc::now(),
+                person: person.into_api(),
+                cases,
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((
+            "Content-Disposition",
+            format!(
+                "attachment; filename=\"lumit-person-{}.json\"",
+                export.person.id
+            ),
+        ))
+        .insert_header(("Cache-Control", "no-store"))
+        .json(export))
+}
+
+/// Merge a duplicate record into this person: the duplicate's cases move here and the duplicate
+/// disappears from lists (it is kept, marked merged). Permission: admin, coordinator.
+#[utoipa::path(
+    post,
+    path = "/api/v1/people/{id}/merge",
+    tag = "people",
+    params(("id" = String, Path, description = "The person to keep")),
+    request_body = lumit_shared::case::MergePeople,
+    security(("bearer" = [])),
+    responses((status = 200, description = "Merged; the kept person", body = Person))
+)]
+pub async fn merge(
+    actor: Actor,
+    meta: RequestMeta,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: Body,
+) -> ApiResult<HttpResponse> {
+    authz::require(&actor, Action::ExportOrMergePeople)?;
+    let input: lumit_shared::case::MergePeople = body.json().await?;
+    let id = id.into_inner();
+    if input.duplicate_id == id {
+        return Err(ApiError::field(
+            "duplicate_id",
+            "same_person",
+            "must be another person",
+        ));
+    }
+    let ctx = AuditCtx::new(&actor, &meta);
+    let kept = state
+        .db
+        .write(move |c| {
+            let keep = model::find(c, &id)?;
+            let dup = model::find(c, &input.duplicate_id).map_err(|_| {
+                ApiError::field("duplicate_id", "invalid_reference", "no such person")
+            })?;
+            let moved = model::merge(c, &keep.id, &dup.id)?;
+            let change = lumit_shared::audit::FieldChange {
+                field: "merged_from".into(),
+                old: serde_json::Value::Null,
+                new: serde_json::json!({"person_id": dup.id, "cases_moved": moved}),
+            };
+            audit::record(
+                c,
+                &ctx,
+                Event::new("person.merge", "person", &keep.id)
+                    .municipality(Some(&keep.created_municipality_id))
+                    .changes(vec![change]),
+            )?;
+            audit::record(
+                c,
+                &ctx,
+                Event::new("person.merged_into", "person", &dup.id)
+                    .municipality(Some(&dup.created_municipality_id)),
+            )?;
+            model::find(c, &keep.id)
+        })
+        .await?;
+    Ok(with_etag(kept.version, &kept.clone().into_api()))
+}
+
+/// Anonymise a person for good: identifying fields are replaced, statistical ones (sex, birth
+/// year, citizenship, municipalities, categories, dates) kept so reports stay true. Permission:
+/// admin.
+#[utoipa::path(
+    post,
+    path = "/api/v1/people/{id}/anonymise",
+    tag = "people",
+    params(("id" = String, Path, description = "Person id")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "Anonymised", body = Person))
+)]
+pub async fn anonymise(
+    actor: Actor,
+    meta: RequestMeta,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    authz::require(&actor, Action::AnonymisePeople)?;
+    let id = id.into_inner();
+    let ctx = AuditCtx::new(&actor, &meta);
+    let row = state
+        .db
+        .write(move |c| {
+            let p = model::find(c, &id)?;
+            model::anonymise(c, &p.id)?;
+            audit::record(
+                c,
+                &ctx,
+                Event::new("person.anonymise", "person", &p.id)
+                    .municipality(Some(&p.created_municipality_id)),
+            )?;
+            model::find(c, &p.id)
+        })
+        .await?;
+    Ok(with_etag(row.version, &row.clone().into_api()))
+}

@@ -7,6 +7,7 @@ mod auth;
 mod authz_table;
 mod cases;
 mod conventions;
+mod gdpr;
 mod municipalities;
 mod openapi;
 mod people;

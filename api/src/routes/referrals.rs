@@ -1,0 +1,200 @@
+//! Referrals of a case to another office, and the deadlines of the worklist.
+
+use actix_web::{web, HttpResponse};
+use lumit_shared::case::{
+    Deadline, EventKind, NewReferral, Referral, ReferralAnswer, ValidCaseEvent,
+};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::audit::{self, AuditCtx, Event};
+use crate::auth::Actor;
+use crate::authz::{self, Action};
+use crate::db::DbConn;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Body, Query, RequestMeta};
+use crate::models::{case as cases, municipality, referral as model};
+use crate::state::AppState;
+
+fn visible_case(
+    c: &mut DbConn,
+    actor: &Actor,
+    action: Action,
+    id: &str,
+) -> ApiResult<cases::CaseRow> {
+    let (row, _) = cases::find(c, id)?;
+    authz::require_in(actor, action, &row.municipality_id)?;
+    Ok(row)
+}
+
+/// A case's referrals. Permission: as reading the case.
+#[utoipa::path(
+    get,
+    path = "/api/v1/cases/{id}/referrals",
+    tag = "cases",
+    params(("id" = String, Path, description = "Case id")),
+    security(("bearer" = []), ("oauth2" = ["cases:read"])),
+    responses((status = 200, description = "The referrals", body = Vec<Referral>))
+)]
+pub async fn list(
+    actor: Actor,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    authz::require(&actor, Action::ReadCases)?;
+    let id = id.into_inner();
+    let items = state
+        .db
+        .read(move |c| {
+            let case = visible_case(c, &actor, Action::ReadCases, &id)?;
+            model::for_case(c, &case.id)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(items))
+}
+
+/// Refer a case to another office with a reason and a follow-up date; the referral goes on the
+/// timeline. Permission: as changing the case.
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{id}/referrals",
+    tag = "cases",
+    params(("id" = String, Path, description = "Case id")),
+    request_body = NewReferral,
+    security(("bearer" = []), ("oauth2" = ["cases:write"])),
+    responses((status = 201, description = "Referred", body = Referral))
+)]
+pub async fn create(
+    actor: Actor,
+    meta: RequestMeta,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: Body,
+) -> ApiResult<HttpResponse> {
+    authz::require(&actor, Action::WriteCases)?;
+    let id = id.into_inner();
+    let (probe, pid) = (actor.clone(), id.clone());
+    state
+        .db
+        .read(move |c| visible_case(c, &probe, Action::WriteCases, &pid).map(|_| ()))
+        .await?;
+    let input: NewReferral = body.json().await?;
+    let reason = lumit_shared::validate::required_text(&input.reason, 1000)
+        .map_err(|(code, m)| ApiError::field("reason", code, m))?;
+    let ctx = AuditCtx::new(&actor, &meta);
+    let referral = state
+        .db
+        .write(move |c| {
+            let case = visible_case(c, &actor, Action::WriteCases, &id)?;
+            if let Some(m) = &input.target_municipality_id {
+                if municipality::existing_ids(c, std::slice::from_ref(m))?.is_empty() {
+                    return Err(ApiError::field("target_municipality_id", "invalid_reference", "no such municipality"));
+                }
+            }
+            let r = model::insert(c, &case.id, &input, &reason, &actor.id)?;
+            let data = serde_json::json!({"referral_id": r.id, "office_kind": r.office_kind.as_str(), "follow_up_date": r.follow_up_date});
+            let ev = ValidCaseEvent { kind: EventKind::Referral, note: reason.clone(), minutes: None, data };
+            cases::add_event(c, &case.id, &ev, (&actor.id, &actor.name))?;
+            audit::record(
+                c,
+                &ctx,
+                Event::new("case.refer", "case", &case.id).municipality(Some(&case.municipality_id)).changes(audit::diff(None, Some(&r))),
+            )?;
+            Ok(r)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(referral))
+}
+
+/// Record the office's answer to a referral. Permission: as changing the case.
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{id}/referrals/{referral_id}/answer",
+    tag = "cases",
+    params(("id" = String, Path, description = "Case id"), ("referral_id" = String, Path, description = "Referral id")),
+    request_body = ReferralAnswer,
+    security(("bearer" = []), ("oauth2" = ["cases:write"])),
+    responses((status = 200, description = "Answered", body = Referral))
+)]
+pub async fn answer(
+    actor: Actor,
+    meta: RequestMeta,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    body: Body,
+) -> ApiResult<HttpResponse> {
+    authz::require(&actor, Action::WriteCases)?;
+    let (id, rid) = path.into_inner();
+    let (probe, pid) = (actor.clone(), id.clone());
+    state
+        .db
+        .read(move |c| visible_case(c, &probe, Action::WriteCases, &pid).map(|_| ()))
+        .await?;
+    let input: ReferralAnswer = body.json().await?;
+    let text = lumit_shared::validate::required_text(&input.answer, 2000)
+        .map_err(|(code, m)| ApiError::field("answer", code, m))?;
+    let ctx = AuditCtx::new(&actor, &meta);
+    let r = state
+        .db
+        .write(move |c| {
+            let case = visible_case(c, &actor, Action::WriteCases, &id)?;
+            let before = model::find(c, &case.id, &rid)?;
+            let after = model::answer(c, &case.id, &rid, &text)?;
+            audit::record(
+                c,
+                &ctx,
+                Event::new("case.referral_answer", "case", &case.id)
+                    .municipality(Some(&case.municipality_id))
+                    .changes(audit::diff(Some(&before), Some(&after))),
+            )?;
+            Ok(after)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(r))
+}
+
+/// Window of the deadlines list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct DeadlineQuery {
+    /// Days ahead, 1–366 (default 60). Overdue items are always included.
+    pub within_days: Option<i64>,
+}
+
+/// What falls due: residence permits expiring, Integration Agreement checks and referral
+/// follow-ups (overdue ones first), in the caller's municipalities. Permission: as reading cases.
+#[utoipa::path(
+    get,
+    path = "/api/v1/deadlines",
+    tag = "cases",
+    params(DeadlineQuery),
+    security(("bearer" = []), ("oauth2" = ["cases:read"])),
+    responses((status = 200, description = "Deadlines by date", body = Vec<Deadline>))
+)]
+pub async fn deadlines(
+    actor: Actor,
+    state: web::Data<AppState>,
+    q: Query<DeadlineQuery>,
+) -> ApiResult<HttpResponse> {
+    authz::require(&actor, Action::ReadCases)?;
+    let within = q.0.within_days.unwrap_or(60);
+    if !(1..=366).contains(&within) {
+        return Err(ApiError::BadRequest {
+            code: "invalid_query",
+            detail: "`within_days` must be between 1 and 366.".into(),
+            errors: vec![lumit_shared::FieldError::new(
+                "within_days",
+                "out_of_range",
+                "must be between 1 and 366",
+            )],
+        });
+    }
+    let scope = (!actor.sees_all()).then(|| actor.municipality_ids.clone());
+    let today = chrono::Utc::now().date_naive();
+    let items = state
+        .db
+        .read(move |c| model::deadlines(c, scope.as_deref(), today, within))
+        .await?;
+    Ok(HttpResponse::Ok().json(items))
+}
