@@ -47,6 +47,8 @@ pub enum Action {
     ExportOrMergePeople,
     /// Anonymise a person for good.
     AnonymisePeople,
+    /// Create and change case categories and their retention.
+    WriteCategories,
 }
 
 impl Action {
@@ -67,7 +69,8 @@ impl Action {
             | Self::ReadAccessLog
             | Self::ReopenCases
             | Self::ExportOrMergePeople
-            | Self::AnonymisePeople => None,
+            | Self::AnonymisePeople
+            | Self::WriteCategories => None,
         }
     }
 
@@ -82,7 +85,7 @@ impl Action {
                 matches!(role, Admin | Coordinator | Operator)
             }
             Self::ReopenCases | Self::ExportOrMergePeople => matches!(role, Admin | Coordinator),
-            Self::AnonymisePeople => role == Admin,
+            Self::AnonymisePeople | Self::WriteCategories => role == Admin,
             Self::WriteMunicipalities
             | Self::WriteDesks
             | Self::WriteUsers

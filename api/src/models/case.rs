@@ -467,3 +467,80 @@ pub fn ensure_category(c: &mut DbConn, cat: &CaseCategory, order: i32) -> ApiRes
         .execute(c)?;
     Ok(true)
 }
+
+/// Edits a note's text; only its author, within 24 hours of writing it.
+pub fn edit_note(
+    c: &mut DbConn,
+    case_id: &str,
+    event_id: &str,
+    author_id: &str,
+    note: &str,
+) -> ApiResult<(CaseEvent, CaseEvent)> {
+    let before = events(c, case_id)?
+        .into_iter()
+        .find(|e| e.id == event_id)
+        .ok_or(ApiError::NotFound)?;
+    if before.author_id.as_deref() != Some(author_id) {
+        return Err(ApiError::forbidden(
+            "not_the_author",
+            "Only the author can edit a note.",
+        ));
+    }
+    if !matches!(
+        before.kind,
+        EventKind::Note | EventKind::Intervention | EventKind::PhoneCall
+    ) {
+        return Err(ApiError::conflict(
+            "not_editable",
+            "Only notes, interventions and calls can be edited.",
+        ));
+    }
+    if chrono::Utc::now() - before.at > chrono::Duration::hours(24) {
+        return Err(ApiError::conflict(
+            "edit_window_closed",
+            "Notes can be edited only within 24 hours.",
+        ));
+    }
+    diesel::update(case_events::table.find(event_id))
+        .set((
+            case_events::note.eq(note),
+            case_events::edited_at.eq(Some(now())),
+        ))
+        .execute(c)?;
+    let after = events(c, case_id)?
+        .into_iter()
+        .find(|e| e.id == event_id)
+        .ok_or(ApiError::NotFound)?;
+    Ok((before, after))
+}
+
+/// Creates or replaces a category.
+pub fn save_category(c: &mut DbConn, cat: &CaseCategory, create: bool) -> ApiResult<()> {
+    let checklist = serde_json::to_string(&cat.checklist).unwrap_or_else(|_| "[]".into());
+    if create {
+        let order: i64 = case_categories::table.count().get_result(c)?;
+        diesel::insert_into(case_categories::table)
+            .values((
+                case_categories::id.eq(&cat.id),
+                case_categories::parent_id.eq(&cat.parent_id),
+                case_categories::name_it.eq(&cat.name_it),
+                case_categories::name_en.eq(&cat.name_en),
+                case_categories::checklist.eq(checklist),
+                case_categories::retention_years.eq(cat.retention_years),
+                case_categories::active.eq(cat.active),
+                case_categories::sort_order.eq(order as i32),
+            ))
+            .execute(c)?;
+    } else {
+        diesel::update(case_categories::table.find(&cat.id))
+            .set((
+                case_categories::name_it.eq(&cat.name_it),
+                case_categories::name_en.eq(&cat.name_en),
+                case_categories::checklist.eq(checklist),
+                case_categories::retention_years.eq(cat.retention_years),
+                case_categories::active.eq(cat.active),
+            ))
+            .execute(c)?;
+    }
+    Ok(())
+}

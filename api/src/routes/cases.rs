@@ -621,3 +621,147 @@ pub async fn categories(actor: Actor, state: web::Data<AppState>) -> ApiResult<H
     let all = state.db.read(model::categories).await?;
     Ok(HttpResponse::Ok().json(all))
 }
+
+/// Correct a note, intervention or call: only its author, within 24 hours; the edit is in the
+/// audit log with the old and new text. Permission: as changing the case, and being the author.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/cases/{id}/events/{event_id}",
+    tag = "cases",
+    params(("id" = String, Path, description = "Case id"), ("event_id" = String, Path, description = "Event id")),
+    request_body = lumit_shared::case::EventEdit,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Edited", body = CaseEvent),
+        (status = 409, description = "Past the 24-hour window, or not editable", body = lumit_shared::Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn edit_event(
+    actor: Actor,
+    meta: RequestMeta,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    body: Body,
+) -> ApiResult<HttpResponse> {
+    authz::require(&actor, Action::WriteCases)?;
+    let (id, event_id) = path.into_inner();
+    let (probe, pid) = (actor.clone(), id.clone());
+    state
+        .db
+        .read(move |c| visible(c, &probe, Action::WriteCases, &pid).map(|_| ()))
+        .await?;
+    let input: lumit_shared::case::EventEdit = body.json().await?;
+    let note = lumit_shared::validate::required_text(&input.note, 10_000)
+        .map_err(|(code, m)| ApiError::field("note", code, m))?;
+    let ctx = AuditCtx::new(&actor, &meta);
+    let event = state
+        .db
+        .write(move |c| {
+            let (row, _) = visible(c, &actor, Action::WriteCases, &id)?;
+            let (before, after) = model::edit_note(c, &row.id, &event_id, &actor.id, &note)?;
+            let change = lumit_shared::audit::FieldChange {
+                field: format!("events[{}].note", after.id),
+                old: serde_json::json!(before.note),
+                new: serde_json::json!(after.note),
+            };
+            audit::record(
+                c,
+                &ctx,
+                Event::new("case.event_edit", "case", &row.id)
+                    .municipality(Some(&row.municipality_id))
+                    .changes(vec![change]),
+            )?;
+            Ok(after)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(event))
+}
+
+/// Add a category or sub-category to the taxonomy. Permission: admin.
+#[utoipa::path(
+    post,
+    path = "/api/v1/case-categories",
+    tag = "cases",
+    request_body = lumit_shared::case::CategoryInput,
+    security(("bearer" = [])),
+    responses((status = 201, description = "Added", body = CaseCategory))
+)]
+pub async fn create_category(
+    actor: Actor,
+    meta: RequestMeta,
+    state: web::Data<AppState>,
+    body: Body,
+) -> ApiResult<HttpResponse> {
+    authz::require(&actor, Action::WriteCategories)?;
+    let input: lumit_shared::case::CategoryInput = body.json().await?;
+    let cat = input.apply(None).map_err(ApiError::Validation)?;
+    let ctx = AuditCtx::new(&actor, &meta);
+    let cat = state
+        .db
+        .write(move |c| {
+            if let Some(parent) = &cat.parent_id {
+                let top = model::categories(c)?
+                    .into_iter()
+                    .any(|p| &p.id == parent && p.parent_id.is_none());
+                if !top {
+                    return Err(ApiError::field(
+                        "parent_id",
+                        "invalid_reference",
+                        "no such top-level category",
+                    ));
+                }
+            }
+            model::save_category(c, &cat, true)?;
+            audit::record(
+                c,
+                &ctx,
+                Event::new("case_category.create", "case_category", &cat.id)
+                    .changes(audit::diff(None, Some(&cat))),
+            )?;
+            Ok(cat)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(cat))
+}
+
+/// Change a category: names, checklist, retention years, active. Permission: admin.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/case-categories/{id}",
+    tag = "cases",
+    params(("id" = String, Path, description = "Category id")),
+    request_body = lumit_shared::case::CategoryInput,
+    security(("bearer" = [])),
+    responses((status = 200, description = "Changed", body = CaseCategory))
+)]
+pub async fn update_category(
+    actor: Actor,
+    meta: RequestMeta,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: Body,
+) -> ApiResult<HttpResponse> {
+    authz::require(&actor, Action::WriteCategories)?;
+    let input: lumit_shared::case::CategoryInput = body.json().await?;
+    let id = id.into_inner();
+    let ctx = AuditCtx::new(&actor, &meta);
+    let cat = state
+        .db
+        .write(move |c| {
+            let cur = model::categories(c)?
+                .into_iter()
+                .find(|x| x.id == id)
+                .ok_or(ApiError::NotFound)?;
+            let cat = input.apply(Some(&cur)).map_err(ApiError::Validation)?;
+            model::save_category(c, &cat, false)?;
+            audit::record(
+                c,
+                &ctx,
+                Event::new("case_category.update", "case_category", &cat.id)
+                    .changes(audit::diff(Some(&cur), Some(&cat))),
+            )?;
+            Ok(cat)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(cat))
+}

@@ -53,7 +53,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                         .get(desks::get)
                         .patch(desks::update),
                 )
-                .service(web::resource("/case-categories").get(cases::categories))
+                .service(
+                    web::resource("/case-categories")
+                        .get(cases::categories)
+                        .post(cases::create_category),
+                )
+                .service(web::resource("/case-categories/{id}").patch(cases::update_category))
                 .service(web::resource("/cases").get(cases::list).post(cases::create))
                 .service(
                     web::resource("/cases/{id}")
@@ -66,6 +71,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                         .get(cases::events)
                         .post(cases::add_event),
                 )
+                .service(web::resource("/cases/{id}/events/{event_id}").patch(cases::edit_event))
                 .service(
                     web::resource("/people")
                         .get(people::list)

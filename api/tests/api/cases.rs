@@ -12,6 +12,8 @@ db_tests!(
     operators_of_other_municipalities_cannot_find_it,
     lists_filter_search_and_count,
     references_are_checked,
+    authors_edit_notes_within_a_day,
+    admins_manage_the_taxonomy,
 );
 
 struct Desk {
@@ -496,4 +498,135 @@ async fn references_are_checked(app: TestApp) {
     )
     .await;
     assert_eq!(p["errors"][0]["code"], "unknown_field");
+}
+
+async fn authors_edit_notes_within_a_day(app: TestApp) {
+    let d = setup(&app).await;
+    let case = open_case(&app, &d, "Rinnovo").await;
+    let url = format!("/api/v1/cases/{}/events", case["id"].as_str().unwrap());
+    let ev: Value = app
+        .post(
+            &url,
+            &d.op,
+            json!({"kind": "note", "note": "Telefonato al datore"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let edit = format!("{url}/{}", ev["id"].as_str().unwrap());
+    let res = app
+        .patch(
+            &edit,
+            &d.op,
+            json!({"note": "Telefonato al datore di lavoro"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let edited: Value = res.json().await.unwrap();
+    assert_eq!(edited["note"], "Telefonato al datore di lavoro");
+    assert!(edited["edited_at"].is_string());
+    // Someone else may not; nor may the author after 24 hours.
+    assert_problem(
+        app.patch(&edit, &d.coord, json!({"note": "x"})).await,
+        403,
+        "not_the_author",
+    )
+    .await;
+    app.sql(&match app.backend {
+        crate::common::Backend::Postgres => format!(
+            "UPDATE case_events SET at = at - INTERVAL '25 hours' WHERE id = '{}'",
+            ev["id"].as_str().unwrap()
+        ),
+        crate::common::Backend::Sqlite => format!(
+            "UPDATE case_events SET at = datetime(at, '-25 hours') WHERE id = '{}'",
+            ev["id"].as_str().unwrap()
+        ),
+    });
+    assert_problem(
+        app.patch(&edit, &d.op, json!({"note": "tardi"})).await,
+        409,
+        "edit_window_closed",
+    )
+    .await;
+    // The edit is in the audit log with the old and new text.
+    let admin = app.admin().await;
+    let log: Value = app
+        .get(
+            &format!(
+                "/api/v1/audit?entity_id={}&action=case.event_edit",
+                case["id"].as_str().unwrap()
+            ),
+            &admin,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(log["items"][0]["changes"][0]["old"], "Telefonato al datore");
+}
+
+async fn admins_manage_the_taxonomy(app: TestApp) {
+    let d = setup(&app).await;
+    let admin = app.admin().await;
+    let body = json!({"id": "residence_permit.seasonal", "parent_id": "residence_permit", "name_it": "Lavoro stagionale", "name_en": "Seasonal work"});
+    assert_problem(
+        app.post("/api/v1/case-categories", &d.op, body.clone())
+            .await,
+        403,
+        "forbidden",
+    )
+    .await;
+    assert_eq!(
+        app.post("/api/v1/case-categories", &admin, body.clone())
+            .await
+            .status(),
+        201
+    );
+    assert_problem(
+        app.post("/api/v1/case-categories", &admin, body).await,
+        409,
+        "already_exists",
+    )
+    .await;
+    let p = assert_problem(
+        app.post(
+            "/api/v1/case-categories",
+            &admin,
+            json!({"id": "Bad Id", "name_it": "", "name_en": "x", "retention_years": 0}),
+        )
+        .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(fields(&p), ["id", "name_it", "retention_years"]);
+    let res = app
+        .patch(
+            "/api/v1/case-categories/international_protection",
+            &admin,
+            json!({"retention_years": 10, "checklist": ["Modello C3"]}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let cats: Value = app
+        .get("/api/v1/case-categories", &d.op)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let ip = cats
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "international_protection")
+        .unwrap();
+    assert_eq!(ip["retention_years"], 10);
+    assert_eq!(ip["checklist"], json!(["Modello C3"]));
+    // The new sub-category works for cases.
+    let res = app
+        .post("/api/v1/cases", &d.op, json!({"person_id": d.person, "municipality_id": d.gallicano, "category_id": "residence_permit",
+                                              "subcategory_id": "residence_permit.seasonal", "summary": "Stagionale"}))
+        .await;
+    assert_eq!(res.status(), 201);
 }
