@@ -16,5 +16,6 @@ pub mod schema;
 pub mod seed;
 pub mod startup;
 pub mod state;
+pub mod synthetic;
 pub mod telemetry;
 pub mod web_app;

@@ -51,6 +51,18 @@ enum Command {
         #[arg(long, default_value_t = 5)]
         years: i32,
     },
+    /// Load synthetic people and cases (demos and benchmarks), with a progress bar.
+    Seed {
+        /// How many people.
+        #[arg(long, default_value_t = 1000)]
+        people: usize,
+        /// How many cases.
+        #[arg(long, default_value_t = 2000)]
+        cases: usize,
+        /// Random seed, for repeatable data.
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+    },
     /// Exit 0 if the server at LUMIT_BIND answers /readyz (for container health checks).
     Healthcheck,
     /// Manage admin accounts.
@@ -118,6 +130,21 @@ fn main() -> anyhow::Result<()> {
         }
         Command::Serve => serve(),
         Command::Healthcheck => healthcheck(),
+        Command::Seed {
+            people,
+            cases,
+            seed,
+        } => {
+            let settings = Settings::from_env()?;
+            telemetry::init(&settings.log_level, &settings.log_format);
+            let prepared = prepare(&settings)?;
+            let took = lumit_api::synthetic::run(&prepared.db, people, cases, seed)?;
+            println!(
+                "loaded {people} people and {cases} cases in {:.1} s",
+                took.as_secs_f64()
+            );
+            Ok(())
+        }
         Command::Retention {
             dry_run,
             apply,

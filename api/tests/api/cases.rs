@@ -630,3 +630,49 @@ async fn admins_manage_the_taxonomy(app: TestApp) {
         .await;
     assert_eq!(res.status(), 201);
 }
+
+db_tests!(synthetic_data_loads_and_stays_consistent);
+
+async fn synthetic_data_loads_and_stays_consistent(app: TestApp) {
+    let db = app.db.clone();
+    tokio::task::spawn_blocking(move || lumit_api::synthetic::run(&db, 50, 300, 7))
+        .await
+        .unwrap()
+        .unwrap();
+    let admin = app.admin().await;
+    let page: Value = app
+        .get("/api/v1/cases?count=true&limit=200", &admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["total"], 300);
+    let mut refs: Vec<&str> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["reference"].as_str().unwrap())
+        .collect();
+    refs.sort_unstable();
+    refs.dedup();
+    assert_eq!(refs.len(), 200, "references are unique");
+    let people: Value = app
+        .get("/api/v1/people?limit=200", &admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(people["items"].as_array().unwrap().len(), 50);
+    // A case opened afterwards continues the year's numbering instead of colliding.
+    let gallicano = app.municipality("046015").await;
+    let pid = people["items"][0]["id"].as_str().unwrap();
+    let res = app.post("/api/v1/cases", &admin, json!({"person_id": pid, "municipality_id": gallicano, "category_id": "other", "summary": "Nuova"})).await;
+    assert_eq!(res.status(), 201);
+    let v: Value = app
+        .get("/api/v1/audit/verify", &admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["ok"], true);
+}
