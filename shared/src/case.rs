@@ -706,3 +706,16 @@ impl CategoryInput {
         })
     }
 }
+
+/// Answer of `GET /api/v1/cases`: a page, with the total when asked for (`count=true`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CasePage {
+    /// The cases of this page, newest first.
+    pub items: Vec<Case>,
+    /// Cursor of the next page.
+    pub next_cursor: Option<String>,
+    /// All matches (with `count=true`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+}

@@ -33,6 +33,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("municipalities/:id/edit") view=pages::municipalities::Edit />
                         <Route path=path!("municipalities/:id/desks/new") view=pages::desks::Create />
                         <Route path=path!("desks/:id/edit") view=pages::desks::Edit />
+                        <Route path=path!("cases") view=pages::cases::List />
+                        <Route path=path!("cases/:id") view=pages::cases::Detail />
                         <Route path=path!("users") view=pages::users::List />
                         <Route path=path!("users/new") view=pages::users::Create />
                         <Route path=path!("users/:id") view=pages::users::Detail />
@@ -48,7 +50,11 @@ pub fn App() -> impl IntoView {
 
 /// Where a role may go (the navigation shows only these).
 fn nav_items(role: Role) -> Vec<(&'static str, &'static str)> {
-    let mut items = vec![("/", "nav.home"), ("/municipalities", "nav.municipalities")];
+    let mut items = vec![("/", "nav.home")];
+    if matches!(role, Role::Admin | Role::Coordinator | Role::Operator) {
+        items.push(("/cases", "nav.cases"));
+    }
+    items.push(("/municipalities", "nav.municipalities"));
     if matches!(role, Role::Admin | Role::Coordinator) {
         items.push(("/users", "nav.users"));
     }

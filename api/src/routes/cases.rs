@@ -5,12 +5,12 @@ use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use lumit_shared::case::{
-    Case, CaseCategory, CaseEvent, CasePatch, CaseStatus, EventKind, NewCase, NewCaseEvent,
-    Transition, ValidCaseEvent,
+    Case, CaseCategory, CaseEvent, CasePage, CasePatch, CaseStatus, EventKind, NewCase,
+    NewCaseEvent, Transition, ValidCaseEvent,
 };
 use lumit_shared::FieldError;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use crate::audit::{self, AuditCtx, Event};
 use crate::auth::Actor;
@@ -55,18 +55,6 @@ pub struct ListQuery {
     pub limit: Option<i64>,
     /// Cursor from the previous page.
     pub cursor: Option<String>,
-}
-
-/// A page of cases, with the total when asked for.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CasePage {
-    /// The cases of this page, newest first.
-    pub items: Vec<Case>,
-    /// Cursor of the next page.
-    pub next_cursor: Option<String>,
-    /// All matches (with `count=true`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total: Option<i64>,
 }
 
 /// List cases, newest first. Permission: admin, coordinator, operator (their municipalities),

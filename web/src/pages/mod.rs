@@ -3,6 +3,7 @@
 pub mod account;
 pub mod api_clients;
 pub mod audit;
+pub mod cases;
 pub mod desks;
 pub mod home;
 pub mod login;

@@ -1,0 +1,90 @@
+// Cases in the web app: an operator finds a case of her municipality (filters kept in the URL),
+// adds a note and moves it through the workflow to closed; an operator of another municipality
+// cannot find it. Set-up goes through the API, the scenario through the browser.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { checkA11y, withApp } from '../harness.mjs';
+
+async function api(baseUrl, method, path, token, body) {
+  const res = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+async function operator(baseUrl, admin, username, municipalityId) {
+  await api(baseUrl, 'POST', '/api/v1/users', admin, {
+    username, full_name: `Operatrice ${username}`, role: 'operator', municipality_ids: [municipalityId], password: 'temporary password 1',
+  });
+  const first = await api(baseUrl, 'POST', '/api/v1/auth/login', null, { username, password: 'temporary password 1' });
+  await api(baseUrl, 'PUT', '/api/v1/me/password', first.access_token, { current_password: 'temporary password 1', new_password: 'operator password 1' });
+}
+
+async function login(page, baseUrl, username) {
+  await page.goto(`${baseUrl}/login`);
+  await page.locator('#username').fill(username);
+  await page.locator('#password').fill('operator password 1');
+  await page.getByRole('button', { name: 'Accedi', exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: /Benvenuto/ }).waitFor();
+}
+
+test('an operator works a case to closed; another municipality cannot find it', async (t) => {
+  await withApp(t, async ({ page, baseUrl, adminUsername, adminPassword }) => {
+    const admin = (await api(baseUrl, 'POST', '/api/v1/auth/login', null, { username: adminUsername, password: adminPassword })).access_token;
+    const all = await api(baseUrl, 'GET', '/api/v1/municipalities?limit=200', admin);
+    const id = (istat) => all.items.find((m) => m.istat_code === istat).id;
+    await operator(baseUrl, admin, 'op.gallicano', id('046015'));
+    await operator(baseUrl, admin, 'op.camaiore', id('046005'));
+    const person = await api(baseUrl, 'POST', '/api/v1/people', admin, {
+      first_name: 'Amina', last_name: 'Diallo', birth_date: '1990-05-04', citizenship: 'SN', municipality_id: id('046015'),
+    });
+    const created = await api(baseUrl, 'POST', '/api/v1/cases', admin, {
+      person_id: person.id, municipality_id: id('046015'), category_id: 'residence_permit', subcategory_id: 'residence_permit.renewal',
+      summary: 'Rinnovo del permesso in scadenza',
+    });
+
+    await login(page, baseUrl, 'op.gallicano');
+    await page.getByRole('navigation').getByRole('link', { name: 'Pratiche' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Pratiche' }).waitFor();
+    await page.getByRole('link', { name: created.reference }).waitFor();
+    await checkA11y(page, 'case list');
+    // Filters live in the URL, so the filtered list can be bookmarked.
+    await page.locator('#status').selectOption('open');
+    await page.waitForURL(/status=open/);
+    await page.reload();
+    await page.getByRole('link', { name: created.reference }).waitFor();
+    assert.equal(await page.locator('#status').inputValue(), 'open');
+
+    await page.getByRole('link', { name: created.reference }).click();
+    await page.getByRole('heading', { level: 1, name: new RegExp(created.reference) }).waitFor();
+    await checkA11y(page, 'case page');
+    await page.locator('#note').fill('Verificati passaporto e ricevuta');
+    await page.getByRole('button', { name: 'Aggiungi nota' }).click();
+    await page.getByText('Verificati passaporto e ricevuta').waitFor();
+    await page.getByRole('button', { name: 'Sposta in «In lavorazione»' }).click();
+    await page.getByTestId('case-status').filter({ hasText: 'In lavorazione' }).waitFor();
+    await page.locator('#outcome').selectOption('resolved');
+    await page.getByRole('button', { name: 'Sposta in «Chiusa»' }).click();
+    await page.getByTestId('case-status').filter({ hasText: 'Chiusa' }).waitFor();
+    // Only the coordinator could reopen: the operator's attempt is refused with a message.
+    await page.getByRole('button', { name: 'Sposta in «Aperta»' }).click();
+    await page.getByRole('alert').filter({ hasText: /ruolo/ }).waitFor();
+    await page.reload();
+    await page.getByTestId('case-status').filter({ hasText: 'Chiusa' }).waitFor();
+
+    // The operator of Camaiore finds nothing, and the case's address is "not found" for her.
+    await page.getByRole('button', { name: 'Esci' }).click();
+    await login(page, baseUrl, 'op.camaiore');
+    await page.goto(`${baseUrl}/cases?q=${encodeURIComponent(created.reference)}`);
+    await page.getByText('Nessun risultato.').waitFor();
+    await page.goto(`${baseUrl}/cases/${created.id}`);
+    await page.getByRole('alert').waitFor();
+    assert.equal(await page.getByText(created.reference).count(), 0);
+  });
+});
