@@ -322,6 +322,27 @@ pub fn text(lang: Lang, key: &'static str) -> &'static str {
         "audit.no_changes" => ("Nessun campo modificato.", "No fields changed."),
         "account.title" => ("Il mio account", "My account"),
         "nav.cases" => ("Pratiche", "Cases"),
+        "work.title" => ("Da fare", "To do"),
+        "work.mine" => ("Le mie pratiche aperte", "My open cases"),
+        "work.unassigned" => ("Pratiche aperte non assegnate", "Open unassigned cases"),
+        "work.deadlines" => (
+            "Scadenze nei prossimi 60 giorni",
+            "Deadlines in the next 60 days",
+        ),
+        "work.overdue" => ("Scaduta", "Overdue"),
+        "work.date" => ("Data", "Date"),
+        "work.what" => ("Cosa", "What"),
+        "deadline.permit_expiry" => (
+            "Scadenza del permesso di soggiorno",
+            "Residence permit expires",
+        ),
+        "deadline.integration_check" => (
+            "Verifica dell'accordo di integrazione",
+            "Integration Agreement check",
+        ),
+        "deadline.referral_follow_up" => {
+            ("Verifica dell'invio ad altro ufficio", "Referral follow-up")
+        }
         "cases.title" => ("Pratiche", "Cases"),
         "cases.reference" => ("Riferimento", "Reference"),
         "cases.person" => ("Persona", "Person"),

@@ -43,6 +43,7 @@ test('an operator works a case to closed; another municipality cannot find it', 
     await operator(baseUrl, admin, 'op.camaiore', id('046005'));
     const person = await api(baseUrl, 'POST', '/api/v1/people', admin, {
       first_name: 'Amina', last_name: 'Diallo', birth_date: '1990-05-04', citizenship: 'SN', municipality_id: id('046015'),
+      permit_expiry: new Date(Date.now() + 20 * 86400e3).toISOString().slice(0, 10),
     });
     const created = await api(baseUrl, 'POST', '/api/v1/cases', admin, {
       person_id: person.id, municipality_id: id('046015'), category_id: 'residence_permit', subcategory_id: 'residence_permit.renewal',
@@ -50,6 +51,13 @@ test('an operator works a case to closed; another municipality cannot find it', 
     });
 
     await login(page, baseUrl, 'op.gallicano');
+    // The worklist: one unassigned open case, and the permit that expires within 60 days.
+    await page.getByRole('heading', { level: 2, name: 'Scadenze nei prossimi 60 giorni' }).waitFor();
+    const permit = page.getByRole('row').filter({ hasText: 'Scadenza del permesso di soggiorno' });
+    await permit.filter({ hasText: 'Amina Diallo' }).waitFor();
+    const unassigned = page.locator('.stat').filter({ hasText: 'Pratiche aperte non assegnate' });
+    assert.equal((await unassigned.locator('.stat-value').textContent()).trim(), '1');
+    await checkA11y(page, 'worklist');
     await page.getByRole('navigation').getByRole('link', { name: 'Pratiche' }).click();
     await page.getByRole('heading', { level: 1, name: 'Pratiche' }).waitFor();
     await page.getByRole('link', { name: created.reference }).waitFor();

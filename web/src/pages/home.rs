@@ -6,7 +6,9 @@ use lumit_shared::page::Summary;
 use crate::api;
 use crate::components::{ErrorView, Loading};
 use crate::i18n::{fmt_int, use_i18n};
+use crate::pages::worklist::Worklist;
 use crate::session::use_session;
+use lumit_shared::user::Role;
 
 /// Welcome with counts.
 #[component]
@@ -37,5 +39,8 @@ pub fn Home() -> impl IntoView {
                 Err(e) => view! { <ErrorView error=e retry=Callback::new(move |_| summary.refetch()) /> }.into_any(),
             })}
         </Suspense>
+        <Show when=move || s.is(&[Role::Admin, Role::Coordinator, Role::Operator])>
+            <Worklist />
+        </Show>
     }
 }

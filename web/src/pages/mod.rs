@@ -9,6 +9,7 @@ pub mod home;
 pub mod login;
 pub mod municipalities;
 pub mod users;
+pub mod worklist;
 
 use leptos::prelude::*;
 use leptos_router::components::A;
