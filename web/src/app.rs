@@ -34,6 +34,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("municipalities/:id/desks/new") view=pages::desks::Create />
                         <Route path=path!("desks/:id/edit") view=pages::desks::Edit />
                         <Route path=path!("cases") view=pages::cases::List />
+                        <Route path=path!("cases/new") view=pages::new_case::NewCase />
                         <Route path=path!("cases/:id") view=pages::cases::Detail />
                         <Route path=path!("users") view=pages::users::List />
                         <Route path=path!("users/new") view=pages::users::Create />

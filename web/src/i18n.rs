@@ -323,6 +323,33 @@ pub fn text(lang: Lang, key: &'static str) -> &'static str {
         "account.title" => ("Il mio account", "My account"),
         "nav.cases" => ("Pratiche", "Cases"),
         "work.title" => ("Da fare", "To do"),
+        "new.title" => ("Nuova pratica", "New case"),
+        "new.find" => ("Cerca la persona", "Find the person"),
+        "new.find_hint" => ("Nome e cognome", "First and last name"),
+        "new.choose" => ("Scegli", "Choose"),
+        "new.or_create" => (
+            "Oppure registra una nuova persona",
+            "Or register a new person",
+        ),
+        "new.first_name" => ("Nome", "First name"),
+        "new.last_name" => ("Cognome", "Last name"),
+        "new.birth_date" => ("Data di nascita (AAAA-MM-GG)", "Birth date (YYYY-MM-DD)"),
+        "new.citizenship" => (
+            "Cittadinanza (codice ISO, es. SN)",
+            "Citizenship (ISO code, e.g. SN)",
+        ),
+        "new.municipality" => ("Comune dello sportello", "Municipality of the desk"),
+        "new.register" => ("Registra la persona", "Register the person"),
+        "new.duplicate" => (
+            "Esiste già una persona con lo stesso nome e data di nascita:",
+            "A person with the same name and birth date exists:",
+        ),
+        "new.create_anyway" => (
+            "È un'altra persona: registra comunque",
+            "It is someone else: register anyway",
+        ),
+        "new.person" => ("Persona", "Person"),
+        "new.open" => ("Apri la pratica", "Open the case"),
         "work.mine" => ("Le mie pratiche aperte", "My open cases"),
         "work.unassigned" => ("Pratiche aperte non assegnate", "Open unassigned cases"),
         "work.deadlines" => (

@@ -125,7 +125,10 @@ fn CaseList() -> impl IntoView {
         ]
     });
     view! {
-        <h1 tabindex="-1">{move || i.t("cases.title")}</h1>
+        <div class="page-head">
+            <h1 tabindex="-1">{move || i.t("cases.title")}</h1>
+            <A href="/cases/new" attr:class="btn btn-primary">{move || i.t("new.title")}</A>
+        </div>
         <form class="filters" role="search" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); apply(); }>
             <div class="field">
                 <label for="q">{move || i.t("app.search")}</label>

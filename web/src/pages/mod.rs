@@ -8,6 +8,7 @@ pub mod desks;
 pub mod home;
 pub mod login;
 pub mod municipalities;
+pub mod new_case;
 pub mod users;
 pub mod worklist;
 

@@ -1,0 +1,77 @@
+// The new-case flow: an operator registers a new person and opens a case for her; registering the
+// same person again (names swapped, no accents) shows the duplicate warning with the candidate,
+// and choosing the candidate opens a second case for the same person.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { checkA11y, withApp } from '../harness.mjs';
+
+async function api(baseUrl, method, path, token, body) {
+  const res = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+test('operator opens a case for a new person; the duplicate warning catches a second entry', async (t) => {
+  await withApp(t, async ({ page, baseUrl, adminUsername, adminPassword }) => {
+    const admin = (await api(baseUrl, 'POST', '/api/v1/auth/login', null, { username: adminUsername, password: adminPassword })).access_token;
+    const all = await api(baseUrl, 'GET', '/api/v1/municipalities?limit=200', admin);
+    const gallicano = all.items.find((m) => m.istat_code === '046015').id;
+    await api(baseUrl, 'POST', '/api/v1/users', admin, {
+      username: 'op.gallicano', full_name: 'Olga Operatrice', role: 'operator', municipality_ids: [gallicano], password: 'temporary password 1',
+    });
+    const first = await api(baseUrl, 'POST', '/api/v1/auth/login', null, { username: 'op.gallicano', password: 'temporary password 1' });
+    await api(baseUrl, 'PUT', '/api/v1/me/password', first.access_token, { current_password: 'temporary password 1', new_password: 'operator password 1' });
+
+    await page.goto(`${baseUrl}/login`);
+    await page.locator('#username').fill('op.gallicano');
+    await page.locator('#password').fill('operator password 1');
+    await page.getByRole('button', { name: 'Accedi', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: /Benvenuto/ }).waitFor();
+
+    // A new person, then the case.
+    await page.getByRole('navigation').getByRole('link', { name: 'Pratiche' }).click();
+    await page.getByRole('link', { name: 'Nuova pratica' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Nuova pratica' }).waitFor();
+    await checkA11y(page, 'new case: find or register');
+    await page.locator('#first_name').fill('María José');
+    await page.locator('#last_name').fill('Nguyễn');
+    await page.locator('#birth_date').fill('1991-03-15');
+    await page.locator('#citizenship').fill('VN');
+    await page.getByRole('button', { name: 'Registra la persona' }).click();
+    await page.getByTestId('chosen-person').filter({ hasText: 'María José Nguyễn' }).waitFor();
+    await page.locator('#summary').fill('Primo rilascio del permesso');
+    await page.getByRole('button', { name: 'Apri la pratica' }).click();
+    await page.getByRole('heading', { level: 1, name: /LU-\d{4}-000001 — María José Nguyễn/ }).waitFor();
+    await page.getByTestId('case-status').filter({ hasText: 'Aperta' }).waitFor();
+
+    // The same person typed again, differently: the warning offers her.
+    await page.goto(`${baseUrl}/cases/new`);
+    await page.getByRole('heading', { level: 1, name: 'Nuova pratica' }).waitFor();
+    await page.locator('#first_name').fill('nguyen');
+    await page.locator('#last_name').fill('maria jose');
+    await page.locator('#birth_date').fill('1991-03-15');
+    await page.getByRole('button', { name: 'Registra la persona' }).click();
+    const warning = page.getByRole('alert').filter({ hasText: 'Esiste già una persona' });
+    await warning.waitFor();
+    await checkA11y(page, 'duplicate warning');
+    await warning.getByRole('button', { name: 'Scegli' }).click();
+    await page.getByTestId('chosen-person').filter({ hasText: 'María José Nguyễn' }).waitFor();
+    await page.locator('#summary').fill('Tessera sanitaria');
+    await page.getByRole('button', { name: 'Apri la pratica' }).click();
+    await page.getByRole('heading', { level: 1, name: /LU-\d{4}-000002 — María José Nguyễn/ }).waitFor();
+
+    // Search as you type finds her with spelling variants too.
+    await page.goto(`${baseUrl}/cases/new`);
+    await page.locator('#find').fill('nguyen');
+    await page.getByRole('button', { name: 'Scegli María José Nguyễn' }).waitFor();
+    const people = await api(baseUrl, 'GET', '/api/v1/people?q=nguyen', admin);
+    assert.equal(people.items.length, 1, 'one person, not two');
+  });
+});
