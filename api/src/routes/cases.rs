@@ -148,7 +148,7 @@ pub async fn list(
 }
 
 /// The case if the actor may see it; another municipality's case is "not found".
-fn visible(
+pub(crate) fn visible(
     c: &mut DbConn,
     actor: &Actor,
     action: Action,
@@ -157,6 +157,21 @@ fn visible(
     let (row, name) = model::find(c, id)?;
     authz::require_in(actor, action, &row.municipality_id)?;
     Ok((row, name))
+}
+
+/// Checks, before the body is read, that the case exists and the actor may act on it, so that a
+/// caller without access learns nothing from body errors.
+pub(crate) async fn check_access(
+    state: &AppState,
+    actor: &Actor,
+    action: Action,
+    id: &str,
+) -> ApiResult<()> {
+    let (actor, id) = (actor.clone(), id.to_owned());
+    state
+        .db
+        .read(move |c| visible(c, &actor, action, &id).map(|_| ()))
+        .await
 }
 
 /// Checks the references of a case's fields: desk of the municipality, categories, operator.
@@ -364,11 +379,7 @@ pub async fn update(
 ) -> ApiResult<HttpResponse> {
     authz::require(&actor, Action::WriteCases)?;
     let id = id.into_inner();
-    let (probe, pid) = (actor.clone(), id.clone());
-    state
-        .db
-        .read(move |c| visible(c, &probe, Action::WriteCases, &pid).map(|_| ()))
-        .await?;
+    check_access(&state, &actor, Action::WriteCases, &id).await?;
     let patch: CasePatch = body.json().await?;
     let mut errs = lumit_shared::validate::Errors::default();
     let summary = patch
@@ -453,11 +464,7 @@ pub async fn transition(
 ) -> ApiResult<HttpResponse> {
     authz::require(&actor, Action::WriteCases)?;
     let id = id.into_inner();
-    let (probe, pid) = (actor.clone(), id.clone());
-    state
-        .db
-        .read(move |c| visible(c, &probe, Action::WriteCases, &pid).map(|_| ()))
-        .await?;
+    check_access(&state, &actor, Action::WriteCases, &id).await?;
     let t: Transition = body.json().await?;
     let note = t
         .note
@@ -566,11 +573,7 @@ pub async fn add_event(
 ) -> ApiResult<HttpResponse> {
     authz::require(&actor, Action::WriteCases)?;
     let id = id.into_inner();
-    let (probe, pid) = (actor.clone(), id.clone());
-    state
-        .db
-        .read(move |c| visible(c, &probe, Action::WriteCases, &pid).map(|_| ()))
-        .await?;
+    check_access(&state, &actor, Action::WriteCases, &id).await?;
     let input: NewCaseEvent = body.json().await?;
     let ev = input.parse().map_err(ApiError::Validation)?;
     let ctx = AuditCtx::new(&actor, &meta);
@@ -633,11 +636,7 @@ pub async fn edit_event(
 ) -> ApiResult<HttpResponse> {
     authz::require(&actor, Action::WriteCases)?;
     let (id, event_id) = path.into_inner();
-    let (probe, pid) = (actor.clone(), id.clone());
-    state
-        .db
-        .read(move |c| visible(c, &probe, Action::WriteCases, &pid).map(|_| ()))
-        .await?;
+    check_access(&state, &actor, Action::WriteCases, &id).await?;
     let input: lumit_shared::case::EventEdit = body.json().await?;
     let note = lumit_shared::validate::required_text(&input.note, 10_000)
         .map_err(|(code, m)| ApiError::field("note", code, m))?;

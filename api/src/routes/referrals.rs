@@ -22,9 +22,7 @@ fn visible_case(
     action: Action,
     id: &str,
 ) -> ApiResult<cases::CaseRow> {
-    let (row, _) = cases::find(c, id)?;
-    authz::require_in(actor, action, &row.municipality_id)?;
-    Ok(row)
+    crate::routes::cases::visible(c, actor, action, id).map(|(row, _)| row)
 }
 
 /// A case's referrals. Permission: as reading the case.
@@ -73,11 +71,7 @@ pub async fn create(
 ) -> ApiResult<HttpResponse> {
     authz::require(&actor, Action::WriteCases)?;
     let id = id.into_inner();
-    let (probe, pid) = (actor.clone(), id.clone());
-    state
-        .db
-        .read(move |c| visible_case(c, &probe, Action::WriteCases, &pid).map(|_| ()))
-        .await?;
+    crate::routes::cases::check_access(&state, &actor, Action::WriteCases, &id).await?;
     let input: NewReferral = body.json().await?;
     let reason = lumit_shared::validate::required_text(&input.reason, 1000)
         .map_err(|(code, m)| ApiError::field("reason", code, m))?;
@@ -125,11 +119,7 @@ pub async fn answer(
 ) -> ApiResult<HttpResponse> {
     authz::require(&actor, Action::WriteCases)?;
     let (id, rid) = path.into_inner();
-    let (probe, pid) = (actor.clone(), id.clone());
-    state
-        .db
-        .read(move |c| visible_case(c, &probe, Action::WriteCases, &pid).map(|_| ()))
-        .await?;
+    crate::routes::cases::check_access(&state, &actor, Action::WriteCases, &id).await?;
     let input: ReferralAnswer = body.json().await?;
     let text = lumit_shared::validate::required_text(&input.answer, 2000)
         .map_err(|(code, m)| ApiError::field("answer", code, m))?;
