@@ -124,6 +124,30 @@ async fn every_endpoint_for_every_caller(app: TestApp) {
         case_g["id"].as_str().unwrap().to_owned(),
         case_c["id"].as_str().unwrap().to_owned(),
     );
+    let note_g: Value = app
+        .post(
+            &format!("/api/v1/cases/{case_g}/events"),
+            &admin,
+            json!({"kind": "note", "note": "Prima nota"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let referral_g: Value = app
+        .post(
+            &format!("/api/v1/cases/{case_g}/referrals"),
+            &admin,
+            json!({"office_kind": "questura", "reason": "Impronte"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let (note_g, referral_g) = (
+        note_g["id"].as_str().unwrap().to_owned(),
+        referral_g["id"].as_str().unwrap().to_owned(),
+    );
 
     use Method as M;
     let n = || None::<Value>;
@@ -177,6 +201,15 @@ async fn every_endpoint_for_every_caller(app: TestApp) {
                                                                             [401, 201, 201, 201, 403, 403, 201, 403]),
         (M::POST, format!("/api/v1/cases/{case_c}/referrals"), Some(json!({"office_kind": "questura", "reason": "Impronte"})),
                                                                             [401, 201, 201, 404, 403, 403, 404, 403]),
+        // Only the note's author (the admin) may edit it; others get 403 even with access to the case.
+        (M::PATCH, format!("/api/v1/cases/{case_g}/events/{note_g}"), Some(json!({"note": "Nota corretta"})),
+                                                                            [401, 200, 403, 403, 403, 403, 403, 403]),
+        (M::PATCH, format!("/api/v1/cases/{case_c}/events/{note_g}"), Some(json!({"note": "Nota corretta"})),
+                                                                            [401, 404, 404, 404, 403, 403, 404, 403]),
+        (M::POST, format!("/api/v1/cases/{case_g}/referrals/{referral_g}/answer"), Some(json!({"answer": "Fissato"})),
+                                                                            [401, 200, 200, 200, 403, 403, 200, 403]),
+        (M::POST, format!("/api/v1/cases/{case_c}/referrals/{referral_g}/answer"), Some(json!({"answer": "Fissato"})),
+                                                                            [401, 404, 404, 404, 403, 403, 404, 403]),
         (M::GET, format!("/api/v1/people/{person_g}/export"), n(),          [401, 200, 200, 403, 403, 403, 403, 403]),
         (M::POST, format!("/api/v1/people/{person_g}/merge"), Some(json!({"duplicate_id": person_g})),
                                                                             [401, 422, 422, 403, 403, 403, 403, 403]),
