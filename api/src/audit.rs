@@ -16,14 +16,14 @@ use crate::schema::audit_log;
 /// Hash that the first row links to.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-/// Who did it, from where.
+/// Who did it, from where (also of a read, in the access log).
 #[derive(Debug, Clone)]
 pub struct AuditCtx {
-    actor_kind: &'static str,
-    actor_id: Option<String>,
-    actor_name: Option<String>,
-    request_id: Option<String>,
-    client_ip: Option<String>,
+    pub(crate) actor_kind: &'static str,
+    pub(crate) actor_id: Option<String>,
+    pub(crate) actor_name: Option<String>,
+    pub(crate) request_id: Option<String>,
+    pub(crate) client_ip: Option<String>,
 }
 
 impl AuditCtx {

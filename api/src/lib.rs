@@ -1,5 +1,6 @@
 //! LUMIT API: the case-management backend of the Lucca Migration Task Force.
 
+pub mod access;
 pub mod audit;
 pub mod auth;
 pub mod authz;

@@ -116,6 +116,23 @@ diesel::table! {
 }
 
 diesel::table! {
+    access_log (id) {
+        id -> BigInt,
+        at -> Timestamp,
+        actor_kind -> Text,
+        actor_id -> Nullable<Text>,
+        actor_name -> Nullable<Text>,
+        action -> Text,
+        entity_type -> Text,
+        entity_id -> Text,
+        person_id -> Nullable<Text>,
+        municipality_id -> Nullable<Text>,
+        request_id -> Nullable<Text>,
+        client_ip -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     people (id) {
         id -> Text,
         first_name -> Text,
@@ -238,6 +255,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     refresh_tokens,
     login_failures,
     audit_log,
+    access_log,
     people,
     case_categories,
     case_counters,

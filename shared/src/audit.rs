@@ -62,3 +62,29 @@ pub struct AuditVerification {
     /// The first row whose hash or link is wrong.
     pub first_bad_id: Option<i64>,
 }
+
+/// One read of a record (`GET /api/v1/people/{id}/access-log`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AccessEntry {
+    /// Sequence number.
+    pub id: i64,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// `user` or `client`.
+    pub actor_kind: String,
+    /// Who.
+    pub actor_id: Option<String>,
+    /// Their name as it was.
+    pub actor_name: Option<String>,
+    /// What: `person.read`, `case.read`, `person.export`.
+    pub action: String,
+    /// `person` or `case`.
+    pub entity_type: String,
+    /// The record read.
+    pub entity_id: String,
+    /// The request, for correlation with the server's log.
+    pub request_id: Option<String>,
+    /// Client address.
+    pub client_ip: Option<String>,
+}

@@ -209,7 +209,7 @@ pub fn set_status(
 }
 
 /// Filters of the case list.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 #[allow(missing_docs)]
 pub struct Filter {
     pub scope: Option<Vec<String>>,
@@ -233,7 +233,9 @@ pub struct Cursor(pub NaiveDateTime, pub String);
 macro_rules! filtered {
     ($f:expr) => {{
         let f = $f;
-        let mut q = cases::table.inner_join(people::table).into_boxed();
+        // No join: the person's fields filter through a sub-query, so a page's keys come
+        // from the cases' indexes alone.
+        let mut q = cases::table.into_boxed();
         if let Some(scope) = &f.scope {
             q = q.filter(cases::municipality_id.eq_any(scope.clone()));
         }
@@ -243,8 +245,12 @@ macro_rules! filtered {
         if let Some(d) = &f.desk_id {
             q = q.filter(cases::desk_id.eq(d.clone()));
         }
-        if !f.statuses.is_empty() {
-            q = q.filter(cases::status.eq_any(f.statuses.clone()));
+        // One status is `=`, not `= ANY(…)`: PostgreSQL walks an index in order only for
+        // equality, and otherwise collects and sorts every match.
+        match f.statuses.as_slice() {
+            [] => {}
+            [one] => q = q.filter(cases::status.eq(one.clone())),
+            many => q = q.filter(cases::status.eq_any(many.to_vec())),
         }
         if let Some(cat) = &f.category_id {
             q = q.filter(
@@ -265,7 +271,13 @@ macro_rules! filtered {
             q = q.filter(cases::opened_at.lt(t));
         }
         if let Some(cz) = &f.citizenship {
-            q = q.filter(people::citizenship.eq(cz.clone()));
+            q = q.filter(
+                cases::person_id.eq_any(
+                    people::table
+                        .filter(people::citizenship.eq(cz.clone()))
+                        .select(people::id),
+                ),
+            );
         }
         if let Some(p) = &f.person_id {
             q = q.filter(cases::person_id.eq(p.clone()));
@@ -282,40 +294,140 @@ macro_rules! filtered {
                 .collect();
             let all_words = format!("% {}%", words.join("%"));
             let raw = format!("%{}%", like_escape(text));
+            let named = people::table
+                .filter(
+                    people::search_text
+                        .like(name)
+                        .escape('\\')
+                        .or(people::search_text.like(all_words).escape('\\')),
+                )
+                .select(people::id);
             q = q.filter(
                 cases::reference
                     .like(raw.to_uppercase())
                     .escape('\\')
                     .or(cases::summary.like(raw.clone()).escape('\\'))
-                    .or(people::search_text.like(name).escape('\\'))
-                    .or(people::search_text.like(all_words).escape('\\')),
+                    .or(cases::person_id.eq_any(named)),
             );
         }
         q
     }};
 }
 
-/// A page, newest first (keyset on opened_at, id).
+/// The order of the case list, newest first.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Sort {
+    /// By opening time.
+    #[default]
+    Opened,
+    /// By last change.
+    Updated,
+}
+
+/// Above this many (municipality, status) pairs one query with a sort is cheaper than a query per
+/// pair.
+const FAN_OUT_MAX: usize = 24;
+
+/// A page, newest first (keyset on the sort time and id).
+///
+/// An operator's list is "my municipalities × these statuses": no single index range serves a
+/// set of municipalities in time order, so the database would collect and sort every match. One
+/// index range per (municipality, status) pair, each cut at the page size and merged here, reads
+/// only what the page needs, however deep the cursor.
 pub fn list(
     c: &mut DbConn,
     f: &Filter,
+    sort: Sort,
     after: Option<Cursor>,
     limit: i64,
 ) -> ApiResult<Vec<(CaseRow, String, String)>> {
+    let municipalities: Option<Vec<String>> = match (&f.scope, &f.municipality_id) {
+        (Some(scope), Some(m)) => Some(scope.iter().filter(|s| *s == m).cloned().collect()),
+        (Some(scope), None) => Some(scope.clone()),
+        (None, Some(m)) => Some(vec![m.clone()]),
+        (None, None) => None,
+    };
+    let statuses: Vec<Option<String>> = if f.statuses.is_empty() {
+        vec![None]
+    } else {
+        f.statuses.iter().cloned().map(Some).collect()
+    };
+    let mut keys = match municipalities.filter(|m| m.len() * statuses.len() <= FAN_OUT_MAX) {
+        None => page_keys(c, f, sort, after.as_ref(), limit)?,
+        Some(municipalities) => {
+            let mut keys = Vec::new();
+            for m in &municipalities {
+                for s in &statuses {
+                    let part = Filter {
+                        scope: None,
+                        municipality_id: Some(m.clone()),
+                        statuses: s.iter().cloned().collect(),
+                        ..f.clone()
+                    };
+                    keys.extend(page_keys(c, &part, sort, after.as_ref(), limit)?);
+                }
+            }
+            keys
+        }
+    };
+    keys.sort_by(|a, b| b.cmp(a));
+    keys.truncate(limit as usize + 1);
+    // The page's rows, by primary key, back in the page's order.
+    let ids: Vec<String> = keys.into_iter().map(|(_, id)| id).collect();
+    let mut rows: Vec<(CaseRow, String, String)> = cases::table
+        .inner_join(people::table)
+        .filter(cases::id.eq_any(&ids))
+        .select((CaseRow::as_select(), people::first_name, people::last_name))
+        .load(c)?;
+    let key = |r: &CaseRow| match sort {
+        Sort::Opened => r.opened_at,
+        Sort::Updated => r.updated_at,
+    };
+    rows.sort_by(|(a, _, _), (b, _, _)| (key(b), &b.id).cmp(&(key(a), &a.id)));
+    Ok(rows)
+}
+
+/// One index range: the (time, id) keys of the filter's cases after the cursor, in the sort's
+/// index order.
+fn page_keys(
+    c: &mut DbConn,
+    f: &Filter,
+    sort: Sort,
+    after: Option<&Cursor>,
+    limit: i64,
+) -> ApiResult<Vec<(NaiveDateTime, String)>> {
     let mut q = filtered!(f);
-    if let Some(Cursor(t, id)) = after {
-        q = q.filter(
-            cases::opened_at
-                .lt(t)
-                .or(cases::opened_at.eq(t).and(cases::id.lt(id))),
-        );
+    match (sort, after) {
+        // `time <= t` is redundant with the OR after it, but it is what lets the index scan
+        // start at the cursor instead of filtering every row before it.
+        (Sort::Opened, Some(Cursor(t, id))) => {
+            q = q.filter(cases::opened_at.le(*t)).filter(
+                cases::opened_at
+                    .lt(*t)
+                    .or(cases::opened_at.eq(*t).and(cases::id.lt(id.clone()))),
+            )
+        }
+        (Sort::Updated, Some(Cursor(t, id))) => {
+            q = q.filter(cases::updated_at.le(*t)).filter(
+                cases::updated_at
+                    .lt(*t)
+                    .or(cases::updated_at.eq(*t).and(cases::id.lt(id.clone()))),
+            )
+        }
+        (_, None) => {}
     }
-    Ok(
-        q.select((CaseRow::as_select(), people::first_name, people::last_name))
+    Ok(match sort {
+        Sort::Opened => q
             .order((cases::opened_at.desc(), cases::id.desc()))
+            .select((cases::opened_at, cases::id))
             .limit(limit + 1)
             .load(c)?,
-    )
+        Sort::Updated => q
+            .order((cases::updated_at.desc(), cases::id.desc()))
+            .select((cases::updated_at, cases::id))
+            .limit(limit + 1)
+            .load(c)?,
+    })
 }
 
 /// How many cases match (for `?count=true`).

@@ -49,12 +49,24 @@ pub struct ListQuery {
     pub person_id: Option<String>,
     /// Free text over reference, person name and summary.
     pub q: Option<String>,
+    /// Order, newest first: by opening (default) or by last change.
+    pub sort: Option<SortBy>,
     /// Also count all matches (`total`).
     pub count: Option<bool>,
     /// Page size, 1–200 (default 50).
     pub limit: Option<i64>,
     /// Cursor from the previous page.
     pub cursor: Option<String>,
+}
+
+/// The order of the case list.
+#[derive(Debug, Clone, Copy, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum SortBy {
+    /// By opening time.
+    Opened,
+    /// By last change.
+    Updated,
 }
 
 /// List cases, newest first. Permission: admin, coordinator, operator (their municipalities),
@@ -120,11 +132,15 @@ pub async fn list(
         person_id: q.person_id,
         q: q.q,
     };
+    let sort = match q.sort {
+        Some(SortBy::Updated) => model::Sort::Updated,
+        _ => model::Sort::Opened,
+    };
     let with_total = q.count.unwrap_or(false);
     let (rows, total) = state
         .db
         .read(move |c| {
-            let rows = model::list(c, &filter, after, limit)?;
+            let rows = model::list(c, &filter, sort, after, limit)?;
             let total = if with_total {
                 Some(model::count(c, &filter)?)
             } else {
@@ -133,8 +149,9 @@ pub async fn list(
             Ok((rows, total))
         })
         .await?;
-    let (rows, next_cursor) = pagination::page(rows, limit, |(r, _, _)| {
-        model::Cursor(r.opened_at, r.id.clone())
+    let (rows, next_cursor) = pagination::page(rows, limit, |(r, _, _)| match sort {
+        model::Sort::Opened => model::Cursor(r.opened_at, r.id.clone()),
+        model::Sort::Updated => model::Cursor(r.updated_at, r.id.clone()),
     });
     let items = rows
         .into_iter()
@@ -342,12 +359,18 @@ pub async fn get(
     let ctx = AuditCtx::new(&actor, &meta);
     let (version, case) = state
         .db
-        .write(move |c| {
+        .append(move |c| {
             let (row, name) = visible(c, &actor, Action::ReadCases, &id)?;
-            audit::record(
+            crate::access::record(
                 c,
                 &ctx,
-                Event::new("case.read", "case", &row.id).municipality(Some(&row.municipality_id)),
+                crate::access::Read {
+                    action: "case.read",
+                    entity_type: "case",
+                    entity_id: &row.id,
+                    person_id: &row.person_id,
+                    municipality_id: Some(&row.municipality_id),
+                },
             )?;
             Ok((row.version, row.into_api(name)))
         })

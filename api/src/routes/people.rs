@@ -2,13 +2,14 @@
 //! municipalities; coordinators and admins see all. Every read of a record is logged.
 
 use actix_web::{web, HttpResponse};
-use lumit_shared::audit::AuditEntry;
+use lumit_shared::audit::AccessEntry;
 use lumit_shared::person::{NewPerson, Person, PersonPatch, ValidPerson};
 use lumit_shared::Page;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::audit::{self, AuditCtx, Event, Filter as AuditFilter};
+use crate::access;
+use crate::audit::{self, AuditCtx, Event};
 use crate::auth::Actor;
 use crate::authz::{self, Action};
 use crate::db::DbConn;
@@ -109,13 +110,18 @@ pub async fn get(
     let ctx = AuditCtx::new(&actor, &meta);
     let row = state
         .db
-        .write(move |c| {
+        .append(move |c| {
             let row = visible(c, &actor, &id)?;
-            audit::record(
+            access::record(
                 c,
                 &ctx,
-                Event::new("person.read", "person", &row.id)
-                    .municipality(Some(&row.created_municipality_id)),
+                access::Read {
+                    action: "person.read",
+                    entity_type: "person",
+                    entity_id: &row.id,
+                    person_id: &row.id,
+                    municipality_id: Some(&row.created_municipality_id),
+                },
             )?;
             Ok(row)
         })
@@ -279,14 +285,15 @@ pub async fn update(
     Ok(with_etag(row.version, &row.clone().into_api()))
 }
 
-/// Who read this person's record, newest first. Permission: admin, coordinator.
+/// Who read this person's record or one of their cases (or exported them), newest first.
+/// Permission: admin, coordinator.
 #[utoipa::path(
     get,
     path = "/api/v1/people/{id}/access-log",
     tag = "people",
     params(("id" = String, Path, description = "Person id"), ("limit" = Option<i64>, Query, description = "Page size, 1–200"), ("cursor" = Option<String>, Query, description = "Cursor")),
     security(("bearer" = [])),
-    responses((status = 200, description = "Reads of the record", body = Page<AuditEntry>))
+    responses((status = 200, description = "Reads of the person's record and cases", body = Page<AccessEntry>))
 )]
 pub async fn access_log(
     actor: Actor,
@@ -302,14 +309,7 @@ pub async fn access_log(
         .db
         .read(move |c| {
             model::find(c, &id)?;
-            let f = AuditFilter {
-                entity_type: Some("person".into()),
-                entity_id: Some(id),
-                action: Some("person.read".into()),
-                before_id,
-                ..Default::default()
-            };
-            audit::list(c, &f, limit + 1)
+            access::for_person(c, &id, before_id, limit + 1)
         })
         .await?;
     let (items, next_cursor) = pagination::page(rows, limit, |e| e.id);
@@ -343,7 +343,7 @@ pub async fn export(
                 person_id: Some(person.id.clone()),
                 ..Default::default()
             };
-            let rows = crate::models::case::list(c, &filter, None, 10_000)?;
+            let rows = crate::models::case::list(c, &filter, Default::default(), None, 10_000)?;
             let mut cases = Vec::new();
             for (row, first, last) in rows {
                 let events = crate::models::case::events(c, &row.id)?;
@@ -359,6 +359,18 @@ pub async fn export(
                 &ctx,
                 Event::new("person.export", "person", &person.id)
                     .municipality(Some(&person.created_municipality_id)),
+            )?;
+            // Also in the person's access log, with their other reads.
+            access::record(
+                c,
+                &ctx,
+                access::Read {
+                    action: "person.export",
+                    entity_type: "person",
+                    entity_id: &person.id,
+                    person_id: &person.id,
+                    municipality_id: Some(&person.created_municipality_id),
+                },
             )?;
             Ok(lumit_shared::case::PersonExport {
                 exported_at: chrono::Utc::now(),

@@ -320,20 +320,31 @@ async fn operators_of_other_municipalities_cannot_find_it(app: TestApp) {
         .unwrap();
     assert_eq!(all["items"].as_array().unwrap().len(), 2);
     app.get(&url, &d.op).await;
-    let admin = app.admin().await;
+    // The read shows in the person's access log.
     let log: Value = app
-        .get(
-            &format!(
-                "/api/v1/audit?entity_id={}&action=case.read",
-                case["id"].as_str().unwrap()
-            ),
-            &admin,
-        )
+        .get(&format!("/api/v1/people/{}/access-log", d.person), &d.coord)
         .await
         .json()
         .await
         .unwrap();
-    assert_eq!(log["items"].as_array().unwrap().len(), 1);
+    let reads: Vec<(&str, &str)> = log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["action"].as_str().unwrap(),
+                e["entity_id"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        reads,
+        [
+            ("case.read", case["id"].as_str().unwrap()),
+            ("person.read", d.person.as_str())
+        ]
+    );
 }
 
 async fn lists_filter_search_and_count(app: TestApp) {
@@ -631,7 +642,10 @@ async fn admins_manage_the_taxonomy(app: TestApp) {
     assert_eq!(res.status(), 201);
 }
 
-db_tests!(synthetic_data_loads_and_stays_consistent);
+db_tests!(
+    synthetic_data_loads_and_stays_consistent,
+    an_operators_pages_are_the_coordinators_view_of_their_municipalities,
+);
 
 async fn synthetic_data_loads_and_stays_consistent(app: TestApp) {
     let db = app.db.clone();
@@ -675,4 +689,85 @@ async fn synthetic_data_loads_and_stays_consistent(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(v["ok"], true);
+}
+
+/// Every page of a list, following the cursors; returns the cases in order.
+async fn all_pages(app: &TestApp, token: &str, query: &str) -> Vec<Value> {
+    let mut ids = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("/api/v1/cases?{query}&cursor={c}"),
+            None => format!("/api/v1/cases?{query}"),
+        };
+        let res = app.get(&path, token).await;
+        assert_eq!(res.status(), 200, "{path}");
+        let page: Value = res.json().await.unwrap();
+        ids.extend(page["items"].as_array().unwrap().iter().cloned());
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => return ids,
+        }
+    }
+}
+
+// An operator's list is read one index range per (municipality, status) and merged: paged in
+// small steps, in both orders, it must be exactly the coordinator's list cut to those
+// municipalities.
+async fn an_operators_pages_are_the_coordinators_view_of_their_municipalities(app: TestApp) {
+    let db = app.db.clone();
+    tokio::task::spawn_blocking(move || lumit_api::synthetic::run(&db, 60, 900, 11))
+        .await
+        .unwrap()
+        .unwrap();
+    let admin = app.admin().await;
+    let mut mine = Vec::new();
+    for istat in ["046015", "046006", "046019"] {
+        mine.push(app.municipality(istat).await);
+    }
+    let (_, op) = app.user("op.three", "operator", &mine).await;
+    let all: Value = app
+        .get("/api/v1/cases?limit=200&count=true", &admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(all["total"], 900);
+    for sort in ["opened", "updated"] {
+        for status in ["", "closed,open,in_progress,waiting_documents"] {
+            let q = format!("sort={sort}&status={status}");
+            let cases = all_pages(&app, &admin, &format!("{q}&limit=200")).await;
+            let ids = |v: &[Value], keep: &dyn Fn(&Value) -> bool| -> Vec<String> {
+                v.iter()
+                    .filter(|c| keep(c))
+                    .map(|c| c["id"].as_str().unwrap().to_owned())
+                    .collect()
+            };
+            let expected = ids(&cases, &|c| {
+                mine.iter().any(|m| c["municipality_id"] == m.as_str())
+            });
+            assert!(expected.len() > 20, "the sample covers several pages");
+            let got = all_pages(&app, &op, &format!("{q}&limit=7")).await;
+            assert_eq!(ids(&got, &|_| true), expected, "{q}");
+            // One municipality of theirs, and one that is not theirs.
+            let one = all_pages(
+                &app,
+                &op,
+                &format!("{q}&limit=5&municipality_id={}", mine[1]),
+            )
+            .await;
+            let want = ids(&cases, &|c| c["municipality_id"] == mine[1].as_str());
+            assert_eq!(ids(&one, &|_| true), want, "{q} in one municipality");
+            let lucca = app.municipality("046017").await;
+            let none = all_pages(&app, &op, &format!("{q}&municipality_id={lucca}")).await;
+            assert!(none.is_empty(), "another municipality's cases stay hidden");
+        }
+    }
+    let p = assert_problem(
+        app.get("/api/v1/cases?sort=newest", &op).await,
+        400,
+        "invalid_query",
+    )
+    .await;
+    assert_eq!(fields(&p), ["sort"]);
 }

@@ -90,6 +90,13 @@ impl TestApp {
                         postgres_url()
                     )
                 });
+                // The trigram extension is one per database: create it once, before tests race
+                // to create it from their migrations.
+                static TRGM: std::sync::Once = std::sync::Once::new();
+                TRGM.call_once(|| {
+                    c.batch_execute("CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public")
+                        .expect("create the pg_trgm extension");
+                });
                 c.batch_execute(&format!("CREATE SCHEMA {name}"))
                     .expect("create schema");
                 let sep = if postgres_url().contains('?') {

@@ -1,0 +1,2 @@
+DROP TABLE access_log;
+DROP FUNCTION access_log_append_only();
