@@ -35,7 +35,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("desks/:id/edit") view=pages::desks::Edit />
                         <Route path=path!("cases") view=pages::cases::List />
                         <Route path=path!("cases/new") view=pages::new_case::NewCase />
-                        <Route path=path!("cases/:id") view=pages::cases::Detail />
+                        <Route path=path!("cases/:id") view=pages::case_page::Detail />
+                        <Route path=path!("people/:id") view=pages::person::Detail />
                         <Route path=path!("users") view=pages::users::List />
                         <Route path=path!("users/new") view=pages::users::Create />
                         <Route path=path!("users/:id") view=pages::users::Detail />

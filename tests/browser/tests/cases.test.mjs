@@ -1,8 +1,11 @@
 // Cases in the web app: an operator finds a case of her municipality (filters kept in the URL),
-// adds a note and moves it through the workflow to closed; an operator of another municipality
-// cannot find it. Set-up goes through the API, the scenario through the browser.
+// records a note, an intervention, a document check and a referral with its answer, moves it
+// through the workflow to closed; an operator of another municipality cannot find it; the admin
+// reads the person's access log, exports her data and anonymises her. Set-up goes through the
+// API, the scenario through the browser.
 
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 
 import { checkA11y, withApp } from '../harness.mjs';
@@ -73,8 +76,31 @@ test('an operator works a case to closed; another municipality cannot find it', 
     await page.getByRole('heading', { level: 1, name: new RegExp(created.reference) }).waitFor();
     await checkA11y(page, 'case page');
     await page.locator('#note').fill('Verificati passaporto e ricevuta');
-    await page.getByRole('button', { name: 'Aggiungi nota' }).click();
+    await page.getByRole('button', { name: 'Aggiungi alla cronologia' }).click();
     await page.getByText('Verificati passaporto e ricevuta').waitFor();
+    // Work with its minutes, and documents checked against the category's checklist.
+    await page.locator('#event_kind').selectOption('intervention');
+    await page.locator('#note').fill('Compilato il kit postale');
+    await page.locator('#minutes').fill('30');
+    await page.getByRole('button', { name: 'Aggiungi alla cronologia' }).click();
+    await page.getByText('Compilato il kit postale').waitFor();
+    await page.getByText('30 min').waitFor();
+    await page.locator('#event_kind').selectOption('document_check');
+    await page.getByLabel('Passaporto', { exact: true }).check();
+    await page.getByLabel('Fototessere', { exact: true }).check();
+    await page.getByRole('button', { name: 'Aggiungi alla cronologia' }).click();
+    await page.getByText(/^2 \/ \d+ verificati$/).waitFor();
+    // A referral to the Questura with a follow-up date, then its answer.
+    await page.locator('#office_kind').selectOption('questura');
+    await page.locator('#referral_reason').fill('Appuntamento per le impronte');
+    await page.locator('#follow_up_date').fill(new Date(Date.now() + 14 * 86400e3).toISOString().slice(0, 10));
+    await page.getByRole('button', { name: 'Invia', exact: true }).click();
+    const referrals = page.getByRole('region', { name: 'Invii ad altri uffici' });
+    await referrals.getByText(/Questura · Appuntamento per le impronte/).waitFor();
+    await referrals.getByLabel("Risposta dell'ufficio").fill('Impronte fissate per il 10 dicembre');
+    await referrals.getByRole('button', { name: 'Registra la risposta' }).click();
+    await referrals.getByText(/Impronte fissate per il 10 dicembre/).waitFor();
+    await checkA11y(page, 'case page with timeline and referral');
     await page.getByRole('button', { name: 'Sposta in «In lavorazione»' }).click();
     await page.getByTestId('case-status').filter({ hasText: 'In lavorazione' }).waitFor();
     await page.locator('#outcome').selectOption('resolved');
@@ -85,6 +111,11 @@ test('an operator works a case to closed; another municipality cannot find it', 
     await page.getByRole('alert').filter({ hasText: /ruolo/ }).waitFor();
     await page.reload();
     await page.getByTestId('case-status').filter({ hasText: 'Chiusa' }).waitFor();
+    // The person's page lists her cases.
+    await page.getByRole('link', { name: 'Amina Diallo' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Amina Diallo' }).waitFor();
+    await page.getByRole('link', { name: created.reference }).waitFor();
+    await checkA11y(page, 'person page');
 
     // The operator of Camaiore finds nothing, and the case's address is "not found" for her.
     await page.getByRole('button', { name: 'Esci' }).click();
@@ -94,5 +125,28 @@ test('an operator works a case to closed; another municipality cannot find it', 
     await page.goto(`${baseUrl}/cases/${created.id}`);
     await page.getByRole('alert').waitFor();
     assert.equal(await page.getByText(created.reference).count(), 0);
+
+    // The admin sees who read her record, exports it, and anonymises her.
+    await page.getByRole('button', { name: 'Esci' }).click();
+    await page.locator('#username').fill(adminUsername);
+    await page.locator('#password').fill(adminPassword);
+    await page.getByRole('button', { name: 'Accedi', exact: true }).click();
+    await page.getByRole('button', { name: 'Esci' }).waitFor();
+    await page.goto(`${baseUrl}/people/${person.id}`);
+    await page.getByRole('heading', { level: 1, name: 'Amina Diallo' }).waitFor();
+    const readers = page.getByRole('table', { name: 'Chi ha consultato la scheda' });
+    await readers.getByRole('row').filter({ hasText: 'op.gallicano' }).first().waitFor();
+    await checkA11y(page, 'person page, admin');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Esporta tutti i dati (JSON)' }).click(),
+    ]);
+    const exported = JSON.parse(await readFile(await download.path(), 'utf8'));
+    assert.equal(exported.person.last_name, 'Diallo');
+    assert.equal(exported.cases[0].case.reference, created.reference);
+    page.once('dialog', (d) => d.accept());
+    await page.getByRole('button', { name: 'Anonimizza' }).click();
+    await page.getByRole('status').filter({ hasText: 'Persona anonimizzata.' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: /Anonimizzato/ }).waitFor();
   });
 });

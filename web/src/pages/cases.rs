@@ -1,23 +1,21 @@
 //! Cases: the list with filters kept in the URL (so a filtered list can be bookmarked and
-//! shared), and the case page with its workflow and timeline.
+//! shared). The case page is in `case_page`.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
-use lumit_shared::case::{
-    Case, CaseEvent, CasePage, CaseStatus, EventKind, NewCaseEvent, Outcome, Transition,
-};
+use leptos_router::hooks::{use_navigate, use_query_map};
+use lumit_shared::case::{CaseCategory, CasePage, CaseStatus, EventKind, Outcome};
+use lumit_shared::desk::Desk;
 use lumit_shared::user::Role;
 
-use crate::api::{self, enc, ApiError};
+use crate::api::{self, enc};
 use crate::app::RoleGate;
-use crate::components::{
-    error_message, field_error, Empty, ErrorView, FormStatus, Loading, SelectField, TextField,
-};
-use crate::i18n::{fmt_datetime, fmt_int, text, use_i18n};
+use crate::components::{Empty, ErrorView, Loading, SelectField, TextField};
+use crate::i18n::{fmt_datetime, fmt_int, text, use_i18n, Lang};
+use crate::pages::municipalities::{all_municipalities, my_municipalities};
 
-fn status_key(s: CaseStatus) -> &'static str {
+/// The i18n key of a status.
+pub fn status_key(s: CaseStatus) -> &'static str {
     match s {
         CaseStatus::Open => "status.open",
         CaseStatus::InProgress => "status.in_progress",
@@ -27,7 +25,8 @@ fn status_key(s: CaseStatus) -> &'static str {
     }
 }
 
-fn outcome_key(o: Outcome) -> &'static str {
+/// The i18n key of an outcome.
+pub fn outcome_key(o: Outcome) -> &'static str {
     match o {
         Outcome::Resolved => "outcome.resolved",
         Outcome::PartlyResolved => "outcome.partly_resolved",
@@ -37,7 +36,8 @@ fn outcome_key(o: Outcome) -> &'static str {
     }
 }
 
-fn event_key(k: EventKind) -> &'static str {
+/// The i18n key of a timeline entry's kind.
+pub fn event_key(k: EventKind) -> &'static str {
     match k {
         EventKind::Note => "event.note",
         EventKind::Intervention => "event.intervention",
@@ -57,37 +57,88 @@ pub fn List() -> impl IntoView {
     view! { <RoleGate roles=STAFF><CaseList /></RoleGate> }
 }
 
+/// The list's filters, as they appear in the URL.
+const FILTERS: &[&str] = &[
+    "q",
+    "status",
+    "assigned",
+    "municipality_id",
+    "desk_id",
+    "category_id",
+    "opened_from",
+    "opened_to",
+    "citizenship",
+    "sort",
+];
+
+/// The API query for the filters in the page's URL: dates become the instants the API takes
+/// ("to" includes its day).
+fn api_query(get: impl Fn(&str) -> String) -> String {
+    let mut path = "/api/v1/cases?limit=50&count=true".to_owned();
+    for k in FILTERS.iter().copied().chain(["cursor"]) {
+        let v = get(k);
+        if v.is_empty() {
+            continue;
+        }
+        let v = match k {
+            "opened_from" => format!("{v}T00:00:00Z"),
+            "opened_to" => match chrono::NaiveDate::parse_from_str(&v, "%Y-%m-%d") {
+                Ok(d) => format!("{}T00:00:00Z", d + chrono::Duration::days(1)),
+                Err(_) => v,
+            },
+            _ => v,
+        };
+        path.push_str(&format!("&{k}={}", enc(&v)));
+    }
+    path
+}
+
 #[component]
 fn CaseList() -> impl IntoView {
     let i = use_i18n();
+    let s = crate::session::use_session();
     let query = use_query_map();
     let navigate = use_navigate();
     let param = move |k: &str| query.with(|q| q.get(k).unwrap_or_default());
     // The form edits copies; submitting writes them into the URL, which drives the list.
-    let q = RwSignal::new(param("q"));
-    let status = RwSignal::new(param("status"));
-    let assigned = RwSignal::new(param("assigned"));
-    let data = LocalResource::new(move || {
-        let mut path = "/api/v1/cases?limit=50&count=true".to_owned();
-        for k in ["q", "status", "assigned", "cursor"] {
-            let v = param(k);
-            if !v.is_empty() {
-                path.push_str(&format!("&{k}={}", enc(&v)));
-            }
+    let fields: Vec<(&'static str, RwSignal<String>)> = FILTERS
+        .iter()
+        .map(|k| (*k, RwSignal::new(param(k))))
+        .collect();
+    let field = {
+        let fields = fields.clone();
+        move |k: &str| {
+            fields
+                .iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| *v)
+                .expect("a filter")
         }
+    };
+    let (q, status, assigned) = (field("q"), field("status"), field("assigned"));
+    let (municipality, desk, category) = (
+        field("municipality_id"),
+        field("desk_id"),
+        field("category_id"),
+    );
+    let (from, to, citizenship, sort) = (
+        field("opened_from"),
+        field("opened_to"),
+        field("citizenship"),
+        field("sort"),
+    );
+    let data = LocalResource::new(move || {
+        let path = api_query(param);
         async move { api::get::<CasePage>(&path).await }
     });
     let apply = move || {
-        let mut parts = Vec::new();
-        for (k, v) in [
-            ("q", q.get_untracked()),
-            ("status", status.get_untracked()),
-            ("assigned", assigned.get_untracked()),
-        ] {
-            if !v.trim().is_empty() {
-                parts.push(format!("{k}={}", enc(v.trim())));
-            }
-        }
+        let parts: Vec<String> = fields
+            .iter()
+            .filter_map(|(k, v)| {
+                let v = v.get_untracked();
+                (!v.trim().is_empty()).then(|| format!("{k}={}", enc(v.trim())))
+            })
+            .collect();
         let to = if parts.is_empty() {
             "/cases".to_owned()
         } else {
@@ -96,9 +147,14 @@ fn CaseList() -> impl IntoView {
         navigate(&to, Default::default());
     };
     let apply2 = apply.clone();
+    // Choices apply at once; typed filters on submit.
     Effect::new(move |prev: Option<()>| {
         status.track();
         assigned.track();
+        municipality.track();
+        desk.track();
+        category.track();
+        sort.track();
         if prev.is_some() {
             apply2();
         }
@@ -124,18 +180,96 @@ fn CaseList() -> impl IntoView {
             ),
         ]
     });
+    let municipalities = LocalResource::new(all_municipalities);
+    let mun_options = Signal::derive(move || {
+        let lang = i.lang.get();
+        let mut v = vec![(String::new(), text(lang, "app.all").to_owned())];
+        v.extend(my_municipalities(
+            s,
+            municipalities.get().and_then(|r| r.ok()),
+        ));
+        v
+    });
+    let desks = LocalResource::new(move || {
+        let m = municipality.get();
+        async move {
+            if m.is_empty() {
+                return Vec::new();
+            }
+            api::get::<Vec<Desk>>(&format!("/api/v1/municipalities/{m}/desks"))
+                .await
+                .unwrap_or_default()
+        }
+    });
+    let desk_options = Signal::derive(move || {
+        let lang = i.lang.get();
+        let mut v = vec![(String::new(), text(lang, "app.all").to_owned())];
+        v.extend(
+            desks
+                .get()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|d| (d.id, d.name)),
+        );
+        v
+    });
+    let categories =
+        LocalResource::new(|| api::get::<Vec<CaseCategory>>("/api/v1/case-categories"));
+    let cat_options = Signal::derive(move || {
+        let lang = i.lang.get();
+        let mut v = vec![(String::new(), text(lang, "app.all").to_owned())];
+        v.extend(
+            categories
+                .get()
+                .and_then(|r| r.ok())
+                .unwrap_or_default()
+                .into_iter()
+                .map(|c| {
+                    let name = if lang == Lang::It {
+                        c.name_it
+                    } else {
+                        c.name_en
+                    };
+                    let name = if c.parent_id.is_some() {
+                        format!("— {name}")
+                    } else {
+                        name
+                    };
+                    (c.id, name)
+                }),
+        );
+        v
+    });
+    let sorts = Signal::derive(move || {
+        let lang = i.lang.get();
+        vec![
+            (String::new(), text(lang, "cases.sort_opened").to_owned()),
+            (
+                "updated".to_owned(),
+                text(lang, "cases.sort_updated").to_owned(),
+            ),
+        ]
+    });
+    let no_error = Signal::derive(|| None::<String>);
     view! {
         <div class="page-head">
             <h1 tabindex="-1">{move || i.t("cases.title")}</h1>
             <A href="/cases/new" attr:class="btn btn-primary">{move || i.t("new.title")}</A>
         </div>
-        <form class="filters" role="search" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); apply(); }>
+        <form class="filters" role="search" aria-label=move || i.t("app.filters") on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); apply(); }>
             <div class="field">
                 <label for="q">{move || i.t("app.search")}</label>
                 <input id="q" type="search" placeholder=move || i.t("cases.search_hint") prop:value=move || q.get() on:input=move |ev| q.set(event_target_value(&ev)) />
             </div>
             <SelectField id="status" label="cases.status" value=status options=statuses />
             <SelectField id="assigned" label="cases.assigned" value=assigned options=assignments />
+            <SelectField id="municipality_id" label="cases.municipality" value=municipality options=mun_options />
+            <SelectField id="desk_id" label="cases.desk" value=desk options=desk_options />
+            <SelectField id="category_id" label="cases.category" value=category options=cat_options />
+            <TextField id="opened_from" label="cases.opened_from" kind="date" value=from error=no_error />
+            <TextField id="opened_to" label="cases.opened_to" kind="date" value=to error=no_error />
+            <TextField id="citizenship" label="person.citizenship" value=citizenship error=no_error hint="cases.citizenship_hint" />
+            <SelectField id="sort" label="cases.sort" value=sort options=sorts />
             <button type="submit" class="btn">{move || i.t("app.search")}</button>
         </form>
         <Transition fallback=|| view! { <Loading /> }>
@@ -162,7 +296,7 @@ fn CaseList() -> impl IntoView {
                                     view! {
                                         <tr>
                                             <td><A href=format!("/cases/{}", c.id)>{c.reference.clone()}</A></td>
-                                            <td>{c.person_name.clone()}</td>
+                                            <td><A href=format!("/people/{}", c.person_id)>{c.person_name.clone()}</A></td>
                                             <td>{c.summary.clone()}</td>
                                             <td>{move || i.t(status_key(c.status))}</td>
                                             <td>{move || fmt_datetime(i.lang.get(), &at)}</td>
@@ -173,160 +307,13 @@ fn CaseList() -> impl IntoView {
                         </table>
                         {next.map(|cur| {
                             let mut href = String::from("/cases?");
-                            for k in ["q", "status", "assigned"] {
+                            for k in FILTERS {
                                 let v = param(k);
                                 if !v.is_empty() { href.push_str(&format!("{k}={}&", enc(&v))); }
                             }
                             href.push_str(&format!("cursor={}", enc(&cur)));
                             view! { <A href=href attr:class="btn">{move || i.t("app.more")}</A> }
                         })}
-                    }.into_any()
-                }
-            })}
-        </Transition>
-    }
-}
-
-/// One case: facts, the allowed next steps, the timeline and a note form.
-#[component]
-pub fn Detail() -> impl IntoView {
-    view! { <RoleGate roles=STAFF><CaseDetail /></RoleGate> }
-}
-
-#[component]
-fn CaseDetail() -> impl IntoView {
-    let i = use_i18n();
-    let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").unwrap_or_default());
-    let data = LocalResource::new(move || {
-        let id = id();
-        async move {
-            let case: Case = api::get(&format!("/api/v1/cases/{id}")).await?;
-            let events: Vec<CaseEvent> = api::get(&format!("/api/v1/cases/{id}/events")).await?;
-            Ok::<_, ApiError>((case, events))
-        }
-    });
-    let outcome = RwSignal::new("resolved".to_owned());
-    let move_note = RwSignal::new(String::new());
-    let action_err = RwSignal::new(None::<ApiError>);
-    let note = RwSignal::new(String::new());
-    let note_err = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
-    let go = move |to: CaseStatus| {
-        busy.set(true);
-        let body = Transition {
-            to,
-            note: Some(move_note.get_untracked()).filter(|n| !n.trim().is_empty()),
-            outcome: (to == CaseStatus::Closed)
-                .then(|| Outcome::parse(&outcome.get_untracked()))
-                .flatten(),
-        };
-        let id = id();
-        spawn_local(async move {
-            match api::post::<_, Case>(&format!("/api/v1/cases/{id}/transitions"), &body).await {
-                Ok(_) => {
-                    action_err.set(None);
-                    move_note.set(String::new());
-                    data.refetch();
-                }
-                Err(e) => action_err.set(Some(e)),
-            }
-            busy.set(false);
-        });
-    };
-    let add_note = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let body = NewCaseEvent {
-            kind: EventKind::Note,
-            note: note.get_untracked(),
-            minutes: None,
-            data: serde_json::Value::Null,
-        };
-        let id = id();
-        spawn_local(async move {
-            match api::post::<_, CaseEvent>(&format!("/api/v1/cases/{id}/events"), &body).await {
-                Ok(_) => {
-                    note_err.set(None);
-                    note.set(String::new());
-                    data.refetch();
-                }
-                Err(e) => note_err.set(Some(e)),
-            }
-        });
-    };
-    let outcomes = Signal::derive(move || {
-        let lang = i.lang.get();
-        Outcome::ALL
-            .iter()
-            .map(|o| {
-                (
-                    o.as_str().to_owned(),
-                    text(lang, outcome_key(*o)).to_owned(),
-                )
-            })
-            .collect()
-    });
-    let action_msg = Signal::derive(move || {
-        action_err.with(|e| {
-            e.as_ref().map(|e| {
-                e.field("note")
-                    .or(e.field("outcome"))
-                    .unwrap_or_else(|| error_message(i.lang.get(), e))
-            })
-        })
-    });
-    let note_msg = Signal::derive(move || {
-        note_err.with(|e| e.as_ref().map(|e| error_message(i.lang.get(), e)))
-    });
-    view! {
-        <Transition fallback=|| view! { <Loading /> }>
-            {move || data.get().map(|r| match r {
-                Err(e) => view! { <h1 tabindex="-1">{move || i.t("cases.title")}</h1><ErrorView error=e retry=Callback::new(move |_| data.refetch()) /> }.into_any(),
-                Ok((c, events)) => {
-                    let opened = c.opened_at;
-                    let next: Vec<CaseStatus> = c.status.next().to_vec();
-                    let closing = next.contains(&CaseStatus::Closed);
-                    view! {
-                        <h1 tabindex="-1">{c.reference.clone()} " — " {c.person_name.clone()}</h1>
-                        <dl class="facts">
-                            <div><dt>{move || i.t("cases.status")}</dt><dd data-testid="case-status">{move || i.t(status_key(c.status))}</dd></div>
-                            <div><dt>{move || i.t("cases.outcome")}</dt><dd>{move || c.outcome.map(|o| i.t(outcome_key(o))).unwrap_or("—")}</dd></div>
-                            <div><dt>{move || i.t("cases.summary")}</dt><dd>{c.summary.clone()}</dd></div>
-                            <div><dt>{move || i.t("cases.category")}</dt><dd>{c.subcategory_id.clone().unwrap_or(c.category_id.clone())}</dd></div>
-                            <div><dt>{move || i.t("cases.opened")}</dt><dd>{move || fmt_datetime(i.lang.get(), &opened)}</dd></div>
-                        </dl>
-                        <section class="card" aria-labelledby="workflow-title">
-                            <h2 id="workflow-title">{move || i.t("cases.move_to")}</h2>
-                            <FormStatus error=action_msg />
-                            <TextField id="move_note" label="cases.transition_note" value=move_note error=Signal::derive(|| None::<String>) />
-                            {closing.then(|| view! { <SelectField id="outcome" label="cases.outcome" value=outcome options=outcomes /> })}
-                            <div class="actions">
-                                {next.into_iter().map(|to| view! {
-                                    <button type="button" class="btn" disabled=move || busy.get() on:click=move |_| go(to)>
-                                        {move || format!("{} «{}»", i.t("cases.move_to"), i.t(status_key(to)))}
-                                    </button>
-                                }).collect_view()}
-                            </div>
-                        </section>
-                        <h2>{move || i.t("cases.timeline")}</h2>
-                        {if events.is_empty() { view! { <Empty /> }.into_any() } else { view! {
-                            <ol class="timeline">
-                                {events.into_iter().map(|e| {
-                                    let at = e.at;
-                                    view! {
-                                        <li>
-                                            <p><strong>{move || i.t(event_key(e.kind))}</strong> " · " {move || fmt_datetime(i.lang.get(), &at)} " · " {e.author_name.clone().unwrap_or_default()}</p>
-                                            {(!e.note.is_empty()).then(|| view! { <p>{e.note.clone()}</p> })}
-                                        </li>
-                                    }
-                                }).collect_view()}
-                            </ol>
-                        }.into_any() }}
-                        <form class="form" on:submit=add_note novalidate>
-                            <FormStatus error=note_msg />
-                            <TextField id="note" label="cases.note" value=note error=field_error(note_err, "note") required=true />
-                            <button type="submit" class="btn btn-primary">{move || i.t("cases.add_note")}</button>
-                        </form>
                     }.into_any()
                 }
             })}

@@ -3,12 +3,14 @@
 pub mod account;
 pub mod api_clients;
 pub mod audit;
+pub mod case_page;
 pub mod cases;
 pub mod desks;
 pub mod home;
 pub mod login;
 pub mod municipalities;
 pub mod new_case;
+pub mod person;
 pub mod users;
 pub mod worklist;
 

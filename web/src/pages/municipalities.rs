@@ -30,6 +30,30 @@ pub fn kind_key(k: MunicipalityKind) -> &'static str {
     }
 }
 
+/// The active municipalities the user works for (all of them for coordinators and admins; an
+/// Unione's members with the Unione), as (id, name) options.
+pub fn my_municipalities(
+    s: crate::session::Session,
+    all: Option<Vec<Municipality>>,
+) -> Vec<(String, String)> {
+    let Some((role, ids)) = s
+        .user
+        .with(|u| u.as_ref().map(|u| (u.role, u.municipality_ids.clone())))
+    else {
+        return Vec::new();
+    };
+    all.unwrap_or_default()
+        .into_iter()
+        .filter(|m| {
+            m.active
+                && (role.sees_all_municipalities()
+                    || ids.contains(&m.id)
+                    || m.member_of_id.as_ref().is_some_and(|p| ids.contains(p)))
+        })
+        .map(|m| (m.id, m.name))
+        .collect()
+}
+
 /// Every municipality (for selects and names), loaded page by page.
 pub async fn all_municipalities() -> Result<Vec<Municipality>, ApiError> {
     let mut out = Vec::new();

@@ -5,15 +5,18 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use lumit_shared::case::{Case, CaseCategory, Channel, NewCase, Priority};
-use lumit_shared::person::{DuplicateCandidate, NewPerson, Person};
+use lumit_shared::desk::Desk;
+use lumit_shared::person::{DuplicateCandidate, NewPerson, Person, Sex};
 use lumit_shared::user::Role;
 use lumit_shared::Page;
 
 use crate::api::{self, enc, ApiError};
 use crate::app::RoleGate;
-use crate::components::{error_message, field_error, FormStatus, SelectField, TextField};
+use crate::components::{
+    error_message, field_error, CheckField, FormStatus, SelectField, TextField,
+};
 use crate::i18n::{text, use_i18n, Lang};
-use crate::pages::municipalities::all_municipalities;
+use crate::pages::municipalities::{all_municipalities, my_municipalities};
 use crate::session::use_session;
 
 /// The flow's page.
@@ -43,27 +46,19 @@ fn Flow() -> impl IntoView {
     let last = RwSignal::new(String::new());
     let birth = RwSignal::new(String::new());
     let citizenship = RwSignal::new(String::new());
+    let sex = RwSignal::new("X".to_owned());
+    let phone = RwSignal::new(String::new());
+    let languages = RwSignal::new(String::new());
+    let tax_code = RwSignal::new(String::new());
+    let permit_type = RwSignal::new(String::new());
+    let permit_expiry = RwSignal::new(String::new());
+    let local_err = RwSignal::new(None::<(&'static str, &'static str)>);
     let municipality = RwSignal::new(String::new());
     let person_err = RwSignal::new(None::<ApiError>);
     let candidates = RwSignal::new(Vec::<DuplicateCandidate>::new());
     let municipalities = LocalResource::new(all_municipalities);
     let mine = Signal::derive(move || {
-        let ids = s
-            .user
-            .with(|u| u.as_ref().map(|u| (u.role, u.municipality_ids.clone())));
-        let mut v = Vec::new();
-        if let (Some(Ok(all)), Some((role, ids))) = (municipalities.get(), ids) {
-            v.extend(
-                all.into_iter()
-                    .filter(|m| {
-                        m.active
-                            && (role.sees_all_municipalities()
-                                || ids.contains(&m.id)
-                                || m.member_of_id.as_ref().is_some_and(|p| ids.contains(p)))
-                    })
-                    .map(|m| (m.id, m.name)),
-            );
-        }
+        let v = my_municipalities(s, municipalities.get().and_then(|r| r.ok()));
         if municipality.get_untracked().is_empty() {
             if let Some((id, _)) = v.first() {
                 municipality.set(id.clone());
@@ -72,13 +67,47 @@ fn Flow() -> impl IntoView {
         v
     });
     let register = move |confirm_new: bool| {
-        let birth_date =
-            chrono::NaiveDate::parse_from_str(birth.get_untracked().trim(), "%Y-%m-%d").ok();
+        // A date the browser could not read is an error here, never silently dropped.
+        let date = |v: RwSignal<String>, field: &'static str| {
+            let v = v.get_untracked();
+            let v = v.trim();
+            if v.is_empty() {
+                return Ok(None);
+            }
+            chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d")
+                .map(Some)
+                .map_err(|_| field)
+        };
+        let (birth_date, expiry) = match (
+            date(birth, "birth_date"),
+            date(permit_expiry, "permit_expiry"),
+        ) {
+            (Ok(b), Ok(e)) => (b, e),
+            (Err(f), _) | (_, Err(f)) => {
+                local_err.set(Some((f, "new.date_format")));
+                return;
+            }
+        };
+        local_err.set(None);
+        let opt = |v: RwSignal<String>| {
+            Some(v.get_untracked().trim().to_owned()).filter(|c| !c.is_empty())
+        };
         let body = NewPerson {
             first_name: first.get_untracked(),
             last_name: last.get_untracked(),
+            sex: Sex::parse(&sex.get_untracked()).unwrap_or_default(),
             birth_date,
-            citizenship: Some(citizenship.get_untracked()).filter(|c| !c.trim().is_empty()),
+            citizenship: opt(citizenship),
+            languages: languages
+                .get_untracked()
+                .split([',', ' '])
+                .filter(|l| !l.is_empty())
+                .map(|l| l.trim().to_lowercase())
+                .collect(),
+            phone: opt(phone),
+            tax_code: opt(tax_code),
+            permit_type: opt(permit_type),
+            permit_expiry: expiry,
             municipality_id: municipality.get_untracked(),
             confirm_new,
             ..Default::default()
@@ -104,6 +133,40 @@ fn Flow() -> impl IntoView {
             }
         });
     };
+    let err_of = move |field: &'static str| {
+        let server = field_error(person_err, field);
+        Signal::derive(move || {
+            local_err
+                .get()
+                .filter(|(f, _)| *f == field)
+                .map(|(_, k)| i.t(k).to_owned())
+                .or_else(|| server.get())
+        })
+    };
+    // The API names each language's position (`languages[1]`); the form has one field.
+    let languages_err = Signal::derive(move || {
+        person_err.with(|e| {
+            e.as_ref().and_then(|e| {
+                e.problem().and_then(|p| {
+                    p.errors
+                        .iter()
+                        .find(|f| f.field.starts_with("languages"))
+                        .map(|f| f.message.clone())
+                })
+            })
+        })
+    });
+    let sexes = Signal::derive(move || {
+        let lang = i.lang.get();
+        [
+            ("X", "person.sex_x"),
+            ("F", "person.sex_f"),
+            ("M", "person.sex_m"),
+        ]
+        .iter()
+        .map(|(v, k)| ((*v).to_owned(), text(lang, k).to_owned()))
+        .collect()
+    });
     let person_msg = Signal::derive(move || {
         person_err.with(|e| {
             e.as_ref()
@@ -138,8 +201,14 @@ fn Flow() -> impl IntoView {
                         <FormStatus error=person_msg />
                         <TextField id="first_name" label="new.first_name" value=first error=field_error(person_err, "first_name") required=true />
                         <TextField id="last_name" label="new.last_name" value=last error=field_error(person_err, "last_name") required=true />
-                        <TextField id="birth_date" label="new.birth_date" value=birth error=field_error(person_err, "birth_date") />
+                        <SelectField id="sex" label="person.sex" value=sex options=sexes error=field_error(person_err, "sex") />
+                        <TextField id="birth_date" label="new.birth_date" value=birth error=err_of("birth_date") />
                         <TextField id="citizenship" label="new.citizenship" value=citizenship error=field_error(person_err, "citizenship") />
+                        <TextField id="languages" label="person.languages" hint="new.languages_hint" value=languages error=languages_err />
+                        <TextField id="phone" label="person.phone" kind="tel" value=phone error=field_error(person_err, "phone") />
+                        <TextField id="tax_code" label="person.tax_code" value=tax_code error=field_error(person_err, "tax_code") />
+                        <TextField id="permit_type" label="person.permit_type" value=permit_type error=field_error(person_err, "permit_type") />
+                        <TextField id="permit_expiry" label="person.permit_expiry" kind="date" value=permit_expiry error=err_of("permit_expiry") />
                         <SelectField id="person_municipality" label="new.municipality" value=municipality options=mine error=field_error(person_err, "municipality_id") />
                         <div role="alert" class="alert alert-info" hidden=move || candidates.with(Vec::is_empty)>
                             <p>{move || i.t("new.duplicate")}</p>
@@ -167,8 +236,15 @@ fn CaseForm(person_id: String, person_name: String) -> impl IntoView {
     let s = use_session();
     let navigate = use_navigate();
     let category = RwSignal::new("residence_permit".to_owned());
+    let subcategory = RwSignal::new(String::new());
     let summary = RwSignal::new(String::new());
     let municipality = RwSignal::new(String::new());
+    let desk = RwSignal::new(String::new());
+    let channel = RwSignal::new("desk".to_owned());
+    let priority = RwSignal::new("normal".to_owned());
+    let language = RwSignal::new(String::new());
+    let mediator = RwSignal::new(false);
+    let to_me = RwSignal::new(true);
     let err = RwSignal::new(None::<ApiError>);
     let categories =
         LocalResource::new(|| api::get::<Vec<CaseCategory>>("/api/v1/case-categories"));
@@ -193,18 +269,81 @@ fn CaseForm(person_id: String, person_name: String) -> impl IntoView {
             })
             .collect()
     });
-    let mun_options = Signal::derive(move || {
-        let ids = s
-            .user
-            .with(|u| u.as_ref().map(|u| (u.role, u.municipality_ids.clone())));
-        let mut v = Vec::new();
-        if let (Some(Ok(all)), Some((role, ids))) = (municipalities.get(), ids) {
-            v.extend(
-                all.into_iter()
-                    .filter(|m| m.active && (role.sees_all_municipalities() || ids.contains(&m.id)))
-                    .map(|m| (m.id, m.name)),
-            );
+    // Sub-categories of the chosen category; "none" first.
+    let sub_options = Signal::derive(move || {
+        let lang = i.lang.get();
+        let parent = category.get();
+        let mut v = vec![(String::new(), text(lang, "new.none").to_owned())];
+        v.extend(
+            categories
+                .get()
+                .and_then(|r| r.ok())
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|c| c.active && c.parent_id.as_deref() == Some(parent.as_str()))
+                .map(|c| {
+                    (
+                        c.id,
+                        if lang == Lang::It {
+                            c.name_it
+                        } else {
+                            c.name_en
+                        },
+                    )
+                }),
+        );
+        v
+    });
+    let desks = LocalResource::new(move || {
+        let m = municipality.get();
+        async move {
+            if m.is_empty() {
+                return Vec::new();
+            }
+            api::get::<Vec<Desk>>(&format!("/api/v1/municipalities/{m}/desks"))
+                .await
+                .unwrap_or_default()
         }
+    });
+    let desk_options = Signal::derive(move || {
+        let lang = i.lang.get();
+        let mut v = vec![(String::new(), text(lang, "new.none").to_owned())];
+        v.extend(
+            desks
+                .get()
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|d| d.active)
+                .map(|d| (d.id, d.name)),
+        );
+        v
+    });
+    let channels = Signal::derive(move || {
+        let lang = i.lang.get();
+        Channel::ALL
+            .iter()
+            .map(|c| {
+                (
+                    c.as_str().to_owned(),
+                    text(lang, channel_key(*c)).to_owned(),
+                )
+            })
+            .collect()
+    });
+    let priorities = Signal::derive(move || {
+        let lang = i.lang.get();
+        Priority::ALL
+            .iter()
+            .map(|p| {
+                (
+                    p.as_str().to_owned(),
+                    text(lang, priority_key(*p)).to_owned(),
+                )
+            })
+            .collect()
+    });
+    let mun_options = Signal::derive(move || {
+        let v = my_municipalities(s, municipalities.get().and_then(|r| r.ok()));
         if municipality.get_untracked().is_empty() {
             if let Some((id, _)) = v.first() {
                 municipality.set(id.clone());
@@ -217,15 +356,19 @@ fn CaseForm(person_id: String, person_name: String) -> impl IntoView {
         let body = NewCase {
             person_id: person_id.clone(),
             municipality_id: municipality.get_untracked(),
-            desk_id: None,
+            desk_id: Some(desk.get_untracked()).filter(|d| !d.is_empty()),
             category_id: category.get_untracked(),
-            subcategory_id: None,
-            channel: Channel::Desk,
-            priority: Priority::Normal,
-            assigned_to_id: None,
+            subcategory_id: Some(subcategory.get_untracked()).filter(|d| !d.is_empty()),
+            channel: Channel::parse(&channel.get_untracked()).unwrap_or(Channel::Desk),
+            priority: Priority::parse(&priority.get_untracked()).unwrap_or(Priority::Normal),
+            assigned_to_id: to_me
+                .get_untracked()
+                .then(|| s.user.with_untracked(|u| u.as_ref().map(|u| u.id.clone())))
+                .flatten(),
             summary: summary.get_untracked(),
-            language: None,
-            mediator_present: false,
+            language: Some(language.get_untracked().trim().to_lowercase())
+                .filter(|l| !l.is_empty()),
+            mediator_present: mediator.get_untracked(),
         };
         let navigate = navigate.clone();
         spawn_local(async move {
@@ -242,9 +385,34 @@ fn CaseForm(person_id: String, person_name: String) -> impl IntoView {
             <p><strong>{move || text(i.lang.get(), "new.person")}</strong> ": " <span data-testid="chosen-person">{person_name.clone()}</span></p>
             <FormStatus error=form_error />
             <SelectField id="case_municipality" label="new.municipality" value=municipality options=mun_options error=field_error(err, "municipality_id") />
+            <SelectField id="desk" label="new.desk" value=desk options=desk_options error=field_error(err, "desk_id") />
             <SelectField id="category" label="cases.category" value=category options=cat_options error=field_error(err, "category_id") />
+            <SelectField id="subcategory" label="new.subcategory" value=subcategory options=sub_options error=field_error(err, "subcategory_id") />
             <TextField id="summary" label="cases.summary" value=summary error=field_error(err, "summary") required=true />
+            <SelectField id="channel" label="new.channel" value=channel options=channels />
+            <SelectField id="priority" label="new.priority" value=priority options=priorities />
+            <TextField id="language" label="new.language" value=language error=field_error(err, "language") />
+            <CheckField id="mediator_present".to_owned() label=Signal::derive(move || i.t("new.mediator_present").to_owned()) checked=mediator />
+            <CheckField id="assign_to_me".to_owned() label=Signal::derive(move || i.t("new.assign_to_me").to_owned()) checked=to_me />
             <button type="submit" class="btn btn-primary">{move || i.t("new.open")}</button>
         </form>
+    }
+}
+
+fn channel_key(c: Channel) -> &'static str {
+    match c {
+        Channel::Desk => "channel.desk",
+        Channel::Phone => "channel.phone",
+        Channel::Email => "channel.email",
+        Channel::Outreach => "channel.outreach",
+    }
+}
+
+fn priority_key(p: Priority) -> &'static str {
+    match p {
+        Priority::Low => "priority.low",
+        Priority::Normal => "priority.normal",
+        Priority::High => "priority.high",
+        Priority::Urgent => "priority.urgent",
     }
 }

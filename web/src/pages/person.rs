@@ -1,0 +1,240 @@
+//! A person's page: their data, their cases, who read the record (coordinators), the GDPR export
+//! (coordinators) and anonymisation (admins).
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use lumit_shared::audit::AccessEntry;
+use lumit_shared::case::CasePage;
+use lumit_shared::person::{Person, Sex};
+use lumit_shared::user::Role;
+use lumit_shared::Page;
+
+use crate::api::{self, ApiError};
+use crate::app::RoleGate;
+use crate::components::{error_message, Empty, ErrorView, FormStatus, Loading};
+use crate::i18n::{fmt_datetime, use_i18n};
+use crate::pages::cases::status_key;
+use crate::session::use_session;
+
+const STAFF: &[Role] = &[Role::Admin, Role::Coordinator, Role::Operator];
+const OVERSIGHT: &[Role] = &[Role::Admin, Role::Coordinator];
+
+/// The person page.
+#[component]
+pub fn Detail() -> impl IntoView {
+    view! { <RoleGate roles=STAFF><PersonDetail /></RoleGate> }
+}
+
+fn sex_key(s: Sex) -> &'static str {
+    match s {
+        Sex::F => "person.sex_f",
+        Sex::M => "person.sex_m",
+        Sex::X => "person.sex_x",
+    }
+}
+
+#[component]
+fn PersonDetail() -> impl IntoView {
+    let i = use_i18n();
+    let session = use_session();
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").unwrap_or_default());
+    let person = LocalResource::new(move || {
+        let id = id();
+        async move { api::get::<Person>(&format!("/api/v1/people/{id}")).await }
+    });
+    let cases = LocalResource::new(move || {
+        let id = id();
+        async move { api::get::<CasePage>(&format!("/api/v1/cases?person_id={id}&limit=200")).await }
+    });
+    let action_err = RwSignal::new(None::<ApiError>);
+    let done = RwSignal::new(None::<&'static str>);
+    let export = move |_| {
+        let id = id();
+        spawn_local(async move {
+            match api::get::<serde_json::Value>(&format!("/api/v1/people/{id}/export")).await {
+                Ok(v) => {
+                    download(
+                        &format!("lumit-persona-{id}.json"),
+                        &serde_json::to_string_pretty(&v).unwrap_or_default(),
+                    );
+                    action_err.set(None);
+                    done.set(Some("person.exported"));
+                }
+                Err(e) => action_err.set(Some(e)),
+            }
+        });
+    };
+    let anonymise = move |_| {
+        let ok = web_sys::window()
+            .and_then(|w| w.confirm_with_message(i.t("person.anonymise_confirm")).ok())
+            .unwrap_or(false);
+        if !ok {
+            return;
+        }
+        let id = id();
+        spawn_local(async move {
+            match api::post::<_, Person>(
+                &format!("/api/v1/people/{id}/anonymise"),
+                &serde_json::json!({}),
+            )
+            .await
+            {
+                Ok(_) => {
+                    action_err.set(None);
+                    done.set(Some("person.anonymised"));
+                    person.refetch();
+                }
+                Err(e) => action_err.set(Some(e)),
+            }
+        });
+    };
+    let action_msg = Signal::derive(move || {
+        action_err.with(|e| e.as_ref().map(|e| error_message(i.lang.get(), e)))
+    });
+    view! {
+        <Transition fallback=|| view! { <Loading /> }>
+            {move || person.get().map(|r| match r {
+                Err(e) => view! { <h1 tabindex="-1">{move || i.t("person.title")}</h1><ErrorView error=e retry=Callback::new(move |_| person.refetch()) /> }.into_any(),
+                Ok(p) => {
+                    let dash = |v: Option<String>| v.filter(|s| !s.is_empty()).unwrap_or_else(|| "—".into());
+                    let birth = p.birth_date.map(|d| d.format("%d/%m/%Y").to_string())
+                        .or(p.birth_year.map(|y| y.to_string()));
+                    let expiry = p.permit_expiry.map(|d| d.format("%d/%m/%Y").to_string());
+                    let languages = (!p.languages.is_empty()).then(|| p.languages.join(", "));
+                    let sex = p.sex;
+                    view! {
+                        <h1 tabindex="-1">{format!("{} {}", p.first_name, p.last_name)}</h1>
+                        <dl class="facts">
+                            <div><dt>{move || i.t("person.sex")}</dt><dd>{move || i.t(sex_key(sex))}</dd></div>
+                            <div><dt>{move || i.t("person.birth")}</dt><dd>{dash(birth)}</dd></div>
+                            <div><dt>{move || i.t("person.citizenship")}</dt><dd>{dash(p.citizenship.clone())}</dd></div>
+                            <div><dt>{move || i.t("person.country_of_birth")}</dt><dd>{dash(p.country_of_birth.clone())}</dd></div>
+                            <div><dt>{move || i.t("person.languages")}</dt><dd>{dash(languages)}</dd></div>
+                            <div><dt>{move || i.t("person.phone")}</dt><dd>{dash(p.phone.clone())}</dd></div>
+                            <div><dt>{move || i.t("person.email")}</dt><dd>{dash(p.email.clone())}</dd></div>
+                            <div><dt>{move || i.t("person.tax_code")}</dt><dd>{dash(p.tax_code.clone())}</dd></div>
+                            <div><dt>{move || i.t("person.permit")}</dt><dd>{dash(p.permit_type.clone())} " " {p.permit_number.clone().unwrap_or_default()}</dd></div>
+                            <div><dt>{move || i.t("person.permit_expiry")}</dt><dd data-testid="permit-expiry">{dash(expiry)}</dd></div>
+                            <div><dt>{move || i.t("person.notes")}</dt><dd>{dash(p.notes.clone())}</dd></div>
+                        </dl>
+                    }.into_any()
+                }
+            })}
+        </Transition>
+        <section aria-labelledby="person-cases">
+            <h2 id="person-cases">{move || i.t("cases.title")}</h2>
+            <Transition fallback=|| view! { <Loading /> }>
+                {move || cases.get().map(|r| match r {
+                    Err(e) => view! { <ErrorView error=e /> }.into_any(),
+                    Ok(page) if page.items.is_empty() => view! { <Empty /> }.into_any(),
+                    Ok(page) => view! {
+                        <ul class="rows">
+                            {page.items.into_iter().map(|c| {
+                                let at = c.opened_at;
+                                view! {
+                                    <li>
+                                        <A href=format!("/cases/{}", c.id)>{c.reference.clone()}</A>
+                                        " · " {c.summary.clone()} " · " {move || i.t(status_key(c.status))}
+                                        " · " {move || fmt_datetime(i.lang.get(), &at)}
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                })}
+            </Transition>
+        </section>
+        <Show when=move || session.is(OVERSIGHT)>
+            <section class="card" aria-labelledby="person-rights">
+                <h2 id="person-rights">{move || i.t("person.rights")}</h2>
+                <FormStatus error=action_msg />
+                <p role="status">{move || done.get().map(|k| i.t(k))}</p>
+                <div class="actions">
+                    <button type="button" class="btn" on:click=export>{move || i.t("person.export")}</button>
+                    <Show when=move || session.is(&[Role::Admin])>
+                        <button type="button" class="btn btn-danger" on:click=anonymise>{move || i.t("person.anonymise")}</button>
+                    </Show>
+                </div>
+            </section>
+            <AccessLog id=Signal::derive(id) />
+        </Show>
+    }
+}
+
+/// Who read the record, newest first.
+#[component]
+fn AccessLog(id: Signal<String>) -> impl IntoView {
+    let i = use_i18n();
+    let log = LocalResource::new(move || {
+        let id = id.get();
+        async move {
+            api::get::<Page<AccessEntry>>(&format!("/api/v1/people/{id}/access-log?limit=100")).await
+        }
+    });
+    view! {
+        <section aria-labelledby="access-log">
+            <h2 id="access-log">{move || i.t("person.access_log")}</h2>
+            <Transition fallback=|| view! { <Loading /> }>
+                {move || log.get().map(|r| match r {
+                    Err(e) => view! { <ErrorView error=e /> }.into_any(),
+                    Ok(page) if page.items.is_empty() => view! { <Empty /> }.into_any(),
+                    Ok(page) => view! {
+                        <table class="table">
+                            <caption class="visually-hidden">{move || i.t("person.access_log")}</caption>
+                            <thead><tr>
+                                <th scope="col">{move || i.t("audit.when")}</th>
+                                <th scope="col">{move || i.t("audit.who")}</th>
+                                <th scope="col">{move || i.t("audit.action")}</th>
+                            </tr></thead>
+                            <tbody>
+                                {page.items.into_iter().map(|e| {
+                                    let at = e.at;
+                                    view! {
+                                        <tr>
+                                            <td>{move || fmt_datetime(i.lang.get(), &at)}</td>
+                                            <td>{e.actor_name.clone().unwrap_or_default()}</td>
+                                            <td><code>{e.action.clone()}</code></td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any(),
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// Saves text as a file through a temporary object URL.
+fn download(name: &str, content: &str) {
+    use wasm_bindgen::JsCast;
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(content));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type("application/json");
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    let doc = web_sys::window().and_then(|w| w.document());
+    if let Some(a) = doc
+        .and_then(|d| d.create_element("a").ok())
+        .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    {
+        a.set_href(&url);
+        a.set_download(name);
+        a.click();
+    }
+    // Give the browser time to start the download before the URL goes.
+    set_timeout(
+        move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        },
+        std::time::Duration::from_secs(5),
+    );
+}
