@@ -132,6 +132,25 @@ pub fn diff<T: Serialize>(old: Option<&T>, new: Option<&T>) -> Vec<FieldChange> 
         .collect()
 }
 
+/// What the audit log keeps of a personal value: that it was set or changed, not the value.
+pub const REDACTED: &str = "[dato personale]";
+
+/// Hides the values of personal fields: the log is append-only and chained, so a value written
+/// there could never be erased, and anonymising a person must leave nothing that identifies them.
+/// Who changed which field, and when, stays.
+pub fn redact(mut changes: Vec<FieldChange>, personal: &[&str]) -> Vec<FieldChange> {
+    for ch in &mut changes {
+        if personal.contains(&ch.field.as_str()) {
+            for v in [&mut ch.old, &mut ch.new] {
+                if !v.is_null() {
+                    *v = serde_json::Value::String(REDACTED.into());
+                }
+            }
+        }
+    }
+    changes
+}
+
 #[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = audit_log)]
 struct Row {

@@ -314,6 +314,10 @@ macro_rules! filtered {
     }};
 }
 
+/// A case's fields that say who the person is or what they told the desk: kept out of the
+/// audit log.
+pub const PERSONAL: &[&str] = &["person_name", "summary"];
+
 /// The order of the case list, newest first.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Sort {

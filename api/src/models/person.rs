@@ -260,6 +260,19 @@ pub fn in_scope(c: &mut DbConn, p: &PersonRow, scope: &[String]) -> ApiResult<bo
     Ok(n > 0)
 }
 
+/// The fields that identify a person (those anonymisation erases): kept out of the audit log.
+pub const PERSONAL: &[&str] = &[
+    "first_name",
+    "last_name",
+    "birth_date",
+    "languages",
+    "phone",
+    "email",
+    "tax_code",
+    "permit_number",
+    "notes",
+];
+
 /// Moves the duplicate's cases to the person and marks the duplicate merged (never deleted).
 pub fn merge(c: &mut DbConn, keep: &str, duplicate: &str) -> ApiResult<usize> {
     let moved = diesel::update(cases::table.filter(cases::person_id.eq(duplicate)))

@@ -327,7 +327,10 @@ pub async fn create(
                 &ctx,
                 Event::new("case.create", "case", &api.id)
                     .municipality(Some(&api.municipality_id))
-                    .changes(audit::diff(None, Some(&api))),
+                    .changes(audit::redact(
+                        audit::diff(None, Some(&api)),
+                        model::PERSONAL,
+                    )),
             )?;
             Ok((row.version, api))
         })
@@ -455,7 +458,10 @@ pub async fn update(
                 &ctx,
                 Event::new("case.update", "case", &row.id)
                     .municipality(Some(&row.municipality_id))
-                    .changes(audit::diff(Some(&before), Some(&after))),
+                    .changes(audit::redact(
+                        audit::diff(Some(&before), Some(&after)),
+                        model::PERSONAL,
+                    )),
             )?;
             Ok((row.version, after))
         })
@@ -542,7 +548,7 @@ pub async fn transition(
             audit::record(
                 c,
                 &ctx,
-                Event::new(action, "case", &row.id).municipality(Some(&row.municipality_id)).changes(audit::diff(Some(&before), Some(&after))),
+                Event::new(action, "case", &row.id).municipality(Some(&row.municipality_id)).changes(audit::redact(audit::diff(Some(&before), Some(&after)), model::PERSONAL)),
             )?;
             Ok((row.version, after))
         })

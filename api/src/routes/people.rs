@@ -186,7 +186,7 @@ pub async fn create(
                 &ctx,
                 Event::new("person.create", "person", &row.id)
                     .municipality(Some(&municipality_id))
-                    .changes(audit::diff(None, Some(&api))),
+                    .changes(audit::redact(audit::diff(None, Some(&api)), model::PERSONAL)),
             )?;
             Ok(row)
         })
@@ -277,7 +277,10 @@ pub async fn update(
                 &ctx,
                 Event::new("person.update", "person", &row.id)
                     .municipality(Some(&row.created_municipality_id))
-                    .changes(audit::diff(Some(&before), Some(&after))),
+                    .changes(audit::redact(
+                        audit::diff(Some(&before), Some(&after)),
+                        model::PERSONAL,
+                    )),
             )?;
             Ok(row)
         })

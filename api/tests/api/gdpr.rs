@@ -356,6 +356,43 @@ async fn export_merge_and_anonymise(app: TestApp) {
         .await
         .unwrap();
     assert!(found["items"].as_array().unwrap().is_empty());
+    // Nothing identifying stays in the audit log either: it recorded who changed which of her
+    // fields and when, never the values.
+    let mut audit = String::new();
+    for entity in [&keep, &dup] {
+        let log: Value = app
+            .get(
+                &format!("/api/v1/audit?entity_id={entity}&limit=200"),
+                &admin,
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert!(!log["items"].as_array().unwrap().is_empty());
+        audit.push_str(&log.to_string());
+    }
+    for case in [&c1, &c2] {
+        let id = case["id"].as_str().unwrap();
+        let log: Value = app
+            .get(&format!("/api/v1/audit?entity_id={id}&limit=200"), &admin)
+            .await
+            .json()
+            .await
+            .unwrap();
+        audit.push_str(&log.to_string());
+    }
+    for personal in [
+        "Mohammed",
+        "Mohamed",
+        "\"Ali\"",
+        "RSSMRA",
+        "333 1234567",
+        "1980-01-02",
+    ] {
+        assert!(!audit.contains(personal), "{personal} in {audit}");
+    }
+    assert!(audit.contains("[dato personale]"));
 }
 
 async fn retention_anonymises_what_is_due(app: TestApp) {

@@ -171,7 +171,8 @@ fn AccessLog(id: Signal<String>) -> impl IntoView {
     let log = LocalResource::new(move || {
         let id = id.get();
         async move {
-            api::get::<Page<AccessEntry>>(&format!("/api/v1/people/{id}/access-log?limit=100")).await
+            api::get::<Page<AccessEntry>>(&format!("/api/v1/people/{id}/access-log?limit=100"))
+                .await
         }
     });
     view! {
