@@ -5,7 +5,6 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use lumit_shared::case::{CaseCategory, CasePage, CaseStatus, EventKind, Outcome};
-use lumit_shared::desk::Desk;
 use lumit_shared::user::Role;
 
 use crate::api::{self, enc};
@@ -190,29 +189,7 @@ fn CaseList() -> impl IntoView {
         ));
         v
     });
-    let desks = LocalResource::new(move || {
-        let m = municipality.get();
-        async move {
-            if m.is_empty() {
-                return Vec::new();
-            }
-            api::get::<Vec<Desk>>(&format!("/api/v1/municipalities/{m}/desks"))
-                .await
-                .unwrap_or_default()
-        }
-    });
-    let desk_options = Signal::derive(move || {
-        let lang = i.lang.get();
-        let mut v = vec![(String::new(), text(lang, "app.all").to_owned())];
-        v.extend(
-            desks
-                .get()
-                .unwrap_or_default()
-                .into_iter()
-                .map(|d| (d.id, d.name)),
-        );
-        v
-    });
+    let desk_options = crate::pages::desks::desk_options(municipality, "app.all", false);
     let categories =
         LocalResource::new(|| api::get::<Vec<CaseCategory>>("/api/v1/case-categories"));
     let cat_options = Signal::derive(move || {

@@ -13,6 +13,39 @@ use crate::components::{
 };
 use crate::i18n::{text, use_i18n};
 
+/// The desks of the chosen municipality as select options, after a first option (`first_key`:
+/// "all" in a filter, "none" in a form); only active desks when `active_only`.
+pub fn desk_options(
+    municipality: RwSignal<String>,
+    first_key: &'static str,
+    active_only: bool,
+) -> Signal<Vec<(String, String)>> {
+    let i = crate::i18n::use_i18n();
+    let desks = LocalResource::new(move || {
+        let m = municipality.get();
+        async move {
+            if m.is_empty() {
+                return Vec::new();
+            }
+            api::get::<Vec<Desk>>(&format!("/api/v1/municipalities/{m}/desks"))
+                .await
+                .unwrap_or_default()
+        }
+    });
+    Signal::derive(move || {
+        let mut v = vec![(String::new(), i.t(first_key).to_owned())];
+        v.extend(
+            desks
+                .get()
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|d| d.active || !active_only)
+                .map(|d| (d.id, d.name)),
+        );
+        v
+    })
+}
+
 /// The text key of a weekday.
 pub fn weekday_key(d: Weekday) -> &'static str {
     match d {

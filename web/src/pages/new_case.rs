@@ -5,7 +5,6 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use lumit_shared::case::{Case, CaseCategory, Channel, NewCase, Priority};
-use lumit_shared::desk::Desk;
 use lumit_shared::person::{DuplicateCandidate, NewPerson, Person, Sex};
 use lumit_shared::user::Role;
 use lumit_shared::Page;
@@ -294,30 +293,7 @@ fn CaseForm(person_id: String, person_name: String) -> impl IntoView {
         );
         v
     });
-    let desks = LocalResource::new(move || {
-        let m = municipality.get();
-        async move {
-            if m.is_empty() {
-                return Vec::new();
-            }
-            api::get::<Vec<Desk>>(&format!("/api/v1/municipalities/{m}/desks"))
-                .await
-                .unwrap_or_default()
-        }
-    });
-    let desk_options = Signal::derive(move || {
-        let lang = i.lang.get();
-        let mut v = vec![(String::new(), text(lang, "new.none").to_owned())];
-        v.extend(
-            desks
-                .get()
-                .unwrap_or_default()
-                .into_iter()
-                .filter(|d| d.active)
-                .map(|d| (d.id, d.name)),
-        );
-        v
-    });
+    let desk_options = crate::pages::desks::desk_options(municipality, "new.none", true);
     let channels = Signal::derive(move || {
         let lang = i.lang.get();
         Channel::ALL
