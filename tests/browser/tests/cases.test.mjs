@@ -78,6 +78,16 @@ test('an operator works a case to closed; another municipality cannot find it', 
     await page.locator('#note').fill('Verificati passaporto e ricevuta');
     await page.getByRole('button', { name: 'Aggiungi alla cronologia' }).click();
     await page.getByText('Verificati passaporto e ricevuta').waitFor();
+    // She takes the unassigned case in hand, and corrects her note (allowed for 24 hours).
+    assert.equal((await page.getByTestId('case-assignee').textContent()).trim(), 'nessuno');
+    await page.getByRole('button', { name: 'Prendi in carico' }).click();
+    await page.getByTestId('case-assignee').filter({ hasText: 'te' }).waitFor();
+    await page.getByRole('button', { name: 'Correggi la nota' }).click();
+    await page.getByRole('textbox', { name: 'Nota' }).last().waitFor();
+    await page.locator('input[id^="edit-"]').fill('Verificati passaporto, ricevuta e codice fiscale');
+    await page.getByRole('button', { name: 'Salva' }).click();
+    await page.getByText('Verificati passaporto, ricevuta e codice fiscale').waitFor();
+    await page.getByText('(nota corretta)').waitFor();
     // Work with its minutes, and documents checked against the category's checklist.
     await page.locator('#event_kind').selectOption('intervention');
     await page.locator('#note').fill('Compilato il kit postale');

@@ -128,6 +128,7 @@ fn CaseDetail() -> impl IntoView {
                             <div><dt>{move || i.t("cases.category")}</dt><dd>{move || pick(i.lang.get(), &names)}</dd></div>
                             <div><dt>{move || i.t("cases.opened")}</dt><dd>{move || fmt_datetime(i.lang.get(), &opened)}</dd></div>
                         </dl>
+                        <Assignment case=d.case.clone() reload=reload />
                         <PersonSummary case=d.case.clone() person=d.person.clone() />
                         <StatusBar case=d.case.clone() reload=reload />
                         <Checklist items=d.checklist.clone() checked=checked.clone() />
@@ -137,6 +138,45 @@ fn CaseDetail() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+/// Who works the case; an operator takes an unassigned (or someone else's) case in hand.
+#[component]
+fn Assignment(case: Case, reload: Callback<()>) -> impl IntoView {
+    let i = use_i18n();
+    let session = crate::session::use_session();
+    let me = session
+        .user
+        .with_untracked(|u| u.as_ref().map(|u| u.id.clone()))
+        .unwrap_or_default();
+    let who = match case.assigned_to_id.as_deref() {
+        None => "cases.nobody",
+        Some(id) if id == me => "cases.you",
+        Some(_) => "cases.someone_else",
+    };
+    let mine = case.assigned_to_id.as_deref() == Some(me.as_str());
+    let err = RwSignal::new(None::<ApiError>);
+    let take = move |_| {
+        let path = format!("/api/v1/cases/{}", case.id);
+        let body = serde_json::json!({ "assigned_to_id": me.clone() });
+        spawn_local(async move {
+            match api::patch::<_, Case>(&path, &body, None).await {
+                Ok(_) => reload.run(()),
+                Err(e) => err.set(Some(e)),
+            }
+        });
+    };
+    let msg =
+        Signal::derive(move || err.with(|e| e.as_ref().map(|e| error_message(i.lang.get(), e))));
+    view! {
+        <p class="assignment">
+            <strong>{move || i.t("cases.assigned_to")}</strong> ": " <span data-testid="case-assignee">{move || i.t(who)}</span> " "
+            {(!mine && case.status != CaseStatus::Closed).then(|| view! {
+                <button type="button" class="btn" on:click=take.clone()>{move || i.t("cases.take")}</button>
+            })}
+        </p>
+        <FormStatus error=msg />
     }
 }
 
@@ -277,6 +317,7 @@ fn Timeline(
     reload: Callback<()>,
 ) -> impl IntoView {
     let i = use_i18n();
+    let case_id2 = case_id.clone();
     let kind = RwSignal::new("note".to_owned());
     let note = RwSignal::new(String::new());
     let minutes = RwSignal::new(String::new());
@@ -362,6 +403,10 @@ fn Timeline(
             .or_else(|| err.with(|e| e.as_ref().and_then(|e| e.field("minutes"))))
     });
     let is = move |k: &'static str| kind.with(|v| v == k);
+    let me = crate::session::use_session()
+        .user
+        .with_untracked(|u| u.as_ref().map(|u| u.id.clone()))
+        .unwrap_or_default();
     view! {
         <section aria-labelledby="timeline-title">
             <h2 id="timeline-title">{move || i.t("cases.timeline")}</h2>
@@ -396,6 +441,8 @@ fn Timeline(
                                 })}
                                 {(!e.note.is_empty()).then(|| view! { <p>{e.note.clone()}</p> })}
                                 {extra.map(|x| view! { <p class="muted">{x}</p> })}
+                                {e.edited_at.map(|_| view! { <p class="muted">{move || i.t("cases.edited")}</p> })}
+                                {editable(&e, &me).then(|| view! { <NoteEdit case_id=case_id2.clone() event=e.clone() reload=reload /> })}
                             </li>
                         }
                     }).collect_view()}
@@ -430,6 +477,57 @@ fn Timeline(
                 <button type="submit" class="btn btn-primary">{move || i.t("cases.add_event")}</button>
             </form>
         </section>
+    }
+}
+
+/// A note its author may still correct (24 hours).
+fn editable(e: &CaseEvent, me: &str) -> bool {
+    let now = js_sys::Date::now() as i64;
+    e.kind == EventKind::Note
+        && e.author_id.as_deref() == Some(me)
+        && now - e.at.timestamp_millis() < 24 * 3600 * 1000
+}
+
+/// Corrects a note: a disclosure with the text and a save button.
+#[component]
+fn NoteEdit(case_id: String, event: CaseEvent, reload: Callback<()>) -> impl IntoView {
+    let i = use_i18n();
+    let open = RwSignal::new(false);
+    let text_value = RwSignal::new(event.note.clone());
+    let err = RwSignal::new(None::<ApiError>);
+    let field_id = format!("edit-{}", event.id);
+    let path = format!("/api/v1/cases/{case_id}/events/{}", event.id);
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = serde_json::json!({ "note": text_value.get_untracked() });
+        let path = path.clone();
+        spawn_local(async move {
+            match api::patch::<_, CaseEvent>(&path, &body, None).await {
+                Ok(_) => reload.run(()),
+                Err(e) => err.set(Some(e)),
+            }
+        });
+    };
+    let msg = Signal::derive(move || {
+        err.with(|e| {
+            e.as_ref().map(|e| {
+                e.field("note")
+                    .unwrap_or_else(|| error_message(i.lang.get(), e))
+            })
+        })
+    });
+    view! {
+        <button type="button" class="btn btn-ghost" aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>
+            {move || i.t("cases.edit_note")}
+        </button>
+        <Show when=move || open.get()>
+            <form class="inline-form" on:submit=save.clone() novalidate>
+                <label for=field_id.clone()>{move || i.t("cases.note")}</label>
+                <input id=field_id.clone() type="text" prop:value=move || text_value.get() on:input=move |ev| text_value.set(event_target_value(&ev)) />
+                <button type="submit" class="btn">{move || i.t("app.save")}</button>
+                <p class="error" role="alert">{move || msg.get()}</p>
+            </form>
+        </Show>
     }
 }
 
