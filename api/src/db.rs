@@ -236,16 +236,9 @@ impl Db {
     {
         let _turn = self.turn().await?;
         let db = self.clone();
-        actix_web::web::block(move || {
-            let mut conn = db.pool.get().map_err(|_| ApiError::Unavailable)?;
-            let _guard = match db.backend {
-                Backend::Sqlite => Some(db.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner())),
-                Backend::Postgres => None,
-            };
-            conn.transaction(|c| f(c))
-        })
-        .await
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("blocking task failed: {e}")))?
+        actix_web::web::block(move || db.transaction(false, f))
+            .await
+            .map_err(|e| ApiError::Internal(anyhow::anyhow!("blocking task failed: {e}")))?
     }
 
     /// Runs a write transaction on a blocking thread; see [`Db::write_blocking`].
@@ -268,14 +261,23 @@ impl Db {
     where
         F: FnOnce(&mut DbConn) -> Result<T, ApiError>,
     {
+        self.transaction(true, f)
+    }
+
+    /// A transaction behind SQLite's single writer; on PostgreSQL also behind the writers' lock
+    /// when `chained` (it extends the audit chain).
+    fn transaction<T, F>(&self, chained: bool, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, ApiError>,
+    {
         let mut conn = self.pool.get().map_err(|_| ApiError::Unavailable)?;
         let _guard = match self.backend {
             Backend::Sqlite => Some(self.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner())),
             Backend::Postgres => None,
         };
-        let backend = self.backend;
+        let lock = chained && self.backend == Backend::Postgres;
         conn.transaction(|c| {
-            if backend == Backend::Postgres {
+            if lock {
                 diesel::sql_query("SELECT pg_advisory_xact_lock(7714001)").execute(c)?;
             }
             f(c)

@@ -6,8 +6,8 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use lumit_shared::case::{
-    Case, CaseCategory, CaseEvent, CaseStatus, EventKind, NewCaseEvent, NewReferral, OfficeKind,
-    Outcome, Referral, ReferralAnswer, Transition,
+    Case, CaseCategory, CaseEvent, CasePatch, CaseStatus, EventEdit, EventKind, NewCaseEvent,
+    NewReferral, OfficeKind, Outcome, Referral, ReferralAnswer, Transition,
 };
 use lumit_shared::person::Person;
 use lumit_shared::user::Role;
@@ -159,7 +159,10 @@ fn Assignment(case: Case, reload: Callback<()>) -> impl IntoView {
     let err = RwSignal::new(None::<ApiError>);
     let take = move |_| {
         let path = format!("/api/v1/cases/{}", case.id);
-        let body = serde_json::json!({ "assigned_to_id": me.clone() });
+        let body = CasePatch {
+            assigned_to_id: Some(Some(me.clone())),
+            ..Default::default()
+        };
         spawn_local(async move {
             match api::patch::<_, Case>(&path, &body, None).await {
                 Ok(_) => reload.run(()),
@@ -499,7 +502,9 @@ fn NoteEdit(case_id: String, event: CaseEvent, reload: Callback<()>) -> impl Int
     let path = format!("/api/v1/cases/{case_id}/events/{}", event.id);
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let body = serde_json::json!({ "note": text_value.get_untracked() });
+        let body = EventEdit {
+            note: text_value.get_untracked(),
+        };
         let path = path.clone();
         spawn_local(async move {
             match api::patch::<_, CaseEvent>(&path, &body, None).await {
