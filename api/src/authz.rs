@@ -49,6 +49,20 @@ pub enum Action {
     AnonymisePeople,
     /// Create and change case categories and their retention.
     WriteCategories,
+    /// See mediators (operators and officers: name, languages and coverage only).
+    ReadMediators,
+    /// Register and change mediators.
+    WriteMediators,
+    /// Change a mediator's availability (mediators: their own).
+    EditAvailability,
+    /// Read service requests (of the actor's municipalities; mediators: their jobs).
+    ReadRequests,
+    /// File and cancel service requests for the actor's municipalities.
+    WriteRequests,
+    /// Approve, reject and assign requests; see every mediator's calendar and timesheet.
+    ManageRequests,
+    /// Work one's own jobs as a mediator: confirm, decline, complete, calendar feed.
+    WorkAssignments,
 }
 
 impl Action {
@@ -61,6 +75,8 @@ impl Action {
             Self::ReadPeople | Self::ReadCases | Self::ReadCategories => Some(Scope::CasesRead),
             Self::WriteCases => Some(Scope::CasesWrite),
             Self::WritePeople => Some(Scope::CasesWrite),
+            Self::ReadRequests => Some(Scope::RequestsRead),
+            Self::WriteRequests => Some(Scope::RequestsWrite),
             Self::WriteMunicipalities
             | Self::ReadUsers
             | Self::WriteUsers
@@ -70,7 +86,12 @@ impl Action {
             | Self::ReopenCases
             | Self::ExportOrMergePeople
             | Self::AnonymisePeople
-            | Self::WriteCategories => None,
+            | Self::WriteCategories
+            | Self::ReadMediators
+            | Self::WriteMediators
+            | Self::EditAvailability
+            | Self::ManageRequests
+            | Self::WorkAssignments => None,
         }
     }
 
@@ -86,6 +107,14 @@ impl Action {
             }
             Self::ReopenCases | Self::ExportOrMergePeople => matches!(role, Admin | Coordinator),
             Self::AnonymisePeople | Self::WriteCategories => role == Admin,
+            Self::ReadMediators | Self::ReadRequests => true,
+            Self::WriteMediators | Self::ManageRequests => matches!(role, Admin | Coordinator),
+            Self::EditAvailability => matches!(role, Admin | Coordinator | Mediator),
+            // Requests come from the municipalities and the desks, not from mediators.
+            Self::WriteRequests => {
+                matches!(role, Admin | Coordinator | Operator | MunicipalOfficer)
+            }
+            Self::WorkAssignments => role == Mediator,
             Self::WriteMunicipalities
             | Self::WriteDesks
             | Self::WriteUsers
@@ -124,5 +153,21 @@ pub fn require_in(actor: &Actor, action: Action, municipality_id: &str) -> ApiRe
         Ok(())
     } else {
         Err(ApiError::NotFound)
+    }
+}
+
+/// Allows the first of the actions the actor may do (returned), or answers 403 as for the first.
+pub fn require_one_of(actor: &Actor, actions: &[Action]) -> ApiResult<Action> {
+    for a in actions {
+        if require(actor, *a).is_ok() {
+            return Ok(*a);
+        }
+    }
+    match actions.first() {
+        Some(a) => require(actor, *a).map(|_| *a),
+        None => Err(ApiError::forbidden(
+            "forbidden",
+            "Your role does not allow this.",
+        )),
     }
 }

@@ -31,6 +31,8 @@ pub struct Settings {
     pub workers: usize,
     /// Trust `X-Forwarded-For` for the client IP (only behind a proxy you run).
     pub trust_proxy: bool,
+    /// Minutes needed between on-site jobs in different municipalities.
+    pub travel_buffer_minutes: i64,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -47,6 +49,14 @@ impl Settings {
         let workers = match var("LUMIT_WORKERS") {
             Some(v) => v.parse().context("LUMIT_WORKERS must be a number")?,
             None => 0,
+        };
+        let travel_buffer_minutes = match var("LUMIT_TRAVEL_BUFFER_MINUTES") {
+            Some(v) => v
+                .parse()
+                .ok()
+                .filter(|m: &i64| (0..=240).contains(m))
+                .context("LUMIT_TRAVEL_BUFFER_MINUTES must be a number of minutes, 0 to 240")?,
+            None => 30,
         };
         let s = Self {
             database_url: var("LUMIT_DATABASE_URL")
@@ -76,6 +86,7 @@ impl Settings {
                 var("LUMIT_TRUST_PROXY").as_deref(),
                 Some("1" | "true" | "yes")
             ),
+            travel_buffer_minutes,
         };
         if let Some(secret) = &s.jwt_secret {
             if secret.len() < 32 {

@@ -237,6 +237,117 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    mediators (id) {
+        id -> Text,
+        full_name -> Text,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        kind -> Text,
+        organisation -> Nullable<Text>,
+        travels -> Bool,
+        active -> Bool,
+        user_id -> Nullable<Text>,
+        feed_token_hash -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    mediator_languages (mediator_id, language) {
+        mediator_id -> Text,
+        language -> Text,
+        level -> Text,
+    }
+}
+
+diesel::table! {
+    mediator_municipalities (mediator_id, municipality_id) {
+        mediator_id -> Text,
+        municipality_id -> Text,
+    }
+}
+
+diesel::table! {
+    mediator_windows (id) {
+        id -> Text,
+        mediator_id -> Text,
+        weekday -> Integer,
+        start_minute -> Integer,
+        end_minute -> Integer,
+    }
+}
+
+diesel::table! {
+    mediator_absences (id) {
+        id -> Text,
+        mediator_id -> Text,
+        from_date -> Date,
+        to_date -> Date,
+        reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    request_counters (year) {
+        year -> Integer,
+        last_number -> BigInt,
+    }
+}
+
+diesel::table! {
+    service_requests (id) {
+        id -> Text,
+        reference -> Text,
+        status -> Text,
+        municipality_id -> Text,
+        office -> Text,
+        contact_name -> Text,
+        details -> Text,
+        kind -> Text,
+        language -> Text,
+        target_language -> Nullable<Text>,
+        due_date -> Nullable<Date>,
+        starts_at -> Nullable<Timestamp>,
+        ends_at -> Nullable<Timestamp>,
+        duration_minutes -> Nullable<Integer>,
+        remote -> Bool,
+        purpose -> Text,
+        urgency -> Text,
+        case_id -> Nullable<Text>,
+        case_municipality_id -> Nullable<Text>,
+        mediator_id -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        actual_start -> Nullable<Timestamp>,
+        actual_minutes -> Nullable<Integer>,
+        outcome -> Nullable<Text>,
+        cancel_reason -> Nullable<Text>,
+        cancelled_by -> Nullable<Text>,
+        cancelled_late -> Bool,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    request_steps (id) {
+        id -> Text,
+        request_id -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        note -> Nullable<Text>,
+        mediator_name -> Nullable<Text>,
+        late -> Bool,
+        actor_id -> Nullable<Text>,
+        actor_name -> Text,
+        at -> Timestamp,
+    }
+}
+
 diesel::joinable!(cases -> people (person_id));
 diesel::joinable!(case_events -> cases (case_id));
 diesel::joinable!(referrals -> cases (case_id));
@@ -245,8 +356,20 @@ diesel::joinable!(user_municipalities -> users (user_id));
 diesel::joinable!(user_municipalities -> municipalities (municipality_id));
 diesel::joinable!(api_clients -> municipalities (municipality_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(mediator_languages -> mediators (mediator_id));
+diesel::joinable!(mediator_municipalities -> mediators (mediator_id));
+diesel::joinable!(service_requests -> municipalities (municipality_id));
+diesel::joinable!(request_steps -> service_requests (request_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    mediators,
+    mediator_languages,
+    mediator_municipalities,
+    mediator_windows,
+    mediator_absences,
+    request_counters,
+    service_requests,
+    request_steps,
     municipalities,
     desks,
     users,

@@ -58,6 +58,26 @@ pub fn optional_text(s: Option<&str>, max: usize) -> Parsed<Option<String>> {
     }
 }
 
+/// A required text of several lines (line breaks and tabs allowed, other control characters not).
+pub fn required_paragraphs(s: &str, max: usize) -> Parsed<String> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Err(("required", "must not be empty".into()));
+    }
+    if t.chars().count() > max {
+        return Err(("too_long", format!("must be at most {max} characters")));
+    }
+    if t.chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err((
+            "invalid_characters",
+            "must not contain control characters".into(),
+        ));
+    }
+    Ok(t.to_owned())
+}
+
 fn single_line(t: &str, max: usize) -> Parsed<String> {
     if t.chars().count() > max {
         return Err(("too_long", format!("must be at most {max} characters")));

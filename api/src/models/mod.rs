@@ -3,8 +3,10 @@
 pub mod api_client;
 pub mod case;
 pub mod desk;
+pub mod mediator;
 pub mod municipality;
 pub mod person;
 pub mod referral;
 pub mod refresh_token;
+pub mod request;
 pub mod user;

@@ -9,7 +9,7 @@ use crate::audit::{self, AuditCtx, Event};
 use crate::auth::{hash_password, verify_password, Actor, ActorKind};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Body, RequestMeta};
-use crate::models::{refresh_token, user};
+use crate::models::{self, refresh_token, user};
 use crate::state::AppState;
 
 fn require_user(actor: &Actor) -> ApiResult<()> {
@@ -96,4 +96,178 @@ pub async fn change_password(
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// The mediator record the caller acts as. Permission: mediators (404 until an admin links the
+/// account to a mediator).
+#[utoipa::path(
+    get,
+    path = "/api/v1/me/mediator",
+    tag = "me",
+    security(("bearer" = [])),
+    responses((status = 200, description = "The caller's mediator record", body = lumit_shared::mediation::Mediator))
+)]
+pub async fn mediator(actor: Actor, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    crate::authz::require(&actor, crate::authz::Action::WorkAssignments)?;
+    let m = state
+        .db
+        .read(move |c| {
+            let id = models::mediator::of_user(c, &actor.id)?.ok_or(ApiError::NotFound)?;
+            models::mediator::find(c, &id).map(|(m, _)| m)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(m))
+}
+
+/// The caller's jobs (assigned, confirmed, completed, cancelled), by time; `from`/`to` bound the
+/// job's day. Permission: mediators.
+#[utoipa::path(
+    get,
+    path = "/api/v1/me/assignments",
+    tag = "me",
+    params(AssignmentsQuery),
+    security(("bearer" = [])),
+    responses((status = 200, description = "The caller's jobs", body = Vec<lumit_shared::mediation::ServiceRequest>))
+)]
+pub async fn assignments(
+    actor: Actor,
+    state: web::Data<AppState>,
+    q: crate::extract::Query<AssignmentsQuery>,
+) -> ApiResult<HttpResponse> {
+    crate::authz::require(&actor, crate::authz::Action::WorkAssignments)?;
+    let q = q.0;
+    let items = state
+        .db
+        .read(move |c| {
+            let Some(id) = models::mediator::of_user(c, &actor.id)? else {
+                return Ok(Vec::new());
+            };
+            use lumit_shared::mediation::RequestStatus::*;
+            let rows = models::request::jobs(
+                c,
+                &id,
+                q.from,
+                q.to,
+                &[Assigned, Confirmed, Completed, Cancelled],
+            )?;
+            let full = models::request::with_names(c, rows)?;
+            Ok(full
+                .into_iter()
+                .map(|f| crate::routes::requests::shown(&actor, f))
+                .collect::<Vec<_>>())
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(items))
+}
+
+/// Bounds of the caller's job list.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AssignmentsQuery {
+    /// Job day from (inclusive).
+    pub from: Option<chrono::NaiveDate>,
+    /// Job day before.
+    pub to: Option<chrono::NaiveDate>,
+}
+
+/// Create (or replace) the caller's private iCalendar address. The old address stops working.
+/// Permission: mediators with a mediator record.
+#[utoipa::path(
+    post,
+    path = "/api/v1/me/calendar-feed",
+    tag = "me",
+    security(("bearer" = [])),
+    responses((status = 200, description = "The new address", body = lumit_shared::mediation::CalendarFeed))
+)]
+pub async fn calendar_feed(
+    actor: Actor,
+    meta: RequestMeta,
+    state: web::Data<AppState>,
+) -> ApiResult<HttpResponse> {
+    crate::authz::require(&actor, crate::authz::Action::WorkAssignments)?;
+    let token = crate::auth::random_token(32);
+    let hash = crate::auth::sha256_hex(&token);
+    let ctx = AuditCtx::new(&actor, &meta);
+    state
+        .db
+        .write(move |c| {
+            let id = models::mediator::of_user(c, &actor.id)?.ok_or(ApiError::NotFound)?;
+            models::mediator::set_feed_token(c, &id, &hash)?;
+            audit::record(
+                c,
+                &ctx,
+                Event::new("mediator.calendar_feed", "mediator", &id),
+            )
+        })
+        .await?;
+    Ok(
+        HttpResponse::Ok().json(lumit_shared::mediation::CalendarFeed {
+            path: format!("/api/v1/me/assignments.ics?token={token}"),
+        }),
+    )
+}
+
+/// The secret of a calendar feed.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct FeedQuery {
+    /// The secret from `POST /api/v1/me/calendar-feed` (calendar apps can't send a bearer token).
+    pub token: Option<String>,
+}
+
+/// The caller's confirmed jobs as an iCalendar feed (RFC 5545), for a calendar app: with the
+/// secret `token` of the private address, or a bearer token. Permission: mediators.
+#[utoipa::path(
+    get,
+    path = "/api/v1/me/assignments.ics",
+    tag = "me",
+    params(FeedQuery),
+    security(("bearer" = []), ()),
+    responses((status = 200, description = "The feed", content_type = "text/calendar", body = String))
+)]
+pub async fn assignments_ics(
+    req: actix_web::HttpRequest,
+    state: web::Data<AppState>,
+    q: crate::extract::Query<FeedQuery>,
+) -> ApiResult<HttpResponse> {
+    use actix_web::FromRequest;
+    // The secret in the address stands for the mediator; without it, the usual bearer token.
+    let who = match q.0.token.filter(|t| !t.is_empty()) {
+        Some(token) => {
+            let hash = crate::auth::sha256_hex(&token);
+            state
+                .db
+                .read(move |c| models::mediator::by_feed_token(c, &hash))
+                .await?
+                .map(|(id, _)| id)
+                .ok_or(ApiError::Unauthorized("invalid_token"))?
+        }
+        None => {
+            let actor = Actor::extract(&req).await?;
+            crate::authz::require(&actor, crate::authz::Action::WorkAssignments)?;
+            state
+                .db
+                .read(move |c| models::mediator::of_user(c, &actor.id))
+                .await?
+                .ok_or(ApiError::NotFound)?
+        }
+    };
+    let rows = state
+        .db
+        .read(move |c| {
+            let rows = models::request::jobs(
+                c,
+                &who,
+                None,
+                None,
+                &[lumit_shared::mediation::RequestStatus::Confirmed],
+            )?;
+            models::request::with_names(c, rows)
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/calendar; charset=utf-8")
+        .body(crate::ical::feed(&rows)))
 }

@@ -8,9 +8,11 @@ pub mod cases;
 pub mod desks;
 pub mod health;
 pub mod me;
+pub mod mediators;
 pub mod municipalities;
 pub mod people;
 pub mod referrals;
+pub mod requests;
 pub mod summary;
 pub mod users;
 
@@ -32,7 +34,37 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(web::resource("/auth/token").post(auth::token))
                 .service(web::resource("/me").get(me::get))
                 .service(web::resource("/me/password").put(me::change_password))
+                .service(web::resource("/me/mediator").get(me::mediator))
+                .service(web::resource("/me/assignments").get(me::assignments))
+                .service(web::resource("/me/assignments.ics").get(me::assignments_ics))
+                .service(web::resource("/me/calendar-feed").post(me::calendar_feed))
                 .service(web::resource("/summary").get(summary::get))
+                .service(
+                    web::resource("/mediators")
+                        .get(mediators::list)
+                        .post(mediators::create),
+                )
+                .service(
+                    web::resource("/mediators/{id}")
+                        .get(mediators::get)
+                        .patch(mediators::update),
+                )
+                .service(
+                    web::resource("/mediators/{id}/availability")
+                        .get(mediators::availability)
+                        .put(mediators::set_availability),
+                )
+                .service(web::resource("/mediators/{id}/calendar").get(mediators::calendar))
+                .service(web::resource("/mediators/{id}/timesheet").get(mediators::timesheet))
+                .service(
+                    web::resource("/requests")
+                        .get(requests::list)
+                        .post(requests::create),
+                )
+                .service(web::resource("/requests/{id}").get(requests::get))
+                .service(web::resource("/requests/{id}/history").get(requests::history))
+                .service(web::resource("/requests/{id}/transitions").post(requests::transition))
+                .service(web::resource("/requests/{id}/suggestions").get(requests::suggestions))
                 .service(
                     web::resource("/municipalities")
                         .get(municipalities::list)

@@ -36,7 +36,7 @@ async fn every_endpoint_for_every_caller(app: TestApp) {
             std::slice::from_ref(&camaiore),
         )
         .await;
-    let (_, mediator) = app.user("mediator", "mediator", &[]).await;
+    let (mediator_user, mediator) = app.user("mediator", "mediator", &[]).await;
     let every: Vec<&str> = lumit_shared::api_client::Scope::ALL
         .iter()
         .map(|(s, _)| s.as_str())
@@ -149,6 +149,61 @@ async fn every_endpoint_for_every_caller(app: TestApp) {
         referral_g["id"].as_str().unwrap().to_owned(),
     );
 
+    // Mediation: the mediator caller's record, another mediator, a request of each municipality
+    // (Gallicano's assigned to the mediator caller).
+    let new_mediator = |name: &str, user: Option<&String>| json!({"full_name": name, "kind": "both", "languages": [{"language": "ar", "level": "native"}], "municipality_ids": [gallicano, camaiore], "user_id": user});
+    let mut mediator_ids = Vec::new();
+    for body in [
+        new_mediator("Amal", Some(&mediator_user)),
+        new_mediator("Bilal", None),
+    ] {
+        let m: Value = app
+            .post("/api/v1/mediators", &admin, body)
+            .await
+            .json()
+            .await
+            .unwrap();
+        let id = m["id"].as_str().unwrap().to_owned();
+        let always = json!({"weekly": (1..=7).map(|d| json!({"weekday": d, "start": "00:00", "end": "24:00"})).collect::<Vec<_>>(), "exceptions": []});
+        let res = app
+            .call(
+                M::PUT,
+                &format!("/api/v1/mediators/{id}/availability"),
+                Some(&admin),
+                Some(always),
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+        mediator_ids.push(id);
+    }
+    let (med_own, med_other) = (mediator_ids[0].clone(), mediator_ids[1].clone());
+    let day = lumit_api::scheduling::local_now().date() + chrono::Duration::days(10);
+    let mediation = |municipality: &String| json!({"municipality_id": municipality, "office": "Anagrafe", "contact_name": "Rossi", "kind": "mediation", "language": "ar", "date": day, "start_time": "10:00", "duration_minutes": 60, "remote": true, "setting": "school", "purpose": "Colloquio"});
+    let mut request_ids = Vec::new();
+    for m in [&gallicano, &camaiore] {
+        let r: Value = app
+            .post("/api/v1/requests", &admin, mediation(m))
+            .await
+            .json()
+            .await
+            .unwrap();
+        request_ids.push(r["id"].as_str().unwrap().to_owned());
+    }
+    let (req_g, req_c) = (request_ids[0].clone(), request_ids[1].clone());
+    for body in [
+        json!({"to": "approved"}),
+        json!({"to": "assigned", "mediator_id": med_own}),
+    ] {
+        let res = app
+            .post(
+                &format!("/api/v1/requests/{req_g}/transitions"),
+                &admin,
+                body,
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+    }
+
     use Method as M;
     let n = || None::<Value>;
     #[rustfmt::skip]
@@ -240,6 +295,37 @@ async fn every_endpoint_for_every_caller(app: TestApp) {
         (M::GET, "/api/v1/audit".into(), n(),                               [401, 200, 403, 403, 403, 403, 403, 403]),
         (M::GET, "/api/v1/audit/1".into(), n(),                             [401, 200, 403, 403, 403, 403, 403, 403]),
         (M::GET, "/api/v1/audit/verify".into(), n(),                        [401, 200, 403, 403, 403, 403, 403, 403]),
+        (M::GET, "/api/v1/mediators".into(), n(),                          [401, 200, 200, 200, 200, 200, 403, 403]),
+        (M::POST, "/api/v1/mediators".into(), Some(new_mediator("Nuovo", None)),
+                                                                            [401, 201, 201, 403, 403, 403, 403, 403]),
+        (M::GET, format!("/api/v1/mediators/{med_own}"), n(),               [401, 200, 200, 200, 200, 200, 403, 403]),
+        (M::GET, format!("/api/v1/mediators/{med_other}"), n(),             [401, 200, 200, 200, 200, 404, 403, 403]),
+        (M::PATCH, format!("/api/v1/mediators/{med_other}"), Some(json!({"phone": "333 7654321"})),
+                                                                            [401, 200, 200, 403, 403, 403, 403, 403]),
+        (M::GET, format!("/api/v1/mediators/{med_own}/availability"), n(),  [401, 200, 200, 403, 403, 200, 403, 403]),
+        (M::PUT, format!("/api/v1/mediators/{med_other}/availability"), Some(json!({"weekly": [], "exceptions": []})),
+                                                                            [401, 200, 200, 403, 403, 404, 403, 403]),
+        (M::GET, format!("/api/v1/mediators/{med_own}/calendar"), n(),      [401, 200, 200, 403, 403, 200, 403, 403]),
+        (M::GET, format!("/api/v1/mediators/{med_other}/calendar"), n(),    [401, 200, 200, 403, 403, 404, 403, 403]),
+        (M::GET, format!("/api/v1/mediators/{med_own}/timesheet?month=2026-11"), n(),
+                                                                            [401, 200, 200, 403, 403, 200, 403, 403]),
+        (M::GET, "/api/v1/requests".into(), n(),                            [401, 200, 200, 200, 200, 200, 200, 403]),
+        (M::POST, "/api/v1/requests".into(), Some(mediation(&gallicano)),   [401, 201, 201, 201, 422, 403, 201, 403]),
+        (M::POST, "/api/v1/requests".into(), Some(mediation(&camaiore)),    [401, 201, 201, 422, 201, 403, 422, 403]),
+        (M::GET, format!("/api/v1/requests/{req_g}"), n(),                  [401, 200, 200, 200, 404, 200, 200, 403]),
+        (M::GET, format!("/api/v1/requests/{req_c}"), n(),                  [401, 200, 200, 404, 200, 404, 404, 403]),
+        (M::GET, format!("/api/v1/requests/{req_c}/history"), n(),          [401, 200, 200, 404, 200, 404, 404, 403]),
+        (M::GET, format!("/api/v1/requests/{req_c}/suggestions"), n(),      [401, 200, 200, 403, 403, 403, 403, 403]),
+        // Rejecting needs a reason: those allowed get 422, so the request stays as it is.
+        (M::POST, format!("/api/v1/requests/{req_c}/transitions"), Some(json!({"to": "rejected"})),
+                                                                            [401, 422, 422, 404, 403, 404, 404, 403]),
+        // Confirming takes no reason: the assigned mediator and coordinators get 422.
+        (M::POST, format!("/api/v1/requests/{req_g}/transitions"), Some(json!({"to": "confirmed", "reason": "x"})),
+                                                                            [401, 422, 422, 403, 404, 422, 403, 403]),
+        (M::GET, "/api/v1/me/mediator".into(), n(),                         [401, 403, 403, 403, 403, 200, 403, 403]),
+        (M::GET, "/api/v1/me/assignments".into(), n(),                      [401, 403, 403, 403, 403, 200, 403, 403]),
+        (M::POST, "/api/v1/me/calendar-feed".into(), n(),                   [401, 403, 403, 403, 403, 200, 403, 403]),
+        (M::GET, "/api/v1/me/assignments.ics".into(), n(),                  [401, 403, 403, 403, 403, 200, 403, 403]),
     ];
 
     let mut failures = Vec::new();

@@ -123,6 +123,7 @@ impl TestApp {
             pool_size: 4,
             workers: 1,
             trust_proxy: false,
+            travel_buffer_minutes: 30,
         };
         let prepared = tokio::task::spawn_blocking({
             let s = settings.clone();

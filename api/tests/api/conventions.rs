@@ -312,6 +312,7 @@ async fn server_errors_never_leak_causes(app: TestApp) {
         pool_size: 1,
         workers: 1,
         trust_proxy: false,
+        travel_buffer_minutes: 30,
     };
     let db = lumit_api::db::Db::connect_lazy(&db_url, 1).unwrap();
     let server = lumit_api::startup::Application::build(settings, db).unwrap();

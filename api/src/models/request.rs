@@ -1,0 +1,629 @@
+//! Service requests (translation and mediation), their history and the jobs of mediators.
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use lumit_shared::mediation::{
+    JobOutcome, RequestKind, RequestStatus, RequestStep, ServiceRequest, Setting, Urgency,
+    ValidRequest,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::db::{new_id, now, DbConn};
+use crate::error::{ApiError, ApiResult};
+use crate::schema::{mediators, municipalities, request_counters, request_steps, service_requests};
+
+/// Fields that are shown but never searched, kept together as JSON.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+#[allow(missing_docs)]
+pub struct Details {
+    pub contact_email: Option<String>,
+    pub contact_phone: Option<String>,
+    pub document_type: Option<String>,
+    pub pages: Option<i32>,
+    pub words: Option<i32>,
+    pub sworn: bool,
+    pub address: Option<String>,
+    pub setting: Option<Setting>,
+    pub participants: Option<i32>,
+    pub attachments: Option<String>,
+    pub completion_notes: Option<String>,
+}
+
+/// A stored request.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = service_requests)]
+#[allow(missing_docs)]
+pub struct Row {
+    pub id: String,
+    pub reference: String,
+    pub status: String,
+    pub municipality_id: String,
+    pub office: String,
+    pub contact_name: String,
+    pub details: String,
+    pub kind: String,
+    pub language: String,
+    pub target_language: Option<String>,
+    pub due_date: Option<NaiveDate>,
+    pub starts_at: Option<NaiveDateTime>,
+    pub ends_at: Option<NaiveDateTime>,
+    pub duration_minutes: Option<i32>,
+    pub remote: bool,
+    pub purpose: String,
+    pub urgency: String,
+    pub case_id: Option<String>,
+    pub case_municipality_id: Option<String>,
+    pub mediator_id: Option<String>,
+    pub reason: Option<String>,
+    pub actual_start: Option<NaiveDateTime>,
+    pub actual_minutes: Option<i32>,
+    pub outcome: Option<String>,
+    pub cancel_reason: Option<String>,
+    pub cancelled_by: Option<String>,
+    pub cancelled_late: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub version: i64,
+}
+
+/// A row with the names the API shows.
+#[derive(Debug, Clone)]
+pub struct Full {
+    /// The row.
+    pub row: Row,
+    /// The requesting municipality's name.
+    pub municipality_name: String,
+    /// The mediator's name.
+    pub mediator_name: Option<String>,
+}
+
+impl Row {
+    /// Where it stands.
+    pub fn status(&self) -> RequestStatus {
+        RequestStatus::parse(&self.status).unwrap_or(RequestStatus::Submitted)
+    }
+
+    /// Translation or mediation.
+    pub fn kind(&self) -> RequestKind {
+        RequestKind::parse(&self.kind).unwrap_or(RequestKind::Mediation)
+    }
+
+    /// The stored details.
+    pub fn details(&self) -> Details {
+        serde_json::from_str(&self.details).unwrap_or_default()
+    }
+
+    /// On site (a mediation not held remotely): travel time counts.
+    pub fn on_site(&self) -> bool {
+        self.kind() == RequestKind::Mediation && !self.remote
+    }
+}
+
+impl Full {
+    /// The API shape, everything included (callers hide what the actor may not see).
+    pub fn into_api(self) -> ServiceRequest {
+        let d = self.row.details();
+        let r = self.row;
+        ServiceRequest {
+            status: r.status(),
+            kind: r.kind(),
+            urgency: Urgency::parse(&r.urgency).unwrap_or(Urgency::Normal),
+            outcome: r.outcome.as_deref().and_then(JobOutcome::parse),
+            id: r.id,
+            reference: r.reference,
+            municipality_id: r.municipality_id,
+            municipality_name: self.municipality_name,
+            office: r.office,
+            contact_name: r.contact_name,
+            contact_email: d.contact_email,
+            contact_phone: d.contact_phone,
+            language: r.language,
+            target_language: r.target_language,
+            document_type: d.document_type,
+            pages: d.pages,
+            words: d.words,
+            due_date: r.due_date,
+            sworn: d.sworn,
+            starts_at: r.starts_at,
+            duration_minutes: r.duration_minutes,
+            ends_at: r.ends_at,
+            remote: r.remote,
+            address: d.address,
+            setting: d.setting,
+            participants: d.participants,
+            purpose: r.purpose,
+            case_id: r.case_id,
+            attachments: d.attachments,
+            mediator_id: r.mediator_id,
+            mediator_name: self.mediator_name,
+            reason: r.reason,
+            actual_start: r.actual_start,
+            actual_minutes: r.actual_minutes,
+            completion_notes: d.completion_notes,
+            cancel_reason: r.cancel_reason,
+            cancelled_by: r.cancelled_by,
+            cancelled_late: r.cancelled_late,
+            created_at: r.created_at.and_utc(),
+            updated_at: r.updated_at.and_utc(),
+        }
+    }
+}
+
+/// Adds municipality and mediator names to rows.
+pub fn with_names(c: &mut DbConn, rows: Vec<Row>) -> ApiResult<Vec<Full>> {
+    let mut places: Vec<String> = rows.iter().map(|r| r.municipality_id.clone()).collect();
+    places.sort();
+    places.dedup();
+    let place_names: HashMap<String, String> = municipalities::table
+        .filter(municipalities::id.eq_any(&places))
+        .select((municipalities::id, municipalities::name))
+        .load::<(String, String)>(c)?
+        .into_iter()
+        .collect();
+    let mut people: Vec<String> = rows.iter().filter_map(|r| r.mediator_id.clone()).collect();
+    people.sort();
+    people.dedup();
+    let mediator_names: HashMap<String, String> = mediators::table
+        .filter(mediators::id.eq_any(&people))
+        .select((mediators::id, mediators::full_name))
+        .load::<(String, String)>(c)?
+        .into_iter()
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|row| Full {
+            municipality_name: place_names
+                .get(&row.municipality_id)
+                .cloned()
+                .unwrap_or_default(),
+            mediator_name: row
+                .mediator_id
+                .as_ref()
+                .and_then(|m| mediator_names.get(m).cloned()),
+            row,
+        })
+        .collect())
+}
+
+/// One request.
+pub fn find(c: &mut DbConn, id: &str) -> ApiResult<Row> {
+    Ok(service_requests::table
+        .find(id)
+        .select(Row::as_select())
+        .first(c)?)
+}
+
+/// One request with names.
+pub fn find_full(c: &mut DbConn, id: &str) -> ApiResult<Full> {
+    let row = find(c, id)?;
+    with_names(c, vec![row])?.pop().ok_or(ApiError::NotFound)
+}
+
+/// The next reference of the year (`RS-2026-000042`). Runs inside the serialised writer.
+fn next_reference(c: &mut DbConn, at: NaiveDateTime) -> ApiResult<String> {
+    let year = at.year();
+    let last: Option<i64> = request_counters::table
+        .find(year)
+        .select(request_counters::last_number)
+        .first(c)
+        .optional()?;
+    let n = last.unwrap_or(0) + 1;
+    if last.is_some() {
+        diesel::update(request_counters::table.find(year))
+            .set(request_counters::last_number.eq(n))
+            .execute(c)?;
+    } else {
+        diesel::insert_into(request_counters::table)
+            .values((
+                request_counters::year.eq(year),
+                request_counters::last_number.eq(n),
+            ))
+            .execute(c)?;
+    }
+    Ok(format!("RS-{year}-{n:06}"))
+}
+
+/// Files a request; returns its id.
+pub fn insert(
+    c: &mut DbConn,
+    v: &ValidRequest,
+    case_municipality_id: Option<&str>,
+    by: &str,
+) -> ApiResult<String> {
+    let id = new_id();
+    let at = now();
+    let details = Details {
+        contact_email: v.contact_email.clone(),
+        contact_phone: v.contact_phone.clone(),
+        document_type: v.document_type.clone(),
+        pages: v.pages,
+        words: v.words,
+        sworn: v.sworn,
+        address: v.address.clone(),
+        setting: v.setting,
+        participants: v.participants,
+        attachments: v.attachments.clone(),
+        completion_notes: None,
+    };
+    diesel::insert_into(service_requests::table)
+        .values((
+            service_requests::id.eq(&id),
+            service_requests::reference.eq(next_reference(c, at)?),
+            service_requests::status.eq(RequestStatus::Submitted.as_str()),
+            service_requests::municipality_id.eq(&v.municipality_id),
+            service_requests::office.eq(&v.office),
+            service_requests::contact_name.eq(&v.contact_name),
+            service_requests::details.eq(serde_json::to_string(&details).unwrap_or_default()),
+            service_requests::kind.eq(v.kind.as_str()),
+            service_requests::language.eq(&v.language),
+            service_requests::target_language.eq(&v.target_language),
+            service_requests::due_date.eq(v.due_date),
+            service_requests::starts_at.eq(v.starts_at),
+            service_requests::ends_at.eq(v.ends_at()),
+            service_requests::duration_minutes.eq(v.duration_minutes),
+            service_requests::remote.eq(v.remote),
+            service_requests::purpose.eq(&v.purpose),
+            service_requests::urgency.eq(v.urgency.as_str()),
+            service_requests::case_id.eq(&v.case_id),
+            service_requests::case_municipality_id.eq(case_municipality_id),
+            service_requests::created_by.eq(by),
+            service_requests::created_at.eq(at),
+            service_requests::updated_at.eq(at),
+        ))
+        .execute(c)?;
+    Ok(id)
+}
+
+/// What a transition changes besides the status.
+#[derive(Debug, Clone, Default)]
+pub struct Change {
+    /// `Some(None)` unassigns.
+    pub mediator_id: Option<Option<String>>,
+    /// Rejection or decline reason.
+    pub reason: Option<String>,
+    /// Completion.
+    pub actual_start: Option<NaiveDateTime>,
+    /// Completion.
+    pub actual_minutes: Option<i32>,
+    /// Completion.
+    pub outcome: Option<JobOutcome>,
+    /// Completion.
+    pub notes: Option<String>,
+    /// Cancellation: (reason, who, late).
+    pub cancel: Option<(String, String, bool)>,
+}
+
+/// The columns a transition sets (`None`: unchanged), in one statement so that the table's checks
+/// see the final row.
+#[derive(AsChangeset)]
+#[diesel(table_name = service_requests)]
+struct Set<'a> {
+    status: &'a str,
+    updated_at: NaiveDateTime,
+    mediator_id: Option<Option<&'a str>>,
+    reason: Option<Option<&'a str>>,
+    outcome: Option<Option<&'a str>>,
+    actual_start: Option<Option<NaiveDateTime>>,
+    actual_minutes: Option<Option<i32>>,
+    details: Option<String>,
+    cancel_reason: Option<Option<&'a str>>,
+    cancelled_by: Option<Option<&'a str>>,
+    cancelled_late: Option<bool>,
+}
+
+/// Moves a request to `to` with the change; bumps the version.
+pub fn set_status(c: &mut DbConn, cur: &Row, to: RequestStatus, ch: &Change) -> ApiResult<()> {
+    let completed = ch.outcome.map(|o| {
+        let mut d = cur.details();
+        d.completion_notes = ch.notes.clone();
+        (o, serde_json::to_string(&d).unwrap_or_default())
+    });
+    let set = Set {
+        status: to.as_str(),
+        updated_at: now(),
+        mediator_id: ch.mediator_id.as_ref().map(|m| m.as_deref()),
+        reason: ch.reason.as_deref().map(Some),
+        outcome: completed.as_ref().map(|(o, _)| Some(o.as_str())),
+        actual_start: completed.as_ref().map(|_| ch.actual_start),
+        actual_minutes: completed.as_ref().map(|_| ch.actual_minutes),
+        details: completed.as_ref().map(|(_, d)| d.clone()),
+        cancel_reason: ch.cancel.as_ref().map(|x| Some(x.0.as_str())),
+        cancelled_by: ch.cancel.as_ref().map(|x| Some(x.1.as_str())),
+        cancelled_late: ch.cancel.as_ref().map(|x| x.2),
+    };
+    diesel::update(service_requests::table.find(&cur.id))
+        .set((
+            set,
+            service_requests::version.eq(service_requests::version + 1),
+        ))
+        .execute(c)?;
+    Ok(())
+}
+
+/// A step of a request's history.
+pub struct Step<'a> {
+    /// From (none when filed).
+    pub from: Option<RequestStatus>,
+    /// To.
+    pub to: RequestStatus,
+    /// Reason or notes.
+    pub note: Option<&'a str>,
+    /// The mediator concerned.
+    pub mediator_name: Option<&'a str>,
+    /// A late cancellation.
+    pub late: bool,
+}
+
+/// Appends a step to a request's history.
+pub fn add_step(c: &mut DbConn, request_id: &str, s: Step, by: (&str, &str)) -> ApiResult<()> {
+    diesel::insert_into(request_steps::table)
+        .values((
+            request_steps::id.eq(new_id()),
+            request_steps::request_id.eq(request_id),
+            request_steps::from_status.eq(s.from.map(|f| f.as_str())),
+            request_steps::to_status.eq(s.to.as_str()),
+            request_steps::note.eq(s.note),
+            request_steps::mediator_name.eq(s.mediator_name),
+            request_steps::late.eq(s.late),
+            request_steps::actor_id.eq(by.0),
+            request_steps::actor_name.eq(by.1),
+            request_steps::at.eq(now()),
+        ))
+        .execute(c)?;
+    Ok(())
+}
+
+type StepRow = (
+    NaiveDateTime,
+    Option<String>,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    bool,
+);
+
+/// A request's history, oldest first.
+pub fn steps(c: &mut DbConn, request_id: &str) -> ApiResult<Vec<RequestStep>> {
+    let rows: Vec<StepRow> = request_steps::table
+        .filter(request_steps::request_id.eq(request_id))
+        .select((
+            request_steps::at,
+            request_steps::from_status,
+            request_steps::to_status,
+            request_steps::actor_name,
+            request_steps::note,
+            request_steps::mediator_name,
+            request_steps::late,
+        ))
+        .order((request_steps::at.asc(), request_steps::id.asc()))
+        .load(c)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(at, from, to, actor_name, note, mediator_name, late)| RequestStep {
+                at: at.and_utc(),
+                from: from.as_deref().and_then(RequestStatus::parse),
+                to: RequestStatus::parse(&to).unwrap_or(RequestStatus::Submitted),
+                actor_name,
+                note,
+                mediator_name,
+                late,
+            },
+        )
+        .collect())
+}
+
+/// Filters of the request list.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Only these municipalities (`None`: all).
+    pub scope: Option<Vec<String>>,
+    /// Only this mediator's jobs.
+    pub mediator_id: Option<String>,
+    /// Statuses (empty: all).
+    pub statuses: Vec<String>,
+    /// Municipality.
+    pub municipality_id: Option<String>,
+    /// Language (either side of a translation).
+    pub language: Option<String>,
+    /// Kind.
+    pub kind: Option<RequestKind>,
+    /// Job day from (mediation start or translation due date).
+    pub from: Option<NaiveDate>,
+    /// Job day before.
+    pub to: Option<NaiveDate>,
+}
+
+/// The list's sort key: newest first.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Cursor(pub NaiveDateTime, pub String);
+
+/// A page of requests, newest first (`limit + 1` rows, for the next cursor).
+pub fn list(c: &mut DbConn, f: &Filter, after: Option<Cursor>, limit: i64) -> ApiResult<Vec<Row>> {
+    let mut q = service_requests::table
+        .select(Row::as_select())
+        .order((
+            service_requests::created_at.desc(),
+            service_requests::id.desc(),
+        ))
+        .limit(limit + 1)
+        .into_boxed();
+    if let Some(s) = &f.scope {
+        q = q.filter(service_requests::municipality_id.eq_any(s.clone()));
+    }
+    if let Some(m) = &f.mediator_id {
+        q = q.filter(service_requests::mediator_id.eq(m.clone()));
+    }
+    if !f.statuses.is_empty() {
+        q = q.filter(service_requests::status.eq_any(f.statuses.clone()));
+    }
+    if let Some(m) = &f.municipality_id {
+        q = q.filter(service_requests::municipality_id.eq(m.clone()));
+    }
+    if let Some(l) = &f.language {
+        q = q.filter(
+            service_requests::language
+                .eq(l.clone())
+                .or(service_requests::target_language.eq(l.clone())),
+        );
+    }
+    if let Some(k) = f.kind {
+        q = q.filter(service_requests::kind.eq(k.as_str()));
+    }
+    if let Some(from) = f.from {
+        let t = from.and_time(chrono::NaiveTime::MIN);
+        q = q.filter(
+            service_requests::starts_at
+                .ge(t)
+                .or(service_requests::due_date.ge(from)),
+        );
+    }
+    if let Some(to) = f.to {
+        let t = to.and_time(chrono::NaiveTime::MIN);
+        q = q.filter(
+            service_requests::starts_at
+                .lt(t)
+                .or(service_requests::due_date.lt(to)),
+        );
+    }
+    if let Some(Cursor(at, id)) = after {
+        q = q.filter(
+            service_requests::created_at
+                .lt(at)
+                .or(service_requests::created_at
+                    .eq(at)
+                    .and(service_requests::id.lt(id))),
+        );
+    }
+    Ok(q.load(c)?)
+}
+
+/// A mediator's jobs (assigned, confirmed, completed) whose day falls in `[from, to)`, by time.
+pub fn jobs(
+    c: &mut DbConn,
+    mediator_id: &str,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    statuses: &[RequestStatus],
+) -> ApiResult<Vec<Row>> {
+    let statuses: Vec<&str> = statuses.iter().map(|s| s.as_str()).collect();
+    let mut q = service_requests::table
+        .filter(service_requests::mediator_id.eq(mediator_id))
+        .filter(service_requests::status.eq_any(statuses))
+        .select(Row::as_select())
+        .into_boxed();
+    if let Some(from) = from {
+        q = q.filter(
+            service_requests::starts_at
+                .ge(from.and_time(chrono::NaiveTime::MIN))
+                .or(service_requests::due_date.ge(from)),
+        );
+    }
+    if let Some(to) = to {
+        q = q.filter(
+            service_requests::starts_at
+                .lt(to.and_time(chrono::NaiveTime::MIN))
+                .or(service_requests::due_date.lt(to)),
+        );
+    }
+    let mut rows: Vec<Row> = q.limit(2000).load(c)?;
+    rows.sort_by_key(job_time);
+    Ok(rows)
+}
+
+/// When a job happens: the mediation's start, or the translation's due day.
+pub fn job_time(r: &Row) -> NaiveDateTime {
+    r.starts_at
+        .or(r.due_date.map(|d| d.and_time(chrono::NaiveTime::MIN)))
+        .unwrap_or(r.created_at)
+}
+
+/// Jobs that book some mediators (assigned or confirmed mediations) and end after `from` and
+/// start before `to`.
+pub fn booked(
+    c: &mut DbConn,
+    mediator_ids: &[String],
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> ApiResult<Vec<Row>> {
+    Ok(service_requests::table
+        .filter(service_requests::mediator_id.eq_any(mediator_ids))
+        .filter(service_requests::status.eq_any([
+            RequestStatus::Assigned.as_str(),
+            RequestStatus::Confirmed.as_str(),
+        ]))
+        .filter(service_requests::starts_at.lt(to))
+        .filter(service_requests::ends_at.gt(from))
+        .select(Row::as_select())
+        .load(c)?)
+}
+
+/// Minutes of work per mediator in `[from, to)`: planned minutes of assigned and confirmed
+/// mediations, actual minutes of completed jobs.
+pub fn minutes_between(
+    c: &mut DbConn,
+    mediator_ids: &[String],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> ApiResult<HashMap<String, i64>> {
+    type Work = (Option<String>, String, Option<i32>, Option<i32>);
+    let rows: Vec<Work> = service_requests::table
+        .filter(service_requests::mediator_id.eq_any(mediator_ids))
+        .filter(service_requests::status.eq_any([
+            RequestStatus::Assigned.as_str(),
+            RequestStatus::Confirmed.as_str(),
+            RequestStatus::Completed.as_str(),
+        ]))
+        .filter(
+            service_requests::starts_at
+                .ge(from.and_time(chrono::NaiveTime::MIN))
+                .and(service_requests::starts_at.lt(to.and_time(chrono::NaiveTime::MIN)))
+                .or(service_requests::due_date
+                    .ge(from)
+                    .and(service_requests::due_date.lt(to))),
+        )
+        .select((
+            service_requests::mediator_id,
+            service_requests::status,
+            service_requests::duration_minutes,
+            service_requests::actual_minutes,
+        ))
+        .load(c)?;
+    let mut out = HashMap::new();
+    for (m, status, planned, actual) in rows {
+        let minutes = if status == RequestStatus::Completed.as_str() {
+            actual
+        } else {
+            planned
+        };
+        if let Some(m) = m {
+            *out.entry(m).or_insert(0) += i64::from(minutes.unwrap_or(0));
+        }
+    }
+    Ok(out)
+}
+
+/// Completed jobs and late cancellations of a mediator in `[from, to)` (by the job's day).
+pub fn month_of_work(
+    c: &mut DbConn,
+    mediator_id: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> ApiResult<Vec<Full>> {
+    let rows = jobs(
+        c,
+        mediator_id,
+        Some(from),
+        Some(to),
+        &[RequestStatus::Completed, RequestStatus::Cancelled],
+    )?;
+    let rows = rows
+        .into_iter()
+        .filter(|r| r.status() == RequestStatus::Completed || r.cancelled_late)
+        .collect();
+    with_names(c, rows)
+}

@@ -1,0 +1,316 @@
+//! `/api/v1/requests`: translation and mediation requests. Municipal officers and operators file
+//! them for their municipalities; coordinators approve, reject and assign; a mediator sees only
+//! the jobs assigned to them, with the minimum data.
+
+mod suggestions;
+mod transitions;
+
+pub use suggestions::{__path_suggestions, suggestions};
+pub use transitions::{__path_transition, transition};
+
+use actix_web::{web, HttpResponse};
+use lumit_shared::mediation::{
+    NewRequest, RequestKind, RequestStatus, RequestStep, ServiceRequest,
+};
+use lumit_shared::user::Role;
+use lumit_shared::{FieldError, Page};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::audit::{self, AuditCtx, Event};
+use crate::auth::Actor;
+use crate::authz::{self, Action};
+use crate::db::DbConn;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Body, Query, RequestMeta};
+use crate::models::{case as cases, mediator, municipality, request as model};
+use crate::pagination;
+use crate::routes::created;
+use crate::state::AppState;
+
+/// Free-text fields that may speak about a person: kept out of the audit log.
+pub(crate) const PERSONAL: &[&str] = &["purpose", "attachments", "completion_notes"];
+
+/// What the actor may see of a request: a mediator no case and no attachments; the case link only
+/// for those who may read that case.
+pub(crate) fn shown(actor: &Actor, f: model::Full) -> ServiceRequest {
+    let case_visible = f.row.case_municipality_id.as_deref().is_some_and(|m| {
+        actor.role != Some(Role::Mediator) && authz::require_in(actor, Action::ReadCases, m).is_ok()
+    });
+    let mediator = actor.role == Some(Role::Mediator);
+    let mut r = f.into_api();
+    if !case_visible {
+        r.case_id = None;
+    }
+    if mediator {
+        r.attachments = None;
+    }
+    r
+}
+
+/// The mediator a mediator account acts as, if any.
+pub(crate) fn own_mediator(c: &mut DbConn, actor: &Actor) -> ApiResult<Option<String>> {
+    if actor.role == Some(Role::Mediator) {
+        mediator::of_user(c, &actor.id)
+    } else {
+        Ok(None)
+    }
+}
+
+/// The request if the actor may see it: coordinators all, mediators their jobs, others their
+/// municipalities'. Anything else is "not found".
+pub(crate) fn visible(c: &mut DbConn, actor: &Actor, id: &str) -> ApiResult<model::Row> {
+    let row = model::find(c, id)?;
+    if actor.role == Some(Role::Mediator) {
+        let mine = own_mediator(c, actor)?;
+        if mine.is_none() || row.mediator_id != mine {
+            return Err(ApiError::NotFound);
+        }
+        return Ok(row);
+    }
+    authz::require_in(actor, Action::ReadRequests, &row.municipality_id)?;
+    Ok(row)
+}
+
+/// Filters of the request list (kept in the web app's URL).
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// Status; several separated by commas.
+    pub status: Option<String>,
+    /// Requesting municipality.
+    pub municipality_id: Option<String>,
+    /// Language (either side of a translation).
+    pub language: Option<String>,
+    /// `translation` or `mediation`.
+    pub kind: Option<RequestKind>,
+    /// Job day from (mediation day or translation due date), inclusive.
+    pub from: Option<chrono::NaiveDate>,
+    /// Job day before.
+    pub to: Option<chrono::NaiveDate>,
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<i64>,
+    /// Cursor from the previous page.
+    pub cursor: Option<String>,
+}
+
+/// List requests, newest first. Permission: coordinators and admins all; operators, municipal
+/// officers and clients with `requests:read` their municipalities'; mediators their jobs.
+#[utoipa::path(
+    get,
+    path = "/api/v1/requests",
+    tag = "requests",
+    params(ListQuery),
+    security(("bearer" = []), ("oauth2" = ["requests:read"])),
+    responses((status = 200, description = "A page of requests", body = Page<ServiceRequest>))
+)]
+pub async fn list(
+    actor: Actor,
+    state: web::Data<AppState>,
+    q: Query<ListQuery>,
+) -> ApiResult<HttpResponse> {
+    authz::require(&actor, Action::ReadRequests)?;
+    let q = q.0;
+    let limit = pagination::limit(q.limit)?;
+    let after = pagination::decode::<model::Cursor>(q.cursor.as_deref())?;
+    let mut statuses = Vec::new();
+    for (i, s) in q
+        .status
+        .as_deref()
+        .unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .enumerate()
+    {
+        match RequestStatus::parse(s) {
+            Some(st) => statuses.push(st.as_str().to_owned()),
+            None => {
+                return Err(ApiError::BadRequest {
+                    code: "invalid_query",
+                    detail: format!("`{s}` is not a request status."),
+                    errors: vec![FieldError::new(
+                        format!("status[{i}]"),
+                        "invalid_value",
+                        "unknown status",
+                    )],
+                })
+            }
+        }
+    }
+    let mut filter = model::Filter {
+        scope: (!actor.sees_all()).then(|| actor.municipality_ids.clone()),
+        mediator_id: None,
+        statuses,
+        municipality_id: q.municipality_id,
+        language: q.language.map(|l| l.trim().to_ascii_lowercase()),
+        kind: q.kind,
+        from: q.from,
+        to: q.to,
+    };
+    let rows = state
+        .db
+        .read({
+            let actor = actor.clone();
+            move |c| {
+                if actor.role == Some(Role::Mediator) {
+                    filter.scope = None;
+                    // A mediator without a record sees nothing: an id that matches no row.
+                    filter.mediator_id = Some(own_mediator(c, &actor)?.unwrap_or_default());
+                }
+                let rows = model::list(c, &filter, after, limit)?;
+                model::with_names(c, rows)
+            }
+        })
+        .await?;
+    let (rows, next_cursor) = pagination::page(rows, limit, |f| {
+        model::Cursor(f.row.created_at, f.row.id.clone())
+    });
+    let items = rows.into_iter().map(|f| shown(&actor, f)).collect();
+    Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
+}
+
+/// File a translation or mediation request for a municipality. Permission: municipal officers and
+/// operators for their municipalities, coordinators and admins for any, clients with
+/// `requests:write` for theirs. A linked case must be one the caller may read.
+#[utoipa::path(
+    post,
+    path = "/api/v1/requests",
+    tag = "requests",
+    request_body = NewRequest,
+    security(("bearer" = []), ("oauth2" = ["requests:write"])),
+    responses((status = 201, description = "Filed", body = ServiceRequest))
+)]
+pub async fn create(
+    actor: Actor,
+    meta: RequestMeta,
+    state: web::Data<AppState>,
+    body: Body,
+) -> ApiResult<HttpResponse> {
+    authz::require(&actor, Action::WriteRequests)?;
+    let input: NewRequest = body.json().await?;
+    let today = crate::scheduling::local_now().date();
+    let v = input.parse(today).map_err(ApiError::Validation)?;
+    let ctx = AuditCtx::new(&actor, &meta);
+    let (version, r) = state
+        .db
+        .write(move |c| {
+            if municipality::existing_ids(c, std::slice::from_ref(&v.municipality_id))?.is_empty() {
+                return Err(ApiError::field(
+                    "municipality_id",
+                    "invalid_reference",
+                    "no such municipality",
+                ));
+            }
+            if !actor.covers(&v.municipality_id) {
+                return Err(ApiError::field(
+                    "municipality_id",
+                    "not_yours",
+                    "you may file requests only for your municipalities",
+                ));
+            }
+            let case_municipality = match &v.case_id {
+                Some(case_id) => {
+                    let case = cases::find(c, case_id)
+                        .ok()
+                        .map(|(row, _)| row.municipality_id);
+                    match case {
+                        Some(m) if authz::require_in(&actor, Action::ReadCases, &m).is_ok() => {
+                            Some(m)
+                        }
+                        _ => {
+                            return Err(ApiError::field(
+                                "case_id",
+                                "invalid_reference",
+                                "no such case",
+                            ))
+                        }
+                    }
+                }
+                None => None,
+            };
+            let id = model::insert(c, &v, case_municipality.as_deref(), &actor.id)?;
+            model::add_step(
+                c,
+                &id,
+                model::Step {
+                    from: None,
+                    to: RequestStatus::Submitted,
+                    note: None,
+                    mediator_name: None,
+                    late: false,
+                },
+                (&actor.id, &actor.name),
+            )?;
+            let f = model::find_full(c, &id)?;
+            let version = f.row.version;
+            let r = shown(&actor, f);
+            audit::record(
+                c,
+                &ctx,
+                Event::new("request.create", "service_request", &id)
+                    .municipality(Some(&r.municipality_id))
+                    .changes(audit::redact(audit::diff(None, Some(&r)), PERSONAL)),
+            )?;
+            Ok((version, r))
+        })
+        .await?;
+    Ok(created(&format!("/api/v1/requests/{}", r.id), version, &r))
+}
+
+/// One request. Permission: as for the list; another municipality's request is "not found".
+#[utoipa::path(
+    get,
+    path = "/api/v1/requests/{id}",
+    tag = "requests",
+    params(("id" = String, Path, description = "Request id")),
+    security(("bearer" = []), ("oauth2" = ["requests:read"])),
+    responses((status = 200, description = "The request; `ETag` carries its version", body = ServiceRequest))
+)]
+pub async fn get(
+    actor: Actor,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    authz::require(&actor, Action::ReadRequests)?;
+    let id = id.into_inner();
+    let (version, r) = state
+        .db
+        .read(move |c| {
+            let row = visible(c, &actor, &id)?;
+            let version = row.version;
+            let f = model::with_names(c, vec![row])?
+                .pop()
+                .ok_or(ApiError::NotFound)?;
+            Ok((version, shown(&actor, f)))
+        })
+        .await?;
+    Ok(crate::routes::with_etag(version, &r))
+}
+
+/// A request's history: every transition with who, when and why. Permission: as reading it.
+#[utoipa::path(
+    get,
+    path = "/api/v1/requests/{id}/history",
+    tag = "requests",
+    params(("id" = String, Path, description = "Request id")),
+    security(("bearer" = []), ("oauth2" = ["requests:read"])),
+    responses((status = 200, description = "The history, oldest first", body = Vec<RequestStep>))
+)]
+pub async fn history(
+    actor: Actor,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    authz::require(&actor, Action::ReadRequests)?;
+    let id = id.into_inner();
+    let steps = state
+        .db
+        .read(move |c| {
+            let row = visible(c, &actor, &id)?;
+            model::steps(c, &row.id)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(steps))
+}

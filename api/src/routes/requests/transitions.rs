@@ -1,0 +1,303 @@
+//! `POST /api/v1/requests/{id}/transitions`: the life cycle of a request.
+
+use actix_web::{web, HttpResponse};
+use chrono::Duration;
+use lumit_shared::mediation::{RequestStatus, RequestTransition};
+use lumit_shared::validate::{optional_text, required_paragraphs};
+use lumit_shared::FieldError;
+
+use super::{own_mediator, shown, visible, PERSONAL};
+use crate::audit::{self, AuditCtx, Event};
+use crate::auth::Actor;
+use crate::authz::{self, Action};
+use crate::db::DbConn;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Body, RequestMeta};
+use crate::models::{mediator, request as model};
+use crate::scheduling::{clash, local_now, Job};
+use crate::state::AppState;
+
+/// A cancellation this close to the start is late (and billed).
+const LATE: i64 = 24;
+
+fn not_allowed(from: RequestStatus, to: RequestStatus) -> ApiError {
+    let mut err = ApiError::conflict(
+        "transition_not_allowed",
+        format!(
+            "A request in `{}` can't move to `{}`.",
+            from.as_str(),
+            to.as_str()
+        ),
+    );
+    if let ApiError::Conflict { extra, .. } = &mut err {
+        let allowed: Vec<&str> = from.next().iter().map(|s| s.as_str()).collect();
+        extra.insert("allowed".into(), serde_json::json!(allowed));
+    }
+    err
+}
+
+/// Fields that belong to another kind of step are refused rather than ignored.
+fn only(t: &RequestTransition, allowed: &[&str]) -> ApiResult<()> {
+    let present = [
+        ("reason", t.reason.is_some()),
+        ("mediator_id", t.mediator_id.is_some()),
+        ("actual_start", t.actual_start.is_some()),
+        ("actual_minutes", t.actual_minutes.is_some()),
+        ("outcome", t.outcome.is_some()),
+        ("notes", t.notes.is_some()),
+    ];
+    let errors: Vec<FieldError> = present
+        .iter()
+        .filter(|(f, p)| *p && !allowed.contains(f))
+        .map(|(f, _)| FieldError::new(*f, "not_allowed", "not for this step"))
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Validation(errors))
+    }
+}
+
+fn reason_required(reason: &Option<String>, what: &str) -> ApiResult<String> {
+    reason
+        .clone()
+        .ok_or_else(|| ApiError::field("reason", "required", format!("say why it is {what}")))
+}
+
+/// The assigned mediator acting on their own job, or a coordinator on their behalf.
+fn mediator_or_manager(c: &mut DbConn, actor: &Actor, cur: &model::Row) -> ApiResult<()> {
+    if authz::require(actor, Action::ManageRequests).is_ok() {
+        return Ok(());
+    }
+    let mine = own_mediator(c, actor)?;
+    if mine.is_some() && mine == cur.mediator_id {
+        Ok(())
+    } else {
+        authz::require(actor, Action::ManageRequests)
+    }
+}
+
+/// Refuses to book a mediator who is busy (or can't travel in time): checked under the
+/// mediator's row lock, so two coordinators assigning at once are checked one after the other.
+fn check_free(
+    c: &mut DbConn,
+    cur: &model::Row,
+    mediator_id: &str,
+    buffer: Duration,
+) -> ApiResult<String> {
+    mediator::lock(c, mediator_id)
+        .map_err(|_| ApiError::field("mediator_id", "invalid_reference", "no such mediator"))?;
+    let (m, _) = mediator::find(c, mediator_id)?;
+    if !m.active {
+        return Err(ApiError::field(
+            "mediator_id",
+            "inactive",
+            "this mediator takes no jobs",
+        ));
+    }
+    let job = Job::of(cur);
+    if let Some((start, end)) = job.slot {
+        let booked = model::booked(c, std::slice::from_ref(&m.id), start - buffer, end + buffer)?;
+        if let Some(f) = booked
+            .iter()
+            .filter(|o| o.id != cur.id)
+            .find_map(|o| clash(&job, o, buffer))
+        {
+            let mut err = ApiError::conflict(
+                "double_booked",
+                format!("{} can't take this job: {}.", m.full_name, f.detail),
+            );
+            if let ApiError::Conflict { extra, .. } = &mut err {
+                extra.insert("rule".into(), serde_json::json!(f.rule.as_str()));
+                extra.insert(
+                    "conflicting_request_id".into(),
+                    serde_json::json!(f.conflicting_request_id),
+                );
+                extra.insert(
+                    "conflicting_reference".into(),
+                    serde_json::json!(f.conflicting_reference),
+                );
+            }
+            return Err(err);
+        }
+    }
+    Ok(m.full_name)
+}
+
+/// Move a request through its life cycle: `submitted` → `approved` | `rejected` (coordinator,
+/// with reason) → `assigned` (`mediator_id`; a busy mediator is a 409 `double_booked` naming the
+/// job in the way) → `confirmed` (the mediator, or a coordinator for them) → `completed`
+/// (`actual_minutes`, `outcome`, optional `actual_start` and `notes`); `cancelled` with a reason
+/// from any state before completion (flagged `late` under 24 h before the start). From
+/// `assigned` or `confirmed`, `approved` is the mediator declining (with a reason). An impossible
+/// step is a 409 listing the `allowed` ones.
+#[utoipa::path(
+    post,
+    path = "/api/v1/requests/{id}/transitions",
+    tag = "requests",
+    params(("id" = String, Path, description = "Request id")),
+    request_body = RequestTransition,
+    security(("bearer" = []), ("oauth2" = ["requests:write"])),
+    responses(
+        (status = 200, description = "Moved", body = lumit_shared::mediation::ServiceRequest),
+        (status = 409, description = "Not allowed from the current status (see `allowed`), or the mediator is double-booked (see `conflicting_reference`)", body = lumit_shared::Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn transition(
+    actor: Actor,
+    meta: RequestMeta,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: Body,
+) -> ApiResult<HttpResponse> {
+    authz::require(&actor, Action::ReadRequests)?;
+    let id = id.into_inner();
+    {
+        let (a, id) = (actor.clone(), id.clone());
+        state
+            .db
+            .read(move |c| visible(c, &a, &id).map(|_| ()))
+            .await?;
+    }
+    let mut t: RequestTransition = body.json().await?;
+    let mut errors = lumit_shared::validate::Errors::default();
+    t.reason = errors
+        .take("reason", optional_text(t.reason.as_deref(), 1000))
+        .flatten();
+    t.notes = match t.notes.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(n) => errors.take("notes", required_paragraphs(n, 2000)),
+    };
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors.0));
+    }
+    let buffer = Duration::minutes(state.settings.travel_buffer_minutes);
+    let ctx = AuditCtx::new(&actor, &meta);
+    let (version, r) = state
+        .db
+        .write(move |c| {
+            use RequestStatus::*;
+            let cur = visible(c, &actor, &id)?;
+            let from = cur.status();
+            if !from.next().contains(&t.to) {
+                return Err(not_allowed(from, t.to));
+            }
+            let mut ch = model::Change::default();
+            let mut mediator_name = None;
+            let mut late = false;
+            let action = match (from, t.to) {
+                (_, Approved) if from.books_mediator() => {
+                    mediator_or_manager(c, &actor, &cur)?;
+                    only(&t, &["reason"])?;
+                    ch.reason = Some(reason_required(&t.reason, "declined")?);
+                    ch.mediator_id = Some(None);
+                    mediator_name = cur
+                        .mediator_id
+                        .as_deref()
+                        .map(|m| mediator::find(c, m).map(|(x, _)| x.full_name))
+                        .transpose()?;
+                    "request.decline"
+                }
+                (_, Approved) => {
+                    authz::require(&actor, Action::ManageRequests)?;
+                    only(&t, &[])?;
+                    "request.approve"
+                }
+                (_, Rejected) => {
+                    authz::require(&actor, Action::ManageRequests)?;
+                    only(&t, &["reason"])?;
+                    ch.reason = Some(reason_required(&t.reason, "rejected")?);
+                    "request.reject"
+                }
+                (_, Assigned) => {
+                    authz::require(&actor, Action::ManageRequests)?;
+                    only(&t, &["mediator_id"])?;
+                    let m = t.mediator_id.clone().ok_or_else(|| {
+                        ApiError::field("mediator_id", "required", "choose a mediator")
+                    })?;
+                    mediator_name = Some(check_free(c, &cur, &m, buffer)?);
+                    ch.mediator_id = Some(Some(m));
+                    "request.assign"
+                }
+                (_, Confirmed) => {
+                    mediator_or_manager(c, &actor, &cur)?;
+                    only(&t, &[])?;
+                    "request.confirm"
+                }
+                (_, Completed) => {
+                    mediator_or_manager(c, &actor, &cur)?;
+                    only(&t, &["actual_start", "actual_minutes", "outcome", "notes"])?;
+                    let mut e = Vec::new();
+                    match t.actual_minutes {
+                        Some(m) if (1..=1440).contains(&m) => ch.actual_minutes = Some(m),
+                        Some(_) => e.push(FieldError::new(
+                            "actual_minutes",
+                            "out_of_range",
+                            "must be between 1 and 1440",
+                        )),
+                        None => e.push(FieldError::new(
+                            "actual_minutes",
+                            "required",
+                            "say how long the job took",
+                        )),
+                    }
+                    match t.outcome {
+                        Some(o) => ch.outcome = Some(o),
+                        None => e.push(FieldError::new("outcome", "required", "say how it went")),
+                    }
+                    if !e.is_empty() {
+                        return Err(ApiError::Validation(e));
+                    }
+                    ch.actual_start = t.actual_start.or(cur.starts_at);
+                    ch.notes = t.notes.clone();
+                    "request.complete"
+                }
+                (_, Cancelled) => {
+                    authz::require_in(&actor, Action::WriteRequests, &cur.municipality_id)?;
+                    only(&t, &["reason"])?;
+                    let reason = reason_required(&t.reason, "cancelled")?;
+                    late = cur
+                        .starts_at
+                        .is_some_and(|s| s - local_now() < Duration::hours(LATE));
+                    ch.cancel = Some((reason, actor.name.clone(), late));
+                    "request.cancel"
+                }
+                (_, Submitted) => return Err(not_allowed(from, t.to)),
+            };
+            let before = shown(&actor, model::find_full(c, &cur.id)?);
+            model::set_status(c, &cur, t.to, &ch)?;
+            let note = ch
+                .reason
+                .clone()
+                .or(ch.cancel.as_ref().map(|x| x.0.clone()))
+                .or(ch.notes.clone());
+            model::add_step(
+                c,
+                &cur.id,
+                model::Step {
+                    from: Some(from),
+                    to: t.to,
+                    note: note.as_deref(),
+                    mediator_name: mediator_name.as_deref(),
+                    late,
+                },
+                (&actor.id, &actor.name),
+            )?;
+            let f = model::find_full(c, &cur.id)?;
+            let version = f.row.version;
+            let after = shown(&actor, f);
+            audit::record(
+                c,
+                &ctx,
+                Event::new(action, "service_request", &cur.id)
+                    .municipality(Some(&cur.municipality_id))
+                    .changes(audit::redact(
+                        audit::diff(Some(&before), Some(&after)),
+                        PERSONAL,
+                    )),
+            )?;
+            Ok((version, after))
+        })
+        .await?;
+    Ok(crate::routes::with_etag(version, &r))
+}
