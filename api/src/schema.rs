@@ -357,6 +357,7 @@ diesel::joinable!(user_municipalities -> municipalities (municipality_id));
 diesel::joinable!(api_clients -> municipalities (municipality_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(mediator_languages -> mediators (mediator_id));
+diesel::joinable!(mediators -> users (user_id));
 diesel::joinable!(mediator_municipalities -> mediators (mediator_id));
 diesel::joinable!(service_requests -> municipalities (municipality_id));
 diesel::joinable!(request_steps -> service_requests (request_id));

@@ -310,7 +310,7 @@ pub struct Availability {
     pub exceptions: Vec<AvailabilityException>,
 }
 
-/// `HH:MM` (or `HH:MM:SS`) into a time of day; `24:00` is the day's last second.
+/// `HH:MM` into a time of day (whole minutes); `24:00` is the day's last second.
 pub fn time_of_day(s: &str) -> Result<NaiveTime, (&'static str, String)> {
     let t = s.trim();
     // The end of a window that runs to midnight.
@@ -318,7 +318,6 @@ pub fn time_of_day(s: &str) -> Result<NaiveTime, (&'static str, String)> {
         return Ok(NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(NaiveTime::MIN));
     }
     NaiveTime::parse_from_str(t, "%H:%M")
-        .or_else(|_| NaiveTime::parse_from_str(t, "%H:%M:%S"))
         .map_err(|_| ("invalid_time", format!("`{s}` is not a time (HH:MM)")))
 }
 
@@ -431,9 +430,18 @@ pub fn covers_slot(
     } else {
         end.time()
     };
-    windows
-        .iter()
-        .any(|w| w.weekday == weekday && w.start <= start.time() && end_t <= w.end)
+    // Touching windows (09:00–12:00, 12:00–15:00) make one stretch.
+    let mut day_windows: Vec<&Window> = windows.iter().filter(|w| w.weekday == weekday).collect();
+    day_windows.sort_by_key(|w| w.start);
+    let mut stretch: Option<(NaiveTime, NaiveTime)> = None;
+    for w in day_windows {
+        stretch = match stretch {
+            Some((s, e)) if w.start <= e => Some((s, e.max(w.end))),
+            Some((s, e)) if s <= start.time() && end_t <= e => return true,
+            _ => Some((w.start, w.end)),
+        };
+    }
+    stretch.is_some_and(|(s, e)| s <= start.time() && end_t <= e)
 }
 
 wire_enum!(
@@ -690,8 +698,16 @@ pub struct ValidRequest {
 impl ValidRequest {
     /// End of a mediation.
     pub fn ends_at(&self) -> Option<NaiveDateTime> {
-        Some(self.starts_at? + chrono::Duration::minutes(self.duration_minutes?.into()))
+        self.starts_at?
+            .checked_add_signed(chrono::Duration::minutes(self.duration_minutes?.into()))
     }
+}
+
+/// The furthest day a job may be planned for: two years ahead.
+pub fn horizon(today: NaiveDate) -> NaiveDate {
+    today
+        .checked_add_signed(chrono::Duration::days(731))
+        .unwrap_or(today)
 }
 
 fn positive(e: &mut Errors, field: &str, v: Option<i32>, max: i32) -> Option<i32> {
@@ -821,6 +837,9 @@ impl NewRequest {
                     Some(d) if d < today => {
                         e.add("due_date", "in_the_past", "must not be in the past")
                     }
+                    Some(d) if d > horizon(today) => {
+                        e.add("due_date", "too_far", "must be within two years")
+                    }
                     Some(d) => v.due_date = Some(d),
                     None => e.add("due_date", "required", "say when it is needed"),
                 }
@@ -840,6 +859,10 @@ impl NewRequest {
                 let date = match self.date {
                     Some(d) if d < today => {
                         e.add("date", "in_the_past", "must not be in the past");
+                        None
+                    }
+                    Some(d) if d > horizon(today) => {
+                        e.add("date", "too_far", "must be within two years");
                         None
                     }
                     Some(d) => Some(d),
@@ -1162,6 +1185,46 @@ mod tests {
             &x,
             at("2026-12-08 10:00"),
             at("2026-12-08 11:00")
+        ));
+        // Touching windows make one stretch; a gap breaks it.
+        let a = Availability {
+            weekly: vec![
+                WeeklyWindow {
+                    weekday: 2,
+                    start: "14:00".into(),
+                    end: "16:00".into(),
+                },
+                WeeklyWindow {
+                    weekday: 2,
+                    start: "09:00".into(),
+                    end: "12:00".into(),
+                },
+                WeeklyWindow {
+                    weekday: 2,
+                    start: "12:00".into(),
+                    end: "13:00".into(),
+                },
+            ],
+            exceptions: vec![],
+        };
+        let (w, x) = a.parse().unwrap();
+        assert!(covers_slot(
+            &w,
+            &x,
+            at("2026-12-01 11:00"),
+            at("2026-12-01 12:30")
+        ));
+        assert!(!covers_slot(
+            &w,
+            &x,
+            at("2026-12-01 12:30"),
+            at("2026-12-01 14:30")
+        ));
+        assert!(covers_slot(
+            &w,
+            &x,
+            at("2026-12-01 14:00"),
+            at("2026-12-01 16:00")
         ));
     }
 

@@ -110,8 +110,9 @@ pub fn of_user(c: &mut DbConn, user_id: &str) -> ApiResult<Option<String>> {
         .optional()?)
 }
 
-/// Takes the mediator's row lock until the transaction ends, so that two assignments of the same
-/// mediator are checked one after the other (PostgreSQL; SQLite has a single writer already).
+/// Takes the mediator's row lock until the transaction ends (PostgreSQL; SQLite has a single
+/// writer), so that two assignments of the same mediator are checked one after the other even
+/// without the writers' lock.
 pub fn lock(c: &mut DbConn, id: &str) -> ApiResult<()> {
     let found = match c {
         DbConn::Pg(pg) => mediators::table
@@ -328,18 +329,23 @@ pub fn set_availability(
 }
 
 /// Stores the hash of a new calendar-feed secret (the old one stops working).
-pub fn set_feed_token(c: &mut DbConn, id: &str, hash: &str) -> ApiResult<()> {
+pub fn set_feed_token(c: &mut DbConn, id: &str, hash: Option<&str>) -> ApiResult<()> {
     diesel::update(mediators::table.find(id))
-        .set(mediators::feed_token_hash.eq(Some(hash)))
+        .set(mediators::feed_token_hash.eq(hash))
         .execute(c)?;
     Ok(())
 }
 
-/// The mediator whose feed secret hashes to this.
+/// The mediator whose feed secret hashes to this, while both the mediator and their account are
+/// active.
 pub fn by_feed_token(c: &mut DbConn, hash: &str) -> ApiResult<Option<(String, String)>> {
+    use crate::schema::users;
     Ok(mediators::table
+        .inner_join(users::table)
         .filter(mediators::feed_token_hash.eq(hash))
         .filter(mediators::active.eq(true))
+        .filter(users::active.eq(true))
+        .filter(users::role.eq(lumit_shared::user::Role::Mediator.as_str()))
         .select((mediators::id, mediators::full_name))
         .first(c)
         .optional()?)

@@ -193,7 +193,7 @@ pub async fn calendar_feed(
         .db
         .write(move |c| {
             let id = models::mediator::of_user(c, &actor.id)?.ok_or(ApiError::NotFound)?;
-            models::mediator::set_feed_token(c, &id, &hash)?;
+            models::mediator::set_feed_token(c, &id, Some(&hash))?;
             audit::record(
                 c,
                 &ctx,

@@ -89,7 +89,29 @@ pub async fn list(
     authz::require(&actor, Action::ReadMediators)?;
     let q = q.0;
     let language = q.language.map(|l| l.trim().to_ascii_lowercase());
-    let all = state.db.read(|c| model::load(c, None)).await?;
+    let place = q.municipality_id.clone();
+    let (all, places) = state
+        .db
+        .read(move |c| {
+            // Covering an Unione covers its members: the place, or its Unione, will do.
+            let places = match place {
+                Some(p) => {
+                    use crate::schema::municipalities;
+                    use diesel::prelude::*;
+                    let parent: Option<Option<String>> = municipalities::table
+                        .find(&p)
+                        .select(municipalities::member_of_id)
+                        .first(c)
+                        .optional()?;
+                    let mut v = vec![p];
+                    v.extend(parent.flatten());
+                    Some(v)
+                }
+                None => None,
+            };
+            Ok((model::load(c, None)?, places))
+        })
+        .await?;
     let items: Vec<Mediator> = all
         .into_iter()
         .map(|(m, _)| m)
@@ -101,9 +123,9 @@ pub async fn list(
                 .is_none_or(|l| m.languages.iter().any(|x| &x.language == l))
         })
         .filter(|m| {
-            q.municipality_id
+            places
                 .as_ref()
-                .is_none_or(|p| m.municipality_ids.contains(p))
+                .is_none_or(|ps| ps.iter().any(|p| m.municipality_ids.contains(p)))
         })
         .map(|m| shown(&actor, m))
         .collect();
@@ -246,6 +268,10 @@ pub async fn update(
             let v = input.apply(Some(&cur)).map_err(ApiError::Validation)?;
             check_refs(c, &v, Some(&cur.id))?;
             model::update(c, &cur.id, &v)?;
+            if v.user_id != cur.user_id || !v.active {
+                // The calendar address belongs to the person: a new account or a deactivation ends it.
+                model::set_feed_token(c, &cur.id, None)?;
+            }
             let (after, version) = model::find(c, &cur.id)?;
             audit::record(
                 c,
@@ -355,7 +381,9 @@ pub(crate) fn window(q: &CalendarQuery) -> ApiResult<(NaiveDate, NaiveDate)> {
     let from = q
         .from
         .unwrap_or_else(|| crate::scheduling::local_now().date());
-    let to = q.to.unwrap_or(from + Duration::days(7));
+    let to =
+        q.to.or_else(|| from.checked_add_signed(Duration::days(7)))
+            .unwrap_or(from);
     if to <= from || to - from > Duration::days(92) {
         return Err(ApiError::BadRequest {
             code: "invalid_query",
@@ -534,11 +562,14 @@ pub async fn timesheet(
 fn timesheet_csv(t: &Timesheet) -> ApiResult<String> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let fail = |e: csv::Error| ApiError::Internal(e.into());
+    // `type` tells worked hours (`work`, `total`) from billed late cancellations.
     w.write_record([
         "mediator",
         "month",
+        "type",
         "municipality",
         "kind",
+        "reference",
         "jobs",
         "minutes",
         "hours",
@@ -549,8 +580,10 @@ fn timesheet_csv(t: &Timesheet) -> ApiResult<String> {
         w.write_record([
             t.mediator_name.as_str(),
             t.month.as_str(),
+            "work",
             r.municipality_name.as_str(),
             r.kind.as_str(),
+            "",
             &r.jobs.to_string(),
             &r.minutes.to_string(),
             &hours(r.minutes),
@@ -561,7 +594,9 @@ fn timesheet_csv(t: &Timesheet) -> ApiResult<String> {
     w.write_record([
         t.mediator_name.as_str(),
         t.month.as_str(),
-        "TOTAL",
+        "total",
+        "",
+        "",
         "",
         &jobs.to_string(),
         &t.total_minutes.to_string(),
@@ -573,9 +608,11 @@ fn timesheet_csv(t: &Timesheet) -> ApiResult<String> {
         w.write_record([
             t.mediator_name.as_str(),
             t.month.as_str(),
-            l.municipality_name.as_str(),
             "late_cancellation",
+            l.municipality_name.as_str(),
+            "mediation",
             &l.reference,
+            "1",
             &minutes.to_string(),
             &hours(minutes),
         ])

@@ -322,6 +322,11 @@ async fn every_endpoint_for_every_caller(app: TestApp) {
         // Confirming takes no reason: the assigned mediator and coordinators get 422.
         (M::POST, format!("/api/v1/requests/{req_g}/transitions"), Some(json!({"to": "confirmed", "reason": "x"})),
                                                                             [401, 422, 422, 403, 404, 422, 403, 403]),
+        // Cancelling needs a reason: requesters and coordinators get 422; mediators never cancel.
+        (M::POST, format!("/api/v1/requests/{req_c}/transitions"), Some(json!({"to": "cancelled"})),
+                                                                            [401, 422, 422, 404, 422, 404, 404, 403]),
+        (M::POST, format!("/api/v1/requests/{req_g}/transitions"), Some(json!({"to": "cancelled"})),
+                                                                            [401, 422, 422, 422, 404, 403, 422, 403]),
         (M::GET, "/api/v1/me/mediator".into(), n(),                         [401, 403, 403, 403, 403, 200, 403, 403]),
         (M::GET, "/api/v1/me/assignments".into(), n(),                      [401, 403, 403, 403, 403, 200, 403, 403]),
         (M::POST, "/api/v1/me/calendar-feed".into(), n(),                   [401, 403, 403, 403, 403, 200, 403, 403]),

@@ -155,6 +155,26 @@ async fn mediators_and_their_availability(app: TestApp) {
     assert_eq!(list.as_array().unwrap().len(), 1);
     let list = json_of(app.get("/api/v1/mediators?language=bn", &op).await, 200).await;
     assert!(list.as_array().unwrap().is_empty());
+    // Covering the Unione covers Gallicano, one of its members.
+    let gallicano = app.municipality("046015").await;
+    let lucca = app.municipality("046017").await;
+    let list = json_of(
+        app.get(
+            &format!("/api/v1/mediators?municipality_id={gallicano}"),
+            &op,
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    let list = json_of(
+        app.get(&format!("/api/v1/mediators?municipality_id={lucca}"), &op)
+            .await,
+        200,
+    )
+    .await;
+    assert!(list.as_array().unwrap().is_empty());
 
     // The mediator edits their own availability; overlapping windows and reversed days are refused.
     let me = json_of(app.get("/api/v1/me/mediator", &med_token).await, 200).await;
@@ -163,7 +183,8 @@ async fn mediators_and_their_availability(app: TestApp) {
     let bad = json!({"weekly": [
             {"weekday": 2, "start": "09:00", "end": "13:00"},
             {"weekday": 2, "start": "12:00", "end": "15:00"},
-            {"weekday": 3, "start": "10:00", "end": "09:00"}],
+            {"weekday": 3, "start": "10:00", "end": "09:00"},
+            {"weekday": 4, "start": "10:00", "end": "10:00:30"}],
         "exceptions": [{"from": "2026-12-31", "to": "2026-12-24", "reason": "ferie"}]});
     let res = app
         .call(Method::PUT, &path, Some(&med_token), Some(bad))
@@ -171,7 +192,12 @@ async fn mediators_and_their_availability(app: TestApp) {
     let p = assert_problem(res, 422, "validation_failed").await;
     assert_eq!(
         fields(&p),
-        ["weekly[2].end", "weekly[1]", "exceptions[0].to"]
+        [
+            "weekly[2].end",
+            "weekly[3].end",
+            "weekly[1]",
+            "exceptions[0].to"
+        ]
     );
     let good = json!({"weekly": [
             {"weekday": 2, "start": "09:00", "end": "13:00"},
@@ -291,6 +317,20 @@ async fn a_request_goes_from_submitted_to_completed(app: TestApp) {
     )
     .await;
     assert_eq!(fields(&p), ["date", "start_time"]);
+    let far = mediation(
+        &camaiore,
+        NaiveDate::from_ymd_opt(9999, 12, 31).unwrap(),
+        "23:30",
+        60,
+        false,
+    );
+    let p = assert_problem(
+        app.post("/api/v1/requests", &officer, far).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(fields(&p), ["date"]);
 
     let day = day_ahead(9);
     let id = file(
@@ -510,7 +550,8 @@ async fn declines_and_late_cancellations(app: TestApp) {
     .await;
     assert_eq!(r["status"], "approved");
     assert!(r["mediator_id"].is_null());
-    assert_eq!(r["reason"], "Sono in malattia");
+    // The reason is the mediator's business: only coordinators read it, in the history.
+    assert!(r["reason"].is_null(), "{r}");
     // The mediator no longer sees it; the history says who declined.
     assert_problem(
         app.get(&format!("/api/v1/requests/{id}"), &med).await,
@@ -537,6 +578,13 @@ async fn declines_and_late_cancellations(app: TestApp) {
             Some("Sono in malattia")
         )
     );
+    let h = json_of(
+        app.get(&format!("/api/v1/requests/{id}/history"), &officer)
+            .await,
+        200,
+    )
+    .await;
+    assert!(!h.to_string().contains("malattia"), "{h}");
     // Mediators cancel nothing: they decline.
     json_of(
         step(
@@ -640,7 +688,11 @@ async fn suggestions_rank_with_reasons_and_the_travel_buffer(app: TestApp) {
     let far = mediator(&app, &admin, json!({"full_name": "Dina Far", "kind": "mediator", "languages": lang("native"), "municipality_ids": [lucca]})).await;
     let away = mediator(&app, &admin, json!({"full_name": "Emma Away", "kind": "mediator", "languages": lang("native"), "municipality_ids": [camaiore]})).await;
     mediator(&app, &admin, json!({"full_name": "Fatou Wolof", "kind": "mediator", "languages": [{"language": "wo", "level": "native"}], "municipality_ids": [camaiore]})).await;
-    let day = day_ahead(14);
+    // Amal's second job is the day after: keep both in one month.
+    let mut day = day_ahead(14);
+    if (day + Duration::days(1)).month() != day.month() {
+        day += Duration::days(2);
+    }
     let res = app
         .call(
             Method::PUT,
@@ -994,6 +1046,37 @@ async fn calendar_feed_and_timesheet(app: TestApp) {
         ics.contains(&format!("DTSTART;VALUE=DATE:{}", day.format("%Y%m%d"))),
         "{ics}"
     );
+    // Deactivating the account ends the address at once.
+    let res = app
+        .patch(
+            &format!("/api/v1/users/{uid}"),
+            &admin,
+            json!({"active": false}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let res = app
+        .http
+        .get(format!("{}{path}", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 401, "invalid_token").await;
+    let res = app
+        .patch(
+            &format!("/api/v1/users/{uid}"),
+            &admin,
+            json!({"active": true}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let res = app
+        .http
+        .get(format!("{}{path}", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
     // A new address replaces the old; a wrong token is refused.
     app.post("/api/v1/me/calendar-feed", &med, json!({})).await;
     let res = app
@@ -1094,16 +1177,16 @@ async fn calendar_feed_and_timesheet(app: TestApp) {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next(),
-        Some("mediator,month,municipality,kind,jobs,minutes,hours")
+        Some("mediator,month,type,municipality,kind,reference,jobs,minutes,hours")
     );
     assert!(
         csv.contains(&format!(
-            "Amal Haddad,{},Lucca,translation,1,240,4.00",
+            "Amal Haddad,{},work,Lucca,translation,,1,240,4.00",
             months[0]
         )),
         "{csv}"
     );
-    assert!(csv.lines().any(|l| l.contains(",TOTAL,")), "{csv}");
+    assert!(csv.lines().any(|l| l.contains(",total,")), "{csv}");
     // A month that is not a month.
     let res = app
         .get(

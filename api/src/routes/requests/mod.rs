@@ -309,7 +309,20 @@ pub async fn history(
         .db
         .read(move |c| {
             let row = visible(c, &actor, &id)?;
-            model::steps(c, &row.id)
+            let mut steps = model::steps(c, &row.id)?;
+            // Why a mediator declined is for coordinators; mediators see no colleague's name.
+            let manager = authz::require(&actor, Action::ManageRequests).is_ok();
+            for s in &mut steps {
+                let declined = s.from.is_some_and(RequestStatus::books_mediator)
+                    && s.to == RequestStatus::Approved;
+                if declined && !manager {
+                    s.note = None;
+                }
+                if actor.role == Some(Role::Mediator) {
+                    s.mediator_name = None;
+                }
+            }
+            Ok(steps)
         })
         .await?;
     Ok(HttpResponse::Ok().json(steps))

@@ -77,16 +77,22 @@ fn mediator_or_manager(c: &mut DbConn, actor: &Actor, cur: &model::Row) -> ApiRe
     }
 }
 
-/// Refuses to book a mediator who is busy (or can't travel in time): checked under the
-/// mediator's row lock, so two coordinators assigning at once are checked one after the other.
+/// Refuses to book a mediator who is busy (or can't travel in time). Writes take turns (the
+/// writers' lock on PostgreSQL, the single writer on SQLite), so two coordinators assigning at
+/// once are checked one after the other; the mediator's row lock would keep it so on PostgreSQL
+/// if writes ever stopped taking turns.
 fn check_free(
     c: &mut DbConn,
     cur: &model::Row,
     mediator_id: &str,
     buffer: Duration,
 ) -> ApiResult<String> {
-    mediator::lock(c, mediator_id)
-        .map_err(|_| ApiError::field("mediator_id", "invalid_reference", "no such mediator"))?;
+    mediator::lock(c, mediator_id).map_err(|e| match e {
+        ApiError::NotFound => {
+            ApiError::field("mediator_id", "invalid_reference", "no such mediator")
+        }
+        e => e,
+    })?;
     let (m, _) = mediator::find(c, mediator_id)?;
     if !m.active {
         return Err(ApiError::field(
@@ -185,11 +191,14 @@ pub async fn transition(
             let mut ch = model::Change::default();
             let mut mediator_name = None;
             let mut late = false;
+            let mut decline = None;
             let action = match (from, t.to) {
                 (_, Approved) if from.books_mediator() => {
                     mediator_or_manager(c, &actor, &cur)?;
                     only(&t, &["reason"])?;
-                    ch.reason = Some(reason_required(&t.reason, "declined")?);
+                    // Why a mediator declines is theirs (it may be their health): it goes to the
+                    // history, which only coordinators read in full, not on the request.
+                    decline = Some(reason_required(&t.reason, "declined")?);
                     ch.mediator_id = Some(None);
                     mediator_name = cur
                         .mediator_id
@@ -266,9 +275,8 @@ pub async fn transition(
             };
             let before = shown(&actor, model::find_full(c, &cur.id)?);
             model::set_status(c, &cur, t.to, &ch)?;
-            let note = ch
-                .reason
-                .clone()
+            let note = decline
+                .or(ch.reason.clone())
                 .or(ch.cancel.as_ref().map(|x| x.0.clone()))
                 .or(ch.notes.clone());
             model::add_step(
