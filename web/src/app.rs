@@ -37,6 +37,15 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("cases/new") view=pages::new_case::NewCase />
                         <Route path=path!("cases/:id") view=pages::case_page::Detail />
                         <Route path=path!("people/:id") view=pages::person::Detail />
+                        <Route path=path!("requests") view=pages::requests::List />
+                        <Route path=path!("requests/new") view=pages::new_request::NewRequestPage />
+                        <Route path=path!("requests/:id") view=pages::request_page::Detail />
+                        <Route path=path!("mediators") view=pages::mediators::List />
+                        <Route path=path!("mediators/new") view=pages::mediators::Create />
+                        <Route path=path!("mediators/:id") view=pages::mediators::Detail />
+                        <Route path=path!("mediators/:id/calendar") view=pages::mediator_calendar::Calendar />
+                        <Route path=path!("mediators/:id/timesheet") view=pages::timesheet::Page />
+                        <Route path=path!("my-jobs") view=pages::my_jobs::MyJobs />
                         <Route path=path!("users") view=pages::users::List />
                         <Route path=path!("users/new") view=pages::users::Create />
                         <Route path=path!("users/:id") view=pages::users::Detail />
@@ -55,6 +64,15 @@ fn nav_items(role: Role) -> Vec<(&'static str, &'static str)> {
     let mut items = vec![("/", "nav.home")];
     if matches!(role, Role::Admin | Role::Coordinator | Role::Operator) {
         items.push(("/cases", "nav.cases"));
+    }
+    if role != Role::Mediator {
+        items.push(("/requests", "nav.requests"));
+    }
+    if matches!(role, Role::Admin | Role::Coordinator) {
+        items.push(("/mediators", "nav.mediators"));
+    }
+    if role == Role::Mediator {
+        items.push(("/my-jobs", "nav.my_jobs"));
     }
     items.push(("/municipalities", "nav.municipalities"));
     if matches!(role, Role::Admin | Role::Coordinator) {

@@ -207,3 +207,152 @@ pub fn SecretOnce(#[prop(into)] label: Signal<String>, value: String) -> impl In
 pub fn field_error(err: RwSignal<Option<ApiError>>, field: &'static str) -> Signal<Option<String>> {
     Signal::derive(move || err.with(|e| e.as_ref().and_then(|e| e.field(field))))
 }
+
+/// A labelled multi-line text input, with its error tied to it like [`TextField`].
+#[component]
+pub fn TextAreaField(
+    /// Element id (also used for the error's id).
+    id: &'static str,
+    /// Label text key.
+    label: &'static str,
+    /// The value.
+    value: RwSignal<String>,
+    /// Error message for the field.
+    #[prop(into)]
+    error: Signal<Option<String>>,
+    /// Required field.
+    #[prop(default = false)]
+    required: bool,
+    /// Visible lines.
+    #[prop(default = 4)]
+    rows: u32,
+) -> impl IntoView {
+    let i = use_i18n();
+    let err_id = format!("{id}-error");
+    view! {
+        <div class="field" class:has-error=move || error.with(Option::is_some)>
+            <label for=id>{move || i.t(label)} {required.then_some(view! { <span class="req" aria-hidden="true">" *"</span> })}</label>
+            <textarea
+                id=id
+                name=id
+                rows=rows
+                required=required
+                aria-invalid=move || if error.with(Option::is_some) { "true" } else { "false" }
+                aria-describedby=err_id.clone()
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+            ></textarea>
+            <p class="error" id=err_id role="alert">{move || error.get()}</p>
+        </div>
+    }
+}
+
+/// A field error in the interface's language, from its stable code; the server's English message
+/// when the code is not known here.
+pub fn field_text(lang: crate::i18n::Lang, e: &lumit_shared::FieldError) -> String {
+    use crate::i18n::{text, Lang};
+    let numbers: Vec<&str> = e
+        .message
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|n| !n.is_empty())
+        .collect();
+    let key = match e.code.as_str() {
+        "required" => "err.required",
+        "invalid_email" => "err.invalid_email",
+        "invalid_phone" => "err.invalid_phone",
+        "invalid_language" => "err.invalid_language",
+        "invalid_time" => "err.invalid_time",
+        "invalid_date" => "err.invalid_date",
+        "invalid_number" => "err.invalid_number",
+        "invalid_characters" => "err.invalid_characters",
+        "in_the_past" => "err.in_the_past",
+        "before_start" => "err.before_start",
+        "same_language" => "err.same_language",
+        "past_midnight" => "err.past_midnight",
+        "duplicate" => "err.duplicate",
+        "overlap" => "err.overlap",
+        "not_allowed" => "err.not_allowed",
+        "out_of_range" if numbers.len() == 2 => {
+            return match lang {
+                Lang::It => format!("Deve essere tra {} e {}.", numbers[0], numbers[1]),
+                Lang::En => format!("Must be between {} and {}.", numbers[0], numbers[1]),
+            };
+        }
+        "too_long" if numbers.len() == 1 => {
+            return match lang {
+                Lang::It => format!("Al massimo {} caratteri.", numbers[0]),
+                Lang::En => format!("At most {} characters.", numbers[0]),
+            };
+        }
+        _ => return e.message.clone(),
+    };
+    text(lang, key).to_owned()
+}
+
+/// Reads a field's message out of an error signal, in the interface's language.
+pub fn coded_error(err: RwSignal<Option<ApiError>>, field: &'static str) -> Signal<Option<String>> {
+    let i = use_i18n();
+    Signal::derive(move || {
+        let lang = i.lang.get();
+        err.with(|e| {
+            e.as_ref()
+                .and_then(|e| e.problem())
+                .and_then(|p| p.field_message(field))
+                .map(|f| field_text(lang, f))
+        })
+    })
+}
+
+/// The messages of every field error whose name is `field` or starts with `field.` / `field[`
+/// (a row of a list), joined.
+pub fn row_errors(lang: crate::i18n::Lang, err: &Option<ApiError>, field: &str) -> Option<String> {
+    let p = err.as_ref()?.problem()?;
+    let msgs: Vec<String> = p
+        .errors
+        .iter()
+        .filter(|f| {
+            f.field == field
+                || f.field.starts_with(&format!("{field}."))
+                || f.field.starts_with(&format!("{field}["))
+        })
+        .map(|f| field_text(lang, f))
+        .collect();
+    (!msgs.is_empty()).then(|| msgs.join(" "))
+}
+
+/// Whether the error names this exact field.
+pub fn has_field(err: &Option<ApiError>, field: &str) -> bool {
+    err.as_ref()
+        .and_then(|e| e.problem())
+        .is_some_and(|p| p.errors.iter().any(|f| f.field == field))
+}
+
+/// Saves text as a file through a temporary object URL.
+pub fn download(name: &str, mime: &str, content: &str) {
+    use wasm_bindgen::JsCast;
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(content));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    let doc = web_sys::window().and_then(|w| w.document());
+    if let Some(a) = doc
+        .and_then(|d| d.create_element("a").ok())
+        .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    {
+        a.set_href(&url);
+        a.set_download(name);
+        a.click();
+    }
+    // Give the browser time to start the download before the URL goes.
+    set_timeout(
+        move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        },
+        std::time::Duration::from_secs(5),
+    );
+}

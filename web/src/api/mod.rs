@@ -47,6 +47,14 @@ impl ApiError {
             Self::Network(_) => None,
         }
     }
+
+    /// A validation problem found in the browser, shaped like the server's so that forms show
+    /// both the same way.
+    pub fn invalid(errors: Vec<lumit_shared::FieldError>) -> Self {
+        let mut p = Problem::new(422, "validation_failed", "Validation failed", "");
+        p.errors = errors;
+        Self::Problem(p)
+    }
 }
 
 type RefreshFuture = Shared<LocalBoxFuture<'static, Option<TokenPair>>>;
@@ -100,8 +108,12 @@ async fn send_once(
     path: &str,
     body: Option<&serde_json::Value>,
     if_match: Option<&str>,
+    accept: Option<&str>,
 ) -> Result<reqwest::Response, ApiError> {
     let mut req = client().request(method, format!("{}{path}", origin()));
+    if let Some(a) = accept {
+        req = req.header("Accept", a);
+    }
     if let Some(t) = TOKEN.with(|t| t.borrow().clone()) {
         req = req.bearer_auth(t);
     }
@@ -123,12 +135,23 @@ async fn send(
     body: Option<serde_json::Value>,
     if_match: Option<&str>,
 ) -> Result<reqwest::Response, ApiError> {
-    let res = send_once(method.clone(), path, body.as_ref(), if_match).await?;
+    send_accepting(method, path, body, if_match, None).await
+}
+
+/// [`send`] asking for a media type other than JSON.
+async fn send_accepting(
+    method: Method,
+    path: &str,
+    body: Option<serde_json::Value>,
+    if_match: Option<&str>,
+    accept: Option<&str>,
+) -> Result<reqwest::Response, ApiError> {
+    let res = send_once(method.clone(), path, body.as_ref(), if_match, accept).await?;
     if res.status() != StatusCode::UNAUTHORIZED {
         return Ok(res);
     }
     match refresh().await {
-        Some(_) => send_once(method, path, body.as_ref(), if_match).await,
+        Some(_) => send_once(method, path, body.as_ref(), if_match, accept).await,
         None => Ok(res),
     }
 }
@@ -149,6 +172,17 @@ fn to_value<B: Serialize>(body: &B) -> Result<serde_json::Value, ApiError> {
 /// GET a JSON resource.
 pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
     decode(send(Method::GET, path, None, None).await?).await
+}
+
+/// GET a resource as text in another representation (`Accept: text/csv`), e.g. for a download.
+pub async fn get_text(path: &str, accept: &str) -> Result<String, ApiError> {
+    let res = send_accepting(Method::GET, path, None, None, Some(accept)).await?;
+    if !res.status().is_success() {
+        return Err(to_error(res).await);
+    }
+    res.text()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))
 }
 
 /// GET a JSON resource with its `ETag`.

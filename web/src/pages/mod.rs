@@ -3,14 +3,22 @@
 pub mod account;
 pub mod api_clients;
 pub mod audit;
+pub mod availability;
 pub mod case_page;
 pub mod cases;
 pub mod desks;
 pub mod home;
 pub mod login;
+pub mod mediator_calendar;
+pub mod mediators;
 pub mod municipalities;
+pub mod my_jobs;
 pub mod new_case;
+pub mod new_request;
 pub mod person;
+pub mod request_page;
+pub mod requests;
+pub mod timesheet;
 pub mod users;
 pub mod worklist;
 

@@ -13,7 +13,7 @@ use lumit_shared::Page;
 
 use crate::api::{self, ApiError};
 use crate::app::RoleGate;
-use crate::components::{error_message, Empty, ErrorView, FormStatus, Loading};
+use crate::components::{download, error_message, Empty, ErrorView, FormStatus, Loading};
 use crate::i18n::{fmt_datetime, use_i18n};
 use crate::pages::cases::status_key;
 use crate::session::use_session;
@@ -58,6 +58,7 @@ fn PersonDetail() -> impl IntoView {
                 Ok(v) => {
                     download(
                         &format!("lumit-persona-{id}.json"),
+                        "application/json",
                         &serde_json::to_string_pretty(&v).unwrap_or_default(),
                     );
                     action_err.set(None);
@@ -208,34 +209,4 @@ fn AccessLog(id: Signal<String>) -> impl IntoView {
             </Transition>
         </section>
     }
-}
-
-/// Saves text as a file through a temporary object URL.
-fn download(name: &str, content: &str) {
-    use wasm_bindgen::JsCast;
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(content));
-    let opts = web_sys::BlobPropertyBag::new();
-    opts.set_type("application/json");
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else {
-        return;
-    };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
-        return;
-    };
-    let doc = web_sys::window().and_then(|w| w.document());
-    if let Some(a) = doc
-        .and_then(|d| d.create_element("a").ok())
-        .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok())
-    {
-        a.set_href(&url);
-        a.set_download(name);
-        a.click();
-    }
-    // Give the browser time to start the download before the URL goes.
-    set_timeout(
-        move || {
-            let _ = web_sys::Url::revoke_object_url(&url);
-        },
-        std::time::Duration::from_secs(5),
-    );
 }
