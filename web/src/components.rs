@@ -356,3 +356,19 @@ pub fn download(name: &str, mime: &str, content: &str) {
         std::time::Duration::from_secs(5),
     );
 }
+
+/// A list's path with its filled-in filters as the query string (so the view can be bookmarked).
+pub fn filters_path(base: &str, fields: &[(&str, RwSignal<String>)]) -> String {
+    let parts: Vec<String> = fields
+        .iter()
+        .filter_map(|(k, v)| {
+            let v = v.get_untracked();
+            (!v.trim().is_empty()).then(|| format!("{k}={}", crate::api::enc(v.trim())))
+        })
+        .collect();
+    if parts.is_empty() {
+        base.to_owned()
+    } else {
+        format!("{base}?{}", parts.join("&"))
+    }
+}

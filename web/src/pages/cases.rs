@@ -9,7 +9,7 @@ use lumit_shared::user::Role;
 
 use crate::api::{self, enc};
 use crate::app::RoleGate;
-use crate::components::{Empty, ErrorView, Loading, SelectField, TextField};
+use crate::components::{filters_path, Empty, ErrorView, Loading, SelectField, TextField};
 use crate::i18n::{fmt_datetime, fmt_int, text, use_i18n, Lang};
 use crate::pages::municipalities::{all_municipalities, my_municipalities};
 
@@ -130,21 +130,7 @@ fn CaseList() -> impl IntoView {
         let path = api_query(param);
         async move { api::get::<CasePage>(&path).await }
     });
-    let apply = move || {
-        let parts: Vec<String> = fields
-            .iter()
-            .filter_map(|(k, v)| {
-                let v = v.get_untracked();
-                (!v.trim().is_empty()).then(|| format!("{k}={}", enc(v.trim())))
-            })
-            .collect();
-        let to = if parts.is_empty() {
-            "/cases".to_owned()
-        } else {
-            format!("/cases?{}", parts.join("&"))
-        };
-        navigate(&to, Default::default());
-    };
+    let apply = move || navigate(&filters_path("/cases", &fields), Default::default());
     let apply2 = apply.clone();
     // Choices apply at once; typed filters on submit.
     Effect::new(move |prev: Option<()>| {

@@ -275,7 +275,10 @@ fn Actions(r: ServiceRequest, me_mediator: Option<String>, reload: Callback<()>)
             {can_complete.then(|| view! { <CompleteForm r=r.clone() reload=reload /> })}
             {can_decline.then(|| view! { <ReasonForm id=id.clone() kind="decline" reload=reload /> })}
             {can_reject.then(|| view! { <ReasonForm id=id.clone() kind="reject" reload=reload /> })}
-            {can_cancel.then(|| view! { <CancelForm r=r.clone() reload=reload /> })}
+            {can_cancel.then(|| {
+                let late = r.starts_at.is_some_and(|s| s - now_local() < chrono::Duration::hours(24));
+                view! { <ReasonForm id=id.clone() kind="cancel" late=late reload=reload /> }
+            })}
         </section>
     }
     .into_any()
@@ -302,9 +305,15 @@ fn QuickSteps(id: String, approve: bool, confirm: bool, reload: Callback<()>) ->
     }
 }
 
-/// A step that needs a reason: reject (coordinators) or decline (the mediator).
+/// A step that needs a reason: reject (coordinators), decline (the mediator) or cancel (with the
+/// late-cancellation warning under 24 hours from the start).
 #[component]
-fn ReasonForm(id: String, kind: &'static str, reload: Callback<()>) -> impl IntoView {
+fn ReasonForm(
+    id: String,
+    kind: &'static str,
+    reload: Callback<()>,
+    #[prop(optional)] late: bool,
+) -> impl IntoView {
     let i = use_i18n();
     let reason = RwSignal::new(String::new());
     let err = RwSignal::new(None::<ApiError>);
@@ -316,6 +325,13 @@ fn ReasonForm(id: String, kind: &'static str, reload: Callback<()>) -> impl Into
             "req.reject_reason",
             "req.reject",
             RequestStatus::Rejected,
+        ),
+        "cancel" => (
+            "cancel_reason",
+            "req.cancel_title",
+            "req.cancel_reason",
+            "req.cancel",
+            RequestStatus::Cancelled,
         ),
         _ => (
             "decline_reason",
@@ -346,48 +362,11 @@ fn ReasonForm(id: String, kind: &'static str, reload: Callback<()>) -> impl Into
     view! {
         <form class="subform" novalidate on:submit=submit aria-labelledby=label_id>
             <h3 id=title_id>{move || i.t(title)}</h3>
-            <p class="error" role="alert">{move || form_err.get()}</p>
-            <TextField id=field_id label=label value=reason error=coded_error(err, "reason") required=true />
-            <button type="submit" class="btn btn-danger" disabled=move || busy.get()>{move || i.t(button)}</button>
-        </form>
-    }
-}
-
-/// Cancelling, with the late-cancellation warning under 24 hours from the start.
-#[component]
-fn CancelForm(r: ServiceRequest, reload: Callback<()>) -> impl IntoView {
-    let i = use_i18n();
-    let reason = RwSignal::new(String::new());
-    let err = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
-    let late = r
-        .starts_at
-        .is_some_and(|s| s - now_local() < chrono::Duration::hours(24));
-    let id = r.id.clone();
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let Some(why) = reason_of(reason, err) else {
-            return;
-        };
-        let mut body = to(RequestStatus::Cancelled);
-        body.reason = Some(why);
-        send_step(id.clone(), body, err, busy, reload);
-    };
-    let form_err = Signal::derive(move || {
-        err.with(|e| {
-            e.as_ref()
-                .filter(|e| e.field("reason").is_none())
-                .map(|e| step_message(i.lang.get(), e))
-        })
-    });
-    view! {
-        <form class="subform" novalidate on:submit=submit aria-labelledby="cancel-title">
-            <h3 id="cancel-title">{move || i.t("req.cancel_title")}</h3>
             {late.then(|| view! { <p class="alert alert-warn" id="late-warning">{move || i.t("req.late_warning")}</p> })}
             <p class="error" role="alert">{move || form_err.get()}</p>
-            <TextField id="cancel_reason" label="req.cancel_reason" value=reason error=coded_error(err, "reason") required=true />
+            <TextField id=field_id label=label value=reason error=coded_error(err, "reason") required=true />
             <button type="submit" class="btn btn-danger" disabled=move || busy.get()
-                aria-describedby=late.then_some("late-warning")>{move || i.t("req.cancel")}</button>
+                aria-describedby=late.then_some("late-warning")>{move || i.t(button)}</button>
         </form>
     }
 }

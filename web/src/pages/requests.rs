@@ -15,7 +15,7 @@ use lumit_shared::Page;
 
 use crate::api::{self, enc, ApiError};
 use crate::app::RoleGate;
-use crate::components::{Empty, ErrorView, Loading, SelectField, TextField};
+use crate::components::{filters_path, Empty, ErrorView, Loading, SelectField, TextField};
 use crate::i18n::{text, use_i18n, Lang};
 use crate::pages::municipalities::{all_municipalities, my_municipalities};
 use crate::session::use_session;
@@ -443,21 +443,7 @@ fn Board() -> impl IntoView {
         let path = board_query("completed,cancelled,rejected", 50, param);
         async move { api::get::<Page<ServiceRequest>>(&path).await }
     });
-    let apply = move || {
-        let parts: Vec<String> = fields
-            .iter()
-            .filter_map(|(k, v)| {
-                let v = v.get_untracked();
-                (!v.trim().is_empty()).then(|| format!("{k}={}", enc(v.trim())))
-            })
-            .collect();
-        let to = if parts.is_empty() {
-            "/requests".to_owned()
-        } else {
-            format!("/requests?{}", parts.join("&"))
-        };
-        navigate(&to, Default::default());
-    };
+    let apply = move || navigate(&filters_path("/requests", &fields), Default::default());
     let apply2 = apply.clone();
     // Choices apply at once; dates on submit.
     Effect::new(move |prev: Option<()>| {
