@@ -793,6 +793,17 @@ async fn suggestions_rank_with_reasons_and_the_travel_buffer(app: TestApp) {
         .unwrap()
         .starts_with("RS-"));
 
+    // Someone who doesn't speak the language can't be assigned, even by hand.
+    let wolof: Value = json_of(app.get("/api/v1/mediators?language=wo", &coord).await, 200).await;
+    let res = step(
+        &app,
+        &coord,
+        &id,
+        json!({"to": "assigned", "mediator_id": wolof[0]["id"]}),
+    )
+    .await;
+    let p = assert_problem(res, 422, "validation_failed").await;
+    assert_eq!(p["errors"][0]["code"], "not_qualified", "{p}");
     // Assigning Amal anyway is refused, naming the job in the way.
     let p = assert_problem(
         step(

@@ -102,6 +102,32 @@ fn check_free(
         ));
     }
     let job = Job::of(cur);
+    // Coverage and availability are the coordinator's call (the suggestions show them); a job
+    // in a language the mediator doesn't work in, or of a kind they don't do, is not.
+    let missing: Vec<&String> = job
+        .languages
+        .iter()
+        .filter(|l| !m.languages.iter().any(|x| &x.language == *l))
+        .collect();
+    if !m.kind.does(job.kind) || !missing.is_empty() {
+        let what = if missing.is_empty() {
+            format!("does not do {}s", job.kind.as_str())
+        } else {
+            format!(
+                "does not work in {}",
+                missing
+                    .iter()
+                    .map(|l| l.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        return Err(ApiError::field(
+            "mediator_id",
+            "not_qualified",
+            format!("{} {what}", m.full_name),
+        ));
+    }
     if let Some((start, end)) = job.slot {
         let booked = model::booked(c, std::slice::from_ref(&m.id), start - buffer, end + buffer)?;
         if let Some(f) = booked
