@@ -601,7 +601,7 @@ pub struct ServiceRequest {
     pub mediator_id: Option<String>,
     /// Their name.
     pub mediator_name: Option<String>,
-    /// Why it was rejected, or why the mediator declined last.
+    /// Why it was rejected (a mediator's reason for declining is kept in the history).
     pub reason: Option<String>,
     /// Completion: actual start (local time).
     pub actual_start: Option<NaiveDateTime>,

@@ -87,7 +87,7 @@ fn nav_items(role: Role) -> Vec<(&'static str, &'static str)> {
 }
 
 /// Moves focus to the page's heading after each navigation, so screen readers announce the page.
-fn focus_heading() {
+pub(crate) fn focus_heading() {
     request_animation_frame(|| {
         let doc = web_sys::window().and_then(|w| w.document());
         if let Some(h) = doc.and_then(|d| d.query_selector("main h1").ok().flatten()) {

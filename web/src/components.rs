@@ -81,15 +81,19 @@ pub fn SelectField(
     /// Error message.
     #[prop(into, default = Signal::derive(|| None))]
     error: Signal<Option<String>>,
+    /// Required field (said to screen readers by the `required` attribute).
+    #[prop(optional)]
+    required: bool,
 ) -> impl IntoView {
     let i = use_i18n();
     let err_id = format!("{id}-error");
     view! {
         <div class="field" class:has-error=move || error.with(Option::is_some)>
-            <label for=id>{move || i.t(label)}</label>
+            <label for=id>{move || i.t(label)} {required.then_some(view! { <span class="req" aria-hidden="true">" *"</span> })}</label>
             <select
                 id=id
                 name=id
+                required=required
                 aria-invalid=move || if error.with(Option::is_some) { "true" } else { "false" }
                 aria-describedby=err_id.clone()
                 on:change=move |ev| value.set(event_target_value(&ev))
@@ -272,6 +276,11 @@ pub fn field_text(lang: crate::i18n::Lang, e: &lumit_shared::FieldError) -> Stri
         "duplicate" => "err.duplicate",
         "overlap" => "err.overlap",
         "not_allowed" => "err.not_allowed",
+        "not_qualified" => "err.not_qualified",
+        "inactive" => "err.inactive",
+        "invalid_reference" => "err.invalid_reference",
+        "not_yours" => "err.not_yours",
+        "too_far" => "err.too_far",
         "out_of_range" if numbers.len() == 2 => {
             return match lang {
                 Lang::It => format!("Deve essere tra {} e {}.", numbers[0], numbers[1]),

@@ -512,7 +512,10 @@ pub fn text(lang: Lang, key: &'static str) -> &'static str {
         "event.status_change" => ("Cambio di stato", "Status change"),
         "event.referral" => ("Invio ad altro ufficio", "Referral"),
         "app.choose" => ("— Scegli —", "— Choose —"),
-        "nav.requests" => ("Richieste di mediazione", "Mediation requests"),
+        "nav.requests" => (
+            "Richieste di mediazione e traduzione",
+            "Mediation and translation requests",
+        ),
         "nav.mediators" => ("Mediatori", "Mediators"),
         "nav.my_jobs" => ("I miei incarichi", "My jobs"),
         "err.required" => ("Campo obbligatorio.", "Required."),
@@ -541,6 +544,17 @@ pub fn text(lang: Lang, key: &'static str) -> &'static str {
         ),
         "err.duplicate" => ("Lingua indicata due volte.", "This language is listed twice."),
         "err.overlap" => ("Si sovrappone a un'altra riga.", "Overlaps another row."),
+        "err.not_qualified" => (
+            "Non lavora nella lingua o nel tipo di servizio richiesto.",
+            "Does not work in the language or kind of service needed.",
+        ),
+        "err.inactive" => ("Non accetta incarichi.", "Takes no jobs."),
+        "err.invalid_reference" => ("Non esiste.", "Does not exist."),
+        "err.not_yours" => (
+            "Solo per i tuoi comuni.",
+            "Only for your municipalities.",
+        ),
+        "err.too_far" => ("Al massimo fra due anni.", "At most two years ahead."),
         "err.not_allowed" => (
             "Campo non previsto per questo tipo di richiesta.",
             "Not used for this kind of request.",
@@ -582,7 +596,10 @@ pub fn text(lang: Lang, key: &'static str) -> &'static str {
         "lang.choose" => ("— Scegli la lingua —", "— Choose the language —"),
         "lang.other" => ("Altra lingua (codice ISO)", "Other language (ISO code)"),
         "lang.code" => ("Codice ISO 639 della lingua", "ISO 639 language code"),
-        "req.title" => ("Richieste di mediazione", "Mediation requests"),
+        "req.title" => (
+            "Richieste di mediazione e traduzione",
+            "Mediation and translation requests",
+        ),
         "req.board" => ("Richieste di mediazione e traduzione", "Mediation and translation requests"),
         "req.board_truncated" => (
             "Sono mostrate solo le prime 200 richieste aperte: restringi i filtri.",
@@ -638,7 +655,7 @@ pub fn text(lang: Lang, key: &'static str) -> &'static str {
         "req.case" => ("Pratica", "Case"),
         "req.open_case" => ("Apri la pratica", "Open the case"),
         "req.attachments" => ("Allegati", "Attachments"),
-        "req.reason" => ("Motivo (rifiuto o rinuncia)", "Reason (rejection or decline)"),
+        "req.reason" => ("Motivo del rifiuto", "Reason for rejection"),
         "req.actual_minutes" => ("Minuti effettivi", "Actual minutes"),
         "req.actual_start" => ("Inizio effettivo", "Actual start"),
         "req.actual_start_optional" => (

@@ -217,7 +217,7 @@ fn RequestForm() -> impl IntoView {
                 {radio(RequestKind::Mediation)}
                 {radio(RequestKind::Translation)}
             </fieldset>
-            <SelectField id="municipality_id" label="req.municipality" value=municipality options=mun_options error=e("municipality_id") />
+            <SelectField id="municipality_id" label="req.municipality" value=municipality options=mun_options error=e("municipality_id") required=true />
             <TextField id="office" label="req.office" value=office error=e("office") required=true hint="req.office_hint" />
             <TextField id="contact_name" label="req.contact_name" value=contact_name error=e("contact_name") required=true autocomplete="name" />
             <TextField id="contact_email" label="req.contact_email" value=contact_email error=e("contact_email") kind="email" autocomplete="email" />
@@ -233,7 +233,7 @@ fn RequestForm() -> impl IntoView {
                     <Show when=move || !remote.get()>
                         <TextField id="address" label="req.address" value=address error=e("address") required=true />
                     </Show>
-                    <SelectField id="setting" label="req.setting" value=setting options=settings error=e("setting") />
+                    <SelectField id="setting" label="req.setting" value=setting options=settings error=e("setting") required=true />
                     <TextField id="participants" label="req.participants" kind="number" value=participants error=e("participants") />
                 </fieldset>
             }>

@@ -111,7 +111,8 @@ fn send_step(
         {
             Ok(_) => {
                 err.set(None);
-                reload.run(());
+                // The page may be gone by now (the user moved on): then there is nothing to reload.
+                let _ = reload.try_run(());
             }
             Err(e) => err.set(Some(e)),
         }
@@ -157,16 +158,19 @@ fn RequestDetail() -> impl IntoView {
     let data = LocalResource::new(move || load(id(), mediator));
     let reload = Callback::new(move |_| data.refetch());
     // A step re-renders the page; the new status is announced from outside it.
+    // Keyed by request, so following a link to another request announces nothing; after a step,
+    // focus goes back to the heading (the button pressed is gone with the old status).
     let changed = RwSignal::new(None::<RequestStatus>);
-    Effect::new(move |prev: Option<Option<RequestStatus>>| {
+    Effect::new(move |prev: Option<Option<(String, RequestStatus)>>| {
         let now = data.with(|d| {
             d.as_ref()
                 .and_then(|r| r.as_ref().ok())
-                .map(|d| d.request.status)
+                .map(|d| (d.request.id.clone(), d.request.status))
         });
-        if let (Some(Some(before)), Some(after)) = (prev, now) {
-            if before != after {
-                changed.set(Some(after));
+        if let (Some(Some((before_id, before))), Some((after_id, after))) = (&prev, &now) {
+            if before_id == after_id && before != after {
+                changed.set(Some(*after));
+                crate::app::focus_heading();
             }
         }
         now.or(prev.flatten())
@@ -474,6 +478,10 @@ fn CompleteForm(r: ServiceRequest, reload: Callback<()>) -> impl IntoView {
 
 /// The refusal of an assignment, in words: for a double booking, the job in the way.
 fn assign_message(lang: Lang, e: &ApiError) -> (String, Option<(String, String)>) {
+    // A mediator who can't be chosen (wrong language, inactive): the field's own message.
+    if let Some(f) = e.problem().and_then(|p| p.field_message("mediator_id")) {
+        return (crate::components::field_text(lang, f), None);
+    }
     let Some(p) = e.problem().filter(|p| p.code == "double_booked") else {
         return (step_message(lang, e), None);
     };
@@ -511,6 +519,8 @@ fn Suggestions(r: ServiceRequest, reload: Callback<()>) -> impl IntoView {
         }
     });
     let language = r.language.clone();
+    // Only those who do this kind of job in every language it needs: the server refuses others.
+    let (kind, target) = (r.kind, r.target_language.clone());
     let others = LocalResource::new(move || {
         let path = format!("/api/v1/mediators?active=true&language={}", enc(&language));
         async move { api::get::<Vec<Mediator>>(&path).await }
@@ -534,6 +544,12 @@ fn Suggestions(r: ServiceRequest, reload: Callback<()>) -> impl IntoView {
                 .and_then(|r| r.ok())
                 .unwrap_or_default()
                 .into_iter()
+                .filter(|m| {
+                    m.kind.does(kind)
+                        && target
+                            .as_ref()
+                            .is_none_or(|t| m.languages.iter().any(|l| &l.language == t))
+                })
                 .map(|m| {
                     let name = match &m.organisation {
                         Some(o) => format!("{} ({o})", m.full_name),

@@ -266,7 +266,7 @@ pub fn LanguageField(
     view! {
         <div class="field" class:has-error=move || error.with(Option::is_some)>
             <label for=id.clone()>{move || i.t(label)} {required.then_some(view! { <span class="req" aria-hidden="true">" *"</span> })}</label>
-            <select id=id.clone() name=id aria-invalid=invalid aria-describedby=err_id.clone()
+            <select id=id.clone() name=id aria-invalid=invalid aria-describedby=err_id.clone() required=required
                 prop:value=choice
                 on:change=move |ev| {
                     let v = event_target_value(&ev);
