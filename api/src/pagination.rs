@@ -77,3 +77,36 @@ pub struct PageQuery {
     /// Cursor from the previous page.
     pub cursor: Option<String>,
 }
+
+/// A comma-separated list filter (`?status=open,in_progress`) parsed into stored names; an unknown
+/// value is a 400 naming `status[i]`.
+pub fn statuses(
+    list: Option<&str>,
+    parse: impl Fn(&str) -> Option<&'static str>,
+    what: &str,
+) -> Result<Vec<String>, ApiError> {
+    let mut out = Vec::new();
+    for (i, s) in list
+        .unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .enumerate()
+    {
+        match parse(s) {
+            Some(st) => out.push(st.to_owned()),
+            None => {
+                return Err(ApiError::BadRequest {
+                    code: "invalid_query",
+                    detail: format!("`{s}` is not a {what} status."),
+                    errors: vec![FieldError::new(
+                        format!("status[{i}]"),
+                        "invalid_value",
+                        "unknown status",
+                    )],
+                })
+            }
+        }
+    }
+    Ok(out)
+}

@@ -88,31 +88,11 @@ pub async fn list(
     let q = q.0;
     let limit = pagination::limit(q.limit)?;
     let after = pagination::decode::<model::Cursor>(q.cursor.as_deref())?;
-    let mut statuses = Vec::new();
-    for (i, s) in q
-        .status
-        .as_deref()
-        .unwrap_or("")
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .enumerate()
-    {
-        match CaseStatus::parse(s) {
-            Some(st) => statuses.push(st.as_str().to_owned()),
-            None => {
-                return Err(ApiError::BadRequest {
-                    code: "invalid_query",
-                    detail: format!("`{s}` is not a case status."),
-                    errors: vec![FieldError::new(
-                        format!("status[{i}]"),
-                        "invalid_value",
-                        "unknown status",
-                    )],
-                })
-            }
-        }
-    }
+    let statuses = pagination::statuses(
+        q.status.as_deref(),
+        |s| CaseStatus::parse(s).map(CaseStatus::as_str),
+        "case",
+    )?;
     let assigned = match q.assigned.as_deref() {
         None | Some("") => None,
         Some("mine") => Some(Some(actor.id.clone())),

@@ -13,7 +13,7 @@ use lumit_shared::mediation::{
     NewRequest, RequestKind, RequestStatus, RequestStep, ServiceRequest,
 };
 use lumit_shared::user::Role;
-use lumit_shared::{FieldError, Page};
+use lumit_shared::Page;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -114,31 +114,11 @@ pub async fn list(
     let q = q.0;
     let limit = pagination::limit(q.limit)?;
     let after = pagination::decode::<model::Cursor>(q.cursor.as_deref())?;
-    let mut statuses = Vec::new();
-    for (i, s) in q
-        .status
-        .as_deref()
-        .unwrap_or("")
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .enumerate()
-    {
-        match RequestStatus::parse(s) {
-            Some(st) => statuses.push(st.as_str().to_owned()),
-            None => {
-                return Err(ApiError::BadRequest {
-                    code: "invalid_query",
-                    detail: format!("`{s}` is not a request status."),
-                    errors: vec![FieldError::new(
-                        format!("status[{i}]"),
-                        "invalid_value",
-                        "unknown status",
-                    )],
-                })
-            }
-        }
-    }
+    let statuses = pagination::statuses(
+        q.status.as_deref(),
+        |s| RequestStatus::parse(s).map(RequestStatus::as_str),
+        "request",
+    )?;
     let mut filter = model::Filter {
         scope: (!actor.sees_all()).then(|| actor.municipality_ids.clone()),
         mediator_id: None,
