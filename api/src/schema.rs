@@ -348,6 +348,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    person_words (municipality_id, word, person_id) {
+        municipality_id -> Text,
+        word -> Text,
+        person_id -> Text,
+    }
+}
+
 diesel::joinable!(cases -> people (person_id));
 diesel::joinable!(case_events -> cases (case_id));
 diesel::joinable!(referrals -> cases (case_id));
@@ -381,6 +389,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     access_log,
     people,
+    person_words,
     case_categories,
     case_counters,
     cases,

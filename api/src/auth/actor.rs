@@ -103,30 +103,45 @@ impl FromRequest for Actor {
 fn load(c: &mut DbConn, claims: &crate::auth::jwt::Claims) -> ApiResult<Actor> {
     match claims.kind.as_str() {
         "user" => {
-            let (id, username, role, active, must_change): (String, String, String, bool, bool) =
-                users::table
-                    .find(&claims.sub)
-                    .select((
-                        users::id,
-                        users::username,
-                        users::role,
-                        users::active,
-                        users::must_change_password,
-                    ))
-                    .first(c)
-                    .optional()?
-                    .ok_or(ApiError::Unauthorized("invalid_token"))?;
+            // One statement: the account and the municipalities it works for, each Unione's
+            // members included (one row per municipality, none when it has no assignment).
+            type Row = (String, String, String, bool, bool, Option<String>);
+            let rows: Vec<Row> = users::table
+                .left_join(user_municipalities::table)
+                .left_join(
+                    municipalities::table.on(municipalities::id
+                        .nullable()
+                        .eq(user_municipalities::municipality_id.nullable())
+                        .or(municipalities::member_of_id
+                            .eq(user_municipalities::municipality_id.nullable()))),
+                )
+                .filter(users::id.eq(&claims.sub))
+                .select((
+                    users::id,
+                    users::username,
+                    users::role,
+                    users::active,
+                    users::must_change_password,
+                    municipalities::id.nullable(),
+                ))
+                .load(c)?;
+            let mut municipality_ids: Vec<String> = Vec::new();
+            for m in rows.iter().filter_map(|r| r.5.clone()) {
+                if !municipality_ids.contains(&m) {
+                    municipality_ids.push(m);
+                }
+            }
+            let (id, username, role, active, must_change, _) = rows
+                .into_iter()
+                .next()
+                .ok_or(ApiError::Unauthorized("invalid_token"))?;
             if !active {
                 return Err(ApiError::Unauthorized("account_inactive"));
             }
             let role = Role::parse(&role).ok_or(ApiError::Unauthorized("invalid_token"))?;
-            let assigned: Vec<String> = user_municipalities::table
-                .filter(user_municipalities::user_id.eq(&id))
-                .select(user_municipalities::municipality_id)
-                .load(c)?;
             Ok(Actor {
                 kind: ActorKind::User,
-                municipality_ids: with_members(c, assigned)?,
+                municipality_ids,
                 id,
                 name: username,
                 role: Some(role),

@@ -158,6 +158,8 @@ pub fn insert(
             cases::version.eq(1),
         ))
         .execute(c)?;
+    // The person becomes findable by name in the case's municipality.
+    crate::models::person_words::reindex(c, person_id)?;
     Ok(find(c, &id)?.0)
 }
 
@@ -356,10 +358,10 @@ pub fn list(
     } else {
         f.statuses.iter().cloned().map(Some).collect()
     };
-    let mut keys = match municipalities.filter(|m| m.len() * statuses.len() <= FAN_OUT_MAX) {
-        None => page_keys(c, f, sort, after.as_ref(), limit)?,
+    let parts = match municipalities.filter(|m| m.len() * statuses.len() <= FAN_OUT_MAX) {
+        None => vec![page_range(f, sort, after.as_ref(), limit)],
         Some(municipalities) => {
-            let mut keys = Vec::new();
+            let mut parts = Vec::new();
             for m in &municipalities {
                 for s in &statuses {
                     let part = Filter {
@@ -368,38 +370,35 @@ pub fn list(
                         statuses: s.iter().cloned().collect(),
                         ..f.clone()
                     };
-                    keys.extend(page_keys(c, &part, sort, after.as_ref(), limit)?);
+                    parts.push(page_range(&part, sort, after.as_ref(), limit));
                 }
             }
-            keys
+            parts
         }
     };
-    keys.sort_by(|a, b| b.cmp(a));
-    keys.truncate(limit as usize + 1);
-    // The page's rows, by primary key, back in the page's order.
-    let ids: Vec<String> = keys.into_iter().map(|(_, id)| id).collect();
-    let mut rows: Vec<(CaseRow, String, String)> = cases::table
-        .inner_join(people::table)
-        .filter(cases::id.eq_any(&ids))
-        .select((CaseRow::as_select(), people::first_name, people::last_name))
-        .load(c)?;
-    let key = |r: &CaseRow| match sort {
-        Sort::Opened => r.opened_at,
-        Sort::Updated => r.updated_at,
-    };
-    rows.sort_by(|(a, _, _), (b, _, _)| (key(b), &b.id).cmp(&(key(a), &a.id)));
+    // An empty scope has no ranges: nothing to show.
+    if parts.is_empty() {
+        return Ok(Vec::new());
+    }
+    // One statement: the ranges merged in the database (PostgreSQL pulls from each only as far
+    // as the page needs) and each row fetched through its range's index, with the person's name.
+    // A round trip and a plan per range, and a second look-up by primary key, cost more.
+    let rows: Vec<(CaseRow, String, String)> = PageQuery {
+        row: std::marker::PhantomData::<PageRow>,
+        parts,
+        sort_column: match sort {
+            Sort::Opened => "opened_at",
+            Sort::Updated => "updated_at",
+        },
+        limit: limit + 1,
+    }
+    .load(c)?;
     Ok(rows)
 }
 
 /// One index range: the (time, id) keys of the filter's cases after the cursor, in the sort's
 /// index order.
-fn page_keys(
-    c: &mut DbConn,
-    f: &Filter,
-    sort: Sort,
-    after: Option<&Cursor>,
-    limit: i64,
-) -> ApiResult<Vec<(NaiveDateTime, String)>> {
+fn page_range<'a>(f: &Filter, sort: Sort, after: Option<&Cursor>, limit: i64) -> RangeQuery<'a> {
     let mut q = filtered!(f);
     match (sort, after) {
         // `time <= t` is redundant with the OR after it, but it is what lets the index scan
@@ -420,19 +419,79 @@ fn page_keys(
         }
         (_, None) => {}
     }
-    Ok(match sort {
-        Sort::Opened => q
-            .order((cases::opened_at.desc(), cases::id.desc()))
-            .select((cases::opened_at, cases::id))
-            .limit(limit + 1)
-            .load(c)?,
-        Sort::Updated => q
-            .order((cases::updated_at.desc(), cases::id.desc()))
-            .select((cases::updated_at, cases::id))
-            .limit(limit + 1)
-            .load(c)?,
-    })
+    let q = match sort {
+        Sort::Opened => q.order((cases::opened_at.desc(), cases::id.desc())),
+        Sort::Updated => q.order((cases::updated_at.desc(), cases::id.desc())),
+    };
+    q.select(CaseRow::as_select()).limit(limit + 1)
 }
+
+type Backend = <DbConn as Connection>::Backend;
+
+/// One index range of the list: its cases after the cursor, newest first.
+type RangeQuery<'a> = diesel::internal::table_macro::BoxedSelectStatement<
+    'a,
+    diesel::dsl::SqlTypeOf<diesel::dsl::AsSelect<CaseRow, Backend>>,
+    diesel::internal::table_macro::FromClause<cases::table>,
+    Backend,
+>;
+
+/// What a page's row is: the case and the person's first and last name.
+type PageRow = (
+    diesel::dsl::AsSelect<CaseRow, Backend>,
+    people::first_name,
+    people::last_name,
+);
+
+/// `SELECT u.*, <person's name> FROM (<range> UNION ALL …) AS u JOIN people … ORDER BY … LIMIT n`:
+/// a page of the list in one statement, on both databases. Each range is wrapped in
+/// `SELECT * FROM (…)` because SQLite allows no `ORDER BY`/`LIMIT` on a member of a `UNION`;
+/// the page size is written into the SQL so that PostgreSQL can reuse a generic plan.
+struct PageQuery<S, P> {
+    row: std::marker::PhantomData<S>,
+    parts: Vec<P>,
+    sort_column: &'static str,
+    limit: i64,
+}
+
+impl<S: diesel::Expression, P> diesel::query_builder::Query for PageQuery<S, P> {
+    type SqlType = S::SqlType;
+}
+
+impl<S, P> diesel::query_builder::QueryId for PageQuery<S, P> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<S, P, DB> diesel::query_builder::QueryFragment<DB> for PageQuery<S, P>
+where
+    DB: diesel::backend::Backend,
+    P: diesel::query_builder::QueryFragment<DB>,
+{
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, DB>,
+    ) -> QueryResult<()> {
+        out.push_sql("SELECT u.*, people.first_name, people.last_name FROM (");
+        for (i, part) in self.parts.iter().enumerate() {
+            if i > 0 {
+                out.push_sql(" UNION ALL ");
+            }
+            out.push_sql("SELECT * FROM (");
+            part.walk_ast(out.reborrow())?;
+            out.push_sql(&format!(") AS k{i}"));
+        }
+        out.push_sql(&format!(
+            ") AS u INNER JOIN people ON people.id = u.person_id \
+             ORDER BY u.{col} DESC, u.id DESC LIMIT {limit}",
+            col = self.sort_column,
+            limit = self.limit
+        ));
+        Ok(())
+    }
+}
+
+impl<S, P, C> RunQueryDsl<C> for PageQuery<S, P> {}
 
 /// How many cases match (for `?count=true`).
 pub fn count(c: &mut DbConn, f: &Filter) -> ApiResult<i64> {

@@ -6,6 +6,7 @@ pub mod desk;
 pub mod mediator;
 pub mod municipality;
 pub mod person;
+pub mod person_words;
 pub mod referral;
 pub mod refresh_token;
 pub mod request;

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::{new_id, now, DbConn};
 use crate::error::{ApiError, ApiResult};
-use crate::models::municipality::like_escape;
+use crate::models::person_words as word_index;
 use crate::schema::{cases, people};
 
 /// A stored person.
@@ -160,6 +160,7 @@ pub fn insert(c: &mut DbConn, p: &ValidPerson, municipality_id: &str) -> ApiResu
             people::created_at.eq(now()),
         ))
         .execute(c)?;
+    word_index::reindex(c, &id)?;
     find(c, &id)
 }
 
@@ -175,6 +176,7 @@ pub fn update(c: &mut DbConn, cur: &PersonRow, p: &ValidPerson) -> ApiResult<Per
     if n == 0 {
         return Err(ApiError::PreconditionFailed);
     }
+    word_index::reindex(c, &cur.id)?;
     find(c, &cur.id)
 }
 
@@ -204,19 +206,28 @@ pub fn list(
         .filter(people::merged_into_id.is_null())
         .select(PersonRow::as_select())
         .into_boxed();
-    if let Some(text) = f.q.as_deref() {
-        for word in fold(text).split(' ').filter(|w| !w.is_empty()).take(5) {
-            q = q.filter(
-                people::search_text
-                    .like(format!("% {}%", like_escape(&phonetic(word))))
-                    .escape('\\'),
-            );
-        }
+    let words: Vec<String> =
+        f.q.as_deref()
+            .map(|text| {
+                fold(text)
+                    .split(' ')
+                    .filter(|w| !w.is_empty())
+                    .take(5)
+                    .map(phonetic)
+                    .collect()
+            })
+            .unwrap_or_default();
+    if !words.is_empty() {
+        q = q.filter(NameWords {
+            ranges: words.iter().map(|w| word_index::prefix_range(w)).collect(),
+            scope: f.scope.clone(),
+        });
     }
     if let Some(m) = &f.municipality_id {
         q = q.filter(people::created_municipality_id.eq(m.clone()));
     }
-    if let Some(scope) = &f.scope {
+    let searching = !words.is_empty();
+    if let Some(scope) = f.scope.as_ref().filter(|_| !searching) {
         // Registered in the scope, or with a case there. EXISTS probes one person's cases by
         // index; `IN (SELECT …)` made PostgreSQL compare every match with every case of the scope.
         let with_case = cases::table
@@ -235,7 +246,6 @@ pub fn list(
                 .or(people::last_name.eq(name).and(people::id.gt(id))),
         );
     }
-    let searching = f.q.as_deref().is_some_and(|t| !t.trim().is_empty());
     if searching {
         // Matches are few and scattered: read them and sort them. Walking the name index
         // instead (which SQLite prefers, to skip the sort) visits every person, three times
@@ -245,6 +255,74 @@ pub fn list(
         q = q.order((people::last_name.asc(), people::id.asc()));
     }
     Ok(q.limit(limit + 1).load(c)?)
+}
+
+/// `people.id IN (<people with a word starting with the first> INTERSECT <… the second> …)`:
+/// every word of the query must start a word of the name, in a municipality where the person is
+/// visible when the caller has a scope. Each word is one range of the word index (per
+/// municipality); the ranges meet before any person is read.
+#[derive(Debug, Clone)]
+struct NameWords {
+    ranges: Vec<(String, Option<String>)>,
+    scope: Option<Vec<String>>,
+}
+
+impl diesel::Expression for NameWords {
+    type SqlType = diesel::sql_types::Bool;
+}
+
+impl<QS> diesel::AppearsOnTable<QS> for NameWords {}
+
+impl<QS> diesel::SelectableExpression<QS> for NameWords {}
+
+impl diesel::expression::ValidGrouping<()> for NameWords {
+    type IsAggregate = diesel::expression::is_aggregate::Never;
+}
+
+impl diesel::query_builder::QueryId for NameWords {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<DB> diesel::query_builder::QueryFragment<DB> for NameWords
+where
+    DB: diesel::backend::Backend + diesel::sql_types::HasSqlType<diesel::sql_types::Text>,
+    String: diesel::serialize::ToSql<diesel::sql_types::Text, DB>,
+{
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, DB>,
+    ) -> QueryResult<()> {
+        use diesel::sql_types::Text;
+        out.push_sql("people.id IN (");
+        for (i, (from, to)) in self.ranges.iter().enumerate() {
+            if i > 0 {
+                out.push_sql(" INTERSECT ");
+            }
+            out.push_sql("SELECT person_id FROM person_words WHERE word >= ");
+            out.push_bind_param::<Text, String>(from)?;
+            if let Some(to) = to {
+                out.push_sql(" AND word < ");
+                out.push_bind_param::<Text, String>(to)?;
+            }
+            match &self.scope {
+                None => {}
+                Some(scope) if scope.is_empty() => out.push_sql(" AND 1 = 0"),
+                Some(scope) => {
+                    out.push_sql(" AND municipality_id IN (");
+                    for (j, m) in scope.iter().enumerate() {
+                        if j > 0 {
+                            out.push_sql(", ");
+                        }
+                        out.push_bind_param::<Text, String>(m)?;
+                    }
+                    out.push_sql(")");
+                }
+            }
+        }
+        out.push_sql(")");
+        Ok(())
+    }
 }
 
 /// True when the person was registered in, or has a case in, one of these municipalities.
@@ -285,6 +363,9 @@ pub fn merge(c: &mut DbConn, keep: &str, duplicate: &str) -> ApiResult<usize> {
             people::version.eq(people::version + 1),
         ))
         .execute(c)?;
+    // The person kept is now seen where the duplicate was; the duplicate is found no more.
+    word_index::reindex(c, keep)?;
+    word_index::reindex(c, duplicate)?;
     Ok(moved)
 }
 
@@ -311,6 +392,7 @@ pub fn anonymise(c: &mut DbConn, id: &str) -> ApiResult<()> {
             people::version.eq(people::version + 1),
         ))
         .execute(c)?;
+    word_index::reindex(c, id)?;
     let case_ids: Vec<String> = cases::table
         .filter(cases::person_id.eq(id))
         .select(cases::id)

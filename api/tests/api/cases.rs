@@ -677,6 +677,31 @@ async fn synthetic_data_loads_and_stays_consistent(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(people["items"].as_array().unwrap().len(), 50);
+    // The name-search index was built for the loaded people: each is found by name.
+    for p in people["items"].as_array().unwrap().iter().step_by(7) {
+        let q = format!(
+            "{} {}",
+            p["first_name"].as_str().unwrap(),
+            p["last_name"].as_str().unwrap()
+        );
+        let found: Value = app
+            .get(
+                &format!("/api/v1/people?q={}&limit=200", q.replace(' ', "%20")),
+                &admin,
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert!(
+            found["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["id"] == p["id"]),
+            "{q}"
+        );
+    }
     // A case opened afterwards continues the year's numbering instead of colliding.
     let gallicano = app.municipality("046015").await;
     let pid = people["items"][0]["id"].as_str().unwrap();

@@ -8,6 +8,7 @@ use crate::db_tests;
 db_tests!(
     duplicates_are_caught_whatever_the_spelling_of_case_and_order,
     search_finds_spelling_variants,
+    search_follows_where_a_person_is_seen_and_who_they_are,
     operators_see_only_their_municipalities,
     every_read_is_in_the_access_log,
     bad_person_data_names_the_field,
@@ -104,6 +105,108 @@ async fn search_finds_spelling_variants(app: TestApp) {
     assert_eq!(found("jose").await, ["José"]);
     assert_eq!(found("ali%20mohamed").await, ["Mohammed"]);
     assert!(found("Zzyzx").await.is_empty());
+}
+
+// The name search reads a word index kept per municipality where a person is visible: it must
+// follow a new case elsewhere, a new name, a merge and an anonymisation.
+async fn search_follows_where_a_person_is_seen_and_who_they_are(app: TestApp) {
+    let admin = app.admin().await;
+    let gallicano = app.municipality("046015").await;
+    let camaiore = app.municipality("046005").await;
+    let (_, op) = app
+        .user("op.gallicano", "operator", std::slice::from_ref(&gallicano))
+        .await;
+    let (_, coord) = app.user("coord", "coordinator", &[]).await;
+    let register = |first: &'static str, last: &'static str, municipality: String| {
+        let (app, admin) = (&app, admin.clone());
+        async move {
+            let res = app
+                .post(
+                    "/api/v1/people",
+                    &admin,
+                    json!({"first_name": first, "last_name": last,
+                           "municipality_id": municipality, "confirm_new": true}),
+                )
+                .await;
+            assert_eq!(res.status(), 201);
+            res.json::<Value>().await.unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    let search = |token: String, q: &'static str| {
+        let app = &app;
+        async move {
+            let page: Value = app
+                .get(&format!("/api/v1/people?q={q}"), &token)
+                .await
+                .json()
+                .await
+                .unwrap();
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["id"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    let fatima = register("Fatima", "Benali", camaiore.clone()).await;
+    assert!(search(op.clone(), "fatima%20benali").await.is_empty());
+    assert_eq!(search(coord.clone(), "benali").await, vec![fatima.clone()]);
+
+    // A case in Gallicano makes her findable there, by any word prefix in any order.
+    let res = app
+        .post(
+            "/api/v1/cases",
+            &admin,
+            json!({"person_id": fatima, "municipality_id": gallicano,
+                   "category_id": "registry", "summary": "Residenza"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    for q in ["fatima%20benali", "BEN%20fat", "benal"] {
+        assert_eq!(search(op.clone(), q).await, vec![fatima.clone()], "{q}");
+    }
+    assert!(search(op.clone(), "fatima%20rossi").await.is_empty());
+
+    // A new name replaces the old words.
+    let res = app
+        .patch(
+            &format!("/api/v1/people/{fatima}"),
+            &admin,
+            json!({"last_name": "Bennani"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert!(search(op.clone(), "benali").await.is_empty());
+    assert_eq!(search(op.clone(), "bennani").await, vec![fatima.clone()]);
+
+    // A duplicate registered in Gallicano, merged away: one person is found, the one kept.
+    let dup = register("Fatma", "Bennani", gallicano.clone()).await;
+    assert_eq!(search(op.clone(), "bennani").await.len(), 2);
+    let res = app
+        .post(
+            &format!("/api/v1/people/{fatima}/merge"),
+            &coord,
+            json!({"duplicate_id": dup}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(search(op.clone(), "bennani").await, vec![fatima.clone()]);
+
+    // Anonymised: found by name no more.
+    let res = app
+        .post(
+            &format!("/api/v1/people/{fatima}/anonymise"),
+            &admin,
+            json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert!(search(coord.clone(), "bennani").await.is_empty());
+    assert!(search(op.clone(), "fatima").await.is_empty());
 }
 
 async fn operators_see_only_their_municipalities(app: TestApp) {

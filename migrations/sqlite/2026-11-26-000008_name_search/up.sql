@@ -1,0 +1,29 @@
+-- Name search by word prefix inside the municipalities where each person is visible: one row per
+-- (municipality, word of the folded name, person), for the municipality that registered the person
+-- and every municipality with a case of theirs (see the PostgreSQL migration). SQLite compares
+-- text byte by byte, so a prefix is one range (`word >= 'moamed' AND word < 'moamee'`).
+CREATE TABLE person_words (
+    municipality_id TEXT NOT NULL REFERENCES municipalities (id),
+    word TEXT NOT NULL,
+    person_id TEXT NOT NULL REFERENCES people (id) ON DELETE CASCADE,
+    PRIMARY KEY (municipality_id, word, person_id)
+) WITHOUT ROWID;
+CREATE INDEX person_words_word_idx ON person_words (word, person_id);
+CREATE INDEX person_words_person_idx ON person_words (person_id);
+
+-- The words of `search_text` (" w1 p1 w2 p2 "), split by a recursive query.
+WITH RECURSIVE split (person_id, rest, word) AS (
+    SELECT id, ltrim(search_text) || ' ', NULL FROM people WHERE merged_into_id IS NULL
+    UNION ALL
+    SELECT person_id, ltrim(substr(rest, instr(rest, ' '))), substr(rest, 1, instr(rest, ' ') - 1)
+    FROM split WHERE rest <> ''
+),
+visible (person_id, municipality_id) AS (
+    SELECT id, created_municipality_id FROM people
+    UNION
+    SELECT person_id, municipality_id FROM cases
+)
+INSERT OR IGNORE INTO person_words (municipality_id, word, person_id)
+SELECT v.municipality_id, s.word, s.person_id
+FROM split s JOIN visible v ON v.person_id = s.person_id
+WHERE s.word IS NOT NULL AND s.word <> '';
