@@ -353,6 +353,7 @@ diesel::table! {
         municipality_id -> Text,
         word -> Text,
         person_id -> Text,
+        last_name -> Text,
     }
 }
 

@@ -192,7 +192,7 @@ pub struct Filter {
 }
 
 /// Sort key (last name folded, first name folded, id).
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Cursor(pub String, pub String);
 
 /// A page sorted by last name.
@@ -221,6 +221,11 @@ pub fn list(
         q = q.filter(NameWords {
             ranges: words.iter().map(|w| word_index::prefix_range(w)).collect(),
             scope: f.scope.clone(),
+            // Cut to the page among the matches unless a filter on the person follows.
+            page: f
+                .municipality_id
+                .is_none()
+                .then(|| (limit + 1, after.clone())),
         });
     }
     if let Some(m) = &f.municipality_id {
@@ -260,11 +265,14 @@ pub fn list(
 /// `people.id IN (<people with a word starting with the first> INTERSECT <… the second> …)`:
 /// every word of the query must start a word of the name, in a municipality where the person is
 /// visible when the caller has a scope. Each word is one range of the word index (per
-/// municipality); the ranges meet before any person is read.
+/// municipality); the ranges meet, and are cut to the page in name order, before any person is
+/// read.
 #[derive(Debug, Clone)]
 struct NameWords {
     ranges: Vec<(String, Option<String>)>,
     scope: Option<Vec<String>>,
+    /// Rows wanted and the cursor, in the list's order (last name, id).
+    page: Option<(i64, Option<Cursor>)>,
 }
 
 impl diesel::Expression for NameWords {
@@ -294,12 +302,12 @@ where
         mut out: diesel::query_builder::AstPass<'_, 'b, DB>,
     ) -> QueryResult<()> {
         use diesel::sql_types::Text;
-        out.push_sql("people.id IN (");
+        out.push_sql("people.id IN (SELECT h.person_id FROM (");
         for (i, (from, to)) in self.ranges.iter().enumerate() {
             if i > 0 {
                 out.push_sql(" INTERSECT ");
             }
-            out.push_sql("SELECT person_id FROM person_words WHERE word >= ");
+            out.push_sql("SELECT last_name, person_id FROM person_words WHERE word >= ");
             out.push_bind_param::<Text, String>(from)?;
             if let Some(to) = to {
                 out.push_sql(" AND word < ");
@@ -319,6 +327,19 @@ where
                     out.push_sql(")");
                 }
             }
+        }
+        out.push_sql(") AS h");
+        if let Some((limit, after)) = &self.page {
+            if let Some(Cursor(name, id)) = after {
+                out.push_sql(" WHERE h.last_name >= ");
+                out.push_bind_param::<Text, String>(name)?;
+                out.push_sql(" AND (h.last_name > ");
+                out.push_bind_param::<Text, String>(name)?;
+                out.push_sql(" OR h.person_id > ");
+                out.push_bind_param::<Text, String>(id)?;
+                out.push_sql(")");
+            }
+            out.push_sql(&format!(" ORDER BY h.last_name, h.person_id LIMIT {limit}"));
         }
         out.push_sql(")");
         Ok(())

@@ -186,6 +186,32 @@ async fn search_follows_where_a_person_is_seen_and_who_they_are(app: TestApp) {
     // A duplicate registered in Gallicano, merged away: one person is found, the one kept.
     let dup = register("Fatma", "Bennani", gallicano.clone()).await;
     assert_eq!(search(op.clone(), "bennani").await.len(), 2);
+    // Paged one at a time, in name order, the cursor continues among the matches.
+    let first: Value = app
+        .get("/api/v1/people?q=bennani&limit=1", &op)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let cursor = first["next_cursor"].as_str().expect("a second page");
+    let second: Value = app
+        .get(
+            &format!("/api/v1/people?q=bennani&limit=1&cursor={cursor}"),
+            &op,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut both = vec![
+        first["items"][0]["id"].as_str().unwrap().to_owned(),
+        second["items"][0]["id"].as_str().unwrap().to_owned(),
+    ];
+    assert!(second["next_cursor"].is_null());
+    both.sort();
+    let mut expected = vec![fatima.clone(), dup.clone()];
+    expected.sort();
+    assert_eq!(both, expected);
     let res = app
         .post(
             &format!("/api/v1/people/{fatima}/merge"),

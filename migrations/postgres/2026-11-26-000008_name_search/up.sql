@@ -9,14 +9,16 @@ CREATE TABLE person_words (
     municipality_id TEXT NOT NULL REFERENCES municipalities (id),
     word TEXT COLLATE "C" NOT NULL,
     person_id TEXT NOT NULL REFERENCES people (id) ON DELETE CASCADE,
-    PRIMARY KEY (municipality_id, word, person_id)
+    -- The list's sort key, so that a page of matches is cut before any person is read.
+    last_name TEXT NOT NULL,
+    PRIMARY KEY (municipality_id, word, person_id) INCLUDE (last_name)
 );
 -- Coordinators search everywhere; re-indexing a person deletes by person.
-CREATE INDEX person_words_word_idx ON person_words (word, person_id);
+CREATE INDEX person_words_word_idx ON person_words (word, person_id) INCLUDE (last_name);
 CREATE INDEX person_words_person_idx ON person_words (person_id);
 
-INSERT INTO person_words (municipality_id, word, person_id)
-SELECT DISTINCT v.municipality_id, w.word, p.id
+INSERT INTO person_words (municipality_id, word, person_id, last_name)
+SELECT DISTINCT v.municipality_id, w.word, p.id, p.last_name
 FROM people p
 CROSS JOIN LATERAL (
     SELECT p.created_municipality_id AS municipality_id
