@@ -359,7 +359,7 @@ pub fn list(
         f.statuses.iter().cloned().map(Some).collect()
     };
     let parts = match municipalities.filter(|m| m.len() * statuses.len() <= FAN_OUT_MAX) {
-        None => vec![page_range(f, sort, after.as_ref(), limit)],
+        None => vec![page_range(f, sort, after.as_ref())],
         Some(municipalities) => {
             let mut parts = Vec::new();
             for m in &municipalities {
@@ -370,7 +370,7 @@ pub fn list(
                         statuses: s.iter().cloned().collect(),
                         ..f.clone()
                     };
-                    parts.push(page_range(&part, sort, after.as_ref(), limit));
+                    parts.push(page_range(&part, sort, after.as_ref()));
                 }
             }
             parts
@@ -380,25 +380,58 @@ pub fn list(
     if parts.is_empty() {
         return Ok(Vec::new());
     }
-    // One statement: the ranges merged in the database (PostgreSQL pulls from each only as far
-    // as the page needs) and each row fetched through its range's index, with the person's name.
-    // A round trip and a plan per range, and a second look-up by primary key, cost more.
-    let rows: Vec<(CaseRow, String, String)> = PageQuery {
+    if matches!(c, DbConn::Sqlite(_)) {
+        // In process a query per range costs microseconds, and SQLite would sort the union's
+        // rows rather than merge them: read each range's keys, merge them here, then the page.
+        let mut keys: Vec<(NaiveDateTime, String)> = Vec::new();
+        for part in parts {
+            let part = match sort {
+                Sort::Opened => part.select((cases::opened_at, cases::id)),
+                Sort::Updated => part.select((cases::updated_at, cases::id)),
+            };
+            keys.extend(part.limit(limit + 1).load::<(NaiveDateTime, String)>(c)?);
+        }
+        keys.sort_by(|a, b| b.cmp(a));
+        keys.truncate(limit as usize + 1);
+        let ids: Vec<String> = keys.into_iter().map(|(_, id)| id).collect();
+        let mut rows: Vec<(CaseRow, String, String)> = cases::table
+            .inner_join(people::table)
+            .filter(cases::id.eq_any(&ids))
+            .select((CaseRow::as_select(), people::first_name, people::last_name))
+            .load(c)?;
+        let key = |r: &CaseRow| match sort {
+            Sort::Opened => (r.opened_at, r.id.clone()),
+            Sort::Updated => (r.updated_at, r.id.clone()),
+        };
+        rows.sort_by_key(|(r, _, _)| std::cmp::Reverse(key(r)));
+        return Ok(rows);
+    }
+    // PostgreSQL: one statement, the ranges merged in the database (pulling from each only as
+    // far as the page needs) and each row fetched through its range's index, with the person's
+    // name. A round trip and a plan per range, and a second look-up by primary key, cost more.
+    // Its plan is kept: with a cursor, PostgreSQL would otherwise plan every page again (the
+    // plan is the same; planning took longer than running it).
+    let page = PageQuery {
         row: std::marker::PhantomData::<PageRow>,
-        parts,
+        parts: parts
+            .into_iter()
+            .map(|q| q.select(CaseRow::as_select()).limit(limit + 1))
+            .collect(),
         sort_column: match sort {
             Sort::Opened => "opened_at",
             Sort::Updated => "updated_at",
         },
         limit: limit + 1,
-    }
-    .load(c)?;
+    };
+    let rows: Vec<(CaseRow, String, String)> = c.transaction(|c| {
+        diesel::sql_query("SET LOCAL plan_cache_mode = force_generic_plan").execute(c)?;
+        page.load(c)
+    })?;
     Ok(rows)
 }
 
-/// One index range: the (time, id) keys of the filter's cases after the cursor, in the sort's
-/// index order.
-fn page_range<'a>(f: &Filter, sort: Sort, after: Option<&Cursor>, limit: i64) -> RangeQuery<'a> {
+/// One index range: the filter's cases after the cursor, in the sort's index order.
+fn page_range<'a>(f: &Filter, sort: Sort, after: Option<&Cursor>) -> RangeQuery<'a> {
     let mut q = filtered!(f);
     match (sort, after) {
         // `time <= t` is redundant with the OR after it, but it is what lets the index scan
@@ -419,22 +452,16 @@ fn page_range<'a>(f: &Filter, sort: Sort, after: Option<&Cursor>, limit: i64) ->
         }
         (_, None) => {}
     }
-    let q = match sort {
+    match sort {
         Sort::Opened => q.order((cases::opened_at.desc(), cases::id.desc())),
         Sort::Updated => q.order((cases::updated_at.desc(), cases::id.desc())),
-    };
-    q.select(CaseRow::as_select()).limit(limit + 1)
+    }
 }
 
 type Backend = <DbConn as Connection>::Backend;
 
 /// One index range of the list: its cases after the cursor, newest first.
-type RangeQuery<'a> = diesel::internal::table_macro::BoxedSelectStatement<
-    'a,
-    diesel::dsl::SqlTypeOf<diesel::dsl::AsSelect<CaseRow, Backend>>,
-    diesel::internal::table_macro::FromClause<cases::table>,
-    Backend,
->;
+type RangeQuery<'a> = cases::BoxedQuery<'a, Backend>;
 
 /// What a page's row is: the case and the person's first and last name.
 type PageRow = (
