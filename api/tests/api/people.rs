@@ -65,6 +65,22 @@ async fn duplicates_are_caught_whatever_the_spelling_of_case_and_order(app: Test
     .await;
 }
 
+/// One field of each person a name search finds, in the list's order.
+async fn found_by_name(app: &TestApp, token: &str, q: &str, field: &str) -> Vec<String> {
+    let page: Value = app
+        .get(&format!("/api/v1/people?q={q}"), token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p[field].as_str().unwrap().to_owned())
+        .collect()
+}
+
 async fn search_finds_spelling_variants(app: TestApp) {
     let admin = app.admin().await;
     let lucca = app.municipality("046017").await;
@@ -85,20 +101,7 @@ async fn search_finds_spelling_variants(app: TestApp) {
     }
     let found = |q: &'static str| {
         let (app, admin) = (&app, admin.clone());
-        async move {
-            let page: Value = app
-                .get(&format!("/api/v1/people?q={q}"), &admin)
-                .await
-                .json()
-                .await
-                .unwrap();
-            page["items"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|p| p["first_name"].as_str().unwrap().to_owned())
-                .collect::<Vec<_>>()
-        }
+        async move { found_by_name(app, &admin, q, "first_name").await }
     };
     assert_eq!(found("Mohamed").await, ["Mohammed"]);
     assert_eq!(found("nguyen").await, ["Thi Lan"]);
@@ -137,20 +140,7 @@ async fn search_follows_where_a_person_is_seen_and_who_they_are(app: TestApp) {
     };
     let search = |token: String, q: &'static str| {
         let app = &app;
-        async move {
-            let page: Value = app
-                .get(&format!("/api/v1/people?q={q}"), &token)
-                .await
-                .json()
-                .await
-                .unwrap();
-            page["items"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|p| p["id"].as_str().unwrap().to_owned())
-                .collect::<Vec<_>>()
-        }
+        async move { found_by_name(app, &token, q, "id").await }
     };
     let fatima = register("Fatima", "Benali", camaiore.clone()).await;
     assert!(search(op.clone(), "fatima%20benali").await.is_empty());
