@@ -12,7 +12,7 @@ use lumit_shared::problem::PROBLEM_CONTENT_TYPE;
 use lumit_shared::Problem;
 use tracing::Instrument;
 
-use crate::error::problem_response;
+use crate::error::{problem_response, ApiError};
 use crate::extract::RequestId;
 
 /// The request id header.
@@ -52,6 +52,32 @@ pub async fn request_context(
         }
     });
     Ok(res)
+}
+
+/// Refuses a path or query string that carries a NUL character (`%00`), naming the query
+/// parameter: no text value may hold one (PostgreSQL refuses it outright, which would otherwise
+/// surface as a server error), so it is the client's mistake, answered before any handler runs.
+pub async fn refuse_nul(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody, BoxBody>>, actix_web::Error> {
+    let raw = req.uri().path_and_query().map_or("", |p| p.as_str());
+    if raw.contains("%00") {
+        let field = form_urlencoded::parse(req.query_string().as_bytes())
+            .find(|(k, v)| k.contains('\0') || v.contains('\0'))
+            .map_or_else(|| "path".to_owned(), |(k, _)| k.into_owned());
+        let err = ApiError::BadRequest {
+            code: "invalid_characters",
+            detail: format!("`{field}` contains a NUL character (%00), which no value may hold."),
+            errors: vec![lumit_shared::FieldError::new(
+                field,
+                "invalid_characters",
+                "must not contain a NUL character",
+            )],
+        };
+        return Ok(req.error_response(err).map_into_right_body());
+    }
+    Ok(next.call(req).await?.map_into_left_body())
 }
 
 /// Replaces a non-problem error body (from the router or the framework) with problem+json.

@@ -14,7 +14,7 @@ use crate::auth::jwt::JwtKeys;
 use crate::config::Settings;
 use crate::db::Db;
 use crate::extract::TrustProxy;
-use crate::middleware::{problem_errors, request_context};
+use crate::middleware::{problem_errors, refuse_nul, request_context};
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
 use crate::{routes, seed, web_app};
@@ -85,6 +85,7 @@ impl Application {
             App::new()
                 .app_data(state.clone())
                 .app_data(trust)
+                .wrap(from_fn(refuse_nul))
                 .wrap(ErrorHandlers::new().default_handler(problem_errors))
                 .wrap(cors)
                 .wrap(

@@ -15,7 +15,40 @@ db_tests!(
     request_ids_are_echoed,
     lists_paginate_with_cursors,
     server_errors_never_leak_causes,
+    nul_characters_in_the_address_are_refused,
 );
+
+// PostgreSQL refuses a NUL in any text value: in a path or query string it is the caller's
+// mistake, a 400 naming the parameter, on both databases alike.
+async fn nul_characters_in_the_address_are_refused(app: TestApp) {
+    let admin = app.admin().await;
+    let p = assert_problem(
+        app.get("/api/v1/cases?status=open&q=a%00b", &admin).await,
+        400,
+        "invalid_characters",
+    )
+    .await;
+    assert_eq!(fields(&p), ["q"]);
+    let p = assert_problem(
+        app.get("/api/v1/cases/a%00b", &admin).await,
+        400,
+        "invalid_characters",
+    )
+    .await;
+    assert_eq!(fields(&p), ["path"]);
+    let p = assert_problem(
+        app.get("/api/v1/people?q=%00", &admin).await,
+        400,
+        "invalid_characters",
+    )
+    .await;
+    assert_eq!(fields(&p), ["q"]);
+    // An encoded percent sign followed by "00" is not a NUL.
+    assert_eq!(
+        app.get("/api/v1/people?q=%2500", &admin).await.status(),
+        200
+    );
+}
 
 async fn framework_errors_are_problems(app: TestApp) {
     let admin = app.admin().await;
