@@ -409,8 +409,6 @@ pub fn list(
     // PostgreSQL: one statement, the ranges merged in the database (pulling from each only as
     // far as the page needs) and each row fetched through its range's index, with the person's
     // name. A round trip and a plan per range, and a second look-up by primary key, cost more.
-    // Its plan is kept: with a cursor, PostgreSQL would otherwise plan every page again (the
-    // plan is the same; planning took longer than running it).
     let page = PageQuery {
         row: std::marker::PhantomData::<PageRow>,
         parts: parts
@@ -423,38 +421,78 @@ pub fn list(
         },
         limit: limit + 1,
     };
-    let rows: Vec<(CaseRow, String, String)> = c.transaction(|c| {
-        diesel::sql_query("SET LOCAL plan_cache_mode = force_generic_plan").execute(c)?;
-        page.load(c)
-    })?;
-    Ok(rows)
+    Ok(page.load(c)?)
 }
 
 /// One index range: the filter's cases after the cursor, in the sort's index order.
 fn page_range<'a>(f: &Filter, sort: Sort, after: Option<&Cursor>) -> RangeQuery<'a> {
     let mut q = filtered!(f);
-    match (sort, after) {
-        // `time <= t` is redundant with the OR after it, but it is what lets the index scan
-        // start at the cursor instead of filtering every row before it.
-        (Sort::Opened, Some(Cursor(t, id))) => {
-            q = q.filter(cases::opened_at.le(*t)).filter(
-                cases::opened_at
-                    .lt(*t)
-                    .or(cases::opened_at.eq(*t).and(cases::id.lt(id.clone()))),
-            )
-        }
-        (Sort::Updated, Some(Cursor(t, id))) => {
-            q = q.filter(cases::updated_at.le(*t)).filter(
-                cases::updated_at
-                    .lt(*t)
-                    .or(cases::updated_at.eq(*t).and(cases::id.lt(id.clone()))),
-            )
-        }
-        (_, None) => {}
+    // A row-value comparison, `(time, id) < (t, id)`: the index scan starts at the cursor, and
+    // PostgreSQL estimates it well enough to keep one generic plan for every page (spelt as
+    // `time < t OR (time = t AND id < …)` it planned each page again, which took longer than
+    // running it).
+    if let Some(Cursor(t, id)) = after {
+        q = q.filter(Before {
+            column: match sort {
+                Sort::Opened => "cases.opened_at",
+                Sort::Updated => "cases.updated_at",
+            },
+            at: *t,
+            id: id.clone(),
+        });
     }
     match sort {
         Sort::Opened => q.order((cases::opened_at.desc(), cases::id.desc())),
         Sort::Updated => q.order((cases::updated_at.desc(), cases::id.desc())),
+    }
+}
+
+/// `(<time column>, cases.id) < (at, id)`: the rows after a cursor, in a statement that diesel
+/// keeps prepared (an `sql()` literal would make it parse the statement every time).
+#[derive(Debug, Clone)]
+struct Before {
+    column: &'static str,
+    at: NaiveDateTime,
+    id: String,
+}
+
+impl diesel::Expression for Before {
+    type SqlType = diesel::sql_types::Bool;
+}
+
+impl diesel::AppearsOnTable<cases::table> for Before {}
+
+impl diesel::SelectableExpression<cases::table> for Before {}
+
+impl diesel::expression::ValidGrouping<()> for Before {
+    type IsAggregate = diesel::expression::is_aggregate::Never;
+}
+
+impl diesel::query_builder::QueryId for Before {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<DB> diesel::query_builder::QueryFragment<DB> for Before
+where
+    DB: diesel::backend::Backend
+        + diesel::sql_types::HasSqlType<diesel::sql_types::Text>
+        + diesel::sql_types::HasSqlType<diesel::sql_types::Timestamp>,
+    String: diesel::serialize::ToSql<diesel::sql_types::Text, DB>,
+    NaiveDateTime: diesel::serialize::ToSql<diesel::sql_types::Timestamp, DB>,
+{
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, DB>,
+    ) -> QueryResult<()> {
+        out.push_sql("(");
+        out.push_sql(self.column);
+        out.push_sql(", cases.id) < (");
+        out.push_bind_param::<diesel::sql_types::Timestamp, NaiveDateTime>(&self.at)?;
+        out.push_sql(", ");
+        out.push_bind_param::<diesel::sql_types::Text, String>(&self.id)?;
+        out.push_sql(")");
+        Ok(())
     }
 }
 
