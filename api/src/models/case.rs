@@ -584,10 +584,7 @@ pub fn add_event(
             case_events::at.eq(now()),
         ))
         .execute(c)?;
-    events(c, case_id)?
-        .into_iter()
-        .find(|e| e.id == id)
-        .ok_or(ApiError::NotFound)
+    event(c, case_id, &id)
 }
 
 type EventTuple = (
@@ -605,7 +602,20 @@ type EventTuple = (
 
 /// The timeline, oldest first.
 pub fn events(c: &mut DbConn, case_id: &str) -> ApiResult<Vec<CaseEvent>> {
-    let rows: Vec<EventTuple> = case_events::table
+    load_events(c, case_id, None)
+}
+
+/// One entry of a case's timeline (404 when the case has no such entry).
+pub fn event(c: &mut DbConn, case_id: &str, event_id: &str) -> ApiResult<CaseEvent> {
+    load_events(c, case_id, Some(event_id))?
+        .pop()
+        .ok_or(ApiError::NotFound)
+}
+
+/// A case's timeline, or one entry of it: reading one entry must not read the whole timeline
+/// (a long case has hundreds).
+fn load_events(c: &mut DbConn, case_id: &str, event_id: Option<&str>) -> ApiResult<Vec<CaseEvent>> {
+    let mut q = case_events::table
         .filter(case_events::case_id.eq(case_id))
         .select((
             case_events::id,
@@ -621,7 +631,11 @@ pub fn events(c: &mut DbConn, case_id: &str) -> ApiResult<Vec<CaseEvent>> {
         ))
         .order((case_events::at.asc(), case_events::id.asc()))
         .limit(5000)
-        .load(c)?;
+        .into_boxed::<Backend>();
+    if let Some(id) = event_id {
+        q = q.filter(case_events::id.eq(id.to_owned()));
+    }
+    let rows: Vec<EventTuple> = q.load(c)?;
     Ok(rows
         .into_iter()
         .map(
@@ -716,10 +730,7 @@ pub fn edit_note(
     author_id: &str,
     note: &str,
 ) -> ApiResult<(CaseEvent, CaseEvent)> {
-    let before = events(c, case_id)?
-        .into_iter()
-        .find(|e| e.id == event_id)
-        .ok_or(ApiError::NotFound)?;
+    let before = event(c, case_id, event_id)?;
     if before.author_id.as_deref() != Some(author_id) {
         return Err(ApiError::forbidden(
             "not_the_author",
@@ -747,10 +758,7 @@ pub fn edit_note(
             case_events::edited_at.eq(Some(now())),
         ))
         .execute(c)?;
-    let after = events(c, case_id)?
-        .into_iter()
-        .find(|e| e.id == event_id)
-        .ok_or(ApiError::NotFound)?;
+    let after = event(c, case_id, event_id)?;
     Ok((before, after))
 }
 
