@@ -1,5 +1,26 @@
 //! Database rows and the queries on them, one module per resource.
 
+/// The trait impls diesel needs for a boolean condition written as a `QueryFragment` of its own
+/// (one that binds its values, so that diesel keeps the statement prepared, which it refuses
+/// for an `sql()` literal).
+macro_rules! condition {
+    ($ty:ty) => {
+        impl diesel::Expression for $ty {
+            type SqlType = diesel::sql_types::Bool;
+        }
+        impl<QS> diesel::AppearsOnTable<QS> for $ty {}
+        impl<QS> diesel::SelectableExpression<QS> for $ty {}
+        impl diesel::expression::ValidGrouping<()> for $ty {
+            type IsAggregate = diesel::expression::is_aggregate::Never;
+        }
+        impl diesel::query_builder::QueryId for $ty {
+            type QueryId = ();
+            const HAS_STATIC_QUERY_ID: bool = false;
+        }
+    };
+}
+pub(crate) use condition;
+
 pub mod api_client;
 pub mod case;
 pub mod desk;

@@ -275,22 +275,7 @@ struct NameWords {
     page: Option<(i64, Option<Cursor>)>,
 }
 
-impl diesel::Expression for NameWords {
-    type SqlType = diesel::sql_types::Bool;
-}
-
-impl<QS> diesel::AppearsOnTable<QS> for NameWords {}
-
-impl<QS> diesel::SelectableExpression<QS> for NameWords {}
-
-impl diesel::expression::ValidGrouping<()> for NameWords {
-    type IsAggregate = diesel::expression::is_aggregate::Never;
-}
-
-impl diesel::query_builder::QueryId for NameWords {
-    type QueryId = ();
-    const HAS_STATIC_QUERY_ID: bool = false;
-}
+super::condition!(NameWords);
 
 impl<DB> diesel::query_builder::QueryFragment<DB> for NameWords
 where
