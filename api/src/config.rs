@@ -35,12 +35,14 @@ pub struct Settings {
     pub travel_buffer_minutes: i64,
 }
 
-/// Two connections per core, at least four. Queries are short and CPU-bound, often on the same
-/// machine as the database: more connections than that only queue inside the database and
-/// the kernel (measured on 2 cores: p99 of the case list 14 ms with 4, 19 ms with 8).
+/// Two connections per core, at least 4 and at most 32. Queries are short and CPU-bound, often
+/// on the same machine as the database: more connections than that only queue inside the
+/// database and the kernel (measured on 2 cores: p99 of the case list 14 ms with 4, 19 ms with
+/// 8). The ceiling keeps a few instances on a large machine inside PostgreSQL's default of 100
+/// connections.
 pub fn default_pool_size() -> u32 {
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-    u32::try_from(cores * 2).unwrap_or(u32::MAX).max(4)
+    u32::try_from(cores * 2).unwrap_or(u32::MAX).clamp(4, 32)
 }
 
 /// `LUMIT_DB_POOL_SIZE`: a number of at least 1 (a pool of none could never answer).
@@ -168,6 +170,6 @@ mod tests {
             assert!(err.contains("LUMIT_DB_POOL_SIZE"), "{bad}: {err}");
         }
         let cores = std::thread::available_parallelism().unwrap().get() as u32;
-        assert_eq!(pool_size(None).unwrap(), (cores * 2).max(4));
+        assert_eq!(pool_size(None).unwrap(), (cores * 2).clamp(4, 32));
     }
 }

@@ -24,7 +24,7 @@ const ENV_HELP: &str = "Configuration (environment):
   LUMIT_LOG_FORMAT      text (default) or json
   LUMIT_CORS_ORIGINS    comma-separated origins allowed by CORS (default none)
   LUMIT_WEB_DIR         built web app (default web/dist)
-  LUMIT_DB_POOL_SIZE    database connections (default: two per core, at least 4)
+  LUMIT_DB_POOL_SIZE    database connections (default: two per core, 4 to 32)
   LUMIT_WORKERS         HTTP worker threads (default: one per core)
   LUMIT_TRUST_PROXY     true to take the client IP from X-Forwarded-For";
 
