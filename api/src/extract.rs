@@ -223,10 +223,64 @@ impl Body {
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     let de = &mut serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(de).map_err(json_error)?;
+    refuse_nul_in_json(body)?;
     Ok(value)
 }
 
+/// The caller's mistake, not a server error: no text may hold a NUL character (PostgreSQL
+/// refuses one outright), and JSON can only spell it `\u0000`. A 422 naming the field.
+fn refuse_nul_in_json(body: &[u8]) -> Result<(), ApiError> {
+    if !body.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0000")) {
+        return Ok(());
+    }
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return Ok(());
+    };
+    match nul_path(&value, "") {
+        Some(field) => Err(nul_error(field)),
+        None => Ok(()),
+    }
+}
+
+/// Where the first text (value or key) holding a NUL stands, in serde_path_to_error's spelling.
+fn nul_path(v: &serde_json::Value, at: &str) -> Option<String> {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => s.contains('\0').then(|| at.to_owned()),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, x)| nul_path(x, &format!("{at}[{i}]"))),
+        Value::Object(map) => map.iter().find_map(|(k, x)| {
+            let here = if at.is_empty() {
+                k.clone()
+            } else {
+                format!("{at}.{k}")
+            };
+            if k.contains('\0') {
+                Some(here)
+            } else {
+                nul_path(x, &here)
+            }
+        }),
+        _ => None,
+    }
+}
+
+fn nul_error(field: String) -> ApiError {
+    ApiError::Validation(vec![FieldError::new(
+        field,
+        "invalid_characters",
+        "must not contain a NUL character",
+    )])
+}
+
 fn parse_form<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    if let Some((k, _)) =
+        form_urlencoded::parse(body).find(|(k, v)| k.contains('\0') || v.contains('\0'))
+    {
+        return Err(nul_error(k.into_owned()));
+    }
     let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(body));
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();

@@ -16,6 +16,7 @@ db_tests!(
     lists_paginate_with_cursors,
     server_errors_never_leak_causes,
     nul_characters_in_the_address_are_refused,
+    nul_characters_in_bodies_are_refused,
 );
 
 // PostgreSQL refuses a NUL in any text value: in a path or query string it is the caller's
@@ -48,6 +49,57 @@ async fn nul_characters_in_the_address_are_refused(app: TestApp) {
         app.get("/api/v1/people?q=%2500", &admin).await.status(),
         200
     );
+}
+
+// The same in a JSON or form body: a 422 naming the field, and nothing written.
+async fn nul_characters_in_bodies_are_refused(app: TestApp) {
+    let admin = app.admin().await;
+    let count = || async {
+        let page: Value = app
+            .get("/api/v1/municipalities?limit=200", &admin)
+            .await
+            .json()
+            .await
+            .unwrap();
+        page["items"].as_array().unwrap().len()
+    };
+    let before = count().await;
+    let p = assert_problem(
+        app.post(
+            "/api/v1/municipalities",
+            &admin,
+            json!({"name": "Uff\u{0}icio", "kind": "other"}),
+        )
+        .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(fields(&p), ["name"]);
+    assert_eq!(p["errors"][0]["code"], "invalid_characters");
+    assert_eq!(count().await, before);
+    // A backslash followed by "u0000" is text, not a NUL.
+    let res = app
+        .post(
+            "/api/v1/municipalities",
+            &admin,
+            json!({"name": "Ufficio \\u0000", "kind": "other"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let res = app
+        .http
+        .post(format!("{}/api/v1/auth/token", app.base))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", "a\0b"),
+            ("client_secret", "x"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let p = assert_problem(res, 422, "validation_failed").await;
+    assert_eq!(fields(&p), ["client_id"]);
 }
 
 async fn framework_errors_are_problems(app: TestApp) {
