@@ -16,6 +16,15 @@ fn root() -> PathBuf {
         .unwrap_or_default()
 }
 
+/// Where cargo puts what it builds: `CARGO_TARGET_DIR` when set (relative to the workspace, as
+/// cargo reads it), else `target/`.
+fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR").filter(|d| !d.is_empty()) {
+        Some(dir) => root().join(dir),
+        None => root().join("target"),
+    }
+}
+
 fn run(cmd: &mut Command) -> Result<()> {
     eprintln!("» {cmd:?}");
     let status = cmd.status().with_context(|| format!("starting {cmd:?}"))?;
@@ -122,8 +131,8 @@ fn web() -> Result<()> {
         "wasm-release",
     ]);
     run(&mut c)?;
-    let wasm_in = root.join("target/wasm32-unknown-unknown/wasm-release/lumit-web.wasm");
-    let gen = root.join("target/web-bindgen");
+    let wasm_in = target_dir().join("wasm32-unknown-unknown/wasm-release/lumit-web.wasm");
+    let gen = target_dir().join("web-bindgen");
     let _ = std::fs::remove_dir_all(&gen);
     wasm_bindgen_cli_support::Bindgen::new()
         .input_path(&wasm_in)
@@ -234,5 +243,5 @@ fn browser_tests() -> Result<()> {
     run(Command::new("npm")
         .args(["test"])
         .current_dir(&dir)
-        .env("LUMIT_BIN", root().join("target/debug/lumit")))
+        .env("LUMIT_BIN", target_dir().join("debug/lumit")))
 }
