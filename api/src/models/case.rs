@@ -414,7 +414,7 @@ pub fn list(
         row: std::marker::PhantomData::<PageRow>,
         parts: parts
             .into_iter()
-            .map(|q| q.select(CaseRow::as_select()).limit(limit + 1))
+            .map(|q| q.select(CaseColumns).limit(limit + 1))
             .collect(),
         sort_column: match sort {
             Sort::Opened => "opened_at",
@@ -477,6 +477,47 @@ where
         out.push_sql(", ");
         out.push_bind_param::<diesel::sql_types::Text, String>(&self.id)?;
         out.push_sql(")");
+        Ok(())
+    }
+}
+
+/// The columns of [`CaseRow`], in its order, as diesel writes them.
+const CASE_COLUMNS: &str = "\"cases\".\"id\", \"cases\".\"reference\", \"cases\".\"person_id\", \
+    \"cases\".\"municipality_id\", \"cases\".\"desk_id\", \"cases\".\"category_id\", \
+    \"cases\".\"subcategory_id\", \"cases\".\"channel\", \"cases\".\"priority\", \
+    \"cases\".\"assigned_to_id\", \"cases\".\"summary\", \"cases\".\"status\", \
+    \"cases\".\"outcome\", \"cases\".\"language\", \"cases\".\"mediator_present\", \
+    \"cases\".\"opened_at\", \"cases\".\"closed_at\", \"cases\".\"updated_at\", \
+    \"cases\".\"version\"";
+
+/// `CaseRow::as_select()` written as one string. A range of the list is written out on every
+/// request (its SQL is the statement cache's key), and diesel allocates a string for every
+/// identifier it writes: the nineteen columns of six ranges were a tenth of a list request.
+#[derive(Debug, Clone, Copy)]
+struct CaseColumns;
+
+impl diesel::Expression for CaseColumns {
+    type SqlType = diesel::dsl::SqlTypeOf<diesel::dsl::AsSelect<CaseRow, Backend>>;
+}
+
+impl diesel::AppearsOnTable<cases::table> for CaseColumns {}
+impl diesel::SelectableExpression<cases::table> for CaseColumns {}
+
+impl diesel::expression::ValidGrouping<()> for CaseColumns {
+    type IsAggregate = diesel::expression::is_aggregate::Never;
+}
+
+impl diesel::query_builder::QueryId for CaseColumns {
+    type QueryId = Self;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl<DB: diesel::backend::Backend> diesel::query_builder::QueryFragment<DB> for CaseColumns {
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, DB>,
+    ) -> QueryResult<()> {
+        out.push_sql(CASE_COLUMNS);
         Ok(())
     }
 }
@@ -802,4 +843,23 @@ pub fn save_category(c: &mut DbConn, cat: &CaseCategory, create: bool) -> ApiRes
             .execute(c)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_written_columns_are_those_of_a_case_row() {
+        let diesel =
+            diesel::debug_query::<diesel::pg::Pg, _>(&cases::table.select(CaseRow::as_select()))
+                .to_string();
+        let ours =
+            diesel::debug_query::<diesel::pg::Pg, _>(&cases::table.select(CaseColumns)).to_string();
+        assert_eq!(ours, diesel);
+        assert!(
+            ours.starts_with(&format!("SELECT {CASE_COLUMNS} FROM")),
+            "{ours}"
+        );
+    }
 }
