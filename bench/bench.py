@@ -183,8 +183,34 @@ end
 """
 
 
-def wrk(name, token, paths, duration, connections=32, body=None, warm=True):
-    """Runs wrk over the paths (round robin); returns req/s and the latency percentiles."""
+def cpu_seconds(pids):
+    """CPU time (user + system) the processes have used so far, by pid."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used = {}
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            used[pid] = (int(fields[11]) + int(fields[12])) / tick
+        except (OSError, IndexError, ValueError):
+            pass
+    return used
+
+
+def postgres_pids():
+    out = subprocess.run(["ps", "-eo", "pid=,comm="], text=True, capture_output=True).stdout
+    return [int(pid) for pid, comm in (line.split(None, 1) for line in out.splitlines())
+            if comm.strip() == "postgres"]
+
+
+def cpu_spent(before, after):
+    return sum(after[pid] - before[pid] for pid in after if pid in before)
+
+
+def wrk(name, token, paths, duration, connections=32, body=None, warm=True, server=None):
+    """Runs wrk over the paths (round robin); returns req/s, the latency percentiles and, given
+    the server's pid, the CPU time a request cost the server and PostgreSQL: a steadier measure
+    than requests a second on a shared machine, to compare two versions of the code."""
     lua = os.path.join(WORK, "round_robin.lua")
     with open(lua, "w") as f:
         f.write(WRK_LUA)
@@ -200,16 +226,24 @@ def wrk(name, token, paths, duration, connections=32, body=None, warm=True):
     if warm:
         subprocess.run(["wrk", f"-t{min(2, connections)}", f"-c{connections}", "-d5s", "-s", lua, BASE], env=env,
                        capture_output=True, check=True)
+    watched = ([server] if server else []) + postgres_pids()
+    before = cpu_seconds(watched)
     out = subprocess.run(["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{duration}s", "--latency",
                           "-s", lua, BASE], env=env, text=True, capture_output=True,
                          check=True).stdout
+    after = cpu_seconds(watched)
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if bad:
         print(out, file=sys.stderr)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     pct = {p: to_ms(v) for p, v in re.findall(r"^\s+(50|90|99)%\s+(\S+)", out, re.M)}
+    done = int(re.search(r"(\d+) requests in", out).group(1))
     r = {"name": name, "rps": rps, "p50": pct["50"], "p90": pct["90"], "p99": pct["99"],
-         "errors": int(bad.group(1)) if bad else 0}
+         "errors": int(bad.group(1)) if bad else 0, "api_ms": None, "pg_ms": None}
+    if server and done:
+        r["api_ms"] = 1000 * (after.get(server, 0) - before.get(server, 0)) / done
+        pg = {pid: t for pid, t in after.items() if pid != server}
+        r["pg_ms"] = 1000 * cpu_spent(before, pg) / done
     print(f"  {name}: {rps:.0f} req/s, p99 {r['p99']:.2f} ms, errors {r['errors']}",
           file=sys.stderr, flush=True)
     return r
@@ -324,16 +358,20 @@ def bench(db, duration, reseed):
             ("create event", [f"/api/v1/cases/{cid}/events" for cid in deep_ids],
              {"kind": "note", "note": "Telefonata di verifica"}),
         ]
-        results = [wrk(name, op, paths, duration, body=body) for name, paths, body in scenarios]
+        results = [wrk(name, op, paths, duration, body=body, server=server.pid)
+                   for name, paths, body in scenarios]
         # One connection alone: the time a request takes when it does not queue.
         alone = [wrk(name + " (1 connection)", op, paths, min(duration, 10), connections=1,
                      body=body, warm=False) for name, paths, body in scenarios]
         print(f"\n## {db}: {SIZES[db][1]} cases, 32 connections, {duration} s each\n")
-        print("| request | req/s | p50 ms | p90 ms | p99 ms | errors | alone: p50 / p99 ms |")
-        print("|---|---:|---:|---:|---:|---:|---:|")
+        print("| request | req/s | p50 ms | p90 ms | p99 ms | errors | alone: p50 / p99 ms |"
+              " CPU ms per request: API / PostgreSQL |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|")
         for r, a in zip(results, alone):
+            pg = f"{r['pg_ms']:.2f}" if db == "postgres" else "—"
             print(f"| {r['name']} | {r['rps']:.0f} | {r['p50']:.2f} | {r['p90']:.2f} |"
-                  f" {r['p99']:.2f} | {r['errors']} | {a['p50']:.2f} / {a['p99']:.2f} |")
+                  f" {r['p99']:.2f} | {r['errors']} | {a['p50']:.2f} / {a['p99']:.2f} |"
+                  f" {r['api_ms']:.2f} / {pg} |")
         if db == "postgres":
             at = cursor_case["opened_at"].replace("T", " ").rstrip("Z")
             raw = [pgbench("pgbench list first", op_munis, duration),
