@@ -399,7 +399,13 @@ def main():
     ap.add_argument("--duration", type=int, default=20, help="seconds per measurement")
     ap.add_argument("--reseed", action="store_true", help="load the data again")
     ap.add_argument("--no-build", action="store_true", help="use the existing release binary")
+    ap.add_argument("--bin", help="measure this server binary instead (implies --no-build), "
+                    "to compare two builds")
     args = ap.parse_args()
+    if args.bin:
+        global BIN
+        BIN = os.path.abspath(args.bin)
+        args.no_build = True
     if not shutil.which("wrk"):
         run(["apt-get", "install", "-y", "wrk"])
     if not args.no_build:

@@ -10,6 +10,7 @@ use diesel::prelude::*;
 use diesel::{PgConnection, SqliteConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
+use crate::auth::callers::Callers;
 use crate::error::ApiError;
 
 const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
@@ -128,6 +129,10 @@ pub struct Db {
     /// to a newcomer ahead of an older waiter, which under load gave a few requests a wait of
     /// seconds. One permit per connection.
     queue: Arc<tokio::sync::Semaphore>,
+    /// Who is calling, kept between requests (off until [`Db::listen_for_callers`]).
+    callers: Callers,
+    /// What the driver connects to.
+    url: String,
 }
 
 impl Db {
@@ -144,6 +149,7 @@ impl Db {
             }
         }
         let backend = url.backend;
+        let url_target = url.target.clone();
         let pool = r2d2::Pool::builder()
             .max_size(pool_size)
             .min_idle(Some(1))
@@ -156,6 +162,8 @@ impl Db {
             backend,
             sqlite_writer: Arc::new(Mutex::new(())),
             queue: Arc::new(tokio::sync::Semaphore::new(pool_size as usize)),
+            callers: Callers::default(),
+            url: url_target,
         })
     }
 
@@ -164,6 +172,7 @@ impl Db {
     pub fn connect_lazy(url: &str, pool_size: u32) -> anyhow::Result<Self> {
         let url = DatabaseUrl::parse(url)?;
         let backend = url.backend;
+        let url_target = url.target.clone();
         let pool = r2d2::Pool::builder()
             .max_size(pool_size)
             .min_idle(Some(0))
@@ -175,7 +184,25 @@ impl Db {
             backend,
             sqlite_writer: Arc::new(Mutex::new(())),
             queue: Arc::new(tokio::sync::Semaphore::new(pool_size as usize)),
+            callers: Callers::default(),
+            url: url_target,
         })
+    }
+
+    /// Turns the cache of callers on (PostgreSQL only): a thread listens for changes to accounts
+    /// and clients, and the cache is used while it does. See [`crate::auth::callers`].
+    pub fn listen_for_callers(&self) -> anyhow::Result<()> {
+        if self.backend == Backend::Postgres {
+            self.callers
+                .listen(self.url.clone())
+                .context("starting the caller listener")?;
+        }
+        Ok(())
+    }
+
+    /// The cache of callers.
+    pub fn callers(&self) -> &Callers {
+        &self.callers
     }
 
     /// Which backend this is.
@@ -288,12 +315,18 @@ impl Db {
             Backend::Postgres => None,
         };
         let lock = chained && self.backend == Backend::Postgres;
-        conn.transaction(|c| {
+        let result = conn.transaction(|c| {
             if lock {
                 diesel::sql_query("SELECT pg_advisory_xact_lock(7714001)").execute(c)?;
             }
             f(c)
-        })
+        });
+        if chained {
+            // A change to an account or a client must be seen by this instance's next request;
+            // other instances hear of it from the database.
+            self.callers.invalidate();
+        }
+        result
     }
 
     /// True when the database answers.

@@ -1,6 +1,7 @@
 //! Authentication: password hashing, tokens and the [`Actor`] behind each request.
 
 mod actor;
+pub mod callers;
 pub mod jwt;
 
 pub use actor::{Actor, ActorKind};

@@ -69,8 +69,10 @@ pub struct TestApp {
     pub backend: Backend,
     /// Where the server looks for the web app (absent until a test writes it).
     pub web_dir: std::path::PathBuf,
-    _dir: tempfile::TempDir,
-    _schema: Option<PgSchema>,
+    /// What the server was started with.
+    settings: Settings,
+    _dir: std::sync::Arc<tempfile::TempDir>,
+    _schema: Option<std::sync::Arc<PgSchema>>,
 }
 
 impl TestApp {
@@ -132,19 +134,36 @@ impl TestApp {
         .await
         .expect("join")
         .expect("prepare");
-        let db = prepared.db.clone();
-        let app = Application::build(settings, prepared.db).expect("build");
-        let base = format!("http://127.0.0.1:{}", app.port());
-        tokio::spawn(app.run_until_stopped());
         let web_dir = dir.path().join("no-web");
         Self {
             web_dir,
-            base,
+            base: start(&settings, prepared.db.clone()),
+            http: reqwest::Client::new(),
+            db: prepared.db,
+            backend,
+            settings,
+            _dir: std::sync::Arc::new(dir),
+            _schema: schema.map(std::sync::Arc::new),
+        }
+    }
+
+    /// A second server on the same database, as a deployment with two instances behind a
+    /// balancer: same token keys, its own pool and caches.
+    pub async fn another_instance(&self) -> TestApp {
+        let url = self.settings.database_url.clone();
+        let db = tokio::task::spawn_blocking(move || Db::connect(&url, 4))
+            .await
+            .expect("join")
+            .expect("connect");
+        TestApp {
+            web_dir: self.web_dir.clone(),
+            base: start(&self.settings, db.clone()),
             http: reqwest::Client::new(),
             db,
-            backend,
-            _dir: dir,
-            _schema: schema,
+            backend: self.backend,
+            settings: self.settings.clone(),
+            _dir: self._dir.clone(),
+            _schema: self._schema.clone(),
         }
     }
 
@@ -296,6 +315,14 @@ impl TestApp {
         let mut c = self.db.conn().expect("conn");
         c.batch_execute(sql).expect("sql");
     }
+}
+
+/// Starts a server in the background; returns its base URL.
+fn start(settings: &Settings, db: Db) -> String {
+    let app = Application::build(settings.clone(), db).expect("build");
+    let base = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    base
 }
 
 /// The access token of a login answer.

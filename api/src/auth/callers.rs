@@ -1,0 +1,333 @@
+//! A cache of who is calling, on PostgreSQL: reading the caller from the database on every
+//! request cost about a third of a list page (a statement and a second hand-off to a blocking
+//! thread), and the answer changes only when an account, its municipalities, an Unione's members
+//! or an API client change.
+//!
+//! The cache keeps the promise of [`super::actor`]: deactivating an account or revoking a client
+//! cuts its tokens off on every instance. Triggers on those four tables `NOTIFY lumit_callers`
+//! when a change commits (migration 10); each instance listens on a connection of its own and
+//! empties its cache when told, within [`POLL`] of the commit. A write on this instance empties
+//! it as soon as it ends, so a change is never late on the instance that made it. The cache is
+//! used only while the listener has proved in the last [`FRESH`] that its connection works; a
+//! caller read before a change is not stored after it (the generation counter). On SQLite the
+//! cache is off: another process (the `lumit` command line) can change accounts without telling.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError, Weak};
+use std::time::{Duration, Instant};
+
+use diesel::connection::SimpleConnection;
+use diesel::{Connection, PgConnection};
+
+use super::actor::Actor;
+
+/// How often the listener looks for notifications: the longest another instance can serve a
+/// changed caller from its cache.
+pub const POLL: Duration = Duration::from_millis(10);
+/// How often the listener proves its connection alive.
+const HEARTBEAT: Duration = Duration::from_secs(1);
+/// How long a proof lasts: past it (a listener stuck on a dead connection) the cache is not used.
+pub const FRESH: Duration = Duration::from_secs(3);
+/// Wait before connecting again after the listener's connection failed.
+const RETRY: Duration = Duration::from_secs(1);
+/// More distinct callers than this and the cache starts again empty (tokens are signed, so only
+/// real accounts and clients can fill it).
+const MAX_ENTRIES: usize = 10_000;
+/// The channel the triggers of migration 10 notify.
+const CHANNEL: &str = "lumit_callers";
+
+/// What identifies a cached caller: the token's kind and subject, and for clients the scopes the
+/// token asked for (the actor's scopes are those the client still holds among them).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Key {
+    kind: String,
+    sub: String,
+    scope: Option<String>,
+}
+
+impl Key {
+    /// The key of a verified token's claims.
+    pub fn of(claims: &super::jwt::Claims) -> Self {
+        Self {
+            kind: claims.kind.clone(),
+            sub: claims.sub.clone(),
+            scope: claims.scope.clone(),
+        }
+    }
+}
+
+/// The cache; clones share it.
+#[derive(Clone, Default)]
+pub struct Callers {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    entries: Mutex<Entries>,
+    /// When the listener last proved its connection, in milliseconds since `epoch`; 0 = never
+    /// (or not since it failed): the cache is off.
+    verified_ms: AtomicU64,
+    epoch: Instant,
+}
+
+impl Default for Inner {
+    fn default() -> Self {
+        Self {
+            entries: Mutex::new(Entries::default()),
+            verified_ms: AtomicU64::new(0),
+            epoch: Instant::now(),
+        }
+    }
+}
+
+#[derive(Default)]
+struct Entries {
+    /// Bumped by every change: a caller read under an older generation is not stored.
+    generation: u64,
+    map: HashMap<Key, Actor>,
+}
+
+/// A ticket to store what was read: the generation when the read began.
+#[derive(Debug, Clone, Copy)]
+pub struct Ticket(u64);
+
+impl Callers {
+    /// The cached caller, when the cache is on and holds it.
+    pub fn get(&self, key: &Key) -> Option<Actor> {
+        if !self.is_on() {
+            return None;
+        }
+        self.entries().map.get(key).cloned()
+    }
+
+    /// Call before reading a caller from the database; `None` when the cache is off.
+    pub fn ticket(&self) -> Option<Ticket> {
+        self.is_on().then(|| Ticket(self.entries().generation))
+    }
+
+    /// Stores a caller read after `ticket` was taken, unless something changed since.
+    pub fn put(&self, ticket: Ticket, key: Key, actor: Actor) {
+        let mut e = self.entries();
+        if e.generation != ticket.0 {
+            return;
+        }
+        if e.map.len() >= MAX_ENTRIES {
+            e.map.clear();
+        }
+        e.map.insert(key, actor);
+    }
+
+    /// How many callers are kept.
+    pub fn len(&self) -> usize {
+        self.entries().map.len()
+    }
+
+    /// True when no caller is kept.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Forgets every caller: something they are made of may have changed.
+    pub fn invalidate(&self) {
+        let mut e = self.entries();
+        e.generation += 1;
+        e.map.clear();
+    }
+
+    /// True while the listener's last proof of life is recent.
+    pub fn is_on(&self) -> bool {
+        self.is_on_at(self.now_ms())
+    }
+
+    fn is_on_at(&self, now_ms: u64) -> bool {
+        let at = self.inner.verified_ms.load(Ordering::Acquire);
+        at != 0 && now_ms.saturating_sub(at) < FRESH.as_millis() as u64
+    }
+
+    /// Starts the listener thread for a PostgreSQL URL; it ends when the last clone of the cache
+    /// is dropped.
+    pub fn listen(&self, url: String) -> std::io::Result<()> {
+        let weak = Arc::downgrade(&self.inner);
+        std::thread::Builder::new()
+            .name("lumit-callers".into())
+            .spawn(move || listen(&weak, &url))
+            .map(drop)
+    }
+
+    fn entries(&self) -> std::sync::MutexGuard<'_, Entries> {
+        // Nothing leaves the map half-changed: a panic elsewhere does not make it unusable.
+        self.inner
+            .entries
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn now_ms(&self) -> u64 {
+        // At least 1: 0 means "never proved".
+        (self.inner.epoch.elapsed().as_millis() as u64).max(1)
+    }
+
+    fn proved(&self) {
+        self.inner
+            .verified_ms
+            .store(self.now_ms(), Ordering::Release);
+    }
+
+    fn lost(&self) {
+        self.inner.verified_ms.store(0, Ordering::Release);
+        self.invalidate();
+    }
+}
+
+/// The listener: connects, listens, empties the cache on every notification and proves the
+/// connection alive every [`HEARTBEAT`]; on any failure the cache goes off until it is back.
+fn listen(weak: &Weak<Inner>, url: &str) {
+    loop {
+        let Some(callers) = weak.upgrade().map(|inner| Callers { inner }) else {
+            return;
+        };
+        match PgConnection::establish(url) {
+            Ok(mut conn) => {
+                let result = serve(weak, &mut conn, callers);
+                if let Some(inner) = weak.upgrade() {
+                    Callers { inner }.lost();
+                }
+                match result {
+                    Ok(()) => return,
+                    Err(e) => tracing::warn!(error = %e, "caller cache off: listener failed"),
+                }
+            }
+            Err(e) => {
+                callers.lost();
+                tracing::warn!(error = %e, "caller cache off: listener cannot connect");
+            }
+        }
+        std::thread::sleep(RETRY);
+    }
+}
+
+/// Listens until the cache is dropped (`Ok`) or the connection fails.
+fn serve(weak: &Weak<Inner>, conn: &mut PgConnection, callers: Callers) -> diesel::QueryResult<()> {
+    conn.batch_execute(&format!("LISTEN {CHANNEL}"))?;
+    // Whatever changed while nobody listened: start empty.
+    callers.invalidate();
+    callers.proved();
+    drop(callers);
+    let mut last_proof = Instant::now();
+    loop {
+        std::thread::sleep(POLL);
+        let Some(inner) = weak.upgrade() else {
+            return Ok(());
+        };
+        let callers = Callers { inner };
+        if last_proof.elapsed() >= HEARTBEAT {
+            conn.batch_execute("SELECT 1")?;
+            last_proof = Instant::now();
+            // Notifications that came before the answer are read below, before the proof.
+            drain(conn, &callers)?;
+            callers.proved();
+        } else {
+            drain(conn, &callers)?;
+        }
+    }
+}
+
+/// Empties the cache if any notification is waiting.
+fn drain(conn: &mut PgConnection, callers: &Callers) -> diesel::QueryResult<()> {
+    let mut changed = false;
+    for n in conn.notifications_iter() {
+        n?;
+        changed = true;
+    }
+    if changed {
+        callers.invalidate();
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lumit_shared::user::Role;
+
+    fn actor(name: &str) -> Actor {
+        Actor {
+            kind: super::super::actor::ActorKind::User,
+            id: name.into(),
+            name: name.into(),
+            role: Some(Role::Operator),
+            scopes: Vec::new(),
+            municipality_ids: vec!["046015".into()],
+            must_change_password: false,
+        }
+    }
+
+    fn key(sub: &str) -> Key {
+        Key {
+            kind: "user".into(),
+            sub: sub.into(),
+            scope: None,
+        }
+    }
+
+    #[test]
+    fn off_until_the_listener_proves_its_connection() {
+        let c = Callers::default();
+        assert!(c.ticket().is_none());
+        c.proved();
+        let t = c.ticket().expect("on");
+        c.put(t, key("a"), actor("a"));
+        assert_eq!(c.get(&key("a")).map(|a| a.name), Some("a".into()));
+        c.lost();
+        assert!(c.get(&key("a")).is_none());
+        c.proved();
+        assert!(
+            c.get(&key("a")).is_none(),
+            "losing the listener empties the cache"
+        );
+    }
+
+    #[test]
+    fn a_proof_older_than_fresh_turns_the_cache_off() {
+        let c = Callers::default();
+        c.proved();
+        let now = c.inner.verified_ms.load(Ordering::Acquire);
+        assert!(c.is_on_at(now));
+        assert!(c.is_on_at(now + FRESH.as_millis() as u64 - 1));
+        assert!(!c.is_on_at(now + FRESH.as_millis() as u64 + 1));
+    }
+
+    #[test]
+    fn a_caller_read_before_a_change_is_not_stored_after_it() {
+        let c = Callers::default();
+        c.proved();
+        let before = c.ticket().expect("on");
+        c.invalidate();
+        c.put(before, key("a"), actor("a"));
+        assert!(c.get(&key("a")).is_none());
+        let after = c.ticket().expect("on");
+        c.put(after, key("a"), actor("a"));
+        assert!(c.get(&key("a")).is_some());
+        c.invalidate();
+        assert!(c.get(&key("a")).is_none(), "a change empties the cache");
+    }
+
+    #[test]
+    fn clients_are_cached_per_requested_scope() {
+        let c = Callers::default();
+        c.proved();
+        let narrow = Key {
+            kind: "client".into(),
+            sub: "c1".into(),
+            scope: Some("cases:read".into()),
+        };
+        let wide = Key {
+            scope: Some("cases:read cases:write".into()),
+            ..narrow.clone()
+        };
+        c.put(c.ticket().expect("on"), narrow.clone(), actor("c1"));
+        assert!(c.get(&narrow).is_some());
+        assert!(c.get(&wide).is_none());
+    }
+}
