@@ -24,6 +24,7 @@ pub struct AuditEntry {
     /// Sequence number: rows are chained in this order.
     pub id: i64,
     /// When.
+    #[serde(serialize_with = "crate::time::serialize")]
     pub at: DateTime<Utc>,
     /// `user`, `client` or `system`.
     pub actor_kind: String,
@@ -70,6 +71,7 @@ pub struct AccessEntry {
     /// Sequence number.
     pub id: i64,
     /// When.
+    #[serde(serialize_with = "crate::time::serialize")]
     pub at: DateTime<Utc>,
     /// `user` or `client`.
     pub actor_kind: String,

@@ -158,10 +158,13 @@ pub struct Case {
     /// Whether a mediator was present.
     pub mediator_present: bool,
     /// Opened.
+    #[serde(serialize_with = "crate::time::serialize")]
     pub opened_at: DateTime<Utc>,
     /// Closed.
+    #[serde(serialize_with = "crate::time::serialize_option")]
     pub closed_at: Option<DateTime<Utc>>,
     /// Last change.
+    #[serde(serialize_with = "crate::time::serialize")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -278,8 +281,10 @@ pub struct CaseEvent {
     /// Their name as it was.
     pub author_name: Option<String>,
     /// When it happened.
+    #[serde(serialize_with = "crate::time::serialize")]
     pub at: DateTime<Utc>,
     /// When its author last edited it.
+    #[serde(serialize_with = "crate::time::serialize_option")]
     pub edited_at: Option<DateTime<Utc>>,
 }
 
@@ -464,8 +469,10 @@ pub struct Referral {
     /// The office's answer.
     pub answer: Option<String>,
     /// When the answer was recorded.
+    #[serde(serialize_with = "crate::time::serialize_option")]
     pub answered_at: Option<DateTime<Utc>>,
     /// When it was made.
+    #[serde(serialize_with = "crate::time::serialize")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -538,6 +545,7 @@ pub struct MergePeople {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PersonExport {
     /// When the export was made.
+    #[serde(serialize_with = "crate::time::serialize")]
     pub exported_at: DateTime<Utc>,
     /// The person.
     pub person: crate::person::Person,

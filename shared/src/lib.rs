@@ -41,6 +41,7 @@ pub mod patch;
 pub mod person;
 pub mod problem;
 pub mod text;
+pub mod time;
 pub mod user;
 pub mod validate;
 

@@ -104,6 +104,7 @@ pub struct Mediator {
     /// The staff account (role `mediator`) that acts as this mediator.
     pub user_id: Option<String>,
     /// Last change.
+    #[serde(serialize_with = "crate::time::serialize")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -618,8 +619,10 @@ pub struct ServiceRequest {
     /// Cancelled less than 24 h before the start (billed).
     pub cancelled_late: bool,
     /// Filed.
+    #[serde(serialize_with = "crate::time::serialize")]
     pub created_at: DateTime<Utc>,
     /// Last change.
+    #[serde(serialize_with = "crate::time::serialize")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -944,6 +947,7 @@ pub struct RequestTransition {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RequestStep {
     /// When.
+    #[serde(serialize_with = "crate::time::serialize")]
     pub at: DateTime<Utc>,
     /// From (none when filed).
     pub from: Option<RequestStatus>,
