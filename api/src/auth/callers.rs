@@ -8,9 +8,10 @@
 //! when a change commits (migration 10); each instance listens on a connection of its own and
 //! empties its cache when told, within [`POLL`] of the commit. A write on this instance empties
 //! it as soon as it ends, so a change is never late on the instance that made it. The cache is
-//! used only while the listener has proved in the last [`FRESH`] that its connection works; a
-//! caller read before a change is not stored after it (the generation counter). On SQLite the
-//! cache is off: another process (the `lumit` command line) can change accounts without telling.
+//! used only while the listener has proved in the last [`FRESH`] that notifications reach it (a
+//! notification it sends itself comes back); a caller read before a change is not stored after
+//! it (the generation counter). On SQLite the cache is off: another process (the `lumit` command
+//! line) can change accounts without telling.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -25,7 +26,7 @@ use super::actor::Actor;
 /// How often the listener looks for notifications: the longest another instance can serve a
 /// changed caller from its cache.
 pub const POLL: Duration = Duration::from_millis(10);
-/// How often the listener proves its connection alive.
+/// How often the listener proves that notifications reach it.
 const HEARTBEAT: Duration = Duration::from_secs(1);
 /// How long a proof lasts: past it (a listener stuck on a dead connection) the cache is not used.
 pub const FRESH: Duration = Duration::from_secs(3);
@@ -180,8 +181,8 @@ impl Callers {
     }
 }
 
-/// The listener: connects, listens, empties the cache on every notification and proves the
-/// connection alive every [`HEARTBEAT`]; on any failure the cache goes off until it is back.
+/// The listener: connects, listens, empties the cache on every notification and proves every
+/// [`HEARTBEAT`] that notifications reach it; on any failure the cache goes off until it is back.
 fn listen(weak: &Weak<Inner>, url: &str) {
     loop {
         let Some(callers) = weak.upgrade().map(|inner| Callers { inner }) else {
@@ -208,40 +209,49 @@ fn listen(weak: &Weak<Inner>, url: &str) {
 }
 
 /// Listens until the cache is dropped (`Ok`) or the connection fails.
+///
+/// The proof of life is a notification the listener sends to itself on a channel of its own and
+/// hears back: it shows that notifications reach this connection, not only that the connection
+/// answers (behind a pooler in transaction mode, `LISTEN` and `NOTIFY` may land on different
+/// server sessions and nothing would ever be heard — the cache then stays off).
 fn serve(weak: &Weak<Inner>, conn: &mut PgConnection, callers: Callers) -> diesel::QueryResult<()> {
-    conn.batch_execute(&format!("LISTEN {CHANNEL}"))?;
+    let probe = format!("lumit_callers_probe_{}", uuid::Uuid::new_v4().simple());
+    conn.batch_execute(&format!("LISTEN {CHANNEL}; LISTEN {probe}"))?;
     // Whatever changed while nobody listened: start empty.
     callers.invalidate();
-    callers.proved();
     drop(callers);
-    let mut last_proof = Instant::now();
+    let mut last_probe: Option<Instant> = None;
     loop {
-        std::thread::sleep(POLL);
         let Some(inner) = weak.upgrade() else {
             return Ok(());
         };
         let callers = Callers { inner };
-        if last_proof.elapsed() >= HEARTBEAT {
-            conn.batch_execute("SELECT 1")?;
-            last_proof = Instant::now();
-            // Notifications that came before the answer are read below, before the proof.
-            drain(conn, &callers)?;
-            callers.proved();
-        } else {
-            drain(conn, &callers)?;
+        if last_probe.is_none_or(|at| at.elapsed() >= HEARTBEAT) {
+            conn.batch_execute(&format!("NOTIFY {probe}"))?;
+            last_probe = Some(Instant::now());
         }
+        drain(conn, &callers, &probe)?;
+        drop(callers);
+        std::thread::sleep(POLL);
     }
 }
 
-/// Empties the cache if any notification is waiting.
-fn drain(conn: &mut PgConnection, callers: &Callers) -> diesel::QueryResult<()> {
-    let mut changed = false;
+/// Reads the waiting notifications: a change empties the cache, the probe proves the listener.
+/// Changes are acted on before the proof, so a proof never covers a change not yet applied.
+fn drain(conn: &mut PgConnection, callers: &Callers, probe: &str) -> diesel::QueryResult<()> {
+    let (mut changed, mut heard) = (false, false);
     for n in conn.notifications_iter() {
-        n?;
-        changed = true;
+        if n?.channel == probe {
+            heard = true;
+        } else {
+            changed = true;
+        }
     }
     if changed {
         callers.invalidate();
+    }
+    if heard {
+        callers.proved();
     }
     Ok(())
 }
