@@ -10,7 +10,7 @@ use diesel::prelude::*;
 use diesel::{PgConnection, SqliteConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
-use crate::auth::callers::Callers;
+use crate::auth::callers::{Callers, Source};
 use crate::error::ApiError;
 
 const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
@@ -129,7 +129,7 @@ pub struct Db {
     /// to a newcomer ahead of an older waiter, which under load gave a few requests a wait of
     /// seconds. One permit per connection.
     queue: Arc<tokio::sync::Semaphore>,
-    /// Who is calling, kept between requests (off until [`Db::listen_for_callers`]).
+    /// Who is calling, kept between requests (off until [`Db::watch_callers`]).
     callers: Callers,
     /// What the driver connects to.
     url: String,
@@ -189,15 +189,16 @@ impl Db {
         })
     }
 
-    /// Turns the cache of callers on (PostgreSQL only): a thread listens for changes to accounts
-    /// and clients, and the cache is used while it does. See [`crate::auth::callers`].
-    pub fn listen_for_callers(&self) -> anyhow::Result<()> {
-        if self.backend == Backend::Postgres {
-            self.callers
-                .listen(self.url.clone())
-                .context("starting the caller listener")?;
-        }
-        Ok(())
+    /// Turns the cache of callers on: a thread watches for changes to accounts and clients, and
+    /// the cache is used while it does. See [`crate::auth::callers`].
+    pub fn watch_callers(&self) -> anyhow::Result<()> {
+        let source = match self.backend {
+            Backend::Postgres => Source::Postgres(self.url.clone()),
+            Backend::Sqlite => Source::Sqlite(self.url.clone()),
+        };
+        self.callers
+            .watch(source)
+            .context("starting the caller watcher")
     }
 
     /// The cache of callers.

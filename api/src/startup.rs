@@ -65,7 +65,7 @@ impl Application {
         let workers = settings.workers;
         let trust = TrustProxy(settings.trust_proxy);
         let origins = settings.cors_origins.clone();
-        db.listen_for_callers()?;
+        db.watch_callers()?;
         let state = web::Data::new(AppState { db, jwt, settings });
         let openapi = ApiDoc::openapi();
         let mut server = HttpServer::new(move || {

@@ -1,7 +1,7 @@
-//! The [`Actor`] extractor: who is calling, read from the database — or, on PostgreSQL, from the
-//! cache of [`super::callers`], which every change to accounts and clients empties — so that
-//! deactivating an account or revoking a client cuts its tokens off at once on the instance that
-//! did it, and within a hundredth of a second on every other.
+//! The [`Actor`] extractor: who is calling, read from the database or from the cache of
+//! [`super::callers`], which every change to accounts and clients empties — so that deactivating
+//! an account or revoking a client cuts its tokens off at once on the instance that did it, and
+//! within a hundredth of a second on every other (and after the `lumit` command line's changes).
 
 use std::future::{ready, Future};
 use std::pin::Pin;

@@ -1,17 +1,17 @@
-//! A cache of who is calling, on PostgreSQL: reading the caller from the database on every
-//! request cost about a third of a list page (a statement and a second hand-off to a blocking
-//! thread), and the answer changes only when an account, its municipalities, an Unione's members
-//! or an API client change.
+//! A cache of who is calling: reading the caller from the database on every request cost about
+//! a third of a list page (a statement and a second hand-off to a blocking thread), and the answer
+//! changes only when an account, its municipalities, an Unione's members or an API client change.
 //!
 //! The cache keeps the promise of [`super::actor`]: deactivating an account or revoking a client
-//! cuts its tokens off on every instance. Triggers on those four tables `NOTIFY lumit_callers`
-//! when a change commits (migration 10); each instance listens on a connection of its own and
-//! empties its cache when told, within [`POLL`] of the commit. A write on this instance empties
-//! it as soon as it ends, so a change is never late on the instance that made it. The cache is
-//! used only while the listener has proved in the last [`FRESH`] that notifications reach it (a
-//! notification it sends itself comes back); a caller read before a change is not stored after
-//! it (the generation counter). On SQLite the cache is off: another process (the `lumit` command
-//! line) can change accounts without telling.
+//! cuts its tokens off on every instance. Each instance watches for such changes on a connection
+//! of its own and empties its cache when one commits, within [`POLL`]: on PostgreSQL triggers
+//! `NOTIFY lumit_callers` (migration 10) and the watcher listens; SQLite has no notifications, so
+//! triggers count changes in `caller_changes` (migration 11) and the watcher reads the count —
+//! which also catches the `lumit` command line changing the file from another process. A write on
+//! this instance empties the cache as soon as it ends, so a change is never late on the instance
+//! that made it. The cache is used only while the watcher has proved in the last [`FRESH`] that
+//! it sees changes (on PostgreSQL a notification it sends itself comes back; on SQLite the count
+//! was read); a caller read before a change is not stored after it (the generation counter).
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -19,18 +19,18 @@ use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::time::{Duration, Instant};
 
 use diesel::connection::SimpleConnection;
-use diesel::{Connection, PgConnection};
+use diesel::{Connection, PgConnection, RunQueryDsl, SqliteConnection};
 
 use super::actor::Actor;
 
-/// How often the listener looks for notifications: the longest another instance can serve a
+/// How often the watcher looks for changes: the longest another instance (or process) can serve a
 /// changed caller from its cache.
 pub const POLL: Duration = Duration::from_millis(10);
-/// How often the listener proves that notifications reach it.
+/// How often the PostgreSQL watcher proves that notifications reach it.
 const HEARTBEAT: Duration = Duration::from_secs(1);
-/// How long a proof lasts: past it (a listener stuck on a dead connection) the cache is not used.
+/// How long a proof lasts: past it (a watcher stuck on a dead connection) the cache is not used.
 pub const FRESH: Duration = Duration::from_secs(3);
-/// Wait before connecting again after the listener's connection failed.
+/// Wait before connecting again after the watcher's connection failed.
 const RETRY: Duration = Duration::from_secs(1);
 /// More distinct callers than this and the cache starts again empty (tokens are signed, so only
 /// real accounts and clients can fill it).
@@ -146,13 +146,13 @@ impl Callers {
         at != 0 && now_ms.saturating_sub(at) < FRESH.as_millis() as u64
     }
 
-    /// Starts the listener thread for a PostgreSQL URL; it ends when the last clone of the cache
-    /// is dropped.
-    pub fn listen(&self, url: String) -> std::io::Result<()> {
+    /// Starts the thread that watches for changes; it ends when the last clone of the cache is
+    /// dropped.
+    pub fn watch(&self, source: Source) -> std::io::Result<()> {
         let weak = Arc::downgrade(&self.inner);
         std::thread::Builder::new()
             .name("lumit-callers".into())
-            .spawn(move || listen(&weak, &url))
+            .spawn(move || watch(&weak, &source))
             .map(drop)
     }
 
@@ -181,40 +181,100 @@ impl Callers {
     }
 }
 
-/// The listener: connects, listens, empties the cache on every notification and proves every
-/// [`HEARTBEAT`] that notifications reach it; on any failure the cache goes off until it is back.
-fn listen(weak: &Weak<Inner>, url: &str) {
+/// Where changes to callers are watched.
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// A PostgreSQL URL: notifications.
+    Postgres(String),
+    /// A SQLite file: the count of changes.
+    Sqlite(String),
+}
+
+/// Why the watcher stopped watching.
+#[derive(Debug, thiserror::Error)]
+enum Failure {
+    #[error("cannot connect: {0}")]
+    Connect(#[from] diesel::ConnectionError),
+    #[error("{0}")]
+    Query(#[from] diesel::result::Error),
+}
+
+/// The watcher: connects, watches, empties the cache on every change and proves that it sees
+/// them; on any failure the cache goes off until it is back.
+fn watch(weak: &Weak<Inner>, source: &Source) {
     loop {
         let Some(callers) = weak.upgrade().map(|inner| Callers { inner }) else {
             return;
         };
-        match PgConnection::establish(url) {
-            Ok(mut conn) => {
-                let result = serve(weak, &mut conn, callers);
-                if let Some(inner) = weak.upgrade() {
-                    Callers { inner }.lost();
-                }
-                match result {
-                    Ok(()) => return,
-                    Err(e) => tracing::warn!(error = %e, "caller cache off: listener failed"),
-                }
-            }
-            Err(e) => {
-                callers.lost();
-                tracing::warn!(error = %e, "caller cache off: listener cannot connect");
-            }
+        let result = match source {
+            Source::Postgres(url) => PgConnection::establish(url)
+                .map_err(Failure::from)
+                .and_then(|mut c| Ok(listen(weak, &mut c, callers)?)),
+            Source::Sqlite(path) => SqliteConnection::establish(path)
+                .map_err(Failure::from)
+                .and_then(|mut c| Ok(count_changes(weak, &mut c, callers)?)),
+        };
+        if let Some(inner) = weak.upgrade() {
+            Callers { inner }.lost();
+        }
+        match result {
+            Ok(()) => return,
+            Err(e) => tracing::warn!(error = %e, "caller cache off: its watcher failed"),
         }
         std::thread::sleep(RETRY);
     }
 }
 
-/// Listens until the cache is dropped (`Ok`) or the connection fails.
+/// SQLite: reads the count of changes every [`POLL`] until the cache is dropped (`Ok`) or a read
+/// fails. A read that succeeds is the proof: the count is in the same file as the accounts.
+fn count_changes(
+    weak: &Weak<Inner>,
+    conn: &mut SqliteConnection,
+    callers: Callers,
+) -> diesel::QueryResult<()> {
+    #[derive(diesel::QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    // A writer holds the file for milliseconds; waiting for it is better than going off.
+    conn.batch_execute("PRAGMA busy_timeout = 5000")?;
+    let read = |c: &mut SqliteConnection| {
+        diesel::sql_query("SELECT n FROM caller_changes WHERE id = 1")
+            .get_result::<Count>(c)
+            .map(|r| r.n)
+    };
+    // Whatever changed while nobody watched: start empty.
+    let mut seen = read(conn)?;
+    callers.invalidate();
+    drop(callers);
+    loop {
+        let Some(inner) = weak.upgrade() else {
+            return Ok(());
+        };
+        let callers = Callers { inner };
+        let n = read(conn)?;
+        if n != seen {
+            callers.invalidate();
+            seen = n;
+        }
+        callers.proved();
+        drop(callers);
+        std::thread::sleep(POLL);
+    }
+}
+
+/// PostgreSQL: listens until the cache is dropped (`Ok`) or the connection fails.
 ///
 /// The proof of life is a notification the listener sends to itself on a channel of its own and
 /// hears back: it shows that notifications reach this connection, not only that the connection
 /// answers (behind a pooler in transaction mode, `LISTEN` and `NOTIFY` may land on different
 /// server sessions and nothing would ever be heard — the cache then stays off).
-fn serve(weak: &Weak<Inner>, conn: &mut PgConnection, callers: Callers) -> diesel::QueryResult<()> {
+fn listen(
+    weak: &Weak<Inner>,
+    conn: &mut PgConnection,
+    callers: Callers,
+) -> diesel::QueryResult<()> {
     let probe = format!("lumit_callers_probe_{}", uuid::Uuid::new_v4().simple());
     conn.batch_execute(&format!("LISTEN {CHANNEL}; LISTEN {probe}"))?;
     // Whatever changed while nobody listened: start empty.

@@ -3,7 +3,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::common::{assert_problem, token_of, Backend, TestApp, ADMIN_PASSWORD};
+use crate::common::{assert_problem, token_of, TestApp, ADMIN_PASSWORD};
 use crate::db_tests;
 
 db_tests!(
@@ -16,6 +16,7 @@ db_tests!(
     temporary_password_must_be_changed_first,
     client_credentials_carry_scopes_and_revocation_is_immediate,
     a_change_through_one_instance_reaches_the_others,
+    a_change_made_outside_the_server_reaches_it,
 );
 
 async fn first_start_has_reference_data_and_admin_can_log_in(app: TestApp) {
@@ -557,6 +558,38 @@ async fn client_credentials_carry_scopes_and_revocation_is_immediate(app: TestAp
     assert_eq!(active["items"].as_array().unwrap().len(), 0);
 }
 
+/// Waits for the instance's caller cache to come on: a test of what it keeps proves nothing
+/// while it is off.
+async fn cache_is_on(app: &TestApp) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while !app.db.callers().is_on() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the caller cache never came on"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+}
+
+/// A change made outside the server, as by the `lumit` command line (another process) or by hand
+/// in the database, reaches the callers it keeps.
+async fn a_change_made_outside_the_server_reaches_it(app: TestApp) {
+    cache_is_on(&app).await;
+    let gallicano = app.municipality("046015").await;
+    let (id, token) = app.user("op.gallicano", "operator", &[gallicano]).await;
+    assert_eq!(app.get("/api/v1/me", &token).await.status(), 200);
+    assert!(
+        !app.db.callers().is_empty(),
+        "the server keeps the operator"
+    );
+    // Straight to the database, not through the server: nothing in the process hears of it.
+    app.sql(&format!(
+        "UPDATE users SET active = FALSE WHERE id = '{id}'"
+    ));
+    eventually(&app, "/api/v1/me", &token, 401).await;
+    assert_problem(app.get("/api/v1/me", &token).await, 401, "account_inactive").await;
+}
+
 /// Asks until the answer has `status` (a change reaches another instance when its listener hears
 /// of it, a hundredth of a second later); fails after two seconds.
 async fn eventually(app: &TestApp, path: &str, token: &str, status: u16) {
@@ -574,28 +607,13 @@ async fn eventually(app: &TestApp, path: &str, token: &str, status: u16) {
     }
 }
 
-/// Two instances on one database, as behind a balancer: each keeps the callers it has seen
-/// (PostgreSQL), and a change made through one reaches the other — a municipality added, an
-/// account deactivated, a client revoked.
+/// Two instances on one database, as behind a balancer: each keeps the callers it has seen, and
+/// a change made through one reaches the other — a municipality added, an account deactivated,
+/// a client revoked.
 async fn a_change_through_one_instance_reaches_the_others(app: TestApp) {
     let other = app.another_instance().await;
     let callers = other.db.callers();
-    if app.backend == Backend::Postgres {
-        // The other instance's cache must be on, or this test would prove nothing.
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-        while !callers.is_on() {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "the caller cache never came on"
-            );
-            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-        }
-    } else {
-        assert!(
-            !callers.is_on(),
-            "another process may change accounts on SQLite"
-        );
-    }
+    cache_is_on(&other).await;
     let gallicano = app.municipality("046015").await;
     let lucca = app.municipality("046017").await;
     let (id, token) = app
@@ -616,9 +634,7 @@ async fn a_change_through_one_instance_reaches_the_others(app: TestApp) {
     let path = format!("/api/v1/people/{}", person["id"].as_str().unwrap());
     assert_eq!(other.get(&path, &token).await.status(), 404);
     assert_eq!(other.get("/api/v1/me", &token).await.status(), 200);
-    if app.backend == Backend::Postgres {
-        assert!(!callers.is_empty(), "the other instance keeps the operator");
-    }
+    assert!(!callers.is_empty(), "the other instance keeps the operator");
 
     let admin = app.admin().await;
     let res = app

@@ -1,0 +1,2 @@
+-- Nothing to undo on PostgreSQL.
+SELECT 1;

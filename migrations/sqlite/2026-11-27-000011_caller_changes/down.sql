@@ -1,0 +1,13 @@
+DROP TRIGGER users_callers_insert;
+DROP TRIGGER users_callers_update;
+DROP TRIGGER users_callers_delete;
+DROP TRIGGER user_municipalities_callers_insert;
+DROP TRIGGER user_municipalities_callers_update;
+DROP TRIGGER user_municipalities_callers_delete;
+DROP TRIGGER municipalities_callers_insert;
+DROP TRIGGER municipalities_callers_update;
+DROP TRIGGER municipalities_callers_delete;
+DROP TRIGGER api_clients_callers_insert;
+DROP TRIGGER api_clients_callers_update;
+DROP TRIGGER api_clients_callers_delete;
+DROP TABLE caller_changes;
