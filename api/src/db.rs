@@ -113,6 +113,39 @@ impl r2d2::ManageConnection for Manager {
     }
 }
 
+/// A SQLite transaction that takes the write lock as it begins (`BEGIN IMMEDIATE`), where SQLite
+/// waits its busy timeout for it. Begun deferred, a transaction that reads before it writes (most
+/// do: the case, then the access row) is refused at once, without waiting, when another
+/// connection holds the lock at that moment; under load that was an occasional 503.
+fn immediate_transaction<T, F>(conn: &mut DbConn, f: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, ApiError>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    fn sqlite(conn: &mut DbConn) -> Result<&mut SqliteConnection, ApiError> {
+        match conn {
+            DbConn::Sqlite(c) => Ok(c),
+            DbConn::Pg(_) => Err(ApiError::Internal(anyhow::anyhow!(
+                "not a SQLite connection"
+            ))),
+        }
+    }
+    AnsiTransactionManager::begin_transaction_sql(sqlite(conn)?, "BEGIN IMMEDIATE")?;
+    match f(conn) {
+        Ok(value) => {
+            AnsiTransactionManager::commit_transaction(sqlite(conn)?)?;
+            Ok(value)
+        }
+        Err(e) => {
+            // As diesel's own `transaction`: the caller's error, unless undoing failed too.
+            match AnsiTransactionManager::rollback_transaction(sqlite(conn)?) {
+                Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(e),
+                Err(rollback) => Err(rollback.into()),
+            }
+        }
+    }
+}
+
 /// The pool.
 pub type Pool = r2d2::Pool<Manager>;
 /// A pooled connection.
@@ -316,12 +349,15 @@ impl Db {
             Backend::Postgres => None,
         };
         let lock = chained && self.backend == Backend::Postgres;
-        let result = conn.transaction(|c| {
-            if lock {
-                diesel::sql_query("SELECT pg_advisory_xact_lock(7714001)").execute(c)?;
-            }
-            f(c)
-        });
+        let result = match &mut *conn {
+            DbConn::Sqlite(_) => immediate_transaction(&mut conn, f),
+            DbConn::Pg(_) => conn.transaction(|c| {
+                if lock {
+                    diesel::sql_query("SELECT pg_advisory_xact_lock(7714001)").execute(c)?;
+                }
+                f(c)
+            }),
+        };
         if chained {
             // A change to an account or a client must be seen by this instance's next request;
             // other instances hear of it from the database.
@@ -347,4 +383,36 @@ pub fn now() -> chrono::NaiveDateTime {
 /// A new random identifier (UUID v7: time-ordered, index-friendly).
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `.cargo/config.toml` sets how the bundled SQLite is compiled; built without it (or with
+    /// `LIBSQLITE3_FLAGS` set otherwise in the environment) every list page is planned again and
+    /// every value read takes a lock.
+    #[test]
+    fn sqlite_is_built_as_configured() {
+        #[derive(QueryableByName)]
+        struct CompileOption {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            compile_options: String,
+        }
+        let mut c = SqliteConnection::establish(":memory:").expect("in-memory SQLite");
+        let options: Vec<String> =
+            diesel::sql_query("SELECT compile_options FROM pragma_compile_options")
+                .load::<CompileOption>(&mut c)
+                .expect("compile options")
+                .into_iter()
+                .map(|o| o.compile_options)
+                .collect();
+        for wanted in ["ENABLE_QPSG", "DEFAULT_MEMSTATUS=0", "THREADSAFE=2"] {
+            assert!(
+                options.iter().any(|o| o == wanted),
+                "{wanted} missing from {options:?}"
+            );
+        }
+        assert!(!options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"));
+    }
 }

@@ -262,6 +262,9 @@ impl From<DieselError> for ApiError {
             DieselError::DatabaseError(_, ref info)
                 if info.message().contains("database is locked") =>
             {
+                // Past SQLite's busy timeout, or a snapshot that cannot be upgraded: worth a
+                // line in the log, since writes queue in the process and should not meet.
+                tracing::warn!(message = info.message(), "database busy: answering 503");
                 Self::Unavailable
             }
             other => Self::Internal(anyhow::Error::new(other)),

@@ -383,13 +383,20 @@ pub fn list(
     if matches!(c, DbConn::Sqlite(_)) {
         // In process a query per range costs microseconds, and SQLite would sort the union's
         // rows rather than merge them: read each range's keys, merge them here, then the page.
-        let mut keys: Vec<(NaiveDateTime, String)> = Vec::new();
+        // The keys stay text: SQLite keeps times as text and its index orders them so, and
+        // merging the text gives the same order without parsing three hundred times a page
+        // (parsing was a tenth of a list request).
+        let column = match sort {
+            Sort::Opened => "cases.opened_at",
+            Sort::Updated => "cases.updated_at",
+        };
+        let mut keys: Vec<(String, String)> = Vec::new();
         for part in parts {
-            let part = match sort {
-                Sort::Opened => part.select((cases::opened_at, cases::id)),
-                Sort::Updated => part.select((cases::updated_at, cases::id)),
-            };
-            keys.extend(part.limit(limit + 1).load::<(NaiveDateTime, String)>(c)?);
+            let part = part.select((
+                diesel::dsl::sql::<diesel::sql_types::Text>(column),
+                cases::id,
+            ));
+            keys.extend(part.limit(limit + 1).load::<(String, String)>(c)?);
         }
         keys.sort_by(|a, b| b.cmp(a));
         keys.truncate(limit as usize + 1);

@@ -14,6 +14,7 @@ db_tests!(
     references_are_checked,
     authors_edit_notes_within_a_day,
     admins_manage_the_taxonomy,
+    two_instances_read_and_log_at_once,
 );
 
 struct Desk {
@@ -795,4 +796,44 @@ async fn an_operators_pages_are_the_coordinators_view_of_their_municipalities(ap
     )
     .await;
     assert_eq!(fields(&p), ["sort"]);
+}
+
+/// Two instances on one database (or the server and the `lumit` command line beside it) read
+/// records at the same moment, each read writing its access row: every read is answered and
+/// logged, none refused because the other instance held the database's write lock just then.
+async fn two_instances_read_and_log_at_once(app: TestApp) {
+    let d = setup(&app).await;
+    let case = open_case(&app, &d, "Rinnovo del permesso").await;
+    let path = format!("/api/v1/cases/{}", case["id"].as_str().unwrap());
+    let other = app.another_instance().await;
+    let mut reads = tokio::task::JoinSet::new();
+    for i in 0..200 {
+        let base = if i % 2 == 0 { &app.base } else { &other.base };
+        let req = app.http.get(format!("{base}{path}")).bearer_auth(&d.op);
+        reads.spawn(async move { req.send().await.expect("request").status().as_u16() });
+    }
+    let mut refused = 0;
+    while let Some(status) = reads.join_next().await {
+        if status.expect("task") != 200 {
+            refused += 1;
+        }
+    }
+    assert_eq!(refused, 0, "reads refused while the other instance wrote");
+    let person = case["person_id"].as_str().unwrap();
+    let log: Value = app
+        .get(
+            &format!("/api/v1/people/{person}/access-log?limit=200"),
+            &d.coord,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let case_reads = log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "case.read")
+        .count();
+    assert_eq!(case_reads, 200, "every read is in the access log");
 }
