@@ -66,7 +66,7 @@ pub struct Callers {
 
 struct Inner {
     entries: Mutex<Entries>,
-    /// When the listener last proved its connection, in milliseconds since `epoch`; 0 = never
+    /// When the watcher last proved that it sees changes, in milliseconds since `epoch`; 0 = never
     /// (or not since it failed): the cache is off.
     verified_ms: AtomicU64,
     epoch: Instant,
@@ -136,7 +136,7 @@ impl Callers {
         e.map.clear();
     }
 
-    /// True while the listener's last proof of life is recent.
+    /// True while the watcher's last proof of life is recent.
     pub fn is_on(&self) -> bool {
         self.is_on_at(self.now_ms())
     }
