@@ -279,13 +279,16 @@ def page_sql(municipality_ids, cursor=None):
 
 
 def search_sql(municipality_ids, words):
-    """The name search as the operator: one range of the word index per word, intersected
-    and cut to the page in name order, then the people."""
+    """The name search as the operator: the range of the word index of the longest word, the
+    other words checked in its entries, cut to the page in name order, then the people."""
     scope = ",".join(f"'{m}'" for m in municipality_ids)
-    hits = " INTERSECT ".join(
-        f"SELECT last_name, person_id FROM person_words WHERE word >= '{w}'"
-        f" AND word < '{w[:-1] + chr(ord(w[-1]) + 1)}' AND municipality_id IN ({scope})"
-        for w in words)
+    longest = max(words, key=len)
+    others = list(words)
+    others.remove(longest)
+    checks = "".join(f" AND search_text LIKE '% {w}%'" for w in others)
+    hits = (f"SELECT DISTINCT last_name, person_id FROM person_words WHERE word >= '{longest}'"
+            f" AND word < '{longest[:-1] + chr(ord(longest[-1]) + 1)}'{checks}"
+            f" AND municipality_id IN ({scope})")
     return ("SELECT people.* FROM people WHERE people.merged_into_id IS NULL"
             f" AND people.id IN (SELECT h.person_id FROM ({hits}) AS h"
             " ORDER BY h.last_name, h.person_id LIMIT 51)"

@@ -354,6 +354,7 @@ diesel::table! {
         word -> Text,
         person_id -> Text,
         last_name -> Text,
+        search_text -> Text,
     }
 }
 

@@ -217,16 +217,13 @@ pub fn list(
                     .collect()
             })
             .unwrap_or_default();
-    if !words.is_empty() {
-        q = q.filter(NameWords {
-            ranges: words.iter().map(|w| word_index::prefix_range(w)).collect(),
-            scope: f.scope.clone(),
-            // Cut to the page among the matches unless a filter on the person follows.
-            page: f
-                .municipality_id
-                .is_none()
-                .then(|| (limit + 1, after.clone())),
-        });
+    // Cut to the page among the matches unless a filter on the person follows.
+    let page = f
+        .municipality_id
+        .is_none()
+        .then(|| (limit + 1, after.clone()));
+    if let Some(names) = NameWords::new(&words, f.scope.clone(), page) {
+        q = q.filter(names);
     }
     if let Some(m) = &f.municipality_id {
         q = q.filter(people::created_municipality_id.eq(m.clone()));
@@ -262,17 +259,45 @@ pub fn list(
     Ok(q.limit(limit + 1).load(c)?)
 }
 
-/// `people.id IN (<people with a word starting with the first> INTERSECT <… the second> …)`:
-/// every word of the query must start a word of the name, in a municipality where the person is
-/// visible when the caller has a scope. Each word is one range of the word index (per
-/// municipality); the ranges meet, and are cut to the page in name order, before any person is
-/// read.
+/// `people.id IN (<people with a word starting with the longest word of the query, whose name has
+/// a word starting with each of the others>)`: every word of the query must start a word of the
+/// name, in a municipality where the person is visible when the caller has a scope. The longest
+/// word (the rarest, as a rule, and never a one-letter prefix typed so far) is one range of the
+/// word index (per municipality); the other words are checked in the same index entries, which
+/// carry the person's search text, and the matches are cut to the page in name order before any
+/// person is read. (A range per word, intersected, cost PostgreSQL two thirds more CPU.)
 #[derive(Debug, Clone)]
 struct NameWords {
-    ranges: Vec<(String, Option<String>)>,
+    /// The range of the longest word.
+    range: (String, Option<String>),
+    /// `% word%` for every other word: a word of the search text (" w1 p1 w2 p2 ") starts so.
+    /// Folded words hold only letters and digits, so nothing in them is a `LIKE` wildcard.
+    others: Vec<String>,
     scope: Option<Vec<String>>,
     /// Rows wanted and the cursor, in the list's order (last name, id).
     page: Option<(i64, Option<Cursor>)>,
+}
+
+impl NameWords {
+    fn new(
+        words: &[String],
+        scope: Option<Vec<String>>,
+        page: Option<(i64, Option<Cursor>)>,
+    ) -> Option<Self> {
+        let longest =
+            (0..words.len()).max_by_key(|&i| (words[i].chars().count(), usize::MAX - i))?;
+        Some(NameWords {
+            range: word_index::prefix_range(&words[longest]),
+            others: words
+                .iter()
+                .enumerate()
+                .filter(|&(i, _)| i != longest)
+                .map(|(_, w)| format!("% {w}%"))
+                .collect(),
+            scope,
+            page,
+        })
+    }
 }
 
 super::condition!(NameWords);
@@ -287,30 +312,34 @@ where
         mut out: diesel::query_builder::AstPass<'_, 'b, DB>,
     ) -> QueryResult<()> {
         use diesel::sql_types::Text;
-        out.push_sql("people.id IN (SELECT h.person_id FROM (");
-        for (i, (from, to)) in self.ranges.iter().enumerate() {
-            if i > 0 {
-                out.push_sql(" INTERSECT ");
-            }
-            out.push_sql("SELECT last_name, person_id FROM person_words WHERE word >= ");
-            out.push_bind_param::<Text, String>(from)?;
-            if let Some(to) = to {
-                out.push_sql(" AND word < ");
-                out.push_bind_param::<Text, String>(to)?;
-            }
-            match &self.scope {
-                None => {}
-                Some(scope) if scope.is_empty() => out.push_sql(" AND 1 = 0"),
-                Some(scope) => {
-                    out.push_sql(" AND municipality_id IN (");
-                    for (j, m) in scope.iter().enumerate() {
-                        if j > 0 {
-                            out.push_sql(", ");
-                        }
-                        out.push_bind_param::<Text, String>(m)?;
+        // DISTINCT: a person seen in two of the caller's municipalities, or with two words that
+        // start with the prefix, is in the range twice.
+        out.push_sql(
+            "people.id IN (SELECT h.person_id FROM (SELECT DISTINCT last_name, person_id \
+             FROM person_words WHERE word >= ",
+        );
+        let (from, to) = &self.range;
+        out.push_bind_param::<Text, String>(from)?;
+        if let Some(to) = to {
+            out.push_sql(" AND word < ");
+            out.push_bind_param::<Text, String>(to)?;
+        }
+        for pattern in &self.others {
+            out.push_sql(" AND search_text LIKE ");
+            out.push_bind_param::<Text, String>(pattern)?;
+        }
+        match &self.scope {
+            None => {}
+            Some(scope) if scope.is_empty() => out.push_sql(" AND 1 = 0"),
+            Some(scope) => {
+                out.push_sql(" AND municipality_id IN (");
+                for (j, m) in scope.iter().enumerate() {
+                    if j > 0 {
+                        out.push_sql(", ");
                     }
-                    out.push_sql(")");
+                    out.push_bind_param::<Text, String>(m)?;
                 }
+                out.push_sql(")");
             }
         }
         out.push_sql(") AS h");

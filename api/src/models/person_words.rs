@@ -10,24 +10,27 @@ use crate::error::ApiResult;
 use crate::schema::person_words;
 
 // The same statement as the migration that created the table, for one person or for all.
-const PG_INSERT: &str = "INSERT INTO person_words (municipality_id, word, person_id, last_name) \
-     SELECT DISTINCT v.municipality_id, w.word, p.id, p.last_name FROM people p \
+const PG_INSERT: &str = "INSERT INTO person_words \
+         (municipality_id, word, person_id, last_name, search_text) \
+     SELECT DISTINCT v.municipality_id, w.word, p.id, p.last_name, p.search_text FROM people p \
      CROSS JOIN LATERAL (SELECT p.created_municipality_id AS municipality_id \
          UNION SELECT c.municipality_id FROM cases c WHERE c.person_id = p.id) v \
      CROSS JOIN LATERAL unnest(string_to_array(btrim(p.search_text), ' ')) AS w (word) \
      WHERE p.merged_into_id IS NULL AND w.word <> ''";
 
-const SQLITE_INSERT: &str = "WITH RECURSIVE split (person_id, last_name, rest, word) AS ( \
-         SELECT id, last_name, ltrim(search_text) || ' ', NULL FROM people \
+const SQLITE_INSERT: &str =
+    "WITH RECURSIVE split (person_id, last_name, search_text, rest, word) AS ( \
+         SELECT id, last_name, search_text, ltrim(search_text) || ' ', NULL FROM people \
              WHERE merged_into_id IS NULL AND (?1 IS NULL OR id = ?1) \
          UNION ALL \
-         SELECT person_id, last_name, ltrim(substr(rest, instr(rest, ' '))), \
+         SELECT person_id, last_name, search_text, ltrim(substr(rest, instr(rest, ' '))), \
              substr(rest, 1, instr(rest, ' ') - 1) FROM split WHERE rest <> ''), \
      visible (person_id, municipality_id) AS ( \
          SELECT id, created_municipality_id FROM people WHERE ?1 IS NULL OR id = ?1 \
          UNION SELECT person_id, municipality_id FROM cases WHERE ?1 IS NULL OR person_id = ?1) \
-     INSERT OR IGNORE INTO person_words (municipality_id, word, person_id, last_name) \
-     SELECT v.municipality_id, s.word, s.person_id, s.last_name \
+     INSERT OR IGNORE INTO person_words \
+         (municipality_id, word, person_id, last_name, search_text) \
+     SELECT v.municipality_id, s.word, s.person_id, s.last_name, s.search_text \
      FROM split s JOIN visible v ON v.person_id = s.person_id \
      WHERE s.word IS NOT NULL AND s.word <> ''";
 

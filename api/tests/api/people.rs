@@ -107,6 +107,10 @@ async fn search_finds_spelling_variants(app: TestApp) {
     assert_eq!(found("nguyen").await, ["Thi Lan"]);
     assert_eq!(found("jose").await, ["José"]);
     assert_eq!(found("ali%20mohamed").await, ["Mohammed"]);
+    // As a desk types: one word whole, the next begun; every word must start a word of the name.
+    assert_eq!(found("mohamed%20a").await, ["Mohammed"]);
+    assert_eq!(found("a%20mohamed").await, ["Mohammed"]);
+    assert!(found("mohamed%20r").await.is_empty());
     assert!(found("Zzyzx").await.is_empty());
 }
 
@@ -176,6 +180,16 @@ async fn search_follows_where_a_person_is_seen_and_who_they_are(app: TestApp) {
     // A duplicate registered in Gallicano, merged away: one person is found, the one kept.
     let dup = register("Fatma", "Bennani", gallicano.clone()).await;
     assert_eq!(search(op.clone(), "bennani").await.len(), 2);
+    // The coordinator finds Fatima through both municipalities where she is seen, yet she is one
+    // match: a page of one leaves room for the next person.
+    let one: Value = app
+        .get("/api/v1/people?q=bennani&limit=1", &coord)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(one["items"].as_array().unwrap().len(), 1);
+    assert!(one["next_cursor"].is_string(), "{one}");
     // Paged one at a time, in name order, the cursor continues among the matches.
     let first: Value = app
         .get("/api/v1/people?q=bennani&limit=1", &op)
