@@ -27,7 +27,8 @@ pub struct Settings {
     pub web_dir: PathBuf,
     /// Database connections per instance.
     pub pool_size: u32,
-    /// HTTP worker threads (0: one per core).
+    /// HTTP worker threads (0: one per database connection, so that each connection has a
+    /// worker to run its short reads; see [`crate::db::Db::read_short`]).
     pub workers: usize,
     /// Trust `X-Forwarded-For` for the client IP (only behind a proxy you run).
     pub trust_proxy: bool,

