@@ -65,18 +65,10 @@ pub async fn list(
         municipality_id: q.municipality_id,
         scope,
     };
-    // A name search reads one range of the word index: short. Without one, an operator's list
-    // walks everyone in name order to find those in scope.
-    let searching = filter
-        .q
-        .as_deref()
-        .is_some_and(|text| !lumit_shared::text::fold(text).is_empty());
-    let work = move |c: &mut crate::db::DbConn| model::list(c, &filter, after, limit);
-    let rows = if searching {
-        state.db.read_short(work).await?
-    } else {
-        state.db.read(work).await?
-    };
+    let rows = state
+        .db
+        .read(move |c| model::list(c, &filter, after, limit))
+        .await?;
     let (rows, next_cursor) = pagination::page(rows, limit, |r| {
         model::Cursor(r.last_name.clone(), r.id.clone())
     });
