@@ -299,7 +299,14 @@ impl Db {
     {
         let _turn = self.turn().await?;
         match self.pool.try_get() {
-            Some(mut conn) => f(&mut conn),
+            // A bug that panics answers 500, as it does on a blocking thread, instead of
+            // unwinding through the worker and dropping the client's connection.
+            Some(mut conn) => {
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&mut conn)))
+                    .unwrap_or_else(|_| {
+                        Err(ApiError::Internal(anyhow::anyhow!("a short read panicked")))
+                    })
+            }
             None => self.read_blocking(f).await,
         }
     }
@@ -478,5 +485,17 @@ mod tests {
             })
             .await;
         assert_eq!(answer.expect("an idle connection"), 1);
+        // A bug in a short read is a 500, and the worker goes on.
+        let answer: Result<i32, ApiError> = db.read_short(|_| panic!("a bug")).await;
+        assert!(matches!(answer, Err(ApiError::Internal(_))));
+        let answer = db
+            .read_short(|c| {
+                Ok(
+                    diesel::select(diesel::dsl::sql::<diesel::sql_types::Integer>("2"))
+                        .get_result::<i32>(c)?,
+                )
+            })
+            .await;
+        assert_eq!(answer.expect("still answering"), 2);
     }
 }
