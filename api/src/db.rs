@@ -459,43 +459,28 @@ mod tests {
     /// the connection would be released only after the pool gave up (503).
     #[tokio::test(flavor = "current_thread")]
     async fn a_short_read_never_holds_the_worker_waiting_for_a_connection() {
+        /// A read that answers `n` from the database.
+        fn number(n: i32) -> impl FnOnce(&mut DbConn) -> Result<i32, ApiError> {
+            move |c| Ok(diesel::select(n.into_sql::<diesel::sql_types::Integer>()).get_result(c)?)
+        }
         let dir = tempfile::tempdir().expect("temporary folder");
         let url = format!("sqlite://{}", dir.path().join("short.db").display());
         let db = Db::connect(&url, 1).expect("database");
         let held = db.pool.get().expect("the one connection");
-        let read = db.read_short(|c| {
-            Ok(
-                diesel::select(diesel::dsl::sql::<diesel::sql_types::Integer>("41 + 1"))
-                    .get_result::<i32>(c)?,
-            )
-        });
         let release = async {
             tokio::time::sleep(Duration::from_millis(50)).await;
             drop(held);
         };
-        let (answer, ()) = tokio::join!(read, release);
+        let (answer, ()) = tokio::join!(db.read_short(number(42)), release);
         assert_eq!(answer.expect("answered once the connection was free"), 42);
         // With a connection idle it answers at once, on this thread.
-        let answer = db
-            .read_short(|c| {
-                Ok(
-                    diesel::select(diesel::dsl::sql::<diesel::sql_types::Integer>("1"))
-                        .get_result::<i32>(c)?,
-                )
-            })
-            .await;
-        assert_eq!(answer.expect("an idle connection"), 1);
+        assert_eq!(
+            db.read_short(number(1)).await.expect("an idle connection"),
+            1
+        );
         // A bug in a short read is a 500, and the worker goes on.
         let answer: Result<i32, ApiError> = db.read_short(|_| panic!("a bug")).await;
         assert!(matches!(answer, Err(ApiError::Internal(_))));
-        let answer = db
-            .read_short(|c| {
-                Ok(
-                    diesel::select(diesel::dsl::sql::<diesel::sql_types::Integer>("2"))
-                        .get_result::<i32>(c)?,
-                )
-            })
-            .await;
-        assert_eq!(answer.expect("still answering"), 2);
+        assert_eq!(db.read_short(number(2)).await.expect("still answering"), 2);
     }
 }
