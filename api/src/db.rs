@@ -283,9 +283,9 @@ impl Db {
 
     /// Runs a short read on the calling HTTP worker itself when a connection is idle: a page of
     /// a list, a timeline — a statement bounded by an index and a page size, that costs the
-    /// database little. Handing
-    /// the work to a blocking thread and back cost a list page a sixth of the API's CPU, and
-    /// more in the switching it causes (measured: 3,600–4,200 → 5,000–5,600 pages a second).
+    /// database little. Handing the work to a blocking thread and back cost a list page a sixth
+    /// of the API's CPU, and more in the switching it causes (measured: 3,600–4,200 →
+    /// 5,000–5,600 pages a second).
     /// A worker never waits for a connection: when none is idle (all busy, or the database
     /// unreachable) the read goes to a blocking thread as [`Db::read`] does. Anything long, or
     /// that writes, does not belong here: while the statement runs, the worker's other

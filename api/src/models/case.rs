@@ -228,6 +228,35 @@ pub struct Filter {
     pub q: Option<String>,
 }
 
+impl Filter {
+    /// True when a page is the first rows of the list's index ranges (municipality, status, in
+    /// time order): the page size bounds what is read. Any other filter may skip over many rows
+    /// of a range before the page fills.
+    pub fn reads_only_index_ranges(&self) -> bool {
+        let Filter {
+            scope: _,
+            municipality_id: _,
+            statuses: _,
+            desk_id,
+            category_id,
+            assigned,
+            opened_from,
+            opened_to,
+            citizenship,
+            person_id,
+            q,
+        } = self;
+        desk_id.is_none()
+            && category_id.is_none()
+            && assigned.is_none()
+            && opened_from.is_none()
+            && opened_to.is_none()
+            && citizenship.is_none()
+            && person_id.is_none()
+            && q.is_none()
+    }
+}
+
 /// Sort key (opened_at, id), newest first.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Cursor(pub NaiveDateTime, pub String);
@@ -855,6 +884,55 @@ pub fn save_category(c: &mut DbConn, cat: &CaseCategory, create: bool) -> ApiRes
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Only pages bounded by their index ranges may run on an HTTP worker.
+    #[test]
+    fn only_index_range_pages_are_short() {
+        let worklist = Filter {
+            scope: Some(vec!["m1".into(), "m2".into()]),
+            municipality_id: Some("m1".into()),
+            statuses: vec!["open".into(), "in_progress".into()],
+            ..Filter::default()
+        };
+        assert!(worklist.reads_only_index_ranges());
+        let narrower = [
+            Filter {
+                desk_id: Some("d".into()),
+                ..worklist.clone()
+            },
+            Filter {
+                category_id: Some("asylum".into()),
+                ..worklist.clone()
+            },
+            Filter {
+                assigned: Some(None),
+                ..worklist.clone()
+            },
+            Filter {
+                opened_from: Some(NaiveDateTime::MIN),
+                ..worklist.clone()
+            },
+            Filter {
+                opened_to: Some(NaiveDateTime::MAX),
+                ..worklist.clone()
+            },
+            Filter {
+                citizenship: Some("MAR".into()),
+                ..worklist.clone()
+            },
+            Filter {
+                person_id: Some("p".into()),
+                ..worklist.clone()
+            },
+            Filter {
+                q: Some("permesso".into()),
+                ..worklist.clone()
+            },
+        ];
+        for f in narrower {
+            assert!(!f.reads_only_index_ranges(), "{f:?}");
+        }
+    }
 
     #[test]
     fn the_written_columns_are_those_of_a_case_row() {

@@ -117,9 +117,9 @@ pub async fn list(
         _ => model::Sort::Opened,
     };
     let with_total = q.count.unwrap_or(false);
-    // A page read through the list's indexes is short; a count, or free text matched inside
-    // summaries, may read every case in scope.
-    let short = !with_total && filter.q.is_none();
+    // A page read straight off the list's index ranges is short (the worklist, a desk's open
+    // cases); a count, or a filter that may skip many rows, can read every case in scope.
+    let short = !with_total && filter.reads_only_index_ranges();
     let work = move |c: &mut crate::db::DbConn| {
         let rows = model::list(c, &filter, sort, after, limit)?;
         let total = if with_total {
