@@ -229,14 +229,44 @@ pub struct Filter {
 }
 
 impl Filter {
-    /// True when a page is the first rows of the list's index ranges (municipality, status, in
-    /// time order): the page size bounds what is read. Any other filter may skip over many rows
-    /// of a range before the page fills.
+    /// The municipalities the list is cut to, `None` for all.
+    fn municipalities(&self) -> Option<Vec<String>> {
+        match (&self.scope, &self.municipality_id) {
+            (Some(scope), Some(m)) => Some(scope.iter().filter(|s| *s == m).cloned().collect()),
+            (Some(scope), None) => Some(scope.clone()),
+            (None, Some(m)) => Some(vec![m.clone()]),
+            (None, None) => None,
+        }
+    }
+
+    /// The (municipality, status) ranges a page is merged from, when it is read that way (see
+    /// [`list`]); `None` when one query reads it.
+    fn fan_out(&self) -> Option<Vec<(String, Option<String>)>> {
+        let statuses: Vec<Option<String>> = if self.statuses.is_empty() {
+            vec![None]
+        } else {
+            self.statuses.iter().cloned().map(Some).collect()
+        };
+        let municipalities = self
+            .municipalities()
+            .filter(|m| m.len() * statuses.len() <= FAN_OUT_MAX)?;
+        Some(
+            municipalities
+                .iter()
+                .flat_map(|m| statuses.iter().map(move |s| (m.clone(), s.clone())))
+                .collect(),
+        )
+    }
+
+    /// True when the page size bounds what a page reads: the first rows of its (municipality,
+    /// status) index ranges, or of the whole list in time order. A status without municipalities
+    /// (a rare one skips many cases), more ranges than are merged, or any other filter may read
+    /// far more before the page fills.
     pub fn reads_only_index_ranges(&self) -> bool {
         let Filter {
-            scope: _,
-            municipality_id: _,
-            statuses: _,
+            scope,
+            municipality_id,
+            statuses,
             desk_id,
             category_id,
             assigned,
@@ -246,7 +276,10 @@ impl Filter {
             person_id,
             q,
         } = self;
-        desk_id.is_none()
+        let ranges = self.fan_out().is_some()
+            || (scope.is_none() && municipality_id.is_none() && statuses.is_empty());
+        ranges
+            && desk_id.is_none()
             && category_id.is_none()
             && assigned.is_none()
             && opened_from.is_none()
@@ -376,34 +409,20 @@ pub fn list(
     after: Option<Cursor>,
     limit: i64,
 ) -> ApiResult<Vec<(CaseRow, String, String)>> {
-    let municipalities: Option<Vec<String>> = match (&f.scope, &f.municipality_id) {
-        (Some(scope), Some(m)) => Some(scope.iter().filter(|s| *s == m).cloned().collect()),
-        (Some(scope), None) => Some(scope.clone()),
-        (None, Some(m)) => Some(vec![m.clone()]),
-        (None, None) => None,
-    };
-    let statuses: Vec<Option<String>> = if f.statuses.is_empty() {
-        vec![None]
-    } else {
-        f.statuses.iter().cloned().map(Some).collect()
-    };
-    let parts = match municipalities.filter(|m| m.len() * statuses.len() <= FAN_OUT_MAX) {
+    let parts = match f.fan_out() {
         None => vec![page_range(f, sort, after.as_ref())],
-        Some(municipalities) => {
-            let mut parts = Vec::new();
-            for m in &municipalities {
-                for s in &statuses {
-                    let part = Filter {
-                        scope: None,
-                        municipality_id: Some(m.clone()),
-                        statuses: s.iter().cloned().collect(),
-                        ..f.clone()
-                    };
-                    parts.push(page_range(&part, sort, after.as_ref()));
-                }
-            }
-            parts
-        }
+        Some(ranges) => ranges
+            .into_iter()
+            .map(|(m, status)| {
+                let part = Filter {
+                    scope: None,
+                    municipality_id: Some(m),
+                    statuses: status.into_iter().collect(),
+                    ..f.clone()
+                };
+                page_range(&part, sort, after.as_ref())
+            })
+            .collect(),
     };
     // An empty scope has no ranges: nothing to show.
     if parts.is_empty() {
@@ -932,6 +951,20 @@ mod tests {
         for f in narrower {
             assert!(!f.reads_only_index_ranges(), "{f:?}");
         }
+        // Everything in time order is short; one status across the province is not (a rare
+        // one skips many cases), nor more ranges than are merged.
+        assert!(Filter::default().reads_only_index_ranges());
+        let province_open = Filter {
+            statuses: vec!["waiting_office".into()],
+            ..Filter::default()
+        };
+        assert!(!province_open.reads_only_index_ranges());
+        let many = Filter {
+            scope: Some((0..13).map(|i| format!("m{i}")).collect()),
+            statuses: vec!["open".into(), "in_progress".into()],
+            ..Filter::default()
+        };
+        assert!(!many.reads_only_index_ranges());
     }
 
     #[test]
