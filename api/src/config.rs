@@ -2,7 +2,11 @@
 
 use std::path::PathBuf;
 
+use std::time::Duration;
+
 use anyhow::{bail, Context};
+
+use crate::db::{DbOptions, Synchronous};
 
 /// Everything the server needs to start.
 #[derive(Debug, Clone)]
@@ -34,6 +38,14 @@ pub struct Settings {
     pub trust_proxy: bool,
     /// Minutes needed between on-site jobs in different municipalities.
     pub travel_buffer_minutes: i64,
+    /// Longest wait to open a database connection or get one from the pool.
+    pub db_connect_timeout: Duration,
+    /// Longest a PostgreSQL statement may run.
+    pub db_statement_timeout: Duration,
+    /// SQLite's durability level.
+    pub sqlite_synchronous: Synchronous,
+    /// On SIGTERM, how long requests in flight may take to finish before the process exits.
+    pub shutdown_timeout: Duration,
 }
 
 /// Two connections per core, at least 4 and at most 32. Queries are short and CPU-bound, often
@@ -58,6 +70,19 @@ fn pool_size(v: Option<&str>) -> anyhow::Result<u32> {
     }
 }
 
+/// A whole number of `unit`s between `min` and `max` from the variable `name`, or `default`.
+fn bounded(name: &str, min: u64, max: u64, default: u64, unit: &str) -> anyhow::Result<u64> {
+    match var(name) {
+        None => Ok(default),
+        Some(v) => v
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|n| (min..=max).contains(n))
+            .with_context(|| format!("{name} must be a number of {unit} from {min} to {max}")),
+    }
+}
+
 fn var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
@@ -77,6 +102,23 @@ impl Settings {
                 .filter(|m: &i64| (0..=240).contains(m))
                 .context("LUMIT_TRAVEL_BUFFER_MINUTES must be a number of minutes, 0 to 240")?,
             None => 30,
+        };
+        let db_connect_timeout =
+            Duration::from_secs(bounded("LUMIT_DB_CONNECT_TIMEOUT", 1, 60, 5, "seconds")?);
+        let db_statement_timeout = Duration::from_millis(bounded(
+            "LUMIT_DB_STATEMENT_TIMEOUT_MS",
+            100,
+            3_600_000,
+            30_000,
+            "milliseconds",
+        )?);
+        let shutdown_timeout =
+            Duration::from_secs(bounded("LUMIT_SHUTDOWN_TIMEOUT", 1, 3600, 30, "seconds")?);
+        let sqlite_synchronous = match var("LUMIT_SQLITE_SYNCHRONOUS").as_deref().map(str::trim) {
+            None => Synchronous::Full,
+            Some(v) if v.eq_ignore_ascii_case("full") => Synchronous::Full,
+            Some(v) if v.eq_ignore_ascii_case("normal") => Synchronous::Normal,
+            Some(_) => bail!("LUMIT_SQLITE_SYNCHRONOUS must be `full` or `normal`"),
         };
         let s = Self {
             database_url: var("LUMIT_DATABASE_URL")
@@ -107,6 +149,10 @@ impl Settings {
                 Some("1" | "true" | "yes")
             ),
             travel_buffer_minutes,
+            db_connect_timeout,
+            db_statement_timeout,
+            sqlite_synchronous,
+            shutdown_timeout,
         };
         if let Some(secret) = &s.jwt_secret {
             if secret.len() < 32 {
@@ -114,6 +160,16 @@ impl Settings {
             }
         }
         Ok(s)
+    }
+
+    /// How the database pool connects and how long it waits.
+    pub fn db_options(&self) -> DbOptions {
+        DbOptions {
+            pool_size: self.pool_size,
+            connect_timeout: self.db_connect_timeout,
+            statement_timeout: self.db_statement_timeout,
+            synchronous: self.sqlite_synchronous,
+        }
     }
 
     /// The JWT secret: from the environment, or read from (or generated into) `data_dir/jwt_secret`

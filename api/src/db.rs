@@ -1,8 +1,10 @@
 //! One connection type over SQLite and PostgreSQL, a pool, migrations and the transaction helpers
 //! every write goes through.
 
+use std::ops::{Deref, DerefMut};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 use diesel::connection::SimpleConnection;
@@ -69,47 +71,205 @@ impl DatabaseUrl {
     }
 }
 
-/// Opens connections for r2d2, tuning SQLite on connect.
-#[derive(Debug, Clone)]
-pub struct Manager {
-    url: DatabaseUrl,
+/// How SQLite makes a commit durable (`PRAGMA synchronous`, in WAL mode).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Synchronous {
+    /// Every commit waits for the write-ahead log to reach the disk: a commit that was
+    /// acknowledged survives a crash of the process *and* a power loss.
+    Full,
+    /// The log is synced only at checkpoints: a commit survives a crash of the process, but the
+    /// last ones before a power loss or an OS crash may be rolled back (never corrupted).
+    Normal,
 }
 
-impl r2d2::ManageConnection for Manager {
-    type Connection = DbConn;
-    type Error = diesel::r2d2::Error;
+impl Synchronous {
+    fn pragma(self) -> &'static str {
+        match self {
+            Self::Full => "FULL",
+            Self::Normal => "NORMAL",
+        }
+    }
+}
 
-    fn connect(&self) -> Result<DbConn, Self::Error> {
-        match self.url.backend {
-            Backend::Postgres => {
-                let mut c = PgConnection::establish(&self.url.target)
-                    .map_err(diesel::r2d2::Error::ConnectionError)?;
-                // Short queries only: JIT compiling a plan the cost model thinks large took
-                // longer than running it (80 ms against 30 ms for a name search).
-                c.batch_execute("SET jit = off")
-                    .map_err(diesel::r2d2::Error::QueryError)?;
-                Ok(DbConn::Pg(c))
-            }
-            Backend::Sqlite => {
-                let mut c = SqliteConnection::establish(&self.url.target)
-                    .map_err(diesel::r2d2::Error::ConnectionError)?;
-                c.batch_execute(
-                    "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
-                     PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
-                )
-                .map_err(diesel::r2d2::Error::QueryError)?;
-                Ok(DbConn::Sqlite(c))
-            }
+/// How connections are opened and how long anything may wait on the database.
+#[derive(Debug, Clone)]
+pub struct DbOptions {
+    /// Connections in the pool.
+    pub pool_size: u32,
+    /// Longest wait to open a connection (PostgreSQL `connect_timeout`) and for a free one.
+    pub connect_timeout: Duration,
+    /// Longest a PostgreSQL statement may run (`statement_timeout`), so that a stalled query can
+    /// hold neither an HTTP worker nor a pool slot for long.
+    pub statement_timeout: Duration,
+    /// SQLite's durability level.
+    pub synchronous: Synchronous,
+}
+
+impl Default for DbOptions {
+    fn default() -> Self {
+        Self {
+            pool_size: 4,
+            connect_timeout: Duration::from_secs(5),
+            statement_timeout: Duration::from_secs(30),
+            synchronous: Synchronous::Full,
+        }
+    }
+}
+
+/// The libpq settings that bound waits on the network, added to a PostgreSQL URL unless it sets
+/// them itself: a connect timeout, and TCP keepalives with a user timeout so that a connection
+/// whose peer vanished silently (a network stall, a failover) errors within about half a minute
+/// instead of when the kernel gives up, after many minutes.
+fn with_network_bounds(url: &str, connect_timeout: Duration) -> String {
+    let secs = connect_timeout.as_secs().max(1);
+    let wanted = [
+        ("connect_timeout", secs.to_string()),
+        ("keepalives", "1".to_owned()),
+        ("keepalives_idle", "15".to_owned()),
+        ("keepalives_interval", "5".to_owned()),
+        ("keepalives_count", "3".to_owned()),
+        ("tcp_user_timeout", "30000".to_owned()),
+    ];
+    let query = url.split_once('?').map_or("", |(_, q)| q);
+    let given: Vec<&str> = query
+        .split('&')
+        .filter_map(|kv| kv.split('=').next())
+        .collect();
+    let mut out = url.to_owned();
+    for (key, value) in wanted {
+        if !given.contains(&key) {
+            out.push(if out.contains('?') { '&' } else { '?' });
+            out.push_str(key);
+            out.push('=');
+            out.push_str(&value);
+        }
+    }
+    out
+}
+
+/// Opens a PostgreSQL connection with the network bounds and the session settings every
+/// connection of LUMIT has (the pool's and the caller watcher's).
+pub fn connect_postgres(
+    url: &str,
+    options: &DbOptions,
+) -> Result<PgConnection, diesel::r2d2::Error> {
+    let mut c = PgConnection::establish(&with_network_bounds(url, options.connect_timeout))
+        .map_err(diesel::r2d2::Error::ConnectionError)?;
+    // Short queries only: JIT compiling a plan the cost model thinks large took longer than
+    // running it (see docs/PERFORMANCE.md). A transaction left idle (a stalled client of ours)
+    // must not hold locks for long either.
+    let timeout_ms = options.statement_timeout.as_millis().max(1);
+    c.batch_execute(&format!(
+        "SET jit = off; SET statement_timeout = {timeout_ms}; \
+         SET idle_in_transaction_session_timeout = {}",
+        timeout_ms.saturating_mul(2)
+    ))
+    .map_err(diesel::r2d2::Error::QueryError)?;
+    Ok(c)
+}
+
+/// What the pool knows of the database's health, shared by its connections.
+#[derive(Debug)]
+struct Health {
+    epoch: Instant,
+    /// When a connection last failed at the connection level (the server restarted, crashed or
+    /// went out of reach), in milliseconds since `epoch`; 0 = never. Every connection opened
+    /// until then is suspect: it most likely died with the same server.
+    lost_ms: AtomicU64,
+}
+
+impl Health {
+    fn new() -> Self {
+        Self {
+            epoch: Instant::now(),
+            lost_ms: AtomicU64::new(0),
         }
     }
 
-    fn is_valid(&self, conn: &mut DbConn) -> Result<(), Self::Error> {
+    fn now_ms(&self) -> u64 {
+        // At least 1, so that 0 keeps meaning "never".
+        (self.epoch.elapsed().as_millis() as u64).max(1)
+    }
+
+    fn lost_now(&self) {
+        self.lost_ms.fetch_max(self.now_ms(), Ordering::AcqRel);
+    }
+
+    fn is_suspect(&self, opened_ms: u64) -> bool {
+        opened_ms <= self.lost_ms.load(Ordering::Acquire)
+    }
+}
+
+/// A connection of the pool, with what the pool needs to know to drop it.
+pub struct Conn {
+    db: DbConn,
+    /// When it was opened, in [`Health`]'s milliseconds.
+    opened_ms: u64,
+    /// Failed at the connection level: the pool drops it when it comes back.
+    broken: bool,
+}
+
+impl Deref for Conn {
+    type Target = DbConn;
+    fn deref(&self) -> &DbConn {
+        &self.db
+    }
+}
+
+impl DerefMut for Conn {
+    fn deref_mut(&mut self) -> &mut DbConn {
+        &mut self.db
+    }
+}
+
+/// Opens connections for r2d2, tuning SQLite on connect.
+///
+/// r2d2 does not test a connection when it is handed out (`SELECT 1` on every checkout cost
+/// 8–14 % of the list's throughput); instead a connection that fails at the connection level
+/// is marked broken, and every connection opened before that failure is dropped at its next
+/// checkout or return, so after a restart of PostgreSQL the pool is new within one request.
+#[derive(Debug, Clone)]
+pub struct Manager {
+    url: DatabaseUrl,
+    options: DbOptions,
+    health: Arc<Health>,
+}
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = Conn;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<Conn, Self::Error> {
+        let db = match self.url.backend {
+            Backend::Postgres => DbConn::Pg(connect_postgres(&self.url.target, &self.options)?),
+            Backend::Sqlite => {
+                let mut c = SqliteConnection::establish(&self.url.target)
+                    .map_err(diesel::r2d2::Error::ConnectionError)?;
+                c.batch_execute(&format!(
+                    "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
+                     PRAGMA foreign_keys = ON; PRAGMA synchronous = {};",
+                    self.options.synchronous.pragma()
+                ))
+                .map_err(diesel::r2d2::Error::QueryError)?;
+                DbConn::Sqlite(c)
+            }
+        };
+        Ok(Conn {
+            db,
+            opened_ms: self.health.now_ms(),
+            broken: false,
+        })
+    }
+
+    fn is_valid(&self, conn: &mut Conn) -> Result<(), Self::Error> {
         conn.batch_execute("SELECT 1")
             .map_err(diesel::r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, _conn: &mut DbConn) -> bool {
-        false
+    fn has_broken(&self, conn: &mut Conn) -> bool {
+        use diesel::r2d2::R2D2Connection;
+        // A transaction left open or a failed rollback (diesel's own test) also breaks it.
+        conn.broken || self.health.is_suspect(conn.opened_ms) || conn.db.is_broken()
     }
 }
 
@@ -146,6 +306,13 @@ where
     }
 }
 
+tokio::task_local! {
+    /// The `Idempotency-Key` reservation (caller, key) of the request being served, if it sent
+    /// one: its write marks the reservation committed in the same transaction, so that a retry
+    /// after a lost answer can never make the change twice (see [`crate::idempotency`]).
+    pub static IDEMPOTENCY: (String, String);
+}
+
 /// The pool.
 pub type Pool = r2d2::Pool<Manager>;
 /// A pooled connection.
@@ -166,14 +333,27 @@ pub struct Db {
     callers: Callers,
     /// What the driver connects to.
     url: String,
+    options: DbOptions,
+    health: Arc<Health>,
 }
 
 impl Db {
     /// Connects (creating the SQLite folder if needed) and builds the pool.
     pub fn connect(url: &str, pool_size: u32) -> anyhow::Result<Self> {
-        let url = DatabaseUrl::parse(url)?;
-        if url.backend == Backend::Sqlite {
-            if let Some(dir) = std::path::Path::new(&url.target).parent() {
+        Self::open(
+            url,
+            DbOptions {
+                pool_size,
+                ..DbOptions::default()
+            },
+        )
+    }
+
+    /// Connects with the given options (creating the SQLite folder if needed).
+    pub fn open(url: &str, options: DbOptions) -> anyhow::Result<Self> {
+        let parsed = DatabaseUrl::parse(url)?;
+        if parsed.backend == Backend::Sqlite {
+            if let Some(dir) = std::path::Path::new(&parsed.target).parent() {
                 if !dir.as_os_str().is_empty() {
                     std::fs::create_dir_all(dir).with_context(|| {
                         format!("creating the database folder {}", dir.display())
@@ -181,44 +361,51 @@ impl Db {
                 }
             }
         }
-        let backend = url.backend;
-        let url_target = url.target.clone();
-        let pool = r2d2::Pool::builder()
-            .max_size(pool_size)
-            .min_idle(Some(1))
-            .connection_timeout(Duration::from_secs(5))
-            .test_on_check_out(false)
-            .build(Manager { url })
-            .context("connecting to the database")?;
-        Ok(Self {
-            pool,
-            backend,
-            sqlite_writer: Arc::new(Mutex::new(())),
-            queue: Arc::new(tokio::sync::Semaphore::new(pool_size as usize)),
-            callers: Callers::default(),
-            url: url_target,
-        })
+        Self::build(parsed, options, false)
     }
 
     /// A pool that connects only when used: the server starts even if the database is down, and
     /// answers 503 until it is back (used by tests of that answer).
     pub fn connect_lazy(url: &str, pool_size: u32) -> anyhow::Result<Self> {
-        let url = DatabaseUrl::parse(url)?;
-        let backend = url.backend;
-        let url_target = url.target.clone();
-        let pool = r2d2::Pool::builder()
-            .max_size(pool_size)
-            .min_idle(Some(0))
-            .connection_timeout(Duration::from_secs(1))
+        let options = DbOptions {
+            pool_size,
+            connect_timeout: Duration::from_secs(1),
+            ..DbOptions::default()
+        };
+        Self::build(DatabaseUrl::parse(url)?, options, true)
+    }
+
+    fn build(url: DatabaseUrl, options: DbOptions, lazy: bool) -> anyhow::Result<Self> {
+        let health = Arc::new(Health::new());
+        let manager = Manager {
+            url: url.clone(),
+            options: options.clone(),
+            health: health.clone(),
+        };
+        let builder = r2d2::Pool::builder()
+            .max_size(options.pool_size)
+            .connection_timeout(options.connect_timeout)
             .test_on_check_out(false)
-            .build_unchecked(Manager { url });
+            // r2d2 logs each failed attempt, every few hundred milliseconds of an outage; the
+            // requests' 503s and the readiness probe say it already.
+            .error_handler(Box::new(r2d2::NopErrorHandler));
+        let pool = if lazy {
+            builder.min_idle(Some(0)).build_unchecked(manager)
+        } else {
+            builder
+                .min_idle(Some(1))
+                .build(manager)
+                .context("connecting to the database")?
+        };
         Ok(Self {
             pool,
-            backend,
+            backend: url.backend,
             sqlite_writer: Arc::new(Mutex::new(())),
-            queue: Arc::new(tokio::sync::Semaphore::new(pool_size as usize)),
+            queue: Arc::new(tokio::sync::Semaphore::new(options.pool_size as usize)),
             callers: Callers::default(),
-            url: url_target,
+            url: url.target,
+            options,
+            health,
         })
     }
 
@@ -226,7 +413,7 @@ impl Db {
     /// the cache is used while it does. See [`crate::auth::callers`].
     pub fn watch_callers(&self) -> anyhow::Result<()> {
         let source = match self.backend {
-            Backend::Postgres => Source::Postgres(self.url.clone()),
+            Backend::Postgres => Source::Postgres(self.url.clone(), self.options.clone()),
             Backend::Sqlite => Source::Sqlite(self.url.clone()),
         };
         self.callers
@@ -246,7 +433,8 @@ impl Db {
 
     /// A connection for blocking code (CLI commands, start-up).
     pub fn conn(&self) -> anyhow::Result<PooledConn> {
-        self.pool.get().context("getting a database connection")
+        self.checkout()
+            .map_err(|_| anyhow::anyhow!("the database is not reachable"))
     }
 
     /// Applies pending migrations; returns how many ran.
@@ -262,10 +450,50 @@ impl Db {
         Ok(done.len())
     }
 
+    /// A connection from the pool that did not open before the last connection failure; the
+    /// suspect ones met on the way are dropped. During an outage this waits the connect timeout
+    /// and answers 503.
+    fn checkout(&self) -> Result<PooledConn, ApiError> {
+        // Bounded: every suspect connection is dropped, so at most a poolful is met.
+        for _ in 0..=self.options.pool_size {
+            let mut conn = self.pool.get().map_err(|_| ApiError::Unavailable)?;
+            if !self.health.is_suspect(conn.opened_ms) {
+                return Ok(conn);
+            }
+            conn.broken = true;
+        }
+        Err(ApiError::Unavailable)
+    }
+
+    /// An idle connection that is not suspect, without waiting; `None` when there is none.
+    fn try_checkout(&self) -> Option<PooledConn> {
+        let mut conn = self.pool.try_get()?;
+        if self.health.is_suspect(conn.opened_ms) {
+            conn.broken = true;
+            return None;
+        }
+        Some(conn)
+    }
+
+    /// Runs `f` on a connection; when the connection itself failed (the server went away), it
+    /// is marked so that the pool drops it and every connection opened before it.
+    fn run<T>(
+        &self,
+        conn: &mut Conn,
+        f: impl FnOnce(&mut DbConn) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        let result = f(&mut conn.db);
+        if matches!(result, Err(ApiError::ConnectionLost)) {
+            conn.broken = true;
+            self.health.lost_now();
+        }
+        result
+    }
+
     /// Waits for a connection's turn, in arrival order.
     async fn turn(&self) -> Result<tokio::sync::SemaphorePermit<'_>, ApiError> {
         // As long as the pool's own checkout timeout: past it the answer is 503, not a hang.
-        tokio::time::timeout(Duration::from_secs(5), self.queue.acquire())
+        tokio::time::timeout(self.options.connect_timeout, self.queue.acquire())
             .await
             .map_err(|_| ApiError::Unavailable)?
             .map_err(|_| ApiError::Unavailable)
@@ -284,25 +512,23 @@ impl Db {
     /// Runs a short read on the calling HTTP worker itself when a connection is idle: a page of
     /// a list, a timeline — a statement bounded by an index and a page size, that costs the
     /// database little. Handing the work to a blocking thread and back cost a list page a sixth
-    /// of the API's CPU, and more in the switching it causes (measured: 3,600–4,200 →
-    /// 5,000–5,600 pages a second).
+    /// of the API's CPU, and more in the switching it causes (docs/PERFORMANCE.md).
     /// A worker never waits for a connection: when none is idle (all busy, or the database
     /// unreachable) the read goes to a blocking thread as [`Db::read`] does. Anything long, or
     /// that writes, does not belong here: while the statement runs, the worker's other
-    /// connections wait. A name search, which costs PostgreSQL two to four times a list page,
-    /// was tried here: more searches a second, but the p99 of a common name went from 19 to 68
-    /// ms, as each worker's queue waited behind its own searches.
+    /// connections wait (a name search tried here tripled the p99 of a common name). The
+    /// statement timeout and TCP keepalives bound how long a stalled network can hold it.
     pub async fn read_short<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
         let _turn = self.turn().await?;
-        match self.pool.try_get() {
+        match self.try_checkout() {
             // A bug that panics answers 500, as it does on a blocking thread, instead of
             // unwinding through the worker and dropping the client's connection.
             Some(mut conn) => {
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&mut conn)))
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.run(&mut conn, f)))
                     .unwrap_or_else(|_| {
                         Err(ApiError::Internal(anyhow::anyhow!("a short read panicked")))
                     })
@@ -316,10 +542,10 @@ impl Db {
         F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
-        let pool = self.pool.clone();
+        let db = self.clone();
         actix_web::web::block(move || {
-            let mut conn = pool.get().map_err(|_| ApiError::Unavailable)?;
-            f(&mut conn)
+            let mut conn = db.checkout()?;
+            db.run(&mut conn, f)
         })
         .await
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("blocking task failed: {e}")))?
@@ -360,9 +586,18 @@ impl Db {
     {
         let _turn = self.turn().await?;
         let db = self.clone();
-        actix_web::web::block(move || db.write_blocking(f))
-            .await
-            .map_err(|e| ApiError::Internal(anyhow::anyhow!("blocking task failed: {e}")))?
+        let reservation = IDEMPOTENCY.try_with(Clone::clone).ok();
+        actix_web::web::block(move || {
+            db.write_blocking(|c| {
+                let value = f(c)?;
+                if let Some((caller, key)) = &reservation {
+                    crate::idempotency::mark_committed(c, caller, key)?;
+                }
+                Ok(value)
+            })
+        })
+        .await
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("blocking task failed: {e}")))?
     }
 
     /// Runs `f` in a transaction that is serialised with every other write: every change writes an
@@ -376,26 +611,28 @@ impl Db {
     }
 
     /// A transaction behind SQLite's single writer; on PostgreSQL also behind the writers' lock
-    /// when `chained` (it extends the audit chain).
+    /// when `chained` (it extends the audit chain). A 2xx is answered only after the commit
+    /// returned: on PostgreSQL (`synchronous_commit` on) and on SQLite with
+    /// `synchronous = FULL` that means on disk.
     fn transaction<T, F>(&self, chained: bool, f: F) -> Result<T, ApiError>
     where
         F: FnOnce(&mut DbConn) -> Result<T, ApiError>,
     {
-        let mut conn = self.pool.get().map_err(|_| ApiError::Unavailable)?;
+        let mut conn = self.checkout()?;
         let _guard = match self.backend {
             Backend::Sqlite => Some(self.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner())),
             Backend::Postgres => None,
         };
         let lock = chained && self.backend == Backend::Postgres;
-        let result = match &mut *conn {
-            DbConn::Sqlite(_) => immediate_transaction(&mut conn, f),
-            DbConn::Pg(_) => conn.transaction(|c| {
+        let result = self.run(&mut conn, |c| match c {
+            DbConn::Sqlite(_) => immediate_transaction(c, f),
+            DbConn::Pg(_) => c.transaction(|c| {
                 if lock {
                     diesel::sql_query("SELECT pg_advisory_xact_lock(7714001)").execute(c)?;
                 }
                 f(c)
             }),
-        };
+        });
         if chained {
             // A change to an account or a client must be seen by this instance's next request;
             // other instances hear of it from the database.
@@ -452,6 +689,24 @@ mod tests {
             );
         }
         assert!(!options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"));
+    }
+
+    #[test]
+    fn postgres_urls_get_network_bounds_unless_they_set_them() {
+        let url = with_network_bounds("postgres://u@h/db", Duration::from_secs(3));
+        assert!(
+            url.starts_with("postgres://u@h/db?connect_timeout=3&keepalives=1&"),
+            "{url}"
+        );
+        assert!(url.contains("&tcp_user_timeout=30000"), "{url}");
+        let url = with_network_bounds(
+            "postgres://u@h/db?options=-csearch_path%3Dt&connect_timeout=10",
+            Duration::from_secs(3),
+        );
+        assert!(url.contains("connect_timeout=10"), "{url}");
+        assert!(!url.contains("connect_timeout=3"), "{url}");
+        assert!(url.contains("options=-csearch_path%3Dt&"), "{url}");
+        assert_eq!(url.matches("keepalives=1").count(), 1, "{url}");
     }
 
     /// A short read finds every connection busy: it must wait on a blocking thread, leaving the

@@ -64,9 +64,14 @@ pub enum ApiError {
         /// Seconds until another attempt is allowed.
         retry_after: i64,
     },
-    /// 503: the database can't be reached.
+    /// 503: the database can't be reached (no connection within the timeout, busy, or a
+    /// statement past its timeout).
     #[error("service unavailable")]
     Unavailable,
+    /// 503: the connection to the database failed under a request (the server restarted,
+    /// crashed or went out of reach). The pool drops the connection; the client retries.
+    #[error("database connection lost")]
+    ConnectionLost,
     /// 500: a bug or an unexpected failure; logged, never shown.
     #[error("internal error: {0:#}")]
     Internal(anyhow::Error),
@@ -172,7 +177,7 @@ impl ApiError {
                 "Too many requests",
                 format!("Too many failed attempts: try again in {retry_after} seconds."),
             ),
-            Self::Unavailable => Problem::new(
+            Self::Unavailable | Self::ConnectionLost => Problem::new(
                 status,
                 "service_unavailable",
                 "Service unavailable",
@@ -201,7 +206,7 @@ impl ResponseError for ApiError {
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable | Self::ConnectionLost => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -221,7 +226,7 @@ impl ResponseError for ApiError {
                     headers.insert(header::RETRY_AFTER, v);
                 }
             }
-            Self::Unavailable => {
+            Self::Unavailable | Self::ConnectionLost => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
             }
             _ => {}
@@ -258,7 +263,19 @@ impl From<DieselError> for ApiError {
             DieselError::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => {
                 Self::conflict("invalid_reference", "A referenced record does not exist.")
             }
-            DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => Self::Unavailable,
+            DieselError::DatabaseError(
+                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+                _,
+            ) => Self::ConnectionLost,
+            DieselError::DatabaseError(_, ref info) if connection_failed(info.message()) => {
+                Self::ConnectionLost
+            }
+            DieselError::DatabaseError(_, ref info)
+                if info.message().contains("statement timeout") =>
+            {
+                tracing::warn!(message = info.message(), "statement timeout: answering 503");
+                Self::Unavailable
+            }
             DieselError::DatabaseError(_, ref info)
                 if info.message().contains("database is locked") =>
             {
@@ -270,6 +287,25 @@ impl From<DieselError> for ApiError {
             other => Self::Internal(anyhow::Error::new(other)),
         }
     }
+}
+
+/// True for PostgreSQL's words for a connection that is gone or a server that cannot serve yet:
+/// the server shutting down (`57P01`), crashed (`57P02`), starting up or recovering (`57P03`), or
+/// the socket closed under libpq. diesel reports most of them as `ClosedConnection`, but not
+/// those the server sends as an ordinary error just before it closes.
+fn connection_failed(message: &str) -> bool {
+    [
+        "terminating connection",
+        "the database system is",
+        "server closed the connection",
+        "no connection to the server",
+        "could not receive data from server",
+        "could not send data to server",
+        "SSL connection has been closed",
+        "connection to server",
+    ]
+    .iter()
+    .any(|m| message.contains(m))
 }
 
 /// Names the field of a unique violation from the database's message: SQLite says

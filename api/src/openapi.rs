@@ -210,11 +210,57 @@ impl Modify for ProblemAnswers {
                     );
                 }
                 if !path.starts_with("/healthz") {
-                    add(op, "503", "Database unavailable");
+                    add(op, "503", "Database unavailable or connection lost: retry after `Retry-After` seconds");
+                }
+            }
+            if let Some(op) = item.post.as_mut() {
+                if path.starts_with("/api/v1/") && !path.starts_with("/api/v1/auth/") {
+                    idempotent(op);
                 }
             }
         }
     }
+}
+
+/// Documents `Idempotency-Key` on a `POST` (see [`crate::idempotency`]).
+fn idempotent(op: &mut Operation) {
+    use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    let key = ParameterBuilder::new()
+        .name("Idempotency-Key")
+        .parameter_in(ParameterIn::Header)
+        .required(utoipa::openapi::Required::False)
+        .description(Some(
+            "A key of your choice (a UUID) that makes a retry safe: the same key from the same \
+             caller within 24 hours gets the first answer again (status and body, with \
+             `Idempotent-Replayed: true`) instead of a second record. The same key with another \
+             request is a 422 naming `Idempotency-Key`; while the first request still runs, a \
+             retry waits for its answer, or gets a 409 `idempotency_key_in_use` after 5 seconds.",
+        ))
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .min_length(Some(1))
+                .max_length(Some(255))
+                .pattern(Some("^[!-~]+$")),
+        ))
+        .build();
+    op.parameters.get_or_insert_with(Vec::new).push(key);
+    add(
+        op,
+        "400",
+        "Malformed request, or an invalid `Idempotency-Key`",
+    );
+    add(
+        op,
+        "409",
+        "Conflicts with the current state, or the `Idempotency-Key` is in use",
+    );
+    add(
+        op,
+        "422",
+        "Invalid fields (see `errors`), or an `Idempotency-Key` used for another request",
+    );
 }
 
 /// The document as pretty JSON with a final newline (what `lumit openapi` prints).

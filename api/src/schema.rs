@@ -116,6 +116,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    idempotency_keys (caller, idempotency_key) {
+        caller -> Text,
+        idempotency_key -> Text,
+        request_hash -> Text,
+        created_at -> Timestamp,
+        committed -> Bool,
+        status -> Nullable<Integer>,
+        content_type -> Nullable<Text>,
+        location -> Nullable<Text>,
+        etag -> Nullable<Text>,
+        body -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     access_log (id) {
         id -> BigInt,
         at -> Timestamp,
@@ -390,6 +405,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_failures,
     audit_log,
     access_log,
+    idempotency_keys,
     people,
     person_words,
     case_categories,

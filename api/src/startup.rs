@@ -41,7 +41,7 @@ pub struct Prepared {
 
 /// Connects, migrates, loads reference data, creates the first admin.
 pub fn prepare(settings: &Settings) -> anyhow::Result<Prepared> {
-    let db = Db::connect(&settings.database_url, settings.pool_size)?;
+    let db = Db::open(&settings.database_url, settings.db_options())?;
     let applied = db.migrate()?;
     if applied > 0 {
         tracing::info!(applied, "database migrations applied");
@@ -66,6 +66,7 @@ impl Application {
         let pool_size = settings.pool_size;
         let trust = TrustProxy(settings.trust_proxy);
         let origins = settings.cors_origins.clone();
+        let shutdown_timeout = settings.shutdown_timeout.as_secs();
         db.watch_callers()?;
         let state = web::Data::new(AppState { db, jwt, settings });
         let openapi = ApiDoc::openapi();
@@ -79,7 +80,9 @@ impl Application {
                     header::ACCEPT,
                 ])
                 .allowed_header("x-request-id")
+                .allowed_header(crate::idempotency::IDEMPOTENCY_KEY)
                 .expose_headers([header::ETAG, header::LOCATION, header::RETRY_AFTER])
+                .expose_headers([crate::idempotency::REPLAYED])
                 .max_age(3600);
             for o in &origins {
                 cors = cors.allowed_origin(o);
@@ -87,6 +90,7 @@ impl Application {
             App::new()
                 .app_data(state.clone())
                 .app_data(trust)
+                .wrap(from_fn(crate::idempotency::idempotency))
                 .wrap(from_fn(refuse_nul))
                 .wrap(ErrorHandlers::new().default_handler(problem_errors))
                 .wrap(cors)
@@ -110,7 +114,9 @@ impl Application {
                 .default_service(web::to(web_app::fallback))
         })
         .listen(listener)?
-        .shutdown_timeout(30);
+        // On SIGTERM: stop accepting, let requests in flight finish (a write in flight either
+        // commits and is answered, or is not answered), then exit.
+        .shutdown_timeout(shutdown_timeout);
         // A short read runs on its worker (`Db::read_short`): one worker per connection keeps
         // every connection busy while the others' workers serve HTTP.
         server = server.workers(if workers > 0 {

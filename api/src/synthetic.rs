@@ -240,7 +240,7 @@ pub fn run(
         .filter(municipalities::kind.eq("comune"))
         .filter(municipalities::active.eq(true))
         .select(municipalities::id)
-        .load(&mut *conn)?;
+        .load(&mut **conn)?;
     anyhow::ensure!(
         !comuni.is_empty(),
         "no active comuni: start lumit once first"
@@ -313,7 +313,7 @@ pub fn run(
         let mut conn = db.conn()?;
         for (y, n) in case_counters::table
             .select((case_counters::year, case_counters::last_number))
-            .load::<(i32, i64)>(&mut *conn)?
+            .load::<(i32, i64)>(&mut **conn)?
         {
             counters.insert(y, n);
         }

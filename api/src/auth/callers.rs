@@ -184,8 +184,8 @@ impl Callers {
 /// Where changes to callers are watched.
 #[derive(Debug, Clone)]
 pub enum Source {
-    /// A PostgreSQL URL: notifications.
-    Postgres(String),
+    /// A PostgreSQL URL and how to connect: notifications.
+    Postgres(String, crate::db::DbOptions),
     /// A SQLite file: the count of changes.
     Sqlite(String),
 }
@@ -195,6 +195,8 @@ pub enum Source {
 enum Failure {
     #[error("cannot connect: {0}")]
     Connect(#[from] diesel::ConnectionError),
+    #[error("cannot connect: {0}")]
+    ConnectPg(#[from] diesel::r2d2::Error),
     #[error("{0}")]
     Query(#[from] diesel::result::Error),
 }
@@ -207,7 +209,7 @@ fn watch(weak: &Weak<Inner>, source: &Source) {
             return;
         };
         let result = match source {
-            Source::Postgres(url) => PgConnection::establish(url)
+            Source::Postgres(url, options) => crate::db::connect_postgres(url, options)
                 .map_err(Failure::from)
                 .and_then(|mut c| Ok(listen(weak, &mut c, callers)?)),
             Source::Sqlite(path) => SqliteConnection::establish(path)

@@ -446,6 +446,10 @@ pub fn anonymise(c: &mut DbConn, id: &str) -> ApiResult<()> {
         crate::schema::referrals::answer.eq(None::<String>),
     ))
     .execute(c)?;
+    // Answers kept for retries (24 hours) may repeat her data.
+    let mut named = case_ids;
+    named.push(id.to_owned());
+    crate::idempotency::forget_answers_naming(c, &named)?;
     Ok(())
 }
 

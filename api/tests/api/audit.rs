@@ -161,7 +161,7 @@ async fn verify_detects_a_tampered_row(app: TestApp) {
     let refused = {
         let mut c = app.db.conn().unwrap();
         diesel::connection::SimpleConnection::batch_execute(
-            &mut *c,
+            &mut **c,
             "UPDATE audit_log SET action = 'x' WHERE id = 5",
         )
         .is_err()

@@ -126,6 +126,10 @@ impl TestApp {
             workers: 1,
             trust_proxy: false,
             travel_buffer_minutes: 30,
+            db_connect_timeout: std::time::Duration::from_secs(5),
+            db_statement_timeout: std::time::Duration::from_secs(30),
+            sqlite_synchronous: lumit_api::db::Synchronous::Full,
+            shutdown_timeout: std::time::Duration::from_secs(5),
         };
         let prepared = tokio::task::spawn_blocking({
             let s = settings.clone();

@@ -398,6 +398,10 @@ async fn server_errors_never_leak_causes(app: TestApp) {
         workers: 1,
         trust_proxy: false,
         travel_buffer_minutes: 30,
+        db_connect_timeout: std::time::Duration::from_secs(1),
+        db_statement_timeout: std::time::Duration::from_secs(30),
+        sqlite_synchronous: lumit_api::db::Synchronous::Full,
+        shutdown_timeout: std::time::Duration::from_secs(5),
     };
     let db = lumit_api::db::Db::connect_lazy(&db_url, 1).unwrap();
     let server = lumit_api::startup::Application::build(settings, db).unwrap();

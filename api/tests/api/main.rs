@@ -8,6 +8,7 @@ mod authz_table;
 mod cases;
 mod conventions;
 mod gdpr;
+mod idempotency;
 mod mediation;
 mod municipalities;
 mod openapi;

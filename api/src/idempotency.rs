@@ -1,0 +1,480 @@
+//! `Idempotency-Key` on every `POST` of the API (but the sign-in ones): the same key from the same
+//! caller within [`KEEP`] gets the first answer again, status and body, instead of a second
+//! record; the same key with another request is a 422. The keys live in the database, so every
+//! instance behind a balancer honours them.
+//!
+//! A request with a key first reserves it (a row without an answer). The change it makes marks
+//! the row `committed` in its own transaction ([`crate::db::IDEMPOTENCY`]), and the answer is
+//! stored once the handler has it. So, whatever stops in between:
+//! - a second request while the first runs waits for its answer (then replays it), or gets a 409
+//!   `idempotency_key_in_use` if it takes too long;
+//! - a first request that died before committing left a reservation that is taken over after
+//!   [`ABANDONED`]: nothing was made, so running it again makes it once;
+//! - a change that committed but whose answer was never stored (the process was killed in that
+//!   instant) is never made again: a retry gets a 409 `idempotency_outcome_unknown`.
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::Duration;
+
+use actix_web::body::{self, BoxBody, MessageBody};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::http::{Method, StatusCode};
+use actix_web::middleware::Next;
+use actix_web::{web, HttpMessage, HttpResponse};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use futures_util::StreamExt;
+use lumit_shared::FieldError;
+use sha2::{Digest, Sha256};
+
+use crate::db::{now, Db, DbConn, IDEMPOTENCY};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::BODY_LIMIT;
+use crate::schema::idempotency_keys as k;
+use crate::state::AppState;
+
+/// The request header.
+pub const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
+/// Set on an answer that repeats the first one.
+pub const REPLAYED: HeaderName = HeaderName::from_static("idempotent-replayed");
+/// How long a key is remembered.
+pub const KEEP: chrono::Duration = chrono::Duration::hours(24);
+/// A reservation without a commit this old belongs to a request that died (every statement
+/// ends within the statement timeout, by default 30 s).
+const ABANDONED: chrono::Duration = chrono::Duration::minutes(2);
+/// How long a second request waits for the first one's answer before a 409.
+const WAIT: Duration = Duration::from_secs(5);
+/// Longest key accepted.
+const MAX_KEY_LEN: usize = 255;
+
+/// An answer stored for a key.
+#[derive(Debug, Clone, Queryable)]
+struct Stored {
+    request_hash: String,
+    created_at: NaiveDateTime,
+    committed: bool,
+    status: Option<i32>,
+    content_type: Option<String>,
+    location: Option<String>,
+    etag: Option<String>,
+    body: Option<String>,
+}
+
+/// What the reservation found.
+enum Reservation {
+    /// The key is ours: run the request.
+    Reserved,
+    /// The first request's answer.
+    Replay(Stored),
+    /// Same key, another request.
+    Mismatch,
+    /// The first request is still running.
+    InUse,
+    /// The first request's change committed, its answer was lost.
+    OutcomeUnknown,
+}
+
+fn reserve(c: &mut DbConn, caller: &str, key: &str, hash: &str) -> ApiResult<Reservation> {
+    let t = now();
+    let found: Option<Stored> = k::table
+        .find((caller, key))
+        .select((
+            k::request_hash,
+            k::created_at,
+            k::committed,
+            k::status,
+            k::content_type,
+            k::location,
+            k::etag,
+            k::body,
+        ))
+        .first(c)
+        .optional()?;
+    let take_over = match found {
+        None => false,
+        Some(s) if s.created_at < t - KEEP => true,
+        Some(s) if s.request_hash != hash => return Ok(Reservation::Mismatch),
+        Some(s) if s.status.is_some() => return Ok(Reservation::Replay(s)),
+        // The first request may be between its commit and storing its answer: wait for it.
+        Some(s) if s.created_at >= t - ABANDONED => return Ok(Reservation::InUse),
+        Some(s) if s.committed => return Ok(Reservation::OutcomeUnknown),
+        Some(_) => true,
+    };
+    if take_over {
+        diesel::delete(k::table.find((caller, key))).execute(c)?;
+    }
+    diesel::insert_into(k::table)
+        .values((
+            k::caller.eq(caller),
+            k::idempotency_key.eq(key),
+            k::request_hash.eq(hash),
+            k::created_at.eq(t),
+            k::committed.eq(false),
+        ))
+        .execute(c)?;
+    forget_expired(c, t)?;
+    Ok(Reservation::Reserved)
+}
+
+/// Deletes keys past [`KEEP`], at most once a minute per instance (an indexed range).
+fn forget_expired(c: &mut DbConn, t: NaiveDateTime) -> ApiResult<()> {
+    static LAST: AtomicI64 = AtomicI64::new(0);
+    let minute = t.and_utc().timestamp() / 60;
+    if LAST.swap(minute, Ordering::Relaxed) != minute {
+        diesel::delete(k::table.filter(k::created_at.lt(t - KEEP))).execute(c)?;
+    }
+    Ok(())
+}
+
+/// True when an answer is final for its request; otherwise the key is given back (nothing was
+/// made and a retry should run again: not signed in, throttled, or a failure on our side).
+fn keeps(status: StatusCode) -> bool {
+    !(status.is_server_error()
+        || matches!(
+            status,
+            StatusCode::UNAUTHORIZED | StatusCode::REQUEST_TIMEOUT | StatusCode::TOO_MANY_REQUESTS
+        ))
+}
+
+/// Stores the first answer; or, with none worth keeping, gives the key back — unless the change
+/// committed, when a retry must learn that rather than make it again.
+fn finish(c: &mut DbConn, caller: &str, key: &str, answer: Option<&Answer>) -> ApiResult<()> {
+    let row = k::table.find((caller, key));
+    let Some(answer) = answer else {
+        diesel::delete(row.filter(k::committed.eq(false))).execute(c)?;
+        return Ok(());
+    };
+    diesel::update(row.filter(k::status.is_null()))
+        .set((
+            k::status.eq(Some(i32::from(answer.status.as_u16()))),
+            k::content_type.eq(&answer.content_type),
+            k::location.eq(&answer.location),
+            k::etag.eq(&answer.etag),
+            k::body.eq(Some(&answer.body)),
+        ))
+        .execute(c)?;
+    Ok(())
+}
+
+/// Deletes the answers that name any of `ids` (a person and her cases), so that anonymisation
+/// leaves nothing of her in them.
+pub fn forget_answers_naming(c: &mut DbConn, ids: &[String]) -> ApiResult<()> {
+    for id in ids {
+        diesel::delete(k::table.filter(k::body.like(format!("%{id}%")))).execute(c)?;
+    }
+    Ok(())
+}
+
+/// What the handler answered, as stored.
+struct Answer {
+    status: StatusCode,
+    content_type: Option<String>,
+    location: Option<String>,
+    etag: Option<String>,
+    body: String,
+}
+
+impl Answer {
+    fn replay(s: Stored) -> HttpResponse {
+        let status = s
+            .status
+            .and_then(|n| u16::try_from(n).ok())
+            .and_then(|n| StatusCode::from_u16(n).ok())
+            .unwrap_or(StatusCode::OK);
+        let mut res = HttpResponse::build(status);
+        res.insert_header((REPLAYED, "true"));
+        for (name, value) in [
+            (header::CONTENT_TYPE, s.content_type),
+            (header::LOCATION, s.location),
+            (header::ETAG, s.etag),
+        ] {
+            if let Some(v) = value.and_then(|v| HeaderValue::from_str(&v).ok()) {
+                res.insert_header((name, v));
+            }
+        }
+        res.body(s.body.unwrap_or_default())
+    }
+}
+
+/// The key of a request: visible ASCII, 1 to 255 characters (a UUID is what clients send).
+fn parse_key(v: &HeaderValue) -> ApiResult<String> {
+    let s = v.to_str().unwrap_or_default();
+    if s.is_empty() || s.len() > MAX_KEY_LEN || !s.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(ApiError::BadRequest {
+            code: "invalid_idempotency_key",
+            detail: format!(
+                "Idempotency-Key must be 1 to {MAX_KEY_LEN} visible ASCII characters (a UUID)."
+            ),
+            errors: vec![FieldError::new(
+                "Idempotency-Key",
+                "invalid_idempotency_key",
+                "must be 1 to 255 visible ASCII characters",
+            )],
+        });
+    }
+    Ok(s.to_owned())
+}
+
+/// Who is asking, from a valid bearer token: keys are per caller. `None` lets the request through
+/// to be refused by its handler.
+fn caller(req: &ServiceRequest, state: &AppState) -> Option<String> {
+    let v = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = v.split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return None;
+    }
+    let claims = state.jwt.verify(token.trim())?;
+    Some(format!("{}:{}", claims.kind, claims.sub))
+}
+
+/// Reads the body (within the API's limit), to hash it and hand it on.
+async fn body_of(req: &mut ServiceRequest) -> ApiResult<web::Bytes> {
+    let mut payload = req.take_payload();
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk =
+            chunk.map_err(|e| ApiError::Internal(anyhow::anyhow!("reading the body: {e}")))?;
+        if body.len() + chunk.len() > BODY_LIMIT {
+            return Err(ApiError::PayloadTooLarge(BODY_LIMIT));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+fn request_hash(req: &ServiceRequest, body: &[u8]) -> String {
+    let mut h = Sha256::new();
+    h.update(req.method().as_str());
+    h.update(b" ");
+    h.update(req.uri().path_and_query().map_or("", |p| p.as_str()));
+    h.update(b"\n");
+    h.update(body);
+    hex::encode(h.finalize())
+}
+
+/// True for the requests a key applies to.
+fn applies(req: &ServiceRequest) -> bool {
+    req.method() == Method::POST
+        && req.path().starts_with("/api/v1/")
+        && !req.path().starts_with("/api/v1/auth/")
+}
+
+/// The middleware.
+pub async fn idempotency(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let raw = match req.headers().get(&IDEMPOTENCY_KEY) {
+        Some(raw) if applies(&req) => raw.clone(),
+        _ => return Ok(next.call(req).await?.map_into_boxed_body()),
+    };
+    let key = match parse_key(&raw) {
+        Ok(key) => key,
+        Err(e) => return Ok(req.error_response(e)),
+    };
+    let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    };
+    let Some(caller) = caller(&req, &state) else {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    };
+    let body = match body_of(&mut req).await {
+        Ok(body) => body,
+        Err(e) => return Ok(req.error_response(e)),
+    };
+    let hash = request_hash(&req, &body);
+    req.set_payload(Payload::from(body));
+    match wait_for_reservation(&state.db, &caller, &key, &hash).await {
+        Ok(Reservation::Reserved) => {}
+        Ok(Reservation::Replay(stored)) => {
+            return Ok(req.into_response(Answer::replay(stored)));
+        }
+        Ok(Reservation::Mismatch) => {
+            let e = ApiError::Validation(vec![FieldError::new(
+                "Idempotency-Key",
+                "idempotency_key_reused",
+                "was already used for a different request",
+            )]);
+            return Ok(req.error_response(e));
+        }
+        Ok(Reservation::InUse) => {
+            let e = ApiError::conflict(
+                "idempotency_key_in_use",
+                "A request with this Idempotency-Key is still being processed; retry shortly.",
+            );
+            let mut res = req.error_response(e);
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            return Ok(res);
+        }
+        Ok(Reservation::OutcomeUnknown) => {
+            let e = ApiError::conflict(
+                "idempotency_outcome_unknown",
+                "A request with this Idempotency-Key was carried out but its answer was lost: \
+                 look for the record instead of sending it again.",
+            );
+            return Ok(req.error_response(e));
+        }
+        Err(e) => return Ok(req.error_response(e)),
+    }
+    let served = IDEMPOTENCY
+        .scope((caller.clone(), key.clone()), next.call(req))
+        .await;
+    let res = match served {
+        Ok(res) => res,
+        Err(e) => {
+            // The handler failed before answering: give the key back unless its change committed.
+            let _ = state
+                .db
+                .append(move |c| finish(c, &caller, &key, None))
+                .await;
+            return Err(e);
+        }
+    };
+    let (req, res) = res.into_parts();
+    let status = res.status();
+    let header_text = |name: &HeaderName| {
+        res.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let (content_type, location, etag) = (
+        header_text(&header::CONTENT_TYPE),
+        header_text(&header::LOCATION),
+        header_text(&header::ETAG),
+    );
+    let (head, res_body) = res.into_parts();
+    let bytes = body::to_bytes(res_body)
+        .await
+        .map_err(|_| ApiError::Internal(anyhow::anyhow!("reading the answer to store it")))?;
+    let answer = Answer {
+        status,
+        content_type,
+        location,
+        etag,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    };
+    let keep = keeps(status).then_some(answer);
+    if let Err(e) = state
+        .db
+        .append(move |c| finish(c, &caller, &key, keep.as_ref()))
+        .await
+    {
+        // The change stands and the client gets its answer; a retry will be told the outcome
+        // is unknown rather than make the change twice.
+        tracing::warn!(error = %e, "could not store the answer of an idempotent request");
+    }
+    Ok(ServiceResponse::new(
+        req,
+        head.set_body(BoxBody::new(bytes)),
+    ))
+}
+
+/// Reserves the key, waiting up to [`WAIT`] for a first request that is still running.
+async fn wait_for_reservation(
+    db: &Db,
+    caller: &str,
+    key: &str,
+    hash: &str,
+) -> ApiResult<Reservation> {
+    let started = std::time::Instant::now();
+    loop {
+        let (c, k, h) = (caller.to_owned(), key.to_owned(), hash.to_owned());
+        let found = match db.append(move |conn| reserve(conn, &c, &k, &h)).await {
+            // Two first requests at once: the other inserted it first.
+            Err(ApiError::Conflict { .. }) => Reservation::InUse,
+            other => other?,
+        };
+        match found {
+            Reservation::InUse if started.elapsed() < WAIT => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            other => return Ok(other),
+        }
+    }
+}
+
+/// Marks the reservation of the request being served as committed, in the change's own
+/// transaction (see [`crate::db::Db::write`]).
+pub fn mark_committed(c: &mut DbConn, caller: &str, key: &str) -> ApiResult<()> {
+    diesel::update(k::table.find((caller, key)))
+        .set(k::committed.eq(true))
+        .execute(c)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A migrated SQLite database of its own.
+    fn db() -> (tempfile::TempDir, Db) {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let url = format!("sqlite://{}", dir.path().join("keys.db").display());
+        let db = Db::connect(&url, 1).expect("database");
+        db.migrate().expect("migrations");
+        (dir, db)
+    }
+
+    /// A reservation left `ago` in the past, committed or not, without an answer.
+    fn left_behind(c: &mut DbConn, key: &str, ago: chrono::Duration, committed: bool) {
+        diesel::insert_into(k::table)
+            .values((
+                k::caller.eq("user:u1"),
+                k::idempotency_key.eq(key),
+                k::request_hash.eq("h"),
+                k::created_at.eq(now() - ago),
+                k::committed.eq(committed),
+            ))
+            .execute(c)
+            .expect("insert");
+    }
+
+    fn outcome(c: &mut DbConn, key: &str) -> &'static str {
+        match reserve(c, "user:u1", key, "h").expect("reserve") {
+            Reservation::Reserved => "reserved",
+            Reservation::Replay(_) => "replay",
+            Reservation::Mismatch => "mismatch",
+            Reservation::InUse => "in use",
+            Reservation::OutcomeUnknown => "outcome unknown",
+        }
+    }
+
+    /// What a retry meets, by what the first request left behind.
+    #[test]
+    fn a_retry_after_a_death_is_safe() {
+        let (_dir, db) = db();
+        let mut conn = db.conn().expect("connection");
+        let c = &mut **conn;
+        // Still running (or between its commit and its answer): wait.
+        left_behind(c, "running", chrono::Duration::seconds(1), false);
+        assert_eq!(outcome(c, "running"), "in use");
+        left_behind(c, "answering", chrono::Duration::seconds(1), true);
+        assert_eq!(outcome(c, "answering"), "in use");
+        // Died before its commit: nothing was made, so the retry runs.
+        left_behind(c, "died", ABANDONED + chrono::Duration::seconds(1), false);
+        assert_eq!(outcome(c, "died"), "reserved");
+        assert_eq!(outcome(c, "died"), "in use");
+        // Died after its commit: never made twice.
+        left_behind(c, "lost", ABANDONED + chrono::Duration::seconds(1), true);
+        assert_eq!(outcome(c, "lost"), "outcome unknown");
+        // Past a day the key is new again, whatever it was.
+        left_behind(c, "old", KEEP + chrono::Duration::seconds(1), true);
+        assert_eq!(outcome(c, "old"), "reserved");
+    }
+
+    #[test]
+    fn answers_worth_keeping() {
+        for kept in [200, 201, 204, 400, 403, 404, 409, 412, 422] {
+            assert!(keeps(StatusCode::from_u16(kept).unwrap()), "{kept}");
+        }
+        for given_back in [401, 408, 429, 500, 503] {
+            assert!(
+                !keeps(StatusCode::from_u16(given_back).unwrap()),
+                "{given_back}"
+            );
+        }
+    }
+}
