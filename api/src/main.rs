@@ -71,6 +71,23 @@ enum Command {
     },
     /// Exit 0 if the server at LUMIT_BIND answers /readyz (for container health checks).
     Healthcheck,
+    /// Copy the SQLite database into a new file while the server runs and writes: a consistent
+    /// snapshot, checked before the command says so (PostgreSQL: see docs/OPERATIONS.md).
+    Backup {
+        /// The file to write; it must not exist.
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
+    /// Put a backup made by `lumit backup` in place as the SQLite database of LUMIT_DATABASE_URL.
+    /// Stop the server first.
+    Restore {
+        /// The backup file.
+        #[arg(long)]
+        from: std::path::PathBuf,
+        /// Replace an existing database.
+        #[arg(long)]
+        force: bool,
+    },
     /// Manage admin accounts.
     Admin {
         #[command(subcommand)]
@@ -136,6 +153,28 @@ fn main() -> anyhow::Result<()> {
         }
         Command::Serve => serve(),
         Command::Healthcheck => healthcheck(),
+        Command::Backup { to } => {
+            let settings = Settings::from_env()?;
+            telemetry::init(&settings.log_level, &settings.log_format);
+            let bytes = lumit_api::backup::backup(&settings.database_url, &to)?;
+            println!(
+                "backup written to {} ({bytes} bytes, integrity checked)",
+                to.display()
+            );
+            Ok(())
+        }
+        Command::Restore { from, force } => {
+            let settings = Settings::from_env()?;
+            telemetry::init(&settings.log_level, &settings.log_format);
+            anyhow::ensure!(
+                healthcheck().is_err(),
+                "a LUMIT server answers at {}: stop it before restoring",
+                settings.bind
+            );
+            let target = lumit_api::backup::restore(&settings.database_url, &from, force)?;
+            println!("restored {} to {}", from.display(), target.display());
+            Ok(())
+        }
         Command::Seed {
             people,
             cases,
