@@ -18,6 +18,14 @@ async function api(baseUrl, method, path, token, body) {
   return text ? JSON.parse(text) : null;
 }
 
+async function expectEventually(check, ms = 5000) {
+  const until = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > until) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 test('operator opens a case for a new person; the duplicate warning catches a second entry', async (t) => {
   await withApp(t, async ({ page, baseUrl, adminUsername, adminPassword }) => {
     const admin = (await api(baseUrl, 'POST', '/api/v1/auth/login', null, { username: adminUsername, password: adminPassword })).access_token;
@@ -29,6 +37,13 @@ test('operator opens a case for a new person; the duplicate warning catches a se
     const first = await api(baseUrl, 'POST', '/api/v1/auth/login', null, { username: 'op.gallicano', password: 'temporary password 1' });
     await api(baseUrl, 'PUT', '/api/v1/me/password', first.access_token, { current_password: 'temporary password 1', new_password: 'operator password 1' });
 
+    const posts = [];
+    page.on('request', (req) => {
+      const url = new URL(req.url());
+      if (req.method() === 'POST' && url.pathname.startsWith('/api/v1/') && !url.pathname.startsWith('/api/v1/auth/')) {
+        posts.push({ url: url.pathname, key: req.headers()['idempotency-key'] });
+      }
+    });
     await page.goto(`${baseUrl}/login`);
     await page.locator('#username').fill('op.gallicano');
     await page.locator('#password').fill('operator password 1');
@@ -47,8 +62,25 @@ test('operator opens a case for a new person; the duplicate warning catches a se
     await page.getByRole('button', { name: 'Registra la persona' }).click();
     await page.getByTestId('chosen-person').filter({ hasText: 'María José Nguyễn' }).waitFor();
     await page.locator('#summary').fill('Primo rilascio del permesso');
+    // The first try reaches the server, but its answer is lost on the way back (a dropped line):
+    // the operator tries again, and the retry must not open a second case.
+    let dropped = false;
+    await page.route('**/api/v1/cases', async (route) => {
+      if (route.request().method() === 'POST' && !dropped) {
+        dropped = true;
+        await route.fetch();
+        await route.abort('failed');
+      } else {
+        await route.continue();
+      }
+    });
+    await page.getByRole('button', { name: 'Apri la pratica' }).click();
+    await expectEventually(() => dropped);
     await page.getByRole('button', { name: 'Apri la pratica' }).click();
     await page.getByRole('heading', { level: 1, name: /LU-\d{4}-000001 — María José Nguyễn/ }).waitFor();
+    await page.unroute('**/api/v1/cases');
+    const cases = await api(baseUrl, 'GET', '/api/v1/cases?limit=10', admin);
+    assert.equal(cases.items.length, 1, 'the retry opened no second case');
     await page.getByTestId('case-status').filter({ hasText: 'Aperta' }).waitFor();
 
     // The same person typed again, differently: the warning offers her.
@@ -73,5 +105,8 @@ test('operator opens a case for a new person; the duplicate warning catches a se
     await page.getByRole('button', { name: 'Scegli María José Nguyễn' }).waitFor();
     const people = await api(baseUrl, 'GET', '/api/v1/people?q=nguyen', admin);
     assert.equal(people.items.length, 1, 'one person, not two');
+    // Every create the app sent carried a key.
+    assert.ok(posts.length >= 4, `creates seen: ${posts.length}`);
+    for (const p of posts) assert.ok(p.key, `${p.url} sent without Idempotency-Key`);
   });
 });

@@ -103,6 +103,43 @@ async fn to_error(res: reqwest::Response) -> ApiError {
     }
 }
 
+thread_local! {
+    /// Part of every `Idempotency-Key`, renewed after each create that succeeded: until then a
+    /// repeat of the same request (a double click, a retry after a network error or a timeout)
+    /// carries the same key, and the server answers it with the first answer instead of making
+    /// a second record. After a success the same form sent again is a new record, as meant.
+    static ROUND: std::cell::RefCell<String> = std::cell::RefCell::new(new_round());
+}
+
+fn new_round() -> String {
+    // 2 × 52 random bits: keys only need to differ between this browser's rounds.
+    let part = || (js_sys::Math::random() * 4_503_599_627_370_496.0) as u64;
+    format!("{:013x}{:013x}", part(), part())
+}
+
+/// FNV-1a: a cheap fingerprint of the request, so that another request never reuses a key.
+fn fingerprint(parts: &[&[u8]]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for b in *part {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        h = (h ^ 0xff).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// The key of a `POST`: this round's, and the request's fingerprint.
+fn idempotency_key(path: &str, body: Option<&serde_json::Value>) -> String {
+    let text = body.map(ToString::to_string).unwrap_or_default();
+    let round = ROUND.with(|r| r.borrow().clone());
+    format!(
+        "{round}-{:016x}",
+        fingerprint(&[path.as_bytes(), text.as_bytes()])
+    )
+}
+
 async fn send_once(
     method: Method,
     path: &str,
@@ -110,7 +147,11 @@ async fn send_once(
     if_match: Option<&str>,
     accept: Option<&str>,
 ) -> Result<reqwest::Response, ApiError> {
+    let is_post = method == Method::POST;
     let mut req = client().request(method, format!("{}{path}", origin()));
+    if is_post {
+        req = req.header("Idempotency-Key", idempotency_key(path, body));
+    }
     if let Some(a) = accept {
         req = req.header("Accept", a);
     }
@@ -146,14 +187,15 @@ async fn send_accepting(
     if_match: Option<&str>,
     accept: Option<&str>,
 ) -> Result<reqwest::Response, ApiError> {
-    let res = send_once(method.clone(), path, body.as_ref(), if_match, accept).await?;
-    if res.status() != StatusCode::UNAUTHORIZED {
-        return Ok(res);
+    let is_post = method == Method::POST;
+    let mut res = send_once(method.clone(), path, body.as_ref(), if_match, accept).await?;
+    if res.status() == StatusCode::UNAUTHORIZED && refresh().await.is_some() {
+        res = send_once(method, path, body.as_ref(), if_match, accept).await?;
     }
-    match refresh().await {
-        Some(_) => send_once(method, path, body.as_ref(), if_match, accept).await,
-        None => Ok(res),
+    if is_post && res.status().is_success() {
+        ROUND.with(|r| *r.borrow_mut() = new_round());
     }
+    Ok(res)
 }
 
 async fn decode<T: DeserializeOwned>(res: reqwest::Response) -> Result<T, ApiError> {
