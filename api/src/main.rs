@@ -25,8 +25,12 @@ const ENV_HELP: &str = "Configuration (environment):
   LUMIT_CORS_ORIGINS    comma-separated origins allowed by CORS (default none)
   LUMIT_WEB_DIR         built web app (default web/dist)
   LUMIT_DB_POOL_SIZE    database connections (default: two per core, 4 to 32)
-  LUMIT_WORKERS         HTTP worker threads (default: one per core)
-  LUMIT_TRUST_PROXY     true to take the client IP from X-Forwarded-For";
+  LUMIT_WORKERS         HTTP worker threads (default: one per database connection)
+  LUMIT_TRUST_PROXY     true to take the client IP from X-Forwarded-For
+  LUMIT_DB_CONNECT_TIMEOUT       seconds to connect or wait for a connection (default 5)
+  LUMIT_DB_STATEMENT_TIMEOUT_MS  longest PostgreSQL statement (default 30000)
+  LUMIT_SQLITE_SYNCHRONOUS       full (default: survives power loss) or normal
+  LUMIT_SHUTDOWN_TIMEOUT         seconds to finish requests after SIGTERM (default 30)";
 
 /// LUMIT — case management of the Lucca Migration Task Force.
 #[derive(Parser)]
