@@ -99,7 +99,8 @@ pub struct DbOptions {
     /// Longest wait to open a connection (PostgreSQL `connect_timeout`) and for a free one.
     pub connect_timeout: Duration,
     /// Longest a PostgreSQL statement may run (`statement_timeout`), so that a stalled query can
-    /// hold neither an HTTP worker nor a pool slot for long.
+    /// hold neither an HTTP worker nor a pool slot for long. Zero: no limit (bulk loads and
+    /// other maintenance from the command line).
     pub statement_timeout: Duration,
     /// SQLite's durability level.
     pub synchronous: Synchronous,
@@ -158,7 +159,8 @@ pub fn connect_postgres(
     // Short queries only: JIT compiling a plan the cost model thinks large took longer than
     // running it (see docs/PERFORMANCE.md). A transaction left idle (a stalled client of ours)
     // must not hold locks for long either.
-    let timeout_ms = options.statement_timeout.as_millis().max(1);
+    // 0 turns both timeouts off.
+    let timeout_ms = options.statement_timeout.as_millis();
     c.batch_execute(&format!(
         "SET jit = off; SET statement_timeout = {timeout_ms}; \
          SET idle_in_transaction_session_timeout = {}",
@@ -437,9 +439,15 @@ impl Db {
             .map_err(|_| anyhow::anyhow!("the database is not reachable"))
     }
 
-    /// Applies pending migrations; returns how many ran.
+    /// Applies pending migrations; returns how many ran. A migration may rebuild an index of a
+    /// large table: it runs without the statement timeout, on a connection the pool then drops.
     pub fn migrate(&self) -> anyhow::Result<usize> {
         let mut conn = self.conn()?;
+        if let DbConn::Pg(pg) = &mut **conn {
+            pg.batch_execute("SET statement_timeout = 0; SET idle_in_transaction_session_timeout = 0")
+                .context("lifting the statement timeout for migrations")?;
+            conn.broken = true;
+        }
         let set = match self.backend {
             Backend::Postgres => PG_MIGRATIONS,
             Backend::Sqlite => SQLITE_MIGRATIONS,

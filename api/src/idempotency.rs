@@ -349,14 +349,17 @@ pub async fn idempotency(
     let bytes = body::to_bytes(res_body)
         .await
         .map_err(|_| ApiError::Internal(anyhow::anyhow!("reading the answer to store it")))?;
-    let answer = Answer {
-        status,
-        content_type,
-        location,
-        etag,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    };
-    let keep = keeps(status).then_some(answer);
+    // Every answer of the API is text (JSON); one that is not could not be given back intact.
+    let keep = std::str::from_utf8(&bytes)
+        .ok()
+        .filter(|_| keeps(status))
+        .map(|text| Answer {
+            status,
+            content_type,
+            location,
+            etag,
+            body: text.to_owned(),
+        });
     if let Err(e) = state
         .db
         .append(move |c| finish(c, &caller, &key, keep.as_ref()))

@@ -125,7 +125,7 @@ fn main() -> anyhow::Result<()> {
         Command::Migrate => {
             let settings = Settings::from_env()?;
             telemetry::init(&settings.log_level, &settings.log_format);
-            let db = Db::connect(&settings.database_url, 2)?;
+            let db = Db::open(&settings.database_url, maintenance(&settings))?;
             let n = db.migrate()?;
             println!("{n} migration(s) applied");
             Ok(())
@@ -139,7 +139,7 @@ fn main() -> anyhow::Result<()> {
         } => {
             let settings = Settings::from_env()?;
             telemetry::init(&settings.log_level, &settings.log_format);
-            let db = Db::connect(&settings.database_url, 2)?;
+            let db = Db::open(&settings.database_url, maintenance(&settings))?;
             db.migrate()?;
             let password = match settings.admin_password.clone() {
                 Some(p) => p,
@@ -184,8 +184,10 @@ fn main() -> anyhow::Result<()> {
             cases,
             seed,
         } => {
-            let settings = Settings::from_env()?;
+            let mut settings = Settings::from_env()?;
             telemetry::init(&settings.log_level, &settings.log_format);
+            // A bulk load: statements of minutes are expected.
+            settings.db_statement_timeout = std::time::Duration::ZERO;
             let prepared = prepare(&settings)?;
             let took = lumit_api::synthetic::run(&prepared.db, people, cases, seed)?;
             println!(
@@ -202,7 +204,7 @@ fn main() -> anyhow::Result<()> {
             anyhow::ensure!(dry_run || apply, "say --dry-run or --apply");
             let settings = Settings::from_env()?;
             telemetry::init(&settings.log_level, &settings.log_format);
-            let db = Db::connect(&settings.database_url, 2)?;
+            let db = Db::open(&settings.database_url, maintenance(&settings))?;
             db.migrate()?;
             let due = seed::retention(&db, apply, years)?;
             for (id, closed) in &due {
@@ -216,6 +218,16 @@ fn main() -> anyhow::Result<()> {
             println!("{} person(s) {verb}", due.len());
             Ok(())
         }
+    }
+}
+
+/// The database options of a command-line task: a small pool, and no statement timeout (a
+/// retention run or an admin change from the command line is nobody's HTTP request).
+fn maintenance(settings: &Settings) -> lumit_api::db::DbOptions {
+    lumit_api::db::DbOptions {
+        pool_size: 2,
+        statement_timeout: std::time::Duration::ZERO,
+        ..settings.db_options()
     }
 }
 
