@@ -45,6 +45,8 @@ pub enum Action {
     ReadCategories,
     /// Export everything about a person (GDPR access right), or merge duplicates.
     ExportOrMergePeople,
+    /// Link a person registered elsewhere to a municipality.
+    LinkPeople,
     /// Anonymise a person for good.
     AnonymisePeople,
     /// Create and change case categories and their retention.
@@ -85,6 +87,7 @@ impl Action {
             | Self::ReadAccessLog
             | Self::ReopenCases
             | Self::ExportOrMergePeople
+            | Self::LinkPeople
             | Self::AnonymisePeople
             | Self::WriteCategories
             | Self::ReadMediators
@@ -105,7 +108,9 @@ impl Action {
             Self::ReadPeople | Self::WritePeople | Self::ReadCases | Self::WriteCases => {
                 matches!(role, Admin | Coordinator | Operator)
             }
-            Self::ReopenCases | Self::ExportOrMergePeople => matches!(role, Admin | Coordinator),
+            Self::ReopenCases | Self::ExportOrMergePeople | Self::LinkPeople => {
+                matches!(role, Admin | Coordinator)
+            }
             Self::AnonymisePeople | Self::WriteCategories => role == Admin,
             Self::ReadMediators | Self::ReadRequests => true,
             Self::WriteMediators | Self::ManageRequests => matches!(role, Admin | Coordinator),

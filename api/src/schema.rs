@@ -116,6 +116,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    person_links (person_id, municipality_id) {
+        person_id -> Text,
+        municipality_id -> Text,
+        reason -> Text,
+        linked_by_id -> Text,
+        linked_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     idempotency_keys (caller, idempotency_key) {
         caller -> Text,
         idempotency_key -> Text,
@@ -407,6 +417,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     access_log,
     idempotency_keys,
     people,
+    person_links,
     person_words,
     case_categories,
     case_counters,

@@ -249,6 +249,58 @@ pub struct DuplicateCandidate {
     pub citizenship: Option<String>,
 }
 
+/// A possible duplicate registered in a municipality the caller does not serve: only the
+/// municipality is named, nothing of the person.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DuplicateElsewhere {
+    /// The municipality that registered the possible match.
+    pub municipality_id: String,
+    /// Its name.
+    pub municipality_name: String,
+}
+
+/// Body of `POST /api/v1/people/{id}/links`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewPersonLink {
+    /// The municipality whose desks will serve the person.
+    pub municipality_id: String,
+    /// Why (kept with the link, 1–500 characters).
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 500))]
+    pub reason: String,
+}
+
+impl NewPersonLink {
+    /// The checked reason.
+    pub fn parse(&self) -> Result<String, Vec<FieldError>> {
+        let mut e = Errors::default();
+        if self.municipality_id.trim().is_empty() {
+            e.add("municipality_id", "required", "must not be empty");
+        }
+        let reason = e.take("reason", required_text(&self.reason, 500));
+        e.finish(|| reason.unwrap_or_default())
+    }
+}
+
+/// A person's link to a municipality that did not register her.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PersonLink {
+    /// The person.
+    pub person_id: String,
+    /// The municipality linked.
+    pub municipality_id: String,
+    /// Why.
+    pub reason: String,
+    /// Who linked her.
+    pub linked_by_name: String,
+    /// When.
+    #[serde(serialize_with = "crate::time::serialize")]
+    pub linked_at: chrono::DateTime<chrono::Utc>,
+}
+
 /// A person whose every field was checked.
 #[derive(Debug, Clone, PartialEq)]
 #[allow(missing_docs)]

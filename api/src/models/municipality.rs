@@ -251,6 +251,18 @@ pub fn like_escape(s: &str) -> String {
         .replace('_', "\\_")
 }
 
+/// (id, name) of the municipalities among `ids`, by name.
+pub fn names(c: &mut DbConn, ids: &[String]) -> ApiResult<Vec<(String, String)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(municipalities::table
+        .filter(municipalities::id.eq_any(ids))
+        .select((municipalities::id, municipalities::name))
+        .order(municipalities::name.asc())
+        .load(c)?)
+}
+
 /// Ids of the given municipalities that exist (to check references).
 pub fn existing_ids(c: &mut DbConn, ids: &[String]) -> ApiResult<Vec<String>> {
     Ok(municipalities::table

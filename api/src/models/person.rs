@@ -3,13 +3,13 @@
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use lumit_shared::person::{DuplicateCandidate, Person, Sex, ValidPerson};
-use lumit_shared::text::{fold, name_key, phonetic, search_text};
+use lumit_shared::text::{fold, name_key, phonetic, search_text, sound_key};
 use serde::{Deserialize, Serialize};
 
 use crate::db::{new_id, now, DbConn};
 use crate::error::{ApiError, ApiResult};
 use crate::models::person_words as word_index;
-use crate::schema::{cases, people};
+use crate::schema::{cases, people, person_links};
 
 /// A stored person.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -122,30 +122,52 @@ pub fn find(c: &mut DbConn, id: &str) -> ApiResult<PersonRow> {
         .first(c)?)
 }
 
-/// People with the same name (whatever the case, accents, spaces and order) and a matching birth
-/// date, or birth year where only the year is known.
-pub fn duplicates(c: &mut DbConn, p: &ValidPerson) -> ApiResult<Vec<DuplicateCandidate>> {
-    let rows: Vec<PersonRow> = people::table
-        .filter(people::name_key.eq(name_key(&p.first_name, &p.last_name)))
+/// People who may be `p`: born the same day (or, where only the year is known, the same year)
+/// with the same name whatever its case, accents, order, spelling or transliteration
+/// ([`sound_key`]: "Mohammed Benali" meets "Mohamed Benali"). Found by birth date first (an
+/// index), then compared by name here, so that the same folding serves search and duplicates.
+pub fn duplicates(c: &mut DbConn, p: &ValidPerson) -> ApiResult<Vec<PersonRow>> {
+    let Some(year) = p.birth_year else {
+        return Ok(Vec::new());
+    };
+    let mut q = people::table
         .filter(people::merged_into_id.is_null())
+        .filter(people::anonymised_at.is_null())
         .select(PersonRow::as_select())
-        .limit(50)
-        .load(c)?;
+        .into_boxed();
+    q = match p.birth_date {
+        Some(date) => q.filter(
+            people::birth_date.eq(date).or(people::birth_date
+                .is_null()
+                .and(people::birth_year.eq(year))),
+        ),
+        None => q.filter(people::birth_year.eq(year)),
+    };
+    let (key, sound) = (
+        name_key(&p.first_name, &p.last_name),
+        sound_key(&p.first_name, &p.last_name),
+    );
+    let rows: Vec<PersonRow> = q.limit(5000).load(c)?;
     Ok(rows
         .into_iter()
-        .filter(|r| match (p.birth_date, r.birth_date) {
-            (Some(a), Some(b)) => a == b,
-            _ => p.birth_year.is_some() && p.birth_year == r.birth_year,
+        .filter(|r| {
+            name_key(&r.first_name, &r.last_name) == key
+                || sound_key(&r.first_name, &r.last_name) == sound
         })
-        .map(|r| DuplicateCandidate {
-            id: r.id,
-            first_name: r.first_name,
-            last_name: r.last_name,
-            birth_date: r.birth_date,
-            birth_year: r.birth_year,
-            citizenship: r.citizenship,
-        })
+        .take(50)
         .collect())
+}
+
+/// What a possible duplicate shows of a person the caller may see.
+pub fn candidate(r: PersonRow) -> DuplicateCandidate {
+    DuplicateCandidate {
+        id: r.id,
+        first_name: r.first_name,
+        last_name: r.last_name,
+        birth_date: r.birth_date,
+        birth_year: r.birth_year,
+        citizenship: r.citizenship,
+    }
 }
 
 /// Creates a person registered by a municipality.
@@ -235,10 +257,14 @@ pub fn list(
         let with_case = cases::table
             .filter(cases::person_id.eq(people::id))
             .filter(cases::municipality_id.eq_any(scope.clone()));
+        let linked = person_links::table
+            .filter(person_links::person_id.eq(people::id))
+            .filter(person_links::municipality_id.eq_any(scope.clone()));
         q = q.filter(
             people::created_municipality_id
                 .eq_any(scope.clone())
-                .or(diesel::dsl::exists(with_case)),
+                .or(diesel::dsl::exists(with_case))
+                .or(diesel::dsl::exists(linked)),
         );
     }
     if let Some(Cursor(name, id)) = after {
@@ -370,7 +396,44 @@ pub fn in_scope(c: &mut DbConn, p: &PersonRow, scope: &[String]) -> ApiResult<bo
         .filter(cases::municipality_id.eq_any(scope))
         .count()
         .get_result(c)?;
-    Ok(n > 0)
+    if n > 0 {
+        return Ok(true);
+    }
+    let linked: i64 = person_links::table
+        .filter(person_links::person_id.eq(&p.id))
+        .filter(person_links::municipality_id.eq_any(scope))
+        .count()
+        .get_result(c)?;
+    Ok(linked > 0)
+}
+
+/// Links a person registered elsewhere to a municipality, so that its desks serve her; the
+/// reason is kept with the link (never in the audit chain). `false` when she was linked already.
+pub fn link(
+    c: &mut DbConn,
+    person_id: &str,
+    municipality_id: &str,
+    reason: &str,
+    by: &str,
+) -> ApiResult<bool> {
+    let exists: i64 = person_links::table
+        .find((person_id, municipality_id))
+        .count()
+        .get_result(c)?;
+    if exists > 0 {
+        return Ok(false);
+    }
+    diesel::insert_into(person_links::table)
+        .values((
+            person_links::person_id.eq(person_id),
+            person_links::municipality_id.eq(municipality_id),
+            person_links::reason.eq(reason),
+            person_links::linked_by_id.eq(by),
+            person_links::linked_at.eq(now()),
+        ))
+        .execute(c)?;
+    word_index::reindex(c, person_id)?;
+    Ok(true)
 }
 
 /// The fields that identify a person (those anonymisation erases): kept out of the audit log.
@@ -446,6 +509,9 @@ pub fn anonymise(c: &mut DbConn, id: &str) -> ApiResult<()> {
         crate::schema::referrals::answer.eq(None::<String>),
     ))
     .execute(c)?;
+    diesel::update(person_links::table.filter(person_links::person_id.eq(id)))
+        .set(person_links::reason.eq("[anonimizzato]"))
+        .execute(c)?;
     // Answers kept for retries (24 hours) may repeat her data.
     let mut named = case_ids;
     named.push(id.to_owned());

@@ -1,5 +1,5 @@
 //! The name-search index: the words of each person's folded name, per municipality where the
-//! person is visible (registered there or with a case there). Kept in step with `people` and
+//! person is visible (registered there, with a case there, or linked to it by a coordinator). Kept in step with `people` and
 //! `cases` by [`reindex`] wherever either changes who someone is or where they are seen.
 
 use diesel::prelude::*;
@@ -14,7 +14,8 @@ const PG_INSERT: &str = "INSERT INTO person_words \
          (municipality_id, word, person_id, last_name, search_text) \
      SELECT DISTINCT v.municipality_id, w.word, p.id, p.last_name, p.search_text FROM people p \
      CROSS JOIN LATERAL (SELECT p.created_municipality_id AS municipality_id \
-         UNION SELECT c.municipality_id FROM cases c WHERE c.person_id = p.id) v \
+         UNION SELECT c.municipality_id FROM cases c WHERE c.person_id = p.id \
+         UNION SELECT l.municipality_id FROM person_links l WHERE l.person_id = p.id) v \
      CROSS JOIN LATERAL unnest(string_to_array(btrim(p.search_text), ' ')) AS w (word) \
      WHERE p.merged_into_id IS NULL AND w.word <> ''";
 
@@ -27,7 +28,9 @@ const SQLITE_INSERT: &str =
              substr(rest, 1, instr(rest, ' ') - 1) FROM split WHERE rest <> ''), \
      visible (person_id, municipality_id) AS ( \
          SELECT id, created_municipality_id FROM people WHERE ?1 IS NULL OR id = ?1 \
-         UNION SELECT person_id, municipality_id FROM cases WHERE ?1 IS NULL OR person_id = ?1) \
+         UNION SELECT person_id, municipality_id FROM cases WHERE ?1 IS NULL OR person_id = ?1 \
+         UNION SELECT person_id, municipality_id FROM person_links \
+             WHERE ?1 IS NULL OR person_id = ?1) \
      INSERT OR IGNORE INTO person_words \
          (municipality_id, word, person_id, last_name, search_text) \
      SELECT v.municipality_id, s.word, s.person_id, s.last_name, s.search_text \

@@ -21,7 +21,7 @@ use crate::extract::{Body, IfMatch, Query, RequestMeta};
 use crate::models::case::{self as model, CaseFields, CaseRow};
 use crate::pagination;
 use crate::routes::{created, with_etag};
-use crate::schema::{case_categories, desks, people, users};
+use crate::schema::{case_categories, desks, users};
 use crate::state::AppState;
 
 /// Filters of the case list (kept in the web app's URL).
@@ -286,11 +286,17 @@ pub async fn create(
     let case = state
         .db
         .write(move |c| {
-            let exists: i64 = people::table
-                .filter(people::id.eq(&input.person_id))
-                .count()
-                .get_result(c)?;
-            if exists == 0 {
+            // A person outside the caller's scope is "no such person", exactly as one that does
+            // not exist: opening a case must not be a way to reach another desk's people.
+            let person = crate::models::person::find(c, &input.person_id).ok();
+            let reachable = match &person {
+                Some(p) => {
+                    actor.sees_all()
+                        || crate::models::person::in_scope(c, p, &actor.municipality_ids)?
+                }
+                None => false,
+            };
+            if !reachable {
                 return Err(ApiError::field(
                     "person_id",
                     "invalid_reference",

@@ -118,6 +118,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(web::resource("/people/{id}/export").get(people::export))
                 .service(web::resource("/people/{id}/merge").post(people::merge))
                 .service(web::resource("/people/{id}/anonymise").post(people::anonymise))
+                .service(web::resource("/people/{id}/links").post(people::link))
                 .service(
                     web::resource("/cases/{id}/referrals")
                         .get(referrals::list)

@@ -3,7 +3,9 @@
 
 use actix_web::{web, HttpResponse};
 use lumit_shared::audit::AccessEntry;
-use lumit_shared::person::{NewPerson, Person, PersonPatch, ValidPerson};
+use lumit_shared::person::{
+    DuplicateElsewhere, NewPerson, NewPersonLink, Person, PersonLink, PersonPatch, ValidPerson,
+};
 use lumit_shared::Page;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -167,17 +169,7 @@ pub async fn create(
         .write(move |c| {
             check_references(c, &valid, Some(&municipality_id))?;
             if !confirm_new {
-                let candidates = model::duplicates(c, &valid)?;
-                if !candidates.is_empty() {
-                    let mut err = ApiError::conflict(
-                        "possible_duplicate",
-                        "A person with the same name and birth date exists: use them, or send confirm_new: true.",
-                    );
-                    if let ApiError::Conflict { extra, .. } = &mut err {
-                        extra.insert("candidates".into(), serde_json::to_value(&candidates).unwrap_or_default());
-                    }
-                    return Err(err);
-                }
+                possible_duplicates(c, &actor, &valid)?;
             }
             let row = model::insert(c, &valid, &municipality_id)?;
             let api = row.clone().into_api();
@@ -186,7 +178,10 @@ pub async fn create(
                 &ctx,
                 Event::new("person.create", "person", &row.id)
                     .municipality(Some(&municipality_id))
-                    .changes(audit::redact(audit::diff(None, Some(&api)), model::PERSONAL)),
+                    .changes(audit::redact(
+                        audit::diff(None, Some(&api)),
+                        model::PERSONAL,
+                    )),
             )?;
             Ok(row)
         })
@@ -196,6 +191,128 @@ pub async fn create(
         row.version,
         &row.clone().into_api(),
     ))
+}
+
+/// A 409 when the person may be registered already. Candidates the caller may see are listed;
+/// of the others only the municipalities that registered them are named — no id, no data — so
+/// that a common name and a birth year reveal nobody outside the caller's scope. A coordinator
+/// can link such a person to the caller's municipality (`POST /api/v1/people/{id}/links`).
+fn possible_duplicates(c: &mut DbConn, actor: &Actor, p: &ValidPerson) -> ApiResult<()> {
+    let rows = model::duplicates(c, p)?;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut candidates = Vec::new();
+    let mut elsewhere: Vec<String> = Vec::new();
+    for row in rows {
+        if actor.sees_all() || model::in_scope(c, &row, &actor.municipality_ids)? {
+            candidates.push(model::candidate(row));
+        } else if !elsewhere.contains(&row.created_municipality_id) {
+            elsewhere.push(row.created_municipality_id);
+        }
+    }
+    let elsewhere: Vec<DuplicateElsewhere> = municipality::names(c, &elsewhere)?
+        .into_iter()
+        .map(|(municipality_id, municipality_name)| DuplicateElsewhere {
+            municipality_id,
+            municipality_name,
+        })
+        .collect();
+    let detail = if candidates.is_empty() {
+        "A person with the same name and birth date is registered in another municipality: a \
+         coordinator can link her to yours, or send confirm_new: true."
+    } else {
+        "A person with the same name and birth date exists: use them, or send confirm_new: true."
+    };
+    let mut err = ApiError::conflict("possible_duplicate", detail);
+    if let ApiError::Conflict { extra, .. } = &mut err {
+        extra.insert(
+            "candidates".into(),
+            serde_json::to_value(&candidates).unwrap_or_default(),
+        );
+        extra.insert(
+            "elsewhere".into(),
+            serde_json::to_value(&elsewhere).unwrap_or_default(),
+        );
+    }
+    Err(err)
+}
+
+/// Link a person registered elsewhere to a municipality, so that its desks serve her as their
+/// own (cases, requests, search); the reason is kept with the link and the link is on her access
+/// log. Permission: admin, coordinator.
+#[utoipa::path(
+    post,
+    path = "/api/v1/people/{id}/links",
+    tag = "people",
+    params(("id" = String, Path, description = "Person id")),
+    request_body = NewPersonLink,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Linked", body = PersonLink),
+        (status = 409, description = "Already linked to that municipality", body = lumit_shared::Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn link(
+    actor: Actor,
+    meta: RequestMeta,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: Body,
+) -> ApiResult<HttpResponse> {
+    authz::require(&actor, Action::LinkPeople)?;
+    let input: NewPersonLink = body.json().await?;
+    let reason = input.parse().map_err(ApiError::Validation)?;
+    let id = id.into_inner();
+    let ctx = AuditCtx::new(&actor, &meta);
+    let (by, by_name) = (actor.id.clone(), actor.name.clone());
+    let link = state
+        .db
+        .write(move |c| {
+            let person = visible(c, &actor, &id)?;
+            if municipality::existing_ids(c, std::slice::from_ref(&input.municipality_id))?
+                .is_empty()
+            {
+                return Err(ApiError::field(
+                    "municipality_id",
+                    "invalid_reference",
+                    "no such municipality",
+                ));
+            }
+            if !model::link(c, &person.id, &input.municipality_id, &reason, &by)? {
+                return Err(ApiError::conflict(
+                    "already_linked",
+                    "The person is already linked to that municipality.",
+                ));
+            }
+            // The reason is free text about her: it stays with the link, out of the chain.
+            audit::record(
+                c,
+                &ctx,
+                Event::new("person.link", "person", &person.id)
+                    .municipality(Some(&input.municipality_id)),
+            )?;
+            access::record(
+                c,
+                &ctx,
+                access::Read {
+                    action: "person.link",
+                    entity_type: "person",
+                    entity_id: &person.id,
+                    person_id: &person.id,
+                    municipality_id: Some(&input.municipality_id),
+                },
+            )?;
+            Ok(PersonLink {
+                person_id: person.id,
+                municipality_id: input.municipality_id,
+                reason,
+                linked_by_name: by_name,
+                linked_at: chrono::Utc::now(),
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(link))
 }
 
 /// Refuses municipality references that don't exist, naming the field.

@@ -114,6 +114,14 @@ async fn every_endpoint_for_every_caller(app: TestApp) {
         .json()
         .await
         .unwrap();
+    let khan = app
+        .post(
+            "/api/v1/people",
+            &admin,
+            json!({"first_name": "Ahmed", "last_name": "Khan", "birth_date": "1985-03-02", "municipality_id": camaiore}),
+        )
+        .await;
+    assert_eq!(khan.status(), 201);
     let case_c: Value = app
         .post("/api/v1/cases", &admin, open(&person_c, &camaiore))
         .await
@@ -331,6 +339,13 @@ async fn every_endpoint_for_every_caller(app: TestApp) {
         (M::GET, "/api/v1/me/assignments".into(), n(),                      [401, 403, 403, 403, 403, 200, 403, 403]),
         (M::POST, "/api/v1/me/calendar-feed".into(), n(),                   [401, 403, 403, 403, 403, 200, 403, 403]),
         (M::GET, "/api/v1/me/assignments.ics".into(), n(),                  [401, 403, 403, 403, 403, 200, 403, 403]),
+        // A possible duplicate registered at Camaiore: everyone who may register is told (the
+        // operator and the client of Gallicano only that it exists at Camaiore).
+        (M::POST, "/api/v1/people".into(), Some(json!({"first_name": "Khan", "last_name": "Ahmed", "birth_date": "1985-03-02", "municipality_id": gallicano})),
+                                                                            [401, 409, 409, 409, 403, 403, 409, 403]),
+        // Last: linking makes Camaiore's person Gallicano's too.
+        (M::POST, format!("/api/v1/people/{person_c}/links"), Some(json!({"municipality_id": gallicano, "reason": "Trasferito"})),
+                                                                            [401, 409, 201, 403, 403, 403, 403, 403]),
     ];
 
     let mut failures = Vec::new();

@@ -13,5 +13,6 @@ mod mediation;
 mod municipalities;
 mod openapi;
 mod people;
+mod person_scope;
 mod users;
 mod web_app;
