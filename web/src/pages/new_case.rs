@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use lumit_shared::case::{Case, CaseCategory, Channel, NewCase, Priority};
-use lumit_shared::person::{DuplicateCandidate, NewPerson, Person, Sex};
+use lumit_shared::person::{DuplicateCandidate, DuplicateElsewhere, NewPerson, Person, Sex};
 use lumit_shared::user::Role;
 use lumit_shared::Page;
 
@@ -55,6 +55,7 @@ fn Flow() -> impl IntoView {
     let municipality = RwSignal::new(String::new());
     let person_err = RwSignal::new(None::<ApiError>);
     let candidates = RwSignal::new(Vec::<DuplicateCandidate>::new());
+    let elsewhere = RwSignal::new(Vec::<DuplicateElsewhere>::new());
     let municipalities = LocalResource::new(all_municipalities);
     let mine = Signal::derive(move || {
         let v = my_municipalities(s, municipalities.get().and_then(|r| r.ok()));
@@ -116,15 +117,20 @@ fn Flow() -> impl IntoView {
                 Ok(p) => {
                     person_err.set(None);
                     candidates.set(Vec::new());
+                    elsewhere.set(Vec::new());
                     chosen.set(Some((p.id, format!("{} {}", p.first_name, p.last_name))));
                 }
                 Err(e) => {
-                    let dup = e
-                        .problem()
-                        .filter(|p| p.code == "possible_duplicate")
-                        .and_then(|p| p.extra.get("candidates").cloned());
+                    let dup = e.problem().filter(|p| p.code == "possible_duplicate");
+                    let member = |name: &str| dup.and_then(|p| p.extra.get(name).cloned());
                     candidates.set(
-                        dup.and_then(|c| serde_json::from_value(c).ok())
+                        member("candidates")
+                            .and_then(|c| serde_json::from_value(c).ok())
+                            .unwrap_or_default(),
+                    );
+                    elsewhere.set(
+                        member("elsewhere")
+                            .and_then(|c| serde_json::from_value(c).ok())
                             .unwrap_or_default(),
                     );
                     person_err.set(Some(e));
@@ -209,8 +215,8 @@ fn Flow() -> impl IntoView {
                         <TextField id="permit_type" label="person.permit_type" value=permit_type error=field_error(person_err, "permit_type") />
                         <TextField id="permit_expiry" label="person.permit_expiry" kind="date" value=permit_expiry error=err_of("permit_expiry") />
                         <SelectField id="person_municipality" label="new.municipality" value=municipality options=mine error=field_error(person_err, "municipality_id") />
-                        <div role="alert" class="alert alert-info" hidden=move || candidates.with(Vec::is_empty)>
-                            <p>{move || i.t("new.duplicate")}</p>
+                        <div role="alert" class="alert alert-info" hidden=move || candidates.with(Vec::is_empty) && elsewhere.with(Vec::is_empty)>
+                            <p hidden=move || candidates.with(Vec::is_empty)>{move || i.t("new.duplicate")}</p>
                             <ul>
                                 {move || candidates.get().into_iter().map(|c| {
                                     let label = format!("{} {}", c.first_name, c.last_name);
@@ -219,6 +225,9 @@ fn Flow() -> impl IntoView {
                                         <button type="button" class="btn" on:click=move |_| chosen.set(Some((id.clone(), l2.clone())))>{move || i.t("new.choose")}</button></li> }
                                 }).collect_view()}
                             </ul>
+                            <p hidden=move || elsewhere.with(Vec::is_empty)>{move || i.t("new.elsewhere")} " "
+                                <strong>{move || elsewhere.get().into_iter().map(|m| m.municipality_name).collect::<Vec<_>>().join(", ")}</strong>
+                            </p>
                             <button type="button" class="btn" on:click=move |_| register(true)>{move || i.t("new.create_anyway")}</button>
                         </div>
                         <button type="submit" class="btn btn-primary">{move || i.t("new.register")}</button>

@@ -7,13 +7,17 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use lumit_shared::audit::AccessEntry;
 use lumit_shared::case::CasePage;
-use lumit_shared::person::{Person, Sex};
+use lumit_shared::municipality::Municipality;
+use lumit_shared::person::{NewPersonLink, Person, PersonLink, Sex};
 use lumit_shared::user::Role;
 use lumit_shared::Page;
 
 use crate::api::{self, ApiError};
 use crate::app::RoleGate;
-use crate::components::{download, error_message, Empty, ErrorView, FormStatus, Loading};
+use crate::components::{
+    download, error_message, field_error, Empty, ErrorView, FormStatus, Loading, SelectField,
+    TextField,
+};
 use crate::i18n::{fmt_datetime, use_i18n};
 use crate::pages::cases::status_key;
 use crate::session::use_session;
@@ -160,8 +164,64 @@ fn PersonDetail() -> impl IntoView {
                     </Show>
                 </div>
             </section>
+            <LinkForm id=Signal::derive(id) />
             <AccessLog id=Signal::derive(id) />
         </Show>
+    }
+}
+
+/// Links the person to another municipality, whose desks then serve her (coordinators, admins).
+#[component]
+fn LinkForm(id: Signal<String>) -> impl IntoView {
+    let i = use_i18n();
+    let municipality = RwSignal::new(String::new());
+    let reason = RwSignal::new(String::new());
+    let err = RwSignal::new(None::<ApiError>);
+    let ok = RwSignal::new(None::<String>);
+    let all = LocalResource::new(|| async {
+        api::get::<Page<Municipality>>("/api/v1/municipalities?limit=200").await
+    });
+    let options = Signal::derive(move || {
+        let mut o = vec![(String::new(), "—".to_owned())];
+        if let Some(Ok(page)) = all.get() {
+            o.extend(page.items.into_iter().map(|m| (m.id, m.name)));
+        }
+        o
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = NewPersonLink {
+            municipality_id: municipality.get_untracked(),
+            reason: reason.get_untracked(),
+        };
+        let id = id.get_untracked();
+        spawn_local(async move {
+            match api::post::<_, PersonLink>(&format!("/api/v1/people/{id}/links"), &body).await {
+                Ok(_) => {
+                    err.set(None);
+                    reason.set(String::new());
+                    ok.set(Some(i.t("person.linked").to_owned()));
+                }
+                Err(e) => {
+                    ok.set(None);
+                    err.set(Some(e));
+                }
+            }
+        });
+    };
+    let form_error =
+        Signal::derive(move || err.with(|e| e.as_ref().map(|e| error_message(i.lang.get(), e))));
+    view! {
+        <section class="card" aria-labelledby="person-link">
+            <h2 id="person-link">{move || i.t("person.link")}</h2>
+            <p>{move || i.t("person.link_hint")}</p>
+            <form class="form" novalidate on:submit=submit>
+                <FormStatus error=form_error ok=ok />
+                <SelectField id="link_municipality" label="person.link_municipality" value=municipality options=options error=field_error(err, "municipality_id") required=true />
+                <TextField id="link_reason" label="person.link_reason" value=reason error=field_error(err, "reason") required=true />
+                <button type="submit" class="btn">{move || i.t("person.link_submit")}</button>
+            </form>
+        </section>
     }
 }
 
