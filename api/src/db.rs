@@ -444,8 +444,10 @@ impl Db {
     pub fn migrate(&self) -> anyhow::Result<usize> {
         let mut conn = self.conn()?;
         if let DbConn::Pg(pg) = &mut **conn {
-            pg.batch_execute("SET statement_timeout = 0; SET idle_in_transaction_session_timeout = 0")
-                .context("lifting the statement timeout for migrations")?;
+            pg.batch_execute(
+                "SET statement_timeout = 0; SET idle_in_transaction_session_timeout = 0",
+            )
+            .context("lifting the statement timeout for migrations")?;
             conn.broken = true;
         }
         let set = match self.backend {
