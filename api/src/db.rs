@@ -226,8 +226,8 @@ impl DerefMut for Conn {
 
 /// Opens connections for r2d2, tuning SQLite on connect.
 ///
-/// r2d2 does not test a connection when it is handed out (`SELECT 1` on every checkout cost
-/// 8–14 % of the list's throughput); instead a connection that fails at the connection level
+/// r2d2 does not test a connection when it is handed out (a round trip on every checkout; see
+/// "Reliability costs" in docs/PERFORMANCE.md); instead a connection that fails at the connection level
 /// is marked broken, and every connection opened before that failure is dropped at its next
 /// checkout or return, so after a restart of PostgreSQL the pool is new within one request.
 #[derive(Debug, Clone)]
