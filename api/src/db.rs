@@ -161,10 +161,16 @@ pub fn connect_postgres(
     // must not hold locks for long either.
     // 0 turns both timeouts off.
     let timeout_ms = options.statement_timeout.as_millis();
+    // A transaction of ours is idle only between its statements; a minute is far past that, and
+    // a floor keeps a short statement timeout from ending sessions under CPU load.
+    let idle_ms = if timeout_ms == 0 {
+        0
+    } else {
+        timeout_ms.saturating_mul(2).max(60_000)
+    };
     c.batch_execute(&format!(
         "SET jit = off; SET statement_timeout = {timeout_ms}; \
-         SET idle_in_transaction_session_timeout = {}",
-        timeout_ms.saturating_mul(2)
+         SET idle_in_transaction_session_timeout = {idle_ms}"
     ))
     .map_err(diesel::r2d2::Error::QueryError)?;
     Ok(c)
@@ -309,10 +315,10 @@ where
 }
 
 tokio::task_local! {
-    /// The `Idempotency-Key` reservation (caller, key) of the request being served, if it sent
+    /// The `Idempotency-Key` reservation (caller, key, token) of the request being served, if it sent
     /// one: its write marks the reservation committed in the same transaction, so that a retry
     /// after a lost answer can never make the change twice (see [`crate::idempotency`]).
-    pub static IDEMPOTENCY: (String, String);
+    pub static IDEMPOTENCY: (String, String, String);
 }
 
 /// The pool.
@@ -443,12 +449,15 @@ impl Db {
     /// large table: it runs without the statement timeout, on a connection the pool then drops.
     pub fn migrate(&self) -> anyhow::Result<usize> {
         let mut conn = self.conn()?;
+        if let DbConn::Pg(_) = &**conn {
+            // Dropped after use, even if lifting the timeout fails half-way.
+            conn.broken = true;
+        }
         if let DbConn::Pg(pg) = &mut **conn {
             pg.batch_execute(
                 "SET statement_timeout = 0; SET idle_in_transaction_session_timeout = 0",
             )
             .context("lifting the statement timeout for migrations")?;
-            conn.broken = true;
         }
         let set = match self.backend {
             Backend::Postgres => PG_MIGRATIONS,
@@ -600,8 +609,8 @@ impl Db {
         actix_web::web::block(move || {
             db.write_blocking(|c| {
                 let value = f(c)?;
-                if let Some((caller, key)) = &reservation {
-                    crate::idempotency::mark_committed(c, caller, key)?;
+                if let Some((caller, key, token)) = &reservation {
+                    crate::idempotency::mark_committed(c, caller, key, token)?;
                 }
                 Ok(value)
             })

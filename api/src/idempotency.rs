@@ -3,15 +3,22 @@
 //! record; the same key with another request is a 422. The keys live in the database, so every
 //! instance behind a balancer honours them.
 //!
-//! A request with a key first reserves it (a row without an answer). The change it makes marks
-//! the row `committed` in its own transaction ([`crate::db::IDEMPOTENCY`]), and the answer is
-//! stored once the handler has it. So, whatever stops in between:
+//! A request with a key first reserves it: a row without an answer, with a token of its own. The
+//! change it makes marks that reservation `committed` in its own transaction
+//! ([`crate::db::IDEMPOTENCY`]) — and fails, undoing the change, if the reservation is no longer
+//! its own — and the answer is stored once the handler has it. So, whatever stops in between:
 //! - a second request while the first runs waits for its answer (then replays it), or gets a 409
 //!   `idempotency_key_in_use` if it takes too long;
-//! - a first request that died before committing left a reservation that is taken over after
-//!   [`ABANDONED`]: nothing was made, so running it again makes it once;
+//! - a reservation without a commit after [`ABANDONED`] is taken over by a retry; should the first
+//!   request still be alive, its commit finds the reservation gone and is undone, so the change
+//!   is made once;
 //! - a change that committed but whose answer was never stored (the process was killed in that
 //!   instant) is never made again: a retry gets a 409 `idempotency_outcome_unknown`.
+//!
+//! Only answers of changes that committed are kept: a refusal (401, 403, 404, 409, 422, a 5xx…)
+//! gives the key back, since the same request may succeed later (a person linked meanwhile, the
+//! database back). Secrets shown once (a temporary password, a client secret, a feed token) are
+//! not stored: a replay omits them.
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
@@ -40,9 +47,17 @@ pub const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key
 pub const REPLAYED: HeaderName = HeaderName::from_static("idempotent-replayed");
 /// How long a key is remembered.
 pub const KEEP: chrono::Duration = chrono::Duration::hours(24);
-/// A reservation without a commit this old belongs to a request that died (every statement
-/// ends within the statement timeout, by default 30 s).
-const ABANDONED: chrono::Duration = chrono::Duration::minutes(2);
+/// A reservation without a commit this old may be taken over by a retry. Safe however long the
+/// first request still runs: its commit checks that the reservation is still its own.
+const ABANDONED: chrono::Duration = chrono::Duration::seconds(10);
+/// Members of an answer that are shown once and never stored.
+const SECRETS: &[&str] = &[
+    "temporary_password",
+    "client_secret",
+    "password",
+    "token",
+    "path",
+];
 /// How long a second request waits for the first one's answer before a 409.
 const WAIT: Duration = Duration::from_secs(5);
 /// Longest key accepted.
@@ -75,7 +90,13 @@ enum Reservation {
     OutcomeUnknown,
 }
 
-fn reserve(c: &mut DbConn, caller: &str, key: &str, hash: &str) -> ApiResult<Reservation> {
+fn reserve(
+    c: &mut DbConn,
+    caller: &str,
+    key: &str,
+    hash: &str,
+    token: &str,
+) -> ApiResult<Reservation> {
     let t = now();
     let found: Option<Stored> = k::table
         .find((caller, key))
@@ -102,13 +123,27 @@ fn reserve(c: &mut DbConn, caller: &str, key: &str, hash: &str) -> ApiResult<Res
         Some(_) => true,
     };
     if take_over {
-        diesel::delete(k::table.find((caller, key))).execute(c)?;
+        // Only if it is still what was seen: on PostgreSQL the first request may have committed
+        // while this waited for its row.
+        let gone = diesel::delete(
+            k::table.find((caller, key)).filter(
+                k::created_at.lt(t - KEEP).or(k::committed
+                    .eq(false)
+                    .and(k::status.is_null())
+                    .and(k::created_at.lt(t - ABANDONED))),
+            ),
+        )
+        .execute(c)?;
+        if gone == 0 {
+            return Ok(Reservation::InUse);
+        }
     }
     diesel::insert_into(k::table)
         .values((
             k::caller.eq(caller),
             k::idempotency_key.eq(key),
             k::request_hash.eq(hash),
+            k::token.eq(token),
             k::created_at.eq(t),
             k::committed.eq(false),
         ))
@@ -127,25 +162,15 @@ fn forget_expired(c: &mut DbConn, t: NaiveDateTime) -> ApiResult<()> {
     Ok(())
 }
 
-/// True when an answer is final for its request; otherwise the key is given back (nothing was
-/// made and a retry should run again: not signed in, throttled, or a failure on our side).
-fn keeps(status: StatusCode) -> bool {
-    !(status.is_server_error()
-        || matches!(
-            status,
-            StatusCode::UNAUTHORIZED | StatusCode::REQUEST_TIMEOUT | StatusCode::TOO_MANY_REQUESTS
-        ))
-}
-
-/// Stores the first answer; or, with none worth keeping, gives the key back — unless the change
-/// committed, when a retry must learn that rather than make it again.
-fn finish(c: &mut DbConn, caller: &str, key: &str, answer: Option<&Answer>) -> ApiResult<()> {
-    let row = k::table.find((caller, key));
-    let Some(answer) = answer else {
-        diesel::delete(row.filter(k::committed.eq(false))).execute(c)?;
-        return Ok(());
-    };
-    diesel::update(row.filter(k::status.is_null()))
+/// Stores the answer of a reservation whose change committed; any other gives the key back, so
+/// that a retry runs again. A reservation taken over meanwhile is not touched.
+fn finish(c: &mut DbConn, caller: &str, key: &str, token: &str, answer: &Answer) -> ApiResult<()> {
+    let row = k::table
+        .find((caller, key))
+        .filter(k::token.eq(token))
+        .filter(k::status.is_null());
+    diesel::delete(row.filter(k::committed.eq(false))).execute(c)?;
+    diesel::update(row.filter(k::committed.eq(true)))
         .set((
             k::status.eq(Some(i32::from(answer.status.as_u16()))),
             k::content_type.eq(&answer.content_type),
@@ -155,6 +180,43 @@ fn finish(c: &mut DbConn, caller: &str, key: &str, answer: Option<&Answer>) -> A
         ))
         .execute(c)?;
     Ok(())
+}
+
+/// Gives the key back after a request that answered nothing (the handler failed).
+fn give_back(c: &mut DbConn, caller: &str, key: &str, token: &str) -> ApiResult<()> {
+    diesel::delete(
+        k::table
+            .find((caller, key))
+            .filter(k::token.eq(token))
+            .filter(k::committed.eq(false)),
+    )
+    .execute(c)?;
+    Ok(())
+}
+
+/// The answer's body as stored: JSON without the members shown only once.
+fn storable(bytes: &[u8]) -> Option<String> {
+    fn scrub(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Object(map) => {
+                for (name, value) in map.iter_mut() {
+                    if SECRETS.contains(&name.as_str()) {
+                        *value = serde_json::Value::Null;
+                    } else {
+                        scrub(value);
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(scrub),
+            _ => {}
+        }
+    }
+    if bytes.is_empty() {
+        return Some(String::new());
+    }
+    let mut v: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+    scrub(&mut v);
+    serde_json::to_string(&v).ok()
 }
 
 /// Deletes the answers that name any of `ids` (a person and her cases), so that anonymisation
@@ -183,7 +245,8 @@ impl Answer {
             .and_then(|n| StatusCode::from_u16(n).ok())
             .unwrap_or(StatusCode::OK);
         let mut res = HttpResponse::build(status);
-        res.insert_header((REPLAYED, "true"));
+        res.insert_header((REPLAYED, "true"))
+            .insert_header((header::CACHE_CONTROL, "no-store"));
         for (name, value) in [
             (header::CONTENT_TYPE, s.content_type),
             (header::LOCATION, s.location),
@@ -233,8 +296,11 @@ async fn body_of(req: &mut ServiceRequest) -> ApiResult<web::Bytes> {
     let mut payload = req.take_payload();
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
-        let chunk =
-            chunk.map_err(|e| ApiError::Internal(anyhow::anyhow!("reading the body: {e}")))?;
+        let chunk = chunk.map_err(|_| ApiError::BadRequest {
+            code: "unreadable_body",
+            detail: "The request body could not be read.".into(),
+            errors: Vec::new(),
+        })?;
         if body.len() + chunk.len() > BODY_LIMIT {
             return Err(ApiError::PayloadTooLarge(BODY_LIMIT));
         }
@@ -285,7 +351,8 @@ pub async fn idempotency(
     };
     let hash = request_hash(&req, &body);
     req.set_payload(Payload::from(body));
-    match wait_for_reservation(&state.db, &caller, &key, &hash).await {
+    let token = uuid::Uuid::new_v4().simple().to_string();
+    match wait_for_reservation(&state.db, &caller, &key, &hash, &token).await {
         Ok(Reservation::Reserved) => {}
         Ok(Reservation::Replay(stored)) => {
             return Ok(req.into_response(Answer::replay(stored)));
@@ -319,7 +386,7 @@ pub async fn idempotency(
         Err(e) => return Ok(req.error_response(e)),
     }
     let served = IDEMPOTENCY
-        .scope((caller.clone(), key.clone()), next.call(req))
+        .scope((caller.clone(), key.clone(), token.clone()), next.call(req))
         .await;
     let res = match served {
         Ok(res) => res,
@@ -327,7 +394,7 @@ pub async fn idempotency(
             // The handler failed before answering: give the key back unless its change committed.
             let _ = state
                 .db
-                .append(move |c| finish(c, &caller, &key, None))
+                .append(move |c| give_back(c, &caller, &key, &token))
                 .await;
             return Err(e);
         }
@@ -349,20 +416,20 @@ pub async fn idempotency(
     let bytes = body::to_bytes(res_body)
         .await
         .map_err(|_| ApiError::Internal(anyhow::anyhow!("reading the answer to store it")))?;
-    // Every answer of the API is text (JSON); one that is not could not be given back intact.
-    let keep = std::str::from_utf8(&bytes)
-        .ok()
-        .filter(|_| keeps(status))
-        .map(|text| Answer {
-            status,
-            content_type,
-            location,
-            etag,
-            body: text.to_owned(),
-        });
+    // A body that is not JSON could not be given back intact: the key is given back instead.
+    let answer = storable(&bytes).map(|body| Answer {
+        status,
+        content_type,
+        location,
+        etag,
+        body,
+    });
     if let Err(e) = state
         .db
-        .append(move |c| finish(c, &caller, &key, keep.as_ref()))
+        .append(move |c| match &answer {
+            Some(answer) => finish(c, &caller, &key, &token, answer),
+            None => give_back(c, &caller, &key, &token),
+        })
         .await
     {
         // The change stands and the client gets its answer; a retry will be told the outcome
@@ -381,11 +448,17 @@ async fn wait_for_reservation(
     caller: &str,
     key: &str,
     hash: &str,
+    token: &str,
 ) -> ApiResult<Reservation> {
     let started = std::time::Instant::now();
     loop {
-        let (c, k, h) = (caller.to_owned(), key.to_owned(), hash.to_owned());
-        let found = match db.append(move |conn| reserve(conn, &c, &k, &h)).await {
+        let (c, k, h, t) = (
+            caller.to_owned(),
+            key.to_owned(),
+            hash.to_owned(),
+            token.to_owned(),
+        );
+        let found = match db.append(move |conn| reserve(conn, &c, &k, &h, &t)).await {
             // Two first requests at once: the other inserted it first.
             Err(ApiError::Conflict { .. }) => Reservation::InUse,
             other => other?,
@@ -400,11 +473,18 @@ async fn wait_for_reservation(
 }
 
 /// Marks the reservation of the request being served as committed, in the change's own
-/// transaction (see [`crate::db::Db::write`]).
-pub fn mark_committed(c: &mut DbConn, caller: &str, key: &str) -> ApiResult<()> {
-    diesel::update(k::table.find((caller, key)))
+/// transaction (see [`crate::db::Db::write`]). A reservation a retry took over meanwhile makes
+/// this fail, and with it the change: the retry makes it instead.
+pub fn mark_committed(c: &mut DbConn, caller: &str, key: &str, token: &str) -> ApiResult<()> {
+    let marked = diesel::update(k::table.find((caller, key)).filter(k::token.eq(token)))
         .set(k::committed.eq(true))
         .execute(c)?;
+    if marked == 0 {
+        return Err(ApiError::conflict(
+            "idempotency_key_in_use",
+            "A retry with this Idempotency-Key took over this request; its answer counts.",
+        ));
+    }
     Ok(())
 }
 
@@ -428,6 +508,7 @@ mod tests {
                 k::caller.eq("user:u1"),
                 k::idempotency_key.eq(key),
                 k::request_hash.eq("h"),
+                k::token.eq("first"),
                 k::created_at.eq(now() - ago),
                 k::committed.eq(committed),
             ))
@@ -436,7 +517,7 @@ mod tests {
     }
 
     fn outcome(c: &mut DbConn, key: &str) -> &'static str {
-        match reserve(c, "user:u1", key, "h").expect("reserve") {
+        match reserve(c, "user:u1", key, "h", "retry").expect("reserve") {
             Reservation::Reserved => "reserved",
             Reservation::Replay(_) => "replay",
             Reservation::Mismatch => "mismatch",
@@ -456,11 +537,14 @@ mod tests {
         assert_eq!(outcome(c, "running"), "in use");
         left_behind(c, "answering", chrono::Duration::seconds(1), true);
         assert_eq!(outcome(c, "answering"), "in use");
-        // Died before its commit: nothing was made, so the retry runs.
-        left_behind(c, "died", ABANDONED + chrono::Duration::seconds(1), false);
-        assert_eq!(outcome(c, "died"), "reserved");
-        assert_eq!(outcome(c, "died"), "in use");
-        // Died after its commit: never made twice.
+        // Silent for long, never committed: the retry takes over...
+        left_behind(c, "slow", ABANDONED + chrono::Duration::seconds(1), false);
+        assert_eq!(outcome(c, "slow"), "reserved");
+        assert_eq!(outcome(c, "slow"), "in use");
+        // ... and should the first request commit after all, its change is refused.
+        assert!(mark_committed(c, "user:u1", "slow", "first").is_err());
+        mark_committed(c, "user:u1", "slow", "retry").expect("the retry's own");
+        // Committed, answer lost: never made twice.
         left_behind(c, "lost", ABANDONED + chrono::Duration::seconds(1), true);
         assert_eq!(outcome(c, "lost"), "outcome unknown");
         // Past a day the key is new again, whatever it was.
@@ -469,15 +553,15 @@ mod tests {
     }
 
     #[test]
-    fn answers_worth_keeping() {
-        for kept in [200, 201, 204, 400, 403, 404, 409, 412, 422] {
-            assert!(keeps(StatusCode::from_u16(kept).unwrap()), "{kept}");
-        }
-        for given_back in [401, 408, 429, 500, 503] {
-            assert!(
-                !keeps(StatusCode::from_u16(given_back).unwrap()),
-                "{given_back}"
-            );
-        }
+    fn secrets_shown_once_are_not_stored() {
+        let body = br#"{"user":{"id":"u1","username":"ada"},"temporary_password":"s3cret","items":[{"client_secret":"x","name":"P"}]}"#;
+        let kept = storable(body).expect("JSON");
+        assert!(
+            !kept.contains("s3cret") && !kept.contains("\"x\""),
+            "{kept}"
+        );
+        assert!(kept.contains("\"username\":\"ada\"") && kept.contains("\"name\":\"P\""));
+        assert_eq!(storable(b"").as_deref(), Some(""));
+        assert!(storable(b"not json").is_none());
     }
 }

@@ -130,6 +130,7 @@ diesel::table! {
         caller -> Text,
         idempotency_key -> Text,
         request_hash -> Text,
+        token -> Text,
         created_at -> Timestamp,
         committed -> Bool,
         status -> Nullable<Integer>,

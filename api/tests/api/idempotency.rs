@@ -13,6 +13,7 @@ db_tests!(
     concurrent_retries_make_one_record,
     keys_belong_to_their_caller,
     anonymisation_forgets_the_answers_that_name_her,
+    secrets_are_shown_once_even_to_a_retry,
 );
 
 async fn post_with_key(
@@ -119,6 +120,10 @@ async fn a_retry_gets_the_first_answer_and_makes_one_record(app: TestApp) {
     )
     .await;
     assert_eq!(p, p2);
+    // A refusal is not kept: the key is free again for the request that succeeds.
+    let res = post_with_key(&app, &path, &admin, "bad-note", &body).await;
+    assert_eq!(res.status(), 201);
+    assert!(res.headers().get("idempotent-replayed").is_none());
     // A key that is no key.
     let p = assert_problem(
         post_with_key(&app, &path, &admin, &"k".repeat(256), &body).await,
@@ -127,7 +132,7 @@ async fn a_retry_gets_the_first_answer_and_makes_one_record(app: TestApp) {
     )
     .await;
     assert_eq!(fields(&p), ["Idempotency-Key"]);
-    assert_eq!(timeline_len(&app, &admin, &case).await, before + 3);
+    assert_eq!(timeline_len(&app, &admin, &case).await, before + 4);
 }
 
 async fn the_same_key_for_another_request_is_refused(app: TestApp) {
@@ -260,4 +265,27 @@ async fn anonymisation_forgets_the_answers_that_name_her(app: TestApp) {
         .await;
     assert!(res.status().is_success(), "{}", res.status());
     assert_eq!(stored_naming_her(&app), 0);
+}
+
+async fn secrets_are_shown_once_even_to_a_retry(app: TestApp) {
+    let admin = app.admin().await;
+    let body =
+        json!({"username": "new.operator", "full_name": "Nuova Operatrice", "role": "coordinator"});
+    let first = post_with_key(&app, "/api/v1/users", &admin, "user-1", &body).await;
+    assert_eq!(first.status(), 201);
+    let first: Value = first.json().await.unwrap();
+    assert!(first["temporary_password"].is_string(), "{first}");
+    let again = post_with_key(&app, "/api/v1/users", &admin, "user-1", &body).await;
+    assert_eq!(again.status(), 201);
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    assert_eq!(again.headers()["cache-control"], "no-store");
+    let again: Value = again.json().await.unwrap();
+    assert_eq!(again["user"], first["user"]);
+    assert!(again["temporary_password"].is_null(), "{again}");
+    use diesel::prelude::*;
+    use lumit_api::schema::idempotency_keys as k;
+    let mut c = app.db.conn().unwrap();
+    let stored: Vec<Option<String>> = k::table.select(k::body).load(&mut **c).unwrap();
+    let secret = first["temporary_password"].as_str().unwrap();
+    assert!(stored.iter().flatten().all(|b| !b.contains(secret)));
 }

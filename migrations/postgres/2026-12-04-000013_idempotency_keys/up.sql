@@ -6,6 +6,8 @@ CREATE TABLE idempotency_keys (
     caller TEXT NOT NULL,
     idempotency_key TEXT NOT NULL,
     request_hash TEXT NOT NULL,
+    -- The reservation's own: a change commits only under the reservation it was made for.
+    token TEXT NOT NULL,
     created_at TIMESTAMP NOT NULL,
     -- Set in the same transaction as the change: true means the change committed, even if the
     -- answer below was never stored (the process died in between).
