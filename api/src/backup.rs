@@ -34,7 +34,12 @@ fn check(file: &Path) -> anyhow::Result<()> {
         n: i64,
     }
     let path = file.to_str().context("the file name is not UTF-8")?;
-    let mut c = SqliteConnection::establish(&format!("file:{path}?mode=ro"))
+    // A URI: the characters it gives a meaning to are escaped, or `a#1.db` would open `a`.
+    let escaped = path
+        .replace('%', "%25")
+        .replace('?', "%3f")
+        .replace('#', "%23");
+    let mut c = SqliteConnection::establish(&format!("file:{escaped}?mode=ro"))
         .with_context(|| format!("opening {}", file.display()))?;
     let lines: Vec<Line> = diesel::sql_query("PRAGMA integrity_check")
         .load(&mut c)

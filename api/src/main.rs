@@ -170,10 +170,12 @@ fn main() -> anyhow::Result<()> {
         Command::Restore { from, force } => {
             let settings = Settings::from_env()?;
             telemetry::init(&settings.log_level, &settings.log_format);
+            // Anything listening there may be the server, ready or not: a restore under it
+            // would lose what it writes next.
+            let addr = settings.bind.replace("0.0.0.0", "127.0.0.1");
             anyhow::ensure!(
-                healthcheck().is_err(),
-                "a LUMIT server answers at {}: stop it before restoring",
-                settings.bind
+                std::net::TcpStream::connect(&addr).is_err(),
+                "something listens at {addr} (LUMIT_BIND): stop the server before restoring"
             );
             let target = lumit_api::backup::restore(&settings.database_url, &from, force)?;
             println!("restored {} to {}", from.display(), target.display());

@@ -151,8 +151,11 @@ pub fn duplicates(c: &mut DbConn, p: &ValidPerson) -> ApiResult<Vec<PersonRow>> 
     Ok(rows
         .into_iter()
         .filter(|r| {
+            // By sound alone the names of a brother and a sister can meet (Mario, Maria): then
+            // the sex must agree where both are known.
+            let same_sex = r.sex == "X" || p.sex == Sex::X || r.sex == p.sex.as_str();
             name_key(&r.first_name, &r.last_name) == key
-                || sound_key(&r.first_name, &r.last_name) == sound
+                || (sound_key(&r.first_name, &r.last_name) == sound && same_sex)
         })
         .take(50)
         .collect())
@@ -461,6 +464,19 @@ pub fn merge(c: &mut DbConn, keep: &str, duplicate: &str) -> ApiResult<usize> {
             people::version.eq(people::version + 1),
         ))
         .execute(c)?;
+    // The duplicate's links go with her, unless the person kept has the same one already.
+    let kept_links: Vec<String> = person_links::table
+        .filter(person_links::person_id.eq(keep))
+        .select(person_links::municipality_id)
+        .load(c)?;
+    diesel::update(
+        person_links::table
+            .filter(person_links::person_id.eq(duplicate))
+            .filter(person_links::municipality_id.ne_all(&kept_links)),
+    )
+    .set(person_links::person_id.eq(keep))
+    .execute(c)?;
+    diesel::delete(person_links::table.filter(person_links::person_id.eq(duplicate))).execute(c)?;
     // The person kept is now seen where the duplicate was; the duplicate is found no more.
     word_index::reindex(c, keep)?;
     word_index::reindex(c, duplicate)?;

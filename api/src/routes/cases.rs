@@ -288,7 +288,11 @@ pub async fn create(
         .write(move |c| {
             // A person outside the caller's scope is "no such person", exactly as one that does
             // not exist: opening a case must not be a way to reach another desk's people.
-            let person = crate::models::person::find(c, &input.person_id).ok();
+            let person = match crate::models::person::find(c, &input.person_id) {
+                Ok(p) => Some(p),
+                Err(ApiError::NotFound) => None,
+                Err(e) => return Err(e),
+            };
             let reachable = match &person {
                 Some(p) => {
                     actor.sees_all()
