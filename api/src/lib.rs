@@ -18,6 +18,7 @@ pub mod pagination;
 pub mod routes;
 pub mod scheduling;
 pub mod schema;
+pub mod security_log;
 pub mod seed;
 pub mod startup;
 pub mod state;

@@ -97,6 +97,30 @@ diesel::table! {
 }
 
 diesel::table! {
+    security_log (id) {
+        id -> Text,
+        at -> Timestamp,
+        kind -> Text,
+        user_id -> Nullable<Text>,
+        account -> Nullable<Text>,
+        client_ip -> Nullable<Text>,
+        request_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    case_event_edits (id) {
+        id -> Text,
+        event_id -> Text,
+        case_id -> Text,
+        note -> Text,
+        edited_by_id -> Nullable<Text>,
+        edited_by_name -> Nullable<Text>,
+        edited_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     audit_log (id) {
         id -> BigInt,
         at -> Timestamp,
@@ -155,6 +179,7 @@ diesel::table! {
         municipality_id -> Nullable<Text>,
         request_id -> Nullable<Text>,
         client_ip -> Nullable<Text>,
+        subjects -> Nullable<Text>,
     }
 }
 
@@ -414,6 +439,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_clients,
     refresh_tokens,
     login_failures,
+    security_log,
+    case_event_edits,
     audit_log,
     access_log,
     idempotency_keys,

@@ -90,3 +90,25 @@ pub struct AccessEntry {
     /// Client address.
     pub client_ip: Option<String>,
 }
+
+/// A failed sign-in (`GET /api/v1/security-log`), kept 90 days, outside the audit chain.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SecurityEvent {
+    /// Identifier (time-ordered).
+    pub id: String,
+    /// When.
+    #[serde(serialize_with = "crate::time::serialize")]
+    pub at: DateTime<Utc>,
+    /// `login_failed` (staff) or `client_failed` (API client).
+    pub kind: String,
+    /// The account the attempt named, when it named one.
+    pub user_id: Option<String>,
+    /// That account's user name or client id; what was typed is never kept, as it may be a
+    /// password.
+    pub account: Option<String>,
+    /// Client address.
+    pub client_ip: Option<String>,
+    /// The request, for correlation with the server's log.
+    pub request_id: Option<String>,
+}

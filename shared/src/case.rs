@@ -286,6 +286,23 @@ pub struct CaseEvent {
     /// When its author last edited it.
     #[serde(serialize_with = "crate::time::serialize_option")]
     pub edited_at: Option<DateTime<Utc>>,
+    /// The text as it was before each correction, oldest first (empty if never edited).
+    #[serde(default)]
+    pub previous: Vec<EventRevision>,
+}
+
+/// A timeline entry's text before a correction. Kept with the timeline (where anonymisation
+/// clears it), not in the audit log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EventRevision {
+    /// The text that was replaced.
+    pub note: String,
+    /// Who replaced it.
+    pub edited_by_name: Option<String>,
+    /// When.
+    #[serde(serialize_with = "crate::time::serialize")]
+    pub replaced_at: DateTime<Utc>,
 }
 
 /// Body of `POST /api/v1/cases/{id}/events`.

@@ -3,8 +3,8 @@
 use chrono::{Datelike, NaiveDateTime};
 use diesel::prelude::*;
 use lumit_shared::case::{
-    Case, CaseCategory, CaseEvent, CaseStatus, Channel, EventKind, Outcome, Priority,
-    ValidCaseEvent,
+    Case, CaseCategory, CaseEvent, CaseStatus, Channel, EventKind, EventRevision, Outcome,
+    Priority, ValidCaseEvent,
 };
 use serde::{Deserialize, Serialize};
 
@@ -378,10 +378,6 @@ macro_rules! filtered {
     }};
 }
 
-/// A case's fields that say who the person is or what they told the desk: kept out of the
-/// audit log.
-pub const PERSONAL: &[&str] = &["person_name", "summary"];
-
 /// The order of the case list, newest first.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Sort {
@@ -743,10 +739,12 @@ fn load_events(c: &mut DbConn, case_id: &str, event_id: Option<&str>) -> ApiResu
         q = q.filter(case_events::id.eq(id.to_owned()));
     }
     let rows: Vec<EventTuple> = q.load(c)?;
+    let mut previous = revisions(c, case_id, event_id)?;
     Ok(rows
         .into_iter()
         .map(
             |(id, case_id, kind, note, minutes, data, author_id, author_name, at, edited_at)| {
+                let id_of_event = id.clone();
                 CaseEvent {
                     id,
                     case_id,
@@ -758,10 +756,38 @@ fn load_events(c: &mut DbConn, case_id: &str, event_id: Option<&str>) -> ApiResu
                     author_name,
                     at: at.and_utc(),
                     edited_at: edited_at.map(|t| t.and_utc()),
+                    previous: previous.remove(&id_of_event).unwrap_or_default(),
                 }
             },
         )
         .collect())
+}
+
+/// Earlier texts of a case's corrected entries (or of one entry), by entry, oldest first.
+fn revisions(
+    c: &mut DbConn,
+    case_id: &str,
+    event_id: Option<&str>,
+) -> ApiResult<std::collections::HashMap<String, Vec<EventRevision>>> {
+    use crate::schema::case_event_edits as e;
+    let mut q = e::table
+        .filter(e::case_id.eq(case_id))
+        .select((e::event_id, e::note, e::edited_by_name, e::edited_at))
+        .order((e::edited_at.asc(), e::id.asc()))
+        .into_boxed::<Backend>();
+    if let Some(id) = event_id {
+        q = q.filter(e::event_id.eq(id.to_owned()));
+    }
+    let rows: Vec<(String, String, Option<String>, NaiveDateTime)> = q.load(c)?;
+    let mut by_event = std::collections::HashMap::<String, Vec<EventRevision>>::new();
+    for (event_id, note, edited_by_name, at) in rows {
+        by_event.entry(event_id).or_default().push(EventRevision {
+            note,
+            edited_by_name,
+            replaced_at: at.and_utc(),
+        });
+    }
+    Ok(by_event)
 }
 
 type CategoryTuple = (
@@ -834,9 +860,10 @@ pub fn edit_note(
     c: &mut DbConn,
     case_id: &str,
     event_id: &str,
-    author_id: &str,
+    author: (&str, &str),
     note: &str,
 ) -> ApiResult<(CaseEvent, CaseEvent)> {
+    let (author_id, author_name) = author;
     let before = event(c, case_id, event_id)?;
     if before.author_id.as_deref() != Some(author_id) {
         return Err(ApiError::forbidden(
@@ -859,10 +886,22 @@ pub fn edit_note(
             "Notes can be edited only within 24 hours.",
         ));
     }
+    let t = now();
+    diesel::insert_into(crate::schema::case_event_edits::table)
+        .values((
+            crate::schema::case_event_edits::id.eq(new_id()),
+            crate::schema::case_event_edits::event_id.eq(event_id),
+            crate::schema::case_event_edits::case_id.eq(case_id),
+            crate::schema::case_event_edits::note.eq(&before.note),
+            crate::schema::case_event_edits::edited_by_id.eq(author_id),
+            crate::schema::case_event_edits::edited_by_name.eq(author_name),
+            crate::schema::case_event_edits::edited_at.eq(t),
+        ))
+        .execute(c)?;
     diesel::update(case_events::table.find(event_id))
         .set((
             case_events::note.eq(note),
-            case_events::edited_at.eq(Some(now())),
+            case_events::edited_at.eq(Some(t)),
         ))
         .execute(c)?;
     let after = event(c, case_id, event_id)?;

@@ -439,19 +439,6 @@ pub fn link(
     Ok(true)
 }
 
-/// The fields that identify a person (those anonymisation erases): kept out of the audit log.
-pub const PERSONAL: &[&str] = &[
-    "first_name",
-    "last_name",
-    "birth_date",
-    "languages",
-    "phone",
-    "email",
-    "tax_code",
-    "permit_number",
-    "notes",
-];
-
 /// Moves the duplicate's cases to the person and marks the duplicate merged (never deleted).
 pub fn merge(c: &mut DbConn, keep: &str, duplicate: &str) -> ApiResult<usize> {
     let moved = diesel::update(cases::table.filter(cases::person_id.eq(duplicate)))
@@ -499,7 +486,9 @@ pub fn anonymise(c: &mut DbConn, id: &str) -> ApiResult<()> {
             people::phone.eq(None::<String>),
             people::email.eq(None::<String>),
             people::tax_code.eq(None::<String>),
+            people::permit_type.eq(None::<String>),
             people::permit_number.eq(None::<String>),
+            people::permit_expiry.eq(None::<NaiveDate>),
             people::notes.eq(None::<String>),
             people::anonymised_at.eq(Some(t)),
             people::updated_at.eq(t),
@@ -517,6 +506,14 @@ pub fn anonymise(c: &mut DbConn, id: &str) -> ApiResult<()> {
     diesel::update(case_events::table.filter(case_events::case_id.eq_any(&case_ids)))
         .set((case_events::note.eq(""), case_events::data.eq("{}")))
         .execute(c)?;
+    // That a note was corrected stays; what it said before goes.
+    diesel::update(
+        crate::schema::case_event_edits::table
+            .filter(crate::schema::case_event_edits::case_id.eq_any(&case_ids)),
+    )
+    .set(crate::schema::case_event_edits::note.eq(""))
+    .execute(c)?;
+    crate::models::request::anonymise_for_cases(c, &case_ids)?;
     diesel::update(
         crate::schema::referrals::table.filter(crate::schema::referrals::case_id.eq_any(&case_ids)),
     )

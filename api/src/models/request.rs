@@ -627,3 +627,46 @@ pub fn month_of_work(
         .collect();
     with_names(c, rows)
 }
+
+/// Erases what the requests for these cases say about the person (anonymisation): purpose,
+/// place, attachments, completion notes, reasons and the history's notes. What reports count
+/// stays: kind, languages, times, minutes, outcome, who cancelled and whether late.
+pub fn anonymise_for_cases(c: &mut DbConn, case_ids: &[String]) -> ApiResult<()> {
+    const GONE: &str = "[anonimizzato]";
+    let rows: Vec<(String, String)> = service_requests::table
+        .filter(service_requests::case_id.eq_any(case_ids))
+        .select((service_requests::id, service_requests::details))
+        .load(c)?;
+    for (id, details) in &rows {
+        let mut d: Details = serde_json::from_str(details).unwrap_or_default();
+        d.address = d.address.map(|_| GONE.to_owned());
+        d.attachments = None;
+        d.completion_notes = None;
+        diesel::update(service_requests::table.find(id))
+            .set((
+                service_requests::details.eq(serde_json::to_string(&d).unwrap_or_default()),
+                service_requests::purpose.eq(GONE),
+                service_requests::version.eq(service_requests::version + 1),
+            ))
+            .execute(c)?;
+    }
+    let ids: Vec<&String> = rows.iter().map(|(id, _)| id).collect();
+    diesel::update(
+        service_requests::table
+            .filter(service_requests::id.eq_any(&ids))
+            .filter(service_requests::reason.is_not_null()),
+    )
+    .set(service_requests::reason.eq(GONE))
+    .execute(c)?;
+    diesel::update(
+        service_requests::table
+            .filter(service_requests::id.eq_any(&ids))
+            .filter(service_requests::cancel_reason.is_not_null()),
+    )
+    .set(service_requests::cancel_reason.eq(GONE))
+    .execute(c)?;
+    diesel::update(request_steps::table.filter(request_steps::request_id.eq_any(&ids)))
+        .set(request_steps::note.eq(None::<String>))
+        .execute(c)?;
+    Ok(())
+}

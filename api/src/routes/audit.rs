@@ -2,7 +2,7 @@
 
 use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
-use lumit_shared::audit::{AuditEntry, AuditVerification};
+use lumit_shared::audit::{AuditEntry, AuditVerification, SecurityEvent};
 use lumit_shared::Page;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -105,4 +105,42 @@ pub async fn verify(actor: Actor, state: web::Data<AppState>) -> ApiResult<HttpR
     authz::require(&actor, Action::ReadAudit)?;
     let result = state.db.read(log::verify).await?;
     Ok(HttpResponse::Ok().json(result))
+}
+
+/// Paging of the security log.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct SecurityQuery {
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<i64>,
+    /// Cursor from the previous page.
+    pub cursor: Option<String>,
+}
+
+/// Failed sign-ins of the last 90 days, newest first: kept apart from the audit chain so that
+/// they can be deleted (what is typed at a failed sign-in is sometimes a password). Permission:
+/// admin.
+#[utoipa::path(
+    get,
+    path = "/api/v1/security-log",
+    tag = "audit",
+    params(SecurityQuery),
+    security(("bearer" = [])),
+    responses((status = 200, description = "A page of failed sign-ins", body = Page<SecurityEvent>))
+)]
+pub async fn security(
+    actor: Actor,
+    state: web::Data<AppState>,
+    q: Query<SecurityQuery>,
+) -> ApiResult<HttpResponse> {
+    authz::require(&actor, Action::ReadAudit)?;
+    let limit = pagination::limit(q.0.limit)?;
+    let before = pagination::decode::<String>(q.0.cursor.as_deref())?;
+    let rows = state
+        .db
+        .read(move |c| crate::security_log::list(c, before.as_deref(), limit + 1))
+        .await?;
+    let (items, next_cursor) = pagination::page(rows, limit, |e| e.id.clone());
+    Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
 }

@@ -18,6 +18,7 @@ use crate::db::now;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Body, RequestMeta};
 use crate::models::{api_client, refresh_token, user};
+use crate::security_log;
 use crate::state::AppState;
 
 /// Name of the refresh-token cookie browsers get.
@@ -106,19 +107,21 @@ pub async fn login(
     let row = match row {
         Some(r) if matches && r.active => r,
         other => {
-            let ctx = AuditCtx::anonymous(&meta, other.as_ref().map(|u| u.id.clone()), &username);
-            let entity = other.as_ref().map(|u| u.id.clone());
+            // Not in the audit chain: what was typed may be a password (docs/ARCHITECTURE.md).
+            let ctx = AuditCtx::anonymous(&meta, None, "");
+            let account = other.map(|u| (u.id, u.username));
             state
                 .db
                 .write(move |c| {
                     refresh_token::record_failure(c, &key)?;
-                    let mut ev = Event {
-                        action: "auth.login_failed",
-                        entity_type: "user",
-                        ..Default::default()
-                    };
-                    ev.entity_id = entity;
-                    audit::record(c, &ctx, ev)
+                    let (id, name) = account.unzip();
+                    security_log::record_failure(
+                        c,
+                        &ctx,
+                        "login_failed",
+                        id.as_deref(),
+                        name.as_deref(),
+                    )
                 })
                 .await?;
             return Err(ApiError::Unauthorized("invalid_credentials"));
@@ -344,19 +347,20 @@ pub async fn token(
             r
         }
         other => {
-            let ctx = AuditCtx::anonymous(&meta, None, &client_id);
-            let entity = other.map(|r| r.id);
+            let ctx = AuditCtx::anonymous(&meta, None, "");
+            let client = other.map(|r| (r.id, r.client_id));
             state
                 .db
                 .write(move |c| {
                     refresh_token::record_failure(c, &key)?;
-                    let mut ev = Event {
-                        action: "auth.client_failed",
-                        entity_type: "api_client",
-                        ..Default::default()
-                    };
-                    ev.entity_id = entity;
-                    audit::record(c, &ctx, ev)
+                    let (id, name) = client.unzip();
+                    security_log::record_failure(
+                        c,
+                        &ctx,
+                        "client_failed",
+                        id.as_deref(),
+                        name.as_deref(),
+                    )
                 })
                 .await?;
             return Err(ApiError::Unauthorized("invalid_client"));

@@ -322,10 +322,7 @@ pub async fn create(
                 &ctx,
                 Event::new("case.create", "case", &api.id)
                     .municipality(Some(&api.municipality_id))
-                    .changes(audit::redact(
-                        audit::diff(None, Some(&api)),
-                        model::PERSONAL,
-                    )),
+                    .changes(audit::diff(None, Some(&api))),
             )?;
             Ok((row.version, api))
         })
@@ -453,10 +450,7 @@ pub async fn update(
                 &ctx,
                 Event::new("case.update", "case", &row.id)
                     .municipality(Some(&row.municipality_id))
-                    .changes(audit::redact(
-                        audit::diff(Some(&before), Some(&after)),
-                        model::PERSONAL,
-                    )),
+                    .changes(audit::diff(Some(&before), Some(&after))),
             )?;
             Ok((row.version, after))
         })
@@ -543,7 +537,7 @@ pub async fn transition(
             audit::record(
                 c,
                 &ctx,
-                Event::new(action, "case", &row.id).municipality(Some(&row.municipality_id)).changes(audit::redact(audit::diff(Some(&before), Some(&after)), model::PERSONAL)),
+                Event::new(action, "case", &row.id).municipality(Some(&row.municipality_id)).changes(audit::diff(Some(&before), Some(&after))),
             )?;
             Ok((row.version, after))
         })
@@ -637,8 +631,9 @@ pub async fn categories(actor: Actor, state: web::Data<AppState>) -> ApiResult<H
     Ok(HttpResponse::Ok().json(all))
 }
 
-/// Correct a note, intervention or call: only its author, within 24 hours; the edit is in the
-/// audit log with the old and new text. Permission: as changing the case, and being the author.
+/// Correct a note, intervention or call: only its author, within 24 hours. The text it replaces
+/// stays in the entry's `previous` versions; the audit log records who corrected it and when,
+/// never the text. Permission: as changing the case, and being the author.
 #[utoipa::path(
     patch,
     path = "/api/v1/cases/{id}/events/{event_id}",
@@ -669,7 +664,8 @@ pub async fn edit_event(
         .db
         .write(move |c| {
             let (row, _) = visible(c, &actor, Action::WriteCases, &id)?;
-            let (before, after) = model::edit_note(c, &row.id, &event_id, &actor.id, &note)?;
+            let (before, after) =
+                model::edit_note(c, &row.id, &event_id, (&actor.id, &actor.name), &note)?;
             let change = lumit_shared::audit::FieldChange {
                 field: format!("events[{}].note", after.id),
                 old: serde_json::json!(before.note),

@@ -148,6 +148,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 )
                 .service(web::resource("/audit").get(audit::list))
                 .service(web::resource("/audit/verify").get(audit::verify))
+                .service(web::resource("/security-log").get(audit::security))
                 .service(web::resource("/audit/{id}").get(audit::get)),
         );
 }

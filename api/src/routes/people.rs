@@ -178,10 +178,7 @@ pub async fn create(
                 &ctx,
                 Event::new("person.create", "person", &row.id)
                     .municipality(Some(&municipality_id))
-                    .changes(audit::redact(
-                        audit::diff(None, Some(&api)),
-                        model::PERSONAL,
-                    )),
+                    .changes(audit::diff(None, Some(&api))),
             )?;
             Ok(row)
         })
@@ -394,10 +391,7 @@ pub async fn update(
                 &ctx,
                 Event::new("person.update", "person", &row.id)
                     .municipality(Some(&row.created_municipality_id))
-                    .changes(audit::redact(
-                        audit::diff(Some(&before), Some(&after)),
-                        model::PERSONAL,
-                    )),
+                    .changes(audit::diff(Some(&before), Some(&after))),
             )?;
             Ok(row)
         })

@@ -92,7 +92,7 @@ pub async fn create(
             audit::record(
                 c,
                 &ctx,
-                Event::new("case.refer", "case", &case.id).municipality(Some(&case.municipality_id)).changes(audit::redact(audit::diff(None, Some(&r)), &["reason", "answer"])),
+                Event::new("case.refer", "case", &case.id).municipality(Some(&case.municipality_id)).changes(audit::diff(None, Some(&r))),
             )?;
             Ok(r)
         })
@@ -135,10 +135,7 @@ pub async fn answer(
                 &ctx,
                 Event::new("case.referral_answer", "case", &case.id)
                     .municipality(Some(&case.municipality_id))
-                    .changes(audit::redact(
-                        audit::diff(Some(&before), Some(&after)),
-                        &["reason", "answer"],
-                    )),
+                    .changes(audit::diff(Some(&before), Some(&after))),
             )?;
             Ok(after)
         })

@@ -303,6 +303,7 @@ async fn every_endpoint_for_every_caller(app: TestApp) {
         (M::GET, "/api/v1/audit".into(), n(),                               [401, 200, 403, 403, 403, 403, 403, 403]),
         (M::GET, "/api/v1/audit/1".into(), n(),                             [401, 200, 403, 403, 403, 403, 403, 403]),
         (M::GET, "/api/v1/audit/verify".into(), n(),                        [401, 200, 403, 403, 403, 403, 403, 403]),
+        (M::GET, "/api/v1/security-log".into(), n(),                        [401, 200, 403, 403, 403, 403, 403, 403]),
         (M::GET, "/api/v1/mediators".into(), n(),                          [401, 200, 200, 200, 200, 200, 403, 403]),
         (M::POST, "/api/v1/mediators".into(), Some(new_mediator("Nuovo", None)),
                                                                             [401, 201, 201, 403, 403, 403, 403, 403]),

@@ -561,7 +561,25 @@ async fn authors_edit_notes_within_a_day(app: TestApp) {
         "edit_window_closed",
     )
     .await;
-    // The edit is in the audit log with the old and new text.
+    // The text it replaced stays with the entry, where anonymisation reaches it.
+    let timeline: Value = app
+        .get(
+            &format!("/api/v1/cases/{}/events", case["id"].as_str().unwrap()),
+            &d.op,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let entry = timeline
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == ev["id"])
+        .unwrap();
+    assert_eq!(entry["previous"][0]["note"], "Telefonato al datore");
+    assert!(entry["previous"][0]["edited_by_name"].is_string());
+    // The audit log records who corrected it and when, never the text.
     let admin = app.admin().await;
     let log: Value = app
         .get(
@@ -575,7 +593,9 @@ async fn authors_edit_notes_within_a_day(app: TestApp) {
         .json()
         .await
         .unwrap();
-    assert_eq!(log["items"][0]["changes"][0]["old"], "Telefonato al datore");
+    assert_eq!(log["items"][0]["changes"][0]["old"], "[dato personale]");
+    assert_eq!(log["items"][0]["changes"][0]["new"], "[dato personale]");
+    assert!(!log.to_string().contains("Telefonato"));
 }
 
 async fn admins_manage_the_taxonomy(app: TestApp) {

@@ -2,9 +2,9 @@
 //! (a temporary SQLite file, or a fresh PostgreSQL schema) and talks HTTP to it.
 
 use diesel::connection::SimpleConnection;
-use diesel::{Connection, PgConnection};
+use diesel::{Connection, PgConnection, RunQueryDsl};
 use lumit_api::config::Settings;
-use lumit_api::db::Db;
+use lumit_api::db::{Db, DbConn};
 use lumit_api::startup::{prepare, Application};
 use reqwest::{Method, Response, StatusCode};
 use serde_json::{json, Value};
@@ -312,6 +312,61 @@ impl TestApp {
             .send()
             .await
             .expect("request")
+    }
+
+    /// Every text column of every table of the test's database, as (table, column).
+    pub fn text_columns(&self) -> Vec<(String, String)> {
+        #[derive(diesel::QueryableByName)]
+        struct Column {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            table_name: String,
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            column_name: String,
+        }
+        let mut c = self.db.conn().expect("conn");
+        let columns: Vec<Column> = match &mut **c {
+            DbConn::Pg(pg) => diesel::sql_query(
+                "SELECT table_name::text AS table_name, column_name::text AS column_name \
+                 FROM information_schema.columns WHERE table_schema = current_schema() \
+                 AND data_type IN ('text', 'character varying', 'json', 'jsonb')",
+            )
+            .load(pg),
+            DbConn::Sqlite(lite) => diesel::sql_query(
+                "SELECT m.name AS table_name, p.name AS column_name \
+                 FROM sqlite_master m JOIN pragma_table_info(m.name) p \
+                 WHERE m.type = 'table' AND upper(p.type) IN ('TEXT', 'VARCHAR', '')",
+            )
+            .load(lite),
+        }
+        .expect("list text columns");
+        columns
+            .into_iter()
+            .map(|c| (c.table_name, c.column_name))
+            .collect()
+    }
+
+    /// How many rows of `table` hold `needle` in `column`, ignoring case.
+    pub fn rows_containing(&self, table: &str, column: &str, needle: &str) -> i64 {
+        #[derive(diesel::QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        use diesel::sql_types::Text;
+        let mut c = self.db.conn().expect("conn");
+        let counted = match &mut **c {
+            DbConn::Pg(pg) => diesel::sql_query(format!(
+                "SELECT count(*) AS n FROM \"{table}\" WHERE strpos(lower(\"{column}\"::text), lower($1)) > 0"
+            ))
+            .bind::<Text, _>(needle)
+            .get_result::<Count>(pg),
+            DbConn::Sqlite(lite) => diesel::sql_query(format!(
+                "SELECT count(*) AS n FROM \"{table}\" WHERE instr(lower(CAST(\"{column}\" AS TEXT)), lower(?)) > 0"
+            ))
+            .bind::<Text, _>(needle)
+            .get_result::<Count>(lite),
+        };
+        counted.expect("scan a column").n
     }
 
     /// Runs SQL directly on the test's database.

@@ -7,6 +7,7 @@ mod auth;
 mod authz_table;
 mod cases;
 mod conventions;
+mod erasure;
 mod gdpr;
 mod idempotency;
 mod mediation;

@@ -28,9 +28,6 @@ use crate::pagination;
 use crate::routes::created;
 use crate::state::AppState;
 
-/// Free-text fields that may speak about a person: kept out of the audit log.
-pub(crate) const PERSONAL: &[&str] = &["purpose", "attachments", "completion_notes"];
-
 /// What the actor may see of a request: a mediator no case and no attachments; the case link only
 /// for those who may read that case.
 pub(crate) fn shown(actor: &Actor, f: model::Full) -> ServiceRequest {
@@ -231,7 +228,7 @@ pub async fn create(
                 &ctx,
                 Event::new("request.create", "service_request", &id)
                     .municipality(Some(&r.municipality_id))
-                    .changes(audit::redact(audit::diff(None, Some(&r)), PERSONAL)),
+                    .changes(audit::diff(None, Some(&r))),
             )?;
             Ok((version, r))
         })

@@ -6,7 +6,7 @@ use lumit_shared::mediation::{RequestStatus, RequestTransition};
 use lumit_shared::validate::{optional_text, required_paragraphs};
 use lumit_shared::FieldError;
 
-use super::{own_mediator, shown, visible, PERSONAL};
+use super::{own_mediator, shown, visible};
 use crate::audit::{self, AuditCtx, Event};
 use crate::auth::Actor;
 use crate::authz::{self, Action};
@@ -325,10 +325,7 @@ pub async fn transition(
                 &ctx,
                 Event::new(action, "service_request", &cur.id)
                     .municipality(Some(&cur.municipality_id))
-                    .changes(audit::redact(
-                        audit::diff(Some(&before), Some(&after)),
-                        PERSONAL,
-                    )),
+                    .changes(audit::diff(Some(&before), Some(&after))),
             )?;
             Ok((version, after))
         })

@@ -1,0 +1,3 @@
+ALTER TABLE access_log DROP COLUMN subjects;
+DROP TABLE security_log;
+DROP TABLE case_event_edits;
