@@ -1,14 +1,22 @@
-//! The access log: who read which person's or case's record. Apart from the audit log because
-//! reads are many and change nothing: an access row joins no hash chain, so a read never waits
-//! for the writers' turn. Append-only in the database, like the audit log.
+//! The access log: who read which person's or case's record, and which people a list page, a
+//! timeline or a report showed. Apart from the audit log because reads are many and change
+//! nothing: an access row joins no hash chain, so a read never waits for the writers' turn.
+//! Append-only in the database, like the audit log.
+//!
+//! A single record's read writes its row in the read's own transaction ([`record`]). Pages go
+//! through the [`AccessLog`]: rows queued by requests in flight are written together in one
+//! transaction, and each request is answered only once its row is committed — a page whose
+//! row cannot be written is not served.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use lumit_shared::audit::AccessEntry;
 
+use tokio::sync::{mpsc, oneshot};
+
 use crate::audit::AuditCtx;
-use crate::db::{now, DbConn};
-use crate::error::ApiResult;
+use crate::db::{now, Db, DbConn};
+use crate::error::{ApiError, ApiResult};
 use crate::schema::access_log;
 
 /// A read to record.
@@ -40,6 +48,7 @@ struct NewRow<'a> {
     municipality_id: Option<&'a str>,
     request_id: Option<&'a str>,
     client_ip: Option<&'a str>,
+    subjects: Option<&'a str>,
 }
 
 #[derive(Queryable, Selectable)]
@@ -72,20 +81,179 @@ pub fn record(c: &mut DbConn, ctx: &AuditCtx, r: Read<'_>) -> ApiResult<()> {
             municipality_id: r.municipality_id,
             request_id: ctx.request_id.as_deref(),
             client_ip: ctx.client_ip.as_deref(),
+            subjects: None,
         })
         .execute(c)?;
     Ok(())
 }
 
-/// Reads of a person's data (their record and their cases), newest first.
+/// A read of several people's data, to be written by the [`AccessLog`].
+#[derive(Debug, Clone)]
+pub struct Shown {
+    at: NaiveDateTime,
+    ctx: AuditCtx,
+    action: &'static str,
+    entity_type: &'static str,
+    entity_id: String,
+    person_id: Option<String>,
+    municipality_id: Option<String>,
+    subjects: Option<String>,
+}
+
+impl Shown {
+    /// A page of a list (`person.list`, `case.list`, `deadline.list`, …) that showed these
+    /// people; `None` when it showed nobody. `list` names the list (`people`, `cases`), never
+    /// its query, which may hold a name typed in a search.
+    pub fn page(
+        ctx: &AuditCtx,
+        action: &'static str,
+        list: &'static str,
+        people: impl IntoIterator<Item = String>,
+    ) -> Option<Self> {
+        let mut ids: Vec<String> = people.into_iter().collect();
+        ids.sort_unstable();
+        ids.dedup();
+        (!ids.is_empty()).then(|| Self {
+            at: now(),
+            ctx: ctx.clone(),
+            action,
+            entity_type: "list",
+            entity_id: list.to_owned(),
+            person_id: None,
+            municipality_id: None,
+            subjects: Some(ids.join(" ")),
+        })
+    }
+
+    /// A part of one person's record read on its own (`case.timeline`, `case.referrals`).
+    pub fn record(ctx: &AuditCtx, r: Read<'_>) -> Self {
+        Self {
+            at: now(),
+            ctx: ctx.clone(),
+            action: r.action,
+            entity_type: r.entity_type,
+            entity_id: r.entity_id.to_owned(),
+            person_id: Some(r.person_id.to_owned()),
+            municipality_id: r.municipality_id.map(str::to_owned),
+            subjects: None,
+        }
+    }
+
+    fn row(&self) -> NewRow<'_> {
+        NewRow {
+            at: self.at,
+            actor_kind: self.ctx.actor_kind,
+            actor_id: self.ctx.actor_id.as_deref(),
+            actor_name: self.ctx.actor_name.as_deref(),
+            action: self.action,
+            entity_type: self.entity_type,
+            entity_id: &self.entity_id,
+            person_id: self.person_id.as_deref(),
+            municipality_id: self.municipality_id.as_deref(),
+            request_id: self.ctx.request_id.as_deref(),
+            client_ip: self.ctx.client_ip.as_deref(),
+            subjects: self.subjects.as_deref(),
+        }
+    }
+}
+
+/// A queued row and who waits for it.
+struct Pending {
+    shown: Shown,
+    written: oneshot::Sender<bool>,
+}
+
+/// Rows written together at most; more wait for the next transaction.
+const BATCH: usize = 256;
+
+/// Writes page reads in batches (group commit), one transaction for all the rows queued while
+/// the previous one was being written. Under load a batch holds many pages, so a page costs a
+/// fraction of a commit; alone, a page waits for one small commit.
+#[derive(Clone)]
+pub struct AccessLog {
+    queue: mpsc::Sender<Pending>,
+}
+
+impl AccessLog {
+    /// Starts the writer on the current Tokio runtime.
+    pub fn start(db: Db) -> Self {
+        let (queue, mut pending) = mpsc::channel::<Pending>(4 * BATCH);
+        tokio::spawn(async move {
+            let mut batch = Vec::with_capacity(BATCH);
+            while pending.recv_many(&mut batch, BATCH).await > 0 {
+                let rows: Vec<Shown> = batch.iter().map(|p| p.shown.clone()).collect();
+                let written = db
+                    .append(move |c| {
+                        let rows: Vec<NewRow<'_>> = rows.iter().map(Shown::row).collect();
+                        match c {
+                            DbConn::Pg(pg) => {
+                                diesel::insert_into(access_log::table)
+                                    .values(&rows)
+                                    .execute(pg)?;
+                            }
+                            // In process, a statement per row costs little.
+                            DbConn::Sqlite(lite) => {
+                                for row in &rows {
+                                    diesel::insert_into(access_log::table)
+                                        .values(row)
+                                        .execute(lite)?;
+                                }
+                            }
+                        }
+                        Ok(())
+                    })
+                    .await;
+                if let Err(e) = &written {
+                    tracing::error!(error = %e, rows = batch.len(), "access log not written: the reads are refused");
+                }
+                for p in batch.drain(..) {
+                    let _ = p.written.send(written.is_ok());
+                }
+            }
+        });
+        Self { queue }
+    }
+
+    /// Queues the row and waits until it is committed. A read whose row cannot be written is
+    /// not served: the caller answers 503.
+    pub async fn wait_written(&self, shown: Option<Shown>) -> ApiResult<()> {
+        let Some(shown) = shown else {
+            return Ok(());
+        };
+        let (written, done) = oneshot::channel();
+        self.queue
+            .send(Pending { shown, written })
+            .await
+            .map_err(|_| ApiError::Unavailable)?;
+        match done.await {
+            Ok(true) => Ok(()),
+            _ => Err(ApiError::Unavailable),
+        }
+    }
+}
+
+/// Reads of a person's data (their record, their cases, and the pages that showed them), newest
+/// first.
 pub fn for_person(
     c: &mut DbConn,
     person_id: &str,
     before_id: Option<i64>,
     limit: i64,
 ) -> ApiResult<Vec<AccessEntry>> {
+    use diesel::dsl::sql;
+    use diesel::sql_types::{Bool, Text};
+    // A page names her among its subjects: on PostgreSQL through the subjects' GIN index, on
+    // SQLite (a small office's database) by reading the log.
+    let shown_her = match c {
+        DbConn::Pg(_) => sql::<Bool>("string_to_array(access_log.subjects, ' ') @> ARRAY[")
+            .bind::<Text, _>(person_id.to_owned())
+            .sql("]::text[]"),
+        DbConn::Sqlite(_) => sql::<Bool>("(' ' || access_log.subjects || ' ') LIKE ")
+            .bind::<Text, _>(format!("% {person_id} %"))
+            .sql(""),
+    };
     let mut q = access_log::table
-        .filter(access_log::person_id.eq(person_id))
+        .filter(access_log::person_id.eq(person_id).or(shown_her))
         .select(Row::as_select())
         .into_boxed();
     if let Some(b) = before_id {

@@ -68,7 +68,13 @@ impl Application {
         let origins = settings.cors_origins.clone();
         let shutdown_timeout = settings.shutdown_timeout.as_secs();
         db.watch_callers()?;
-        let state = web::Data::new(AppState { db, jwt, settings });
+        let access = crate::access::AccessLog::start(db.clone());
+        let state = web::Data::new(AppState {
+            db,
+            access,
+            jwt,
+            settings,
+        });
         let openapi = ApiDoc::openapi();
         let mut server = HttpServer::new(move || {
             let mut cors = Cors::default()

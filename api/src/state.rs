@@ -1,5 +1,6 @@
 //! What every handler can reach.
 
+use crate::access::AccessLog;
 use crate::auth::jwt::JwtKeys;
 use crate::config::Settings;
 use crate::db::Db;
@@ -8,6 +9,8 @@ use crate::db::Db;
 pub struct AppState {
     /// The database.
     pub db: Db,
+    /// Writes the reads of pages, in batches.
+    pub access: AccessLog,
     /// Token keys.
     pub jwt: JwtKeys,
     /// Settings the server started with.

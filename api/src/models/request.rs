@@ -670,3 +670,19 @@ pub fn anonymise_for_cases(c: &mut DbConn, case_ids: &[String]) -> ApiResult<()>
         .execute(c)?;
     Ok(())
 }
+
+/// The people whose cases these requests are for (what the access log records of a request read).
+pub fn people_of(c: &mut DbConn, requests: &[Full]) -> ApiResult<Vec<String>> {
+    use crate::schema::cases;
+    let case_ids: Vec<&str> = requests
+        .iter()
+        .filter_map(|f| f.row.case_id.as_deref())
+        .collect();
+    if case_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(cases::table
+        .filter(cases::id.eq_any(case_ids))
+        .select(cases::person_id)
+        .load(c)?)
+}

@@ -81,10 +81,12 @@ pub enum SortBy {
 )]
 pub async fn list(
     actor: Actor,
+    meta: RequestMeta,
     state: web::Data<AppState>,
     q: Query<ListQuery>,
 ) -> ApiResult<HttpResponse> {
     authz::require(&actor, Action::ReadCases)?;
+    let ctx = AuditCtx::new(&actor, &meta);
     let q = q.0;
     let limit = pagination::limit(q.limit)?;
     let after = pagination::decode::<model::Cursor>(q.cursor.as_deref())?;
@@ -138,6 +140,16 @@ pub async fn list(
         model::Sort::Opened => model::Cursor(r.opened_at, r.id.clone()),
         model::Sort::Updated => model::Cursor(r.updated_at, r.id.clone()),
     });
+    let shown = rows.iter().map(|(r, _, _)| r.person_id.clone());
+    state
+        .access
+        .wait_written(crate::access::Shown::page(
+            &ctx,
+            "case.list",
+            "cases",
+            shown,
+        ))
+        .await?;
     let items = rows
         .into_iter()
         .map(|(r, first, last)| r.into_api(format!("{first} {last}")))
@@ -556,17 +568,33 @@ pub async fn transition(
 )]
 pub async fn events(
     actor: Actor,
+    meta: RequestMeta,
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     authz::require(&actor, Action::ReadCases)?;
     let id = id.into_inner();
-    let events = state
+    let ctx = AuditCtx::new(&actor, &meta);
+    let (row, events) = state
         .db
         .read_short(move |c| {
             let (row, _) = visible(c, &actor, Action::ReadCases, &id)?;
-            model::events(c, &row.id)
+            let events = model::events(c, &row.id)?;
+            Ok((row, events))
         })
+        .await?;
+    state
+        .access
+        .wait_written(Some(crate::access::Shown::record(
+            &ctx,
+            crate::access::Read {
+                action: "case.timeline",
+                entity_type: "case",
+                entity_id: &row.id,
+                person_id: &row.person_id,
+                municipality_id: Some(&row.municipality_id),
+            },
+        )))
         .await?;
     Ok(HttpResponse::Ok().json(events))
 }

@@ -131,16 +131,18 @@ pub async fn mediator(actor: Actor, state: web::Data<AppState>) -> ApiResult<Htt
 )]
 pub async fn assignments(
     actor: Actor,
+    meta: RequestMeta,
     state: web::Data<AppState>,
     q: crate::extract::Query<AssignmentsQuery>,
 ) -> ApiResult<HttpResponse> {
     crate::authz::require(&actor, crate::authz::Action::WorkAssignments)?;
     let q = q.0;
-    let items = state
+    let ctx = AuditCtx::new(&actor, &meta);
+    let (items, people) = state
         .db
         .read(move |c| {
             let Some(id) = models::mediator::of_user(c, &actor.id)? else {
-                return Ok(Vec::new());
+                return Ok((Vec::new(), Vec::new()));
             };
             use lumit_shared::mediation::RequestStatus::*;
             let rows = models::request::jobs(
@@ -151,11 +153,22 @@ pub async fn assignments(
                 &[Assigned, Confirmed, Completed, Cancelled],
             )?;
             let full = models::request::with_names(c, rows)?;
-            Ok(full
+            let people = models::request::people_of(c, &full)?;
+            let items = full
                 .into_iter()
                 .map(|f| crate::routes::requests::shown(&actor, f))
-                .collect::<Vec<_>>())
+                .collect::<Vec<_>>();
+            Ok((items, people))
         })
+        .await?;
+    state
+        .access
+        .wait_written(crate::access::Shown::page(
+            &ctx,
+            "request.list",
+            "assignments",
+            people,
+        ))
         .await?;
     Ok(HttpResponse::Ok().json(items))
 }

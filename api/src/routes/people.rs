@@ -54,10 +54,12 @@ pub struct ListQuery {
 )]
 pub async fn list(
     actor: Actor,
+    meta: RequestMeta,
     state: web::Data<AppState>,
     q: Query<ListQuery>,
 ) -> ApiResult<HttpResponse> {
     authz::require(&actor, Action::ReadPeople)?;
+    let ctx = AuditCtx::new(&actor, &meta);
     let q = q.0;
     let limit = pagination::limit(q.limit)?;
     let after = pagination::decode::<model::Cursor>(q.cursor.as_deref())?;
@@ -74,6 +76,11 @@ pub async fn list(
     let (rows, next_cursor) = pagination::page(rows, limit, |r| {
         model::Cursor(r.last_name.clone(), r.id.clone())
     });
+    let shown = rows.iter().map(|r| r.id.clone());
+    state
+        .access
+        .wait_written(access::Shown::page(&ctx, "person.list", "people", shown))
+        .await?;
     Ok(HttpResponse::Ok().json(Page {
         items: rows.into_iter().map(model::PersonRow::into_api).collect(),
         next_cursor,
@@ -164,30 +171,64 @@ pub async fn create(
     }
     let ctx = AuditCtx::new(&actor, &meta);
     let (municipality_id, confirm_new) = (input.municipality_id.clone(), input.confirm_new);
-    let row = state
+    let written = state
         .db
-        .write(move |c| {
-            check_references(c, &valid, Some(&municipality_id))?;
-            if !confirm_new {
-                possible_duplicates(c, &actor, &valid)?;
+        .write({
+            let ctx = ctx.clone();
+            move |c| {
+                check_references(c, &valid, Some(&municipality_id))?;
+                if !confirm_new {
+                    possible_duplicates(c, &actor, &valid)?;
+                }
+                let row = model::insert(c, &valid, &municipality_id)?;
+                let api = row.clone().into_api();
+                audit::record(
+                    c,
+                    &ctx,
+                    Event::new("person.create", "person", &row.id)
+                        .municipality(Some(&municipality_id))
+                        .changes(audit::diff(None, Some(&api))),
+                )?;
+                Ok(row)
             }
-            let row = model::insert(c, &valid, &municipality_id)?;
-            let api = row.clone().into_api();
-            audit::record(
-                c,
-                &ctx,
-                Event::new("person.create", "person", &row.id)
-                    .municipality(Some(&municipality_id))
-                    .changes(audit::diff(None, Some(&api))),
-            )?;
-            Ok(row)
         })
-        .await?;
+        .await;
+    let row = match written {
+        Err(e) => {
+            // The candidates a 409 shows are a read of their data.
+            let shown = candidates_in(&e);
+            state
+                .access
+                .wait_written(access::Shown::page(
+                    &ctx,
+                    "person.duplicate_check",
+                    "people",
+                    shown,
+                ))
+                .await?;
+            return Err(e);
+        }
+        Ok(row) => row,
+    };
     Ok(created(
         &format!("/api/v1/people/{}", row.id),
         row.version,
         &row.clone().into_api(),
     ))
+}
+
+/// The ids of the candidates a `possible_duplicate` answer lists.
+fn candidates_in(e: &ApiError) -> Vec<String> {
+    match e {
+        ApiError::Conflict { extra, .. } => extra
+            .get("candidates")
+            .and_then(|c| c.as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c["id"].as_str().map(str::to_owned))
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// A 409 when the person may be registered already. Candidates the caller may see are listed;

@@ -36,17 +36,33 @@ fn visible_case(
 )]
 pub async fn list(
     actor: Actor,
+    meta: RequestMeta,
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     authz::require(&actor, Action::ReadCases)?;
     let id = id.into_inner();
-    let items = state
+    let ctx = AuditCtx::new(&actor, &meta);
+    let (case, items) = state
         .db
         .read(move |c| {
             let case = visible_case(c, &actor, Action::ReadCases, &id)?;
-            model::for_case(c, &case.id)
+            let items = model::for_case(c, &case.id)?;
+            Ok((case, items))
         })
+        .await?;
+    state
+        .access
+        .wait_written(Some(crate::access::Shown::record(
+            &ctx,
+            crate::access::Read {
+                action: "case.referrals",
+                entity_type: "case",
+                entity_id: &case.id,
+                person_id: &case.person_id,
+                municipality_id: Some(&case.municipality_id),
+            },
+        )))
         .await?;
     Ok(HttpResponse::Ok().json(items))
 }
@@ -164,10 +180,12 @@ pub struct DeadlineQuery {
 )]
 pub async fn deadlines(
     actor: Actor,
+    meta: RequestMeta,
     state: web::Data<AppState>,
     q: Query<DeadlineQuery>,
 ) -> ApiResult<HttpResponse> {
     authz::require(&actor, Action::ReadCases)?;
+    let ctx = AuditCtx::new(&actor, &meta);
     let within = q.0.within_days.unwrap_or(60);
     if !(1..=366).contains(&within) {
         return Err(ApiError::BadRequest {
@@ -185,6 +203,16 @@ pub async fn deadlines(
     let items = state
         .db
         .read(move |c| model::deadlines(c, scope.as_deref(), today, within))
+        .await?;
+    let shown = items.iter().map(|d| d.person_id.clone());
+    state
+        .access
+        .wait_written(crate::access::Shown::page(
+            &ctx,
+            "deadline.list",
+            "deadlines",
+            shown,
+        ))
         .await?;
     Ok(HttpResponse::Ok().json(items))
 }

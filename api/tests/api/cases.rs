@@ -312,7 +312,7 @@ async fn operators_of_other_municipalities_cannot_find_it(app: TestApp) {
             .status(),
         200
     );
-    // The coordinator sees every desk's cases; each read of a case is logged.
+    // The coordinator sees every desk's cases; each read of a case, and the page, is logged.
     let all: Value = app
         .get("/api/v1/cases", &d.coord)
         .await
@@ -343,6 +343,7 @@ async fn operators_of_other_municipalities_cannot_find_it(app: TestApp) {
         reads,
         [
             ("case.read", case["id"].as_str().unwrap()),
+            ("case.list", "cases"),
             ("person.read", d.person.as_str())
         ]
     );

@@ -2,6 +2,7 @@
 
 mod common;
 
+mod access_log;
 mod audit;
 mod auth;
 mod authz_table;

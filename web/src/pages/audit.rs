@@ -1,8 +1,9 @@
-//! The audit log: filterable table, one entry's old and new values, and the chain check.
+//! The audit log: filterable table, one entry's old and new values, and the chain check; below
+//! it the security log of failed sign-ins.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use lumit_shared::audit::{AuditEntry, AuditVerification};
+use lumit_shared::audit::{AuditEntry, AuditVerification, SecurityEvent};
 use lumit_shared::user::Role;
 use lumit_shared::Page as ListPage;
 
@@ -14,7 +15,51 @@ use crate::i18n::{fmt_datetime, fmt_int, use_i18n};
 /// The audit page (admin).
 #[component]
 pub fn Page() -> impl IntoView {
-    view! { <RoleGate roles=&[Role::Admin]><Audit /></RoleGate> }
+    view! { <RoleGate roles=&[Role::Admin]><Audit /><FailedSignIns /></RoleGate> }
+}
+
+/// Failed sign-ins of the last 90 days (kept out of the chain, deleted after that).
+#[component]
+fn FailedSignIns() -> impl IntoView {
+    let i = use_i18n();
+    let log = LocalResource::new(|| {
+        api::get::<ListPage<SecurityEvent>>("/api/v1/security-log?limit=100")
+    });
+    view! {
+        <section aria-labelledby="security-log-title">
+            <h2 id="security-log-title">{move || i.t("security.title")}</h2>
+            <p class="muted">{move || i.t("security.hint")}</p>
+            <Transition fallback=|| view! { <Loading /> }>
+                {move || log.get().map(|r| match r {
+                    Err(e) => view! { <ErrorView error=e /> }.into_any(),
+                    Ok(page) if page.items.is_empty() => view! { <Empty /> }.into_any(),
+                    Ok(page) => view! {
+                        <table class="table compact">
+                            <caption class="visually-hidden">{move || i.t("security.title")}</caption>
+                            <thead><tr>
+                                <th scope="col">{move || i.t("audit.when")}</th>
+                                <th scope="col">{move || i.t("security.account")}</th>
+                                <th scope="col">{move || i.t("audit.ip")}</th>
+                            </tr></thead>
+                            <tbody>
+                                {page.items.into_iter().map(|e| {
+                                    let at = e.at;
+                                    let account = e.account.clone();
+                                    view! {
+                                        <tr>
+                                            <td>{move || fmt_datetime(i.lang.get(), &at)}</td>
+                                            <td>{move || account.clone().unwrap_or_else(|| i.t("security.no_account").to_owned())}</td>
+                                            <td>{e.client_ip.clone().unwrap_or_else(|| "—".into())}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any(),
+                })}
+            </Transition>
+        </section>
+    }
 }
 
 fn show(v: &serde_json::Value) -> String {

@@ -445,6 +445,22 @@ fn Timeline(
                                 {(!e.note.is_empty()).then(|| view! { <p>{e.note.clone()}</p> })}
                                 {extra.map(|x| view! { <p class="muted">{x}</p> })}
                                 {e.edited_at.map(|_| view! { <p class="muted">{move || i.t("cases.edited")}</p> })}
+                                {(!e.previous.is_empty()).then(|| view! {
+                                    <details class="previous">
+                                        <summary>{move || i.t("cases.previous")} " (" {e.previous.len()} ")"</summary>
+                                        <ol>
+                                            {e.previous.iter().map(|p| {
+                                                let at = p.replaced_at;
+                                                view! {
+                                                    <li>
+                                                        <p>{p.note.clone()}</p>
+                                                        <p class="muted">{move || i.t("cases.replaced_by")} " " {p.edited_by_name.clone().unwrap_or_default()} " · " {move || fmt_datetime(i.lang.get(), &at)}</p>
+                                                    </li>
+                                                }
+                                            }).collect_view()}
+                                        </ol>
+                                    </details>
+                                })}
                                 {editable(&e, &me).then(|| view! { <NoteEdit case_id=case_id2.clone() event=e.clone() reload=reload /> })}
                             </li>
                         }

@@ -225,7 +225,27 @@ fn LinkForm(id: Signal<String>) -> impl IntoView {
     }
 }
 
-/// Who read the record, newest first.
+/// The words for an access-log action; an unknown one is shown as it is.
+fn access_key(action: &str) -> Option<&'static str> {
+    Some(match action {
+        "person.read" => "access.person.read",
+        "case.read" => "access.case.read",
+        "person.export" => "access.person.export",
+        "person.link" => "access.person.link",
+        "person.list" => "access.person.list",
+        "case.list" => "access.case.list",
+        "case.timeline" => "access.case.timeline",
+        "case.referrals" => "access.case.referrals",
+        "deadline.list" => "access.deadline.list",
+        "request.list" => "access.request.list",
+        "request.read" => "access.request.read",
+        "request.history" => "access.request.history",
+        "person.duplicate_check" => "access.person.duplicate_check",
+        _ => return None,
+    })
+}
+
+/// Who read the record (or showed her on a page), newest first.
 #[component]
 fn AccessLog(id: Signal<String>) -> impl IntoView {
     let i = use_i18n();
@@ -258,7 +278,10 @@ fn AccessLog(id: Signal<String>) -> impl IntoView {
                                         <tr>
                                             <td>{move || fmt_datetime(i.lang.get(), &at)}</td>
                                             <td>{e.actor_name.clone().unwrap_or_default()}</td>
-                                            <td><code>{e.action.clone()}</code></td>
+                                            <td>{match access_key(&e.action) {
+                                                Some(key) => view! { {move || i.t(key)} }.into_any(),
+                                                None => view! { <code>{e.action.clone()}</code> }.into_any(),
+                                            }}</td>
                                         </tr>
                                     }
                                 }).collect_view()}

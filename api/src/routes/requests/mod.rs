@@ -104,10 +104,12 @@ pub struct ListQuery {
 )]
 pub async fn list(
     actor: Actor,
+    meta: RequestMeta,
     state: web::Data<AppState>,
     q: Query<ListQuery>,
 ) -> ApiResult<HttpResponse> {
     authz::require(&actor, Action::ReadRequests)?;
+    let ctx = AuditCtx::new(&actor, &meta);
     let q = q.0;
     let limit = pagination::limit(q.limit)?;
     let after = pagination::decode::<model::Cursor>(q.cursor.as_deref())?;
@@ -137,9 +139,21 @@ pub async fn list(
                     filter.mediator_id = Some(own_mediator(c, &actor)?.unwrap_or_default());
                 }
                 let rows = model::list(c, &filter, after, limit)?;
-                model::with_names(c, rows)
+                let rows = model::with_names(c, rows)?;
+                let people = model::people_of(c, &rows[..rows.len().min(limit as usize)])?;
+                Ok((rows, people))
             }
         })
+        .await?;
+    let (rows, people) = rows;
+    state
+        .access
+        .wait_written(crate::access::Shown::page(
+            &ctx,
+            "request.list",
+            "requests",
+            people,
+        ))
         .await?;
     let (rows, next_cursor) = pagination::page(rows, limit, |f| {
         model::Cursor(f.row.created_at, f.row.id.clone())
@@ -247,21 +261,32 @@ pub async fn create(
 )]
 pub async fn get(
     actor: Actor,
+    meta: RequestMeta,
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     authz::require(&actor, Action::ReadRequests)?;
     let id = id.into_inner();
-    let (version, r) = state
+    let ctx = AuditCtx::new(&actor, &meta);
+    let (version, r, people) = state
         .db
         .read(move |c| {
             let row = visible(c, &actor, &id)?;
             let version = row.version;
-            let f = model::with_names(c, vec![row])?
-                .pop()
-                .ok_or(ApiError::NotFound)?;
-            Ok((version, shown(&actor, f)))
+            let full = model::with_names(c, vec![row])?;
+            let people = model::people_of(c, &full)?;
+            let f = full.into_iter().next().ok_or(ApiError::NotFound)?;
+            Ok((version, shown(&actor, f), people))
         })
+        .await?;
+    state
+        .access
+        .wait_written(crate::access::Shown::page(
+            &ctx,
+            "request.read",
+            "request",
+            people,
+        ))
         .await?;
     Ok(crate::routes::with_etag(version, &r))
 }
@@ -277,15 +302,19 @@ pub async fn get(
 )]
 pub async fn history(
     actor: Actor,
+    meta: RequestMeta,
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     authz::require(&actor, Action::ReadRequests)?;
     let id = id.into_inner();
-    let steps = state
+    let ctx = AuditCtx::new(&actor, &meta);
+    let (steps, people) = state
         .db
         .read(move |c| {
             let row = visible(c, &actor, &id)?;
+            let full = model::with_names(c, vec![row.clone()])?;
+            let people = model::people_of(c, &full)?;
             let mut steps = model::steps(c, &row.id)?;
             // Why a mediator declined is for coordinators; mediators see no colleague's name.
             let manager = authz::require(&actor, Action::ManageRequests).is_ok();
@@ -299,8 +328,17 @@ pub async fn history(
                     s.mediator_name = None;
                 }
             }
-            Ok(steps)
+            Ok((steps, people))
         })
+        .await?;
+    state
+        .access
+        .wait_written(crate::access::Shown::page(
+            &ctx,
+            "request.history",
+            "request",
+            people,
+        ))
         .await?;
     Ok(HttpResponse::Ok().json(steps))
 }
