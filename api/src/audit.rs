@@ -56,6 +56,17 @@ impl AuditCtx {
         }
     }
 
+    /// A mediator's calendar application, reading the feed with its secret address.
+    pub fn calendar_feed(meta: &RequestMeta, mediator_id: &str) -> Self {
+        Self {
+            actor_kind: "calendar_feed",
+            actor_id: Some(mediator_id.to_owned()),
+            actor_name: Some("calendar feed".to_owned()),
+            request_id: meta.request_id.clone(),
+            client_ip: meta.client_ip.clone(),
+        }
+    }
+
     /// The system itself (start-up, CLI, scheduled jobs).
     pub fn system(what: &str) -> Self {
         Self {

@@ -83,6 +83,63 @@ pub struct Person {
     pub notes: Option<String>,
     /// The municipality whose desk registered the person.
     pub created_municipality_id: String,
+    /// True when the caller sees her identity only: she is served here through a case or a
+    /// link, and her contact details, documents and notes stay with the municipality that
+    /// registered her (docs/GUIDE.md, "What each desk sees").
+    #[serde(default)]
+    pub identity_only: bool,
+}
+
+/// The fields a desk other than the registering one neither sees nor changes.
+pub const KEPT_BY_REGISTERING_DESK: &[&str] = &[
+    "phone",
+    "email",
+    "residence_municipality_id",
+    "tax_code",
+    "permit_type",
+    "permit_number",
+    "permit_expiry",
+    "notes",
+];
+
+impl Person {
+    /// What another desk that serves her sees: her identity (names, sex, birth date and year,
+    /// country of birth, citizenship, languages), nothing the registering desk gathered.
+    pub fn identity(self) -> Self {
+        Self {
+            phone: None,
+            email: None,
+            residence_municipality_id: None,
+            tax_code: None,
+            permit_type: None,
+            permit_number: None,
+            permit_expiry: None,
+            notes: None,
+            identity_only: true,
+            ..self
+        }
+    }
+}
+
+impl PersonPatch {
+    /// The fields of [`KEPT_BY_REGISTERING_DESK`] this patch sends.
+    pub fn kept_fields(&self) -> Vec<&'static str> {
+        let sent = [
+            self.phone.is_some(),
+            self.email.is_some(),
+            self.residence_municipality_id.is_some(),
+            self.tax_code.is_some(),
+            self.permit_type.is_some(),
+            self.permit_number.is_some(),
+            self.permit_expiry.is_some(),
+            self.notes.is_some(),
+        ];
+        KEPT_BY_REGISTERING_DESK
+            .iter()
+            .zip(sent)
+            .filter_map(|(f, s)| s.then_some(*f))
+            .collect()
+    }
 }
 
 /// Body of `POST /api/v1/people`.

@@ -529,6 +529,10 @@ pub fn text(lang: Lang, key: &'static str) -> &'static str {
             "A person with the same name and birth date is registered in another municipality. A coordinator can link her to yours:",
         ),
         "person.access_log" => ("Chi ha consultato la scheda", "Who read this record"),
+        "person.identity_only" => (
+            "Registrata da un altro comune: qui si vedono solo i dati anagrafici. Contatti, documenti e note restano al comune che l'ha registrata; ciò che raccogliete va nelle vostre pratiche.",
+            "Registered by another municipality: only her identity is shown here. Contacts, documents and notes stay with the municipality that registered her; what you gather goes in your own cases.",
+        ),
         "status.open" => ("Aperta", "Open"),
         "status.in_progress" => ("In lavorazione", "In progress"),
         "status.waiting_documents" => ("In attesa di documenti", "Waiting for documents"),

@@ -59,6 +59,7 @@ impl PersonRow {
             permit_expiry: self.permit_expiry,
             notes: self.notes,
             created_municipality_id: self.created_municipality_id,
+            identity_only: false,
         }
     }
 }

@@ -131,7 +131,8 @@ pub fn deadlines(
     let until = today + Duration::days(within_days);
     let mut out = Vec::new();
 
-    // Residence permits expiring (people seen at the scope's desks).
+    // Residence permits expiring: the permit is kept by the desk that registered her, so the
+    // deadline is that desk's (another desk serving her sees her identity only).
     let mut q = people::table
         .filter(people::permit_expiry.le(until))
         .filter(people::permit_expiry.ge(today - Duration::days(365)))
@@ -146,14 +147,7 @@ pub fn deadlines(
         ))
         .into_boxed();
     if let Some(s) = scope {
-        let with_case = cases::table
-            .filter(cases::municipality_id.eq_any(s.to_vec()))
-            .select(cases::person_id);
-        q = q.filter(
-            people::created_municipality_id
-                .eq_any(s.to_vec())
-                .or(people::id.eq_any(with_case)),
-        );
+        q = q.filter(people::created_municipality_id.eq_any(s.to_vec()));
     }
     let permits: Vec<(String, String, String, Option<NaiveDate>, String)> =
         q.limit(1000).load(c)?;

@@ -242,6 +242,7 @@ pub struct FeedQuery {
 )]
 pub async fn assignments_ics(
     req: actix_web::HttpRequest,
+    meta: RequestMeta,
     state: web::Data<AppState>,
     q: crate::extract::Query<FeedQuery>,
 ) -> ApiResult<HttpResponse> {
@@ -267,7 +268,8 @@ pub async fn assignments_ics(
                 .ok_or(ApiError::NotFound)?
         }
     };
-    let rows = state
+    let ctx = AuditCtx::calendar_feed(&meta, &who);
+    let (rows, people) = state
         .db
         .read(move |c| {
             let rows = models::request::jobs(
@@ -277,8 +279,20 @@ pub async fn assignments_ics(
                 None,
                 &[lumit_shared::mediation::RequestStatus::Confirmed],
             )?;
-            models::request::with_names(c, rows)
+            let rows = models::request::with_names(c, rows)?;
+            let people = models::request::people_of(c, &rows)?;
+            Ok((rows, people))
         })
+        .await?;
+    // Places of appointments about people: a read like the job list.
+    state
+        .access
+        .wait_written(crate::access::Shown::page(
+            &ctx,
+            "request.list",
+            "calendar_feed",
+            people,
+        ))
         .await?;
     Ok(HttpResponse::Ok()
         .content_type("text/calendar; charset=utf-8")

@@ -76,13 +76,13 @@ pub async fn list(
     let (rows, next_cursor) = pagination::page(rows, limit, |r| {
         model::Cursor(r.last_name.clone(), r.id.clone())
     });
-    let shown = rows.iter().map(|r| r.id.clone());
+    let on_page = rows.iter().map(|r| r.id.clone());
     state
         .access
-        .wait_written(access::Shown::page(&ctx, "person.list", "people", shown))
+        .wait_written(access::Shown::page(&ctx, "person.list", "people", on_page))
         .await?;
     Ok(HttpResponse::Ok().json(Page {
-        items: rows.into_iter().map(model::PersonRow::into_api).collect(),
+        items: rows.into_iter().map(|r| shown(&actor, r)).collect(),
         next_cursor,
     }))
 }
@@ -117,6 +117,7 @@ pub async fn get(
     authz::require(&actor, Action::ReadPeople)?;
     let id = id.into_inner();
     let ctx = AuditCtx::new(&actor, &meta);
+    let actor_view = actor.clone();
     let row = state
         .db
         .append(move |c| {
@@ -135,7 +136,18 @@ pub async fn get(
             Ok(row)
         })
         .await?;
-    Ok(with_etag(row.version, &row.clone().into_api()))
+    Ok(with_etag(row.version, &shown(&actor_view, row)))
+}
+
+/// What the actor sees of a person she may see: the whole record at the municipality that
+/// registered her (and for those who see every municipality); elsewhere her identity only.
+fn shown(actor: &Actor, row: model::PersonRow) -> Person {
+    let p = row.into_api();
+    if actor.covers(&p.created_municipality_id) {
+        p
+    } else {
+        p.identity()
+    }
 }
 
 /// Register a person at a municipality's desk. A person with the same name (whatever the case,
@@ -415,10 +427,28 @@ pub async fn update(
         .await?;
     let patch: PersonPatch = body.json().await?;
     let ctx = AuditCtx::new(&actor, &meta);
+    let actor_view = actor.clone();
     let row = state
         .db
         .write(move |c| {
             let cur = visible(c, &actor, &id)?;
+            // Another desk keeps her identity up to date, not what it cannot see.
+            if !actor.covers(&cur.created_municipality_id) {
+                let kept = patch.kept_fields();
+                if !kept.is_empty() {
+                    return Err(ApiError::Validation(
+                        kept.into_iter()
+                            .map(|f| {
+                                lumit_shared::FieldError::new(
+                                    f,
+                                    "kept_by_registering_desk",
+                                    "only the municipality that registered her keeps this",
+                                )
+                            })
+                            .collect(),
+                    ));
+                }
+            }
             if_match.check(cur.version)?;
             let before = cur.clone().into_api();
             let valid = patch
@@ -437,7 +467,7 @@ pub async fn update(
             Ok(row)
         })
         .await?;
-    Ok(with_etag(row.version, &row.clone().into_api()))
+    Ok(with_etag(row.version, &shown(&actor_view, row)))
 }
 
 /// Who read this person's record or one of their cases (or exported them), newest first.

@@ -11,6 +11,7 @@ db_tests!(
     a_duplicate_elsewhere_is_named_by_its_municipality_only,
     a_case_is_no_way_to_another_desks_person,
     coordinators_link_a_person_to_another_municipality,
+    another_desk_that_serves_her_sees_her_identity_only,
     duplicates_are_found_by_sound_and_transliteration,
 );
 
@@ -291,6 +292,82 @@ async fn coordinators_link_a_person_to_another_municipality(app: TestApp) {
         .load(&mut **c)
         .unwrap();
     assert_eq!(reasons, ["[anonimizzato]"]);
+}
+
+async fn another_desk_that_serves_her_sees_her_identity_only(app: TestApp) {
+    let d = desks(&app).await;
+    let link = json!({"municipality_id": d.camaiore, "reason": "Trasferito"});
+    let url = format!("/api/v1/people/{}", d.khan);
+    assert_eq!(
+        app.post(&format!("{url}/links"), &d.coord, link)
+            .await
+            .status(),
+        201
+    );
+    let read = |token: String| {
+        let (app, url) = (&app, url.clone());
+        async move {
+            let res = app.get(&url, &token).await;
+            assert_eq!(res.status(), 200);
+            res.json::<Value>().await.unwrap()
+        }
+    };
+    // Gallicano registered him: everything it gathered.
+    let full = read(d.op_g.clone()).await;
+    assert_eq!(full["phone"], "+39 320 5550101");
+    assert_eq!(full["notes"], "diabete, in cura al CSM");
+    assert_eq!(full["identity_only"], false);
+    // Camaiore serves him too: his identity, not Gallicano's notes and contacts.
+    let seen = read(d.op_c.clone()).await;
+    assert_eq!(seen["identity_only"], true);
+    assert_eq!(
+        (
+            &seen["first_name"],
+            &seen["last_name"],
+            &seen["birth_date"],
+            &seen["sex"],
+            &seen["citizenship"]
+        ),
+        (
+            &json!("Ahmed"),
+            &json!("Khan"),
+            &json!("1985-03-02"),
+            &json!("M"),
+            &json!("PK")
+        )
+    );
+    for kept in ["phone", "tax_code", "notes", "permit_number", "email"] {
+        assert!(seen[kept].is_null(), "{kept} shown to another desk: {seen}");
+    }
+    let listed: Value = app
+        .get("/api/v1/people?q=khan", &d.op_c)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed["items"][0]["id"], d.khan.as_str());
+    assert!(listed["items"][0]["notes"].is_null() && listed["items"][0]["phone"].is_null());
+    // Nor does it change them, unseen; it keeps his identity up to date.
+    let p = assert_problem(
+        app.patch(&url, &d.op_c, json!({"phone": "333 0000000", "notes": "x"}))
+            .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(fields(&p), ["phone", "notes"]);
+    assert_eq!(p["errors"][0]["code"], "kept_by_registering_desk");
+    let res = app
+        .patch(&url, &d.op_c, json!({"languages": ["ur", "en"]}))
+        .await;
+    assert_eq!(res.status(), 200);
+    let after: Value = res.json().await.unwrap();
+    assert!(after["phone"].is_null() && after["identity_only"] == true);
+    let full = read(d.op_g.clone()).await;
+    assert_eq!(full["phone"], "+39 320 5550101");
+    assert_eq!(full["languages"], json!(["ur", "en"]));
+    // Coordinators see every desk's work.
+    assert_eq!(read(d.coord.clone()).await["identity_only"], false);
 }
 
 async fn duplicates_are_found_by_sound_and_transliteration(app: TestApp) {

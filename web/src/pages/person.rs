@@ -118,13 +118,16 @@ fn PersonDetail() -> impl IntoView {
                             <div><dt>{move || i.t("person.citizenship")}</dt><dd>{dash(p.citizenship.clone())}</dd></div>
                             <div><dt>{move || i.t("person.country_of_birth")}</dt><dd>{dash(p.country_of_birth.clone())}</dd></div>
                             <div><dt>{move || i.t("person.languages")}</dt><dd>{dash(languages)}</dd></div>
-                            <div><dt>{move || i.t("person.phone")}</dt><dd>{dash(p.phone.clone())}</dd></div>
-                            <div><dt>{move || i.t("person.email")}</dt><dd>{dash(p.email.clone())}</dd></div>
-                            <div><dt>{move || i.t("person.tax_code")}</dt><dd>{dash(p.tax_code.clone())}</dd></div>
-                            <div><dt>{move || i.t("person.permit")}</dt><dd>{dash(p.permit_type.clone())} " " {p.permit_number.clone().unwrap_or_default()}</dd></div>
-                            <div><dt>{move || i.t("person.permit_expiry")}</dt><dd data-testid="permit-expiry">{dash(expiry)}</dd></div>
-                            <div><dt>{move || i.t("person.notes")}</dt><dd>{dash(p.notes.clone())}</dd></div>
+                            {(!p.identity_only).then(|| view! {
+                                <div><dt>{move || i.t("person.phone")}</dt><dd>{dash(p.phone.clone())}</dd></div>
+                                <div><dt>{move || i.t("person.email")}</dt><dd>{dash(p.email.clone())}</dd></div>
+                                <div><dt>{move || i.t("person.tax_code")}</dt><dd>{dash(p.tax_code.clone())}</dd></div>
+                                <div><dt>{move || i.t("person.permit")}</dt><dd>{dash(p.permit_type.clone())} " " {p.permit_number.clone().unwrap_or_default()}</dd></div>
+                                <div><dt>{move || i.t("person.permit_expiry")}</dt><dd data-testid="permit-expiry">{dash(expiry)}</dd></div>
+                                <div><dt>{move || i.t("person.notes")}</dt><dd>{dash(p.notes.clone())}</dd></div>
+                            })}
                         </dl>
+                        {p.identity_only.then(|| view! { <p class="alert" role="note">{move || i.t("person.identity_only")}</p> })}
                     }.into_any()
                 }
             })}
