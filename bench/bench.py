@@ -311,7 +311,7 @@ def explain(sql):
     return psql("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + sql)
 
 
-def bench(db, duration, reseed):
+def bench(db, duration, reseed, only=None):
     os.makedirs(WORK, exist_ok=True)
     url, env = prepare(db, reseed)
     server = start(env)
@@ -361,6 +361,8 @@ def bench(db, duration, reseed):
             ("create event", [f"/api/v1/cases/{cid}/events" for cid in deep_ids],
              {"kind": "note", "note": "Telefonata di verifica"}),
         ]
+        if only:
+            scenarios = [s for s in scenarios if any(o in s[0] for o in only)]
         results = [wrk(name, op, paths, duration, body=body, server=server.pid)
                    for name, paths, body in scenarios]
         # One connection alone: the time a request takes when it does not queue.
@@ -375,7 +377,7 @@ def bench(db, duration, reseed):
             print(f"| {r['name']} | {r['rps']:.0f} | {r['p50']:.2f} | {r['p90']:.2f} |"
                   f" {r['p99']:.2f} | {r['errors']} | {a['p50']:.2f} / {a['p99']:.2f} |"
                   f" {r['api_ms']:.2f} / {pg} |")
-        if db == "postgres":
+        if db == "postgres" and not only:
             at = cursor_case["opened_at"].replace("T", " ").rstrip("Z")
             raw = [pgbench("pgbench list first", op_munis, duration),
                    pgbench("pgbench list deep", op_munis, duration,
@@ -404,6 +406,9 @@ def main():
     ap.add_argument("--no-build", action="store_true", help="use the existing release binary")
     ap.add_argument("--bin", help="measure this server binary instead (implies --no-build), "
                     "to compare two builds")
+    ap.add_argument("--only", action="append", metavar="NAME",
+                    help="measure only the requests whose name holds NAME (repeatable), "
+                    "without pgbench and EXPLAIN")
     args = ap.parse_args()
     if args.bin:
         global BIN
@@ -416,7 +421,7 @@ def main():
             check=True)
     print(f"machine: {os.cpu_count()} cores, {platform_line()}")
     for db in (["postgres", "sqlite"] if args.db == "both" else [args.db]):
-        bench(db, args.duration, args.reseed)
+        bench(db, args.duration, args.reseed, args.only)
 
 
 def platform_line():

@@ -4,18 +4,19 @@
 //! Append-only in the database, like the audit log.
 //!
 //! A single record's read writes its row in the read's own transaction ([`record`]). Pages go
-//! through the [`AccessLog`]: rows queued by requests in flight are written together in one
-//! transaction, and each request is answered only once its row is committed — a page whose
-//! row cannot be written is not served.
+//! through the [`AccessLog`]'s writer: rows queued by requests in flight are written together
+//! in one transaction, and each request is answered only once its row is committed — a page
+//! whose row cannot be written is not served.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use lumit_shared::audit::AccessEntry;
 
 use tokio::sync::{mpsc, oneshot};
 
 use crate::audit::AuditCtx;
-use crate::db::{now, Db, DbConn};
+use crate::db::{now, Conn, Db, DbConn};
 use crate::error::{ApiError, ApiResult};
 use crate::schema::access_log;
 
@@ -166,55 +167,28 @@ struct Pending {
 /// Rows written together at most; more wait for the next transaction.
 const BATCH: usize = 256;
 
-/// Writes page reads in batches (group commit), one transaction for all the rows queued while
-/// the previous one was being written. Under load a batch holds many pages, so a page costs a
-/// fraction of a commit; alone, a page waits for one small commit.
+/// Writes the rows of pages, each committed before its page is served, in batches (group
+/// commit): a thread with a connection of its own writes, in one transaction, every row queued
+/// while it wrote the previous batch. Alone, a page waits for one small commit; under load a
+/// batch holds several pages and each costs a fraction of a commit. A row handed to the pool
+/// instead waited behind the very reads that waited for it, and a row written by the page's own
+/// request was a transaction per page, twice the database's work (docs/PERFORMANCE.md).
 #[derive(Clone)]
 pub struct AccessLog {
     queue: mpsc::Sender<Pending>,
 }
 
 impl AccessLog {
-    /// Starts the writer on the current Tokio runtime.
-    pub fn start(db: Db) -> Self {
-        let (queue, mut pending) = mpsc::channel::<Pending>(4 * BATCH);
-        tokio::spawn(async move {
-            let mut batch = Vec::with_capacity(BATCH);
-            while pending.recv_many(&mut batch, BATCH).await > 0 {
-                let rows: Vec<Shown> = batch.iter().map(|p| p.shown.clone()).collect();
-                let written = db
-                    .append(move |c| {
-                        let rows: Vec<NewRow<'_>> = rows.iter().map(Shown::row).collect();
-                        match c {
-                            DbConn::Pg(pg) => {
-                                diesel::insert_into(access_log::table)
-                                    .values(&rows)
-                                    .execute(pg)?;
-                            }
-                            // In process, a statement per row costs little.
-                            DbConn::Sqlite(lite) => {
-                                for row in &rows {
-                                    diesel::insert_into(access_log::table)
-                                        .values(row)
-                                        .execute(lite)?;
-                                }
-                            }
-                        }
-                        Ok(())
-                    })
-                    .await;
-                if let Err(e) = &written {
-                    tracing::error!(error = %e, rows = batch.len(), "access log not written: the reads are refused");
-                }
-                for p in batch.drain(..) {
-                    let _ = p.written.send(written.is_ok());
-                }
-            }
-        });
-        Self { queue }
+    /// Starts the writer's thread; it ends when the last handle is dropped.
+    pub fn start(db: Db) -> std::io::Result<Self> {
+        let (queue, pending) = mpsc::channel::<Pending>(4 * BATCH);
+        std::thread::Builder::new()
+            .name("lumit-access-log".into())
+            .spawn(move || write_batches(&db, pending))?;
+        Ok(Self { queue })
     }
 
-    /// Queues the row and waits until it is committed. A read whose row cannot be written is
+    /// Queues the row and returns once it is committed. A read whose row cannot be written is
     /// not served: the caller answers 503.
     pub async fn wait_written(&self, shown: Option<Shown>) -> ApiResult<()> {
         let Some(shown) = shown else {
@@ -230,6 +204,59 @@ impl AccessLog {
             _ => Err(ApiError::Unavailable),
         }
     }
+}
+
+/// The writer's loop: takes what is queued, writes it in one transaction, answers each waiter.
+fn write_batches(db: &Db, mut pending: mpsc::Receiver<Pending>) {
+    let mut conn = None;
+    let mut batch = Vec::with_capacity(BATCH);
+    while let Some(first) = pending.blocking_recv() {
+        batch.push(first);
+        while batch.len() < BATCH {
+            match pending.try_recv() {
+                Ok(p) => batch.push(p),
+                Err(_) => break,
+            }
+        }
+        let written = write_batch(db, &mut conn, &batch);
+        if let Err(e) = &written {
+            tracing::error!(error = %e, rows = batch.len(), "access log not written: the reads are refused");
+        }
+        for p in batch.drain(..) {
+            let _ = p.written.send(written.is_ok());
+        }
+    }
+}
+
+fn write_batch(db: &Db, conn: &mut Option<Conn>, batch: &[Pending]) -> ApiResult<()> {
+    if conn.as_mut().is_some_and(|c| db.must_reopen(c)) {
+        *conn = None;
+    }
+    let c = match conn {
+        Some(c) => c,
+        None => conn.insert(db.dedicated()?),
+    };
+    let rows: Vec<NewRow<'_>> = batch.iter().map(|p| p.shown.row()).collect();
+    db.transaction_on(c, |c| {
+        match c {
+            // Committed as a single record's read is (see `Db::append`).
+            DbConn::Pg(pg) => {
+                pg.batch_execute("SET LOCAL synchronous_commit = off")?;
+                diesel::insert_into(access_log::table)
+                    .values(&rows)
+                    .execute(pg)?;
+            }
+            // In process, a statement per row costs little.
+            DbConn::Sqlite(lite) => {
+                for row in &rows {
+                    diesel::insert_into(access_log::table)
+                        .values(row)
+                        .execute(lite)?;
+                }
+            }
+        }
+        Ok(())
+    })
 }
 
 /// Reads of a person's data (their record, their cases, and the pages that showed them), newest

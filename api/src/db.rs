@@ -597,6 +597,39 @@ impl Db {
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("blocking task failed: {e}")))?
     }
 
+    /// A connection of its own, outside the pool and its queue, for a writer that runs on its
+    /// own thread (the access log's): it never waits behind the requests it serves.
+    pub fn dedicated(&self) -> Result<Conn, ApiError> {
+        let manager = Manager {
+            url: DatabaseUrl {
+                backend: self.backend,
+                target: self.url.clone(),
+            },
+            options: self.options.clone(),
+            health: self.health.clone(),
+        };
+        r2d2::ManageConnection::connect(&manager).map_err(|e| {
+            tracing::warn!(error = %e, "opening a dedicated connection");
+            ApiError::Unavailable
+        })
+    }
+
+    /// True when a dedicated connection must be opened again: it failed, or it was opened before
+    /// the database was last lost (the pool's own test).
+    pub fn must_reopen(&self, conn: &mut Conn) -> bool {
+        use diesel::r2d2::R2D2Connection;
+        conn.broken || self.health.is_suspect(conn.opened_ms) || conn.db.is_broken()
+    }
+
+    /// Runs `f` in a transaction on a dedicated connection, outside the audit chain; on SQLite
+    /// behind the single writer, as every write.
+    pub fn transaction_on<T, F>(&self, conn: &mut Conn, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, ApiError>,
+    {
+        self.transaction_in(conn, false, f)
+    }
+
     /// Runs a write transaction on a blocking thread; see [`Db::write_blocking`].
     pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
     where
@@ -638,12 +671,25 @@ impl Db {
         F: FnOnce(&mut DbConn) -> Result<T, ApiError>,
     {
         let mut conn = self.checkout()?;
+        let result = self.transaction_in(&mut conn, chained, f);
+        if chained {
+            // A change to an account or a client must be seen by this instance's next request;
+            // other instances hear of it from the database.
+            self.callers.invalidate();
+        }
+        result
+    }
+
+    fn transaction_in<T, F>(&self, conn: &mut Conn, chained: bool, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, ApiError>,
+    {
         let _guard = match self.backend {
             Backend::Sqlite => Some(self.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner())),
             Backend::Postgres => None,
         };
         let lock = chained && self.backend == Backend::Postgres;
-        let result = self.run(&mut conn, |c| match c {
+        self.run(conn, |c| match c {
             DbConn::Sqlite(_) => immediate_transaction(c, f),
             DbConn::Pg(_) => c.transaction(|c| {
                 if lock {
@@ -651,13 +697,7 @@ impl Db {
                 }
                 f(c)
             }),
-        });
-        if chained {
-            // A change to an account or a client must be seen by this instance's next request;
-            // other instances hear of it from the database.
-            self.callers.invalidate();
-        }
-        result
+        })
     }
 
     /// True when the database answers.

@@ -68,7 +68,8 @@ impl Application {
         let origins = settings.cors_origins.clone();
         let shutdown_timeout = settings.shutdown_timeout.as_secs();
         db.watch_callers()?;
-        let access = crate::access::AccessLog::start(db.clone());
+        let access = crate::access::AccessLog::start(db.clone())
+            .context("starting the access log writer")?;
         let state = web::Data::new(AppState {
             db,
             access,
