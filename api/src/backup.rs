@@ -23,6 +23,15 @@ fn sqlite_file(database_url: &str) -> anyhow::Result<PathBuf> {
 
 /// Fails unless `file` is a sound SQLite database that holds LUMIT's tables.
 fn check(file: &Path) -> anyhow::Result<()> {
+    check_holds(
+        file,
+        &["__diesel_schema_migrations", "audit_log", "people"],
+        "a LUMIT database",
+    )
+}
+
+/// Fails unless `file` is a sound SQLite database that holds these tables.
+fn check_holds(file: &Path, tables: &[&str], what: &str) -> anyhow::Result<()> {
     #[derive(QueryableByName)]
     struct Line {
         #[diesel(sql_type = diesel::sql_types::Text)]
@@ -48,13 +57,17 @@ fn check(file: &Path) -> anyhow::Result<()> {
         let first = lines.first().map_or("", |l| l.integrity_check.as_str());
         bail!("{} fails the integrity check: {first}", file.display());
     }
-    let tables: Count = diesel::sql_query(
-        "SELECT COUNT(*) AS n FROM sqlite_master \
-         WHERE type = 'table' AND name IN ('__diesel_schema_migrations', 'audit_log', 'people')",
-    )
-    .get_result(&mut c)?;
-    if tables.n != 3 {
-        bail!("{} is not a LUMIT database", file.display());
+    let mut found = 0;
+    for table in tables {
+        let n: Count = diesel::sql_query(
+            "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ?",
+        )
+        .bind::<diesel::sql_types::Text, _>(*table)
+        .get_result(&mut c)?;
+        found += n.n;
+    }
+    if found != tables.len() as i64 {
+        bail!("{} is not {what}", file.display());
     }
     Ok(())
 }
@@ -70,12 +83,29 @@ pub fn backup(database_url: &str, to: &Path) -> anyhow::Result<u64> {
         .with_context(|| format!("opening {}", from.display()))?;
     // A writer holds the file for milliseconds at a time.
     c.batch_execute("PRAGMA busy_timeout = 10000")?;
-    diesel::sql_query("VACUUM INTO ?")
-        .bind::<diesel::sql_types::Text, _>(to.to_str().context("the file name is not UTF-8")?)
+    crate::db::attach_access_log(
+        &mut c,
+        &from.to_string_lossy(),
+        crate::db::Synchronous::Full,
+    )
+    .context("opening the access log's file")?;
+    let to_name = to.to_str().context("the file name is not UTF-8")?;
+    let access_to = PathBuf::from(crate::db::access_log_file(to_name));
+    if access_to.exists() {
+        bail!("{} exists: choose a new file", access_to.display());
+    }
+    diesel::sql_query("VACUUM main INTO ?")
+        .bind::<diesel::sql_types::Text, _>(to_name)
         .execute(&mut c)
         .with_context(|| format!("writing {}", to.display()))?;
+    // Just after the main file: reads logged in between are in the copy of the log too.
+    diesel::sql_query("VACUUM access INTO ?")
+        .bind::<diesel::sql_types::Text, _>(access_to.to_string_lossy())
+        .execute(&mut c)
+        .with_context(|| format!("writing {}", access_to.display()))?;
     check(to)?;
-    Ok(std::fs::metadata(to)?.len())
+    check_holds(&access_to, &["access_log"], "LUMIT's access log")?;
+    Ok(std::fs::metadata(to)?.len() + std::fs::metadata(&access_to)?.len())
 }
 
 /// Puts the backup `from` in place of the database (after checking it). An existing database
@@ -93,17 +123,48 @@ pub fn restore(database_url: &str, from: &Path, force: bool) -> anyhow::Result<P
     if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
-    // Copy beside the target, then rename: the database is either the old one or the new one.
+    // The access log's copy lies beside the backup; a backup made before the log had a file
+    // of its own holds it in the main file, and the stale log beside the target goes.
+    let access_from = PathBuf::from(crate::db::access_log_file(&from.to_string_lossy()));
+    let access_target = PathBuf::from(crate::db::access_log_file(&target.to_string_lossy()));
+    let access_kept = access_from.exists();
+    if access_kept {
+        check_holds(&access_from, &["access_log"], "LUMIT's access log")?;
+    }
+    put_in_place(from, &target)?;
+    if access_kept {
+        put_in_place(&access_from, &access_target)?;
+    } else {
+        remove_with_sides(&access_target)?;
+    }
+    Ok(target)
+}
+
+/// Copies beside the target, then renames: the file is either the old one or the new one.
+fn put_in_place(from: &Path, target: &Path) -> anyhow::Result<()> {
     let partial = target.with_extension("restoring");
     std::fs::copy(from, &partial).with_context(|| format!("copying to {}", partial.display()))?;
     std::fs::File::open(&partial)?.sync_all()?;
+    remove_sides(target)?;
+    std::fs::rename(&partial, target)
+        .with_context(|| format!("moving the copy to {}", target.display()))
+}
+
+/// The write-ahead log and its index belong to the file they were written for.
+fn remove_sides(file: &Path) -> anyhow::Result<()> {
     for suffix in ["-wal", "-shm"] {
-        let side = PathBuf::from(format!("{}{suffix}", target.display()));
+        let side = PathBuf::from(format!("{}{suffix}", file.display()));
         if side.exists() {
             std::fs::remove_file(&side).with_context(|| format!("removing {}", side.display()))?;
         }
     }
-    std::fs::rename(&partial, &target)
-        .with_context(|| format!("moving the copy to {}", target.display()))?;
-    Ok(target)
+    Ok(())
+}
+
+fn remove_with_sides(file: &Path) -> anyhow::Result<()> {
+    remove_sides(file)?;
+    if file.exists() {
+        std::fs::remove_file(file).with_context(|| format!("removing {}", file.display()))?;
+    }
+    Ok(())
 }

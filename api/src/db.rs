@@ -230,6 +230,33 @@ impl DerefMut for Conn {
     }
 }
 
+/// The SQLite file that holds the access log, beside the main one (`lumit.db` →
+/// `lumit-access.db`). Every read of a page writes a row there; in the main file each such
+/// commit made every other connection drop its page cache and read its pages again, halving
+/// the list pages a second (docs/PERFORMANCE.md).
+pub fn access_log_file(main: &str) -> String {
+    match main.strip_suffix(".db") {
+        Some(stem) => format!("{stem}-access.db"),
+        None => format!("{main}-access"),
+    }
+}
+
+/// Attaches the access log's file as the schema `access`, where `access_log` is found by its
+/// plain name (SQLite looks in `main`, then in attached schemas).
+pub fn attach_access_log(
+    c: &mut SqliteConnection,
+    main: &str,
+    synchronous: Synchronous,
+) -> diesel::QueryResult<()> {
+    diesel::sql_query("ATTACH DATABASE ? AS access")
+        .bind::<diesel::sql_types::Text, _>(access_log_file(main))
+        .execute(c)?;
+    c.batch_execute(&format!(
+        "PRAGMA access.journal_mode = WAL; PRAGMA access.synchronous = {};",
+        synchronous.pragma()
+    ))
+}
+
 /// Opens connections for r2d2, tuning SQLite on connect.
 ///
 /// r2d2 does not test a connection when it is handed out (a round trip on every checkout; see
@@ -259,6 +286,8 @@ impl r2d2::ManageConnection for Manager {
                     self.options.synchronous.pragma()
                 ))
                 .map_err(diesel::r2d2::Error::QueryError)?;
+                attach_access_log(&mut c, &self.url.target, self.options.synchronous)
+                    .map_err(diesel::r2d2::Error::QueryError)?;
                 DbConn::Sqlite(c)
             }
         };

@@ -162,8 +162,9 @@ fn main() -> anyhow::Result<()> {
             telemetry::init(&settings.log_level, &settings.log_format);
             let bytes = lumit_api::backup::backup(&settings.database_url, &to)?;
             println!(
-                "backup written to {} ({bytes} bytes, integrity checked)",
-                to.display()
+                "backup written to {} and its access log to {} ({bytes} bytes, integrity checked)",
+                to.display(),
+                lumit_api::db::access_log_file(&to.to_string_lossy())
             );
             Ok(())
         }

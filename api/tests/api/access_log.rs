@@ -186,7 +186,7 @@ async fn a_read_that_cannot_be_logged_is_not_served(app: TestApp) {
              CREATE TRIGGER refuse BEFORE INSERT ON access_log FOR EACH ROW EXECUTE FUNCTION refuse();"
         }
         Backend::Sqlite => {
-            "CREATE TRIGGER refuse BEFORE INSERT ON access_log BEGIN SELECT RAISE(ABORT, 'refused'); END;"
+            "CREATE TRIGGER access.refuse BEFORE INSERT ON access_log BEGIN SELECT RAISE(ABORT, 'refused'); END;"
         }
     });
     for path in [
@@ -201,7 +201,7 @@ async fn a_read_that_cannot_be_logged_is_not_served(app: TestApp) {
     }
     app.sql(match app.backend {
         Backend::Postgres => "DROP TRIGGER refuse ON access_log",
-        Backend::Sqlite => "DROP TRIGGER refuse",
+        Backend::Sqlite => "DROP TRIGGER access.refuse",
     });
     ok(app.get("/api/v1/people", &op).await, 200).await;
 }

@@ -333,7 +333,9 @@ impl TestApp {
             .load(pg),
             DbConn::Sqlite(lite) => diesel::sql_query(
                 "SELECT m.name AS table_name, p.name AS column_name \
-                 FROM sqlite_master m JOIN pragma_table_info(m.name) p \
+                 FROM (SELECT name, type FROM main.sqlite_master \
+                       UNION ALL SELECT name, type FROM access.sqlite_master) m \
+                 JOIN pragma_table_info(m.name) p \
                  WHERE m.type = 'table' AND upper(p.type) IN ('TEXT', 'VARCHAR', '')",
             )
             .load(lite),

@@ -107,6 +107,38 @@ async fn backup_during_writes(
     let restored_url = tokio::task::block_in_place(restore);
     let server = Server::start(&restored_url, &dir.join("restored"), &[]).await;
     let admin = server.admin().await;
+    // The reads before the backup are in its access log (on SQLite a file of its own).
+    let (status, _, case) = server
+        .call(
+            reqwest::Method::GET,
+            &format!("/api/v1/cases/{}", cases[0]),
+            Some(&admin),
+            None,
+        )
+        .await
+        .expect("case");
+    assert_eq!(status, reqwest::StatusCode::OK, "{case}");
+    let person = case["person_id"].as_str().expect("person_id");
+    let (status, _, log) = server
+        .call(
+            reqwest::Method::GET,
+            &format!("/api/v1/people/{person}/access-log"),
+            Some(&admin),
+            None,
+        )
+        .await
+        .expect("access log");
+    assert_eq!(status, reqwest::StatusCode::OK, "{log}");
+    let timelines = log["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(|e| e["action"] == "case.timeline")
+        .count();
+    assert!(
+        timelines >= 1,
+        "the timeline reads before the backup are not in its log: {log}"
+    );
     let after = notes_on(&server, &admin, &cases).await;
     let missing = before.difference(&after).count();
     assert_eq!(missing, 0, "notes made before the backup are missing");
