@@ -46,6 +46,12 @@ pub struct Settings {
     pub sqlite_synchronous: Synchronous,
     /// On SIGTERM, how long requests in flight may take to finish before the process exits.
     pub shutdown_timeout: Duration,
+    /// The address people open, e.g. `https://lumit.prefettura.lucca.it` (`LUMIT_PUBLIC_URL`):
+    /// decides whether cookies are `Secure`.
+    pub public_url: Option<String>,
+    /// Failed sign-ins from one address, whatever the account, before it is refused for the
+    /// rest of the 15-minute window (`LUMIT_SIGNIN_FAILURES_PER_ADDRESS`).
+    pub signin_failures_per_address: usize,
 }
 
 /// Two connections per core, at least 4 and at most 32. Queries are short and CPU-bound, often
@@ -120,6 +126,17 @@ impl Settings {
             Some(v) if v.eq_ignore_ascii_case("normal") => Synchronous::Normal,
             Some(_) => bail!("LUMIT_SQLITE_SYNCHRONOUS must be `full` or `normal`"),
         };
+        let public_url = match var("LUMIT_PUBLIC_URL") {
+            None => None,
+            Some(v) => Some(public_url(&v)?),
+        };
+        let signin_failures_per_address = usize::try_from(bounded(
+            "LUMIT_SIGNIN_FAILURES_PER_ADDRESS",
+            1,
+            10_000,
+            20,
+            "failures",
+        )?)?;
         let s = Self {
             database_url: var("LUMIT_DATABASE_URL")
                 .unwrap_or_else(|| "sqlite://data/lumit.db".into()),
@@ -153,6 +170,8 @@ impl Settings {
             db_statement_timeout,
             sqlite_synchronous,
             shutdown_timeout,
+            public_url,
+            signin_failures_per_address,
         };
         if let Some(secret) = &s.jwt_secret {
             if secret.len() < 32 {
@@ -160,6 +179,20 @@ impl Settings {
             }
         }
         Ok(s)
+    }
+
+    /// Whether cookies carry `Secure`: decided by configuration, never by what a client sends
+    /// (`Host`, `X-Forwarded-Proto`). Without `LUMIT_PUBLIC_URL`, a server bound to loopback is
+    /// the plain-http local default and any other is assumed to be behind TLS.
+    pub fn secure_cookies(&self) -> bool {
+        match &self.public_url {
+            Some(url) => url.starts_with("https://"),
+            None => {
+                !self.bind.starts_with("127.")
+                    && !self.bind.starts_with("localhost:")
+                    && !self.bind.starts_with("[::1]:")
+            }
+        }
     }
 
     /// How the database pool connects and how long it waits.
@@ -192,6 +225,19 @@ impl Settings {
         tracing::info!(path = %path.display(), "generated a new JWT secret");
         Ok(secret)
     }
+}
+
+/// `LUMIT_PUBLIC_URL`: an http(s) address with a host, without a trailing slash.
+fn public_url(v: &str) -> anyhow::Result<String> {
+    let v = v.trim().trim_end_matches('/');
+    let host = v
+        .strip_prefix("https://")
+        .or_else(|| v.strip_prefix("http://"))
+        .unwrap_or("");
+    if host.is_empty() || host.contains(char::is_whitespace) {
+        bail!("LUMIT_PUBLIC_URL must be an http:// or https:// address, e.g. https://lumit.example.it");
+    }
+    Ok(v.to_owned())
 }
 
 /// Writes a file readable by its owner only.
@@ -228,5 +274,41 @@ mod tests {
         }
         let cores = std::thread::available_parallelism().unwrap().get() as u32;
         assert_eq!(pool_size(None).unwrap(), (cores * 2).clamp(4, 32));
+    }
+
+    #[test]
+    fn secure_cookies_follow_the_configured_address_only() {
+        let mut s = Settings {
+            database_url: String::new(),
+            bind: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::new(),
+            jwt_secret: None,
+            admin_password: None,
+            log_level: String::new(),
+            log_format: String::new(),
+            cors_origins: vec![],
+            web_dir: PathBuf::new(),
+            pool_size: 1,
+            workers: 1,
+            trust_proxy: false,
+            travel_buffer_minutes: 30,
+            db_connect_timeout: Duration::from_secs(1),
+            db_statement_timeout: Duration::from_secs(1),
+            sqlite_synchronous: Synchronous::Full,
+            shutdown_timeout: Duration::from_secs(1),
+            public_url: None,
+            signin_failures_per_address: 20,
+        };
+        assert!(!s.secure_cookies(), "plain-http local default");
+        s.bind = "0.0.0.0:8080".into();
+        assert!(s.secure_cookies(), "exposed: assumed behind TLS");
+        s.public_url = Some(public_url("http://lumit.test/").unwrap());
+        assert_eq!(s.public_url.as_deref(), Some("http://lumit.test"));
+        assert!(!s.secure_cookies());
+        s.public_url = Some(public_url("https://lumit.test").unwrap());
+        assert!(s.secure_cookies());
+        for bad in ["lumit.test", "ftp://x", "https://", "https://a b"] {
+            assert!(public_url(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -68,6 +68,9 @@ pub enum ApiError {
     /// statement past its timeout).
     #[error("service unavailable")]
     Unavailable,
+    /// 503: too many password checks at once; try again in a second.
+    #[error("busy")]
+    Busy,
     /// 503: the connection to the database failed under a request (the server restarted,
     /// crashed or went out of reach). The pool drops the connection; the client retries.
     #[error("database connection lost")]
@@ -183,6 +186,12 @@ impl ApiError {
                 "Service unavailable",
                 "The database is not reachable right now; try again shortly.",
             ),
+            Self::Busy => Problem::new(
+                status,
+                "busy",
+                "Service busy",
+                "Too many sign-ins at once: try again in a second.",
+            ),
             Self::Internal(_) => Problem::new(
                 status,
                 "internal_error",
@@ -206,7 +215,9 @@ impl ResponseError for ApiError {
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::Unavailable | Self::ConnectionLost => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable | Self::ConnectionLost | Self::Busy => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -228,6 +239,9 @@ impl ResponseError for ApiError {
             }
             Self::Unavailable | Self::ConnectionLost => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+            }
+            Self::Busy => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
             }
             _ => {}
         }

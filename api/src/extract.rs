@@ -29,23 +29,40 @@ pub struct RequestMeta {
 #[derive(Debug, Clone)]
 pub struct RequestId(pub String);
 
-/// Set when `X-Forwarded-For` may be trusted.
+/// Set when the peer is a proxy of ours that appends the client's address to
+/// `X-Forwarded-For`.
 #[derive(Debug, Clone, Copy)]
 pub struct TrustProxy(pub bool);
+
+/// The address our proxy appended: the rightmost of `X-Forwarded-For`. Everything left of it was
+/// sent by the client and proves nothing (throttling by it could be dodged at will).
+fn forwarded_client(req: &HttpRequest) -> Option<String> {
+    let last = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .last()?;
+    last.parse::<std::net::IpAddr>()
+        .ok()
+        .map(|ip| ip.to_string())
+}
 
 impl RequestMeta {
     /// Reads it off a request.
     pub fn of(req: &HttpRequest) -> Self {
         let trust = req.app_data::<TrustProxy>().is_some_and(|t| t.0);
-        let info = req.connection_info();
-        let ip = if trust {
-            info.realip_remote_addr()
+        let peer = || req.peer_addr().map(|a| a.ip().to_string());
+        let client_ip = if trust {
+            forwarded_client(req).or_else(peer)
         } else {
-            info.peer_addr()
+            peer()
         };
         Self {
             request_id: req.extensions().get::<RequestId>().map(|r| r.0.clone()),
-            client_ip: ip.map(str::to_owned),
+            client_ip,
         }
     }
 }

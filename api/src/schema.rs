@@ -89,14 +89,6 @@ diesel::table! {
 }
 
 diesel::table! {
-    login_failures (id) {
-        id -> Text,
-        login_key -> Text,
-        failed_at -> Timestamp,
-    }
-}
-
-diesel::table! {
     security_log (id) {
         id -> Text,
         at -> Timestamp,
@@ -438,7 +430,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     user_municipalities,
     api_clients,
     refresh_tokens,
-    login_failures,
     security_log,
     case_event_edits,
     audit_log,

@@ -11,6 +11,7 @@ use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::jwt::JwtKeys;
+use crate::auth::throttle::{Limits, PasswordChecks, Throttle};
 use crate::config::Settings;
 use crate::db::Db;
 use crate::extract::TrustProxy;
@@ -24,6 +25,10 @@ use crate::{routes, seed, web_app};
 pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
 style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
 object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+/// Browser features no page of ours uses, switched off.
+pub const PERMISSIONS: &str = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), \
+interest-cohort=()";
 
 /// A running server and where it listens.
 pub struct Application {
@@ -70,10 +75,17 @@ impl Application {
         db.watch_callers()?;
         let access = crate::access::AccessLog::start(db.clone())
             .context("starting the access log writer")?;
+        let limits = Limits {
+            per_address: settings.signin_failures_per_address,
+            ..Limits::default()
+        };
         let state = web::Data::new(AppState {
             db,
             access,
             jwt,
+            logins: Throttle::new(limits),
+            clients: Throttle::new(limits),
+            password_checks: PasswordChecks::for_this_machine(),
             settings,
         });
         let openapi = ApiDoc::openapi();
@@ -106,7 +118,12 @@ impl Application {
                         .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
                         .add((header::REFERRER_POLICY, "no-referrer"))
                         .add((header::X_FRAME_OPTIONS, "DENY"))
-                        .add((header::CONTENT_SECURITY_POLICY, CSP)),
+                        .add((header::CONTENT_SECURITY_POLICY, CSP))
+                        .add(("permissions-policy", PERMISSIONS))
+                        .add((header::STRICT_TRANSPORT_SECURITY, "max-age=31536000"))
+                        // Tokens and personal data must not stay in a shared or browser cache;
+                        // the web app's files set their own caching (`web_app`).
+                        .add((header::CACHE_CONTROL, "no-store")),
                 )
                 .wrap(from_fn(request_context))
                 .configure(routes::configure)

@@ -2,6 +2,7 @@
 
 use crate::access::AccessLog;
 use crate::auth::jwt::JwtKeys;
+use crate::auth::throttle::{PasswordChecks, Throttle};
 use crate::config::Settings;
 use crate::db::Db;
 
@@ -13,6 +14,12 @@ pub struct AppState {
     pub access: AccessLog,
     /// Token keys.
     pub jwt: JwtKeys,
+    /// Staff logins, throttled by account and address.
+    pub logins: Throttle,
+    /// Client-credential exchanges, throttled by client id and address.
+    pub clients: Throttle,
+    /// The cap on argon2 checks at once.
+    pub password_checks: PasswordChecks,
     /// Settings the server started with.
     pub settings: Settings,
 }

@@ -3,6 +3,7 @@
 mod actor;
 pub mod callers;
 pub mod jwt;
+pub mod throttle;
 
 pub use actor::{Actor, ActorKind};
 

@@ -1,5 +1,4 @@
-//! Refresh tokens (stored only as hashes, single use, in families for theft detection) and failed
-//! login counts. Both live in the database so they hold across instances.
+//! Refresh tokens: stored only as hashes, single use, in families for theft detection.
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
@@ -7,14 +6,10 @@ use diesel::prelude::*;
 use crate::auth::{random_token, sha256_hex};
 use crate::db::{new_id, now, DbConn};
 use crate::error::ApiResult;
-use crate::schema::{login_failures, refresh_tokens};
+use crate::schema::refresh_tokens;
 
 /// How long a refresh token lives.
 pub const REFRESH_TTL_DAYS: i64 = 30;
-/// Failed attempts allowed per window.
-pub const MAX_FAILURES: i64 = 5;
-/// The throttling window, in minutes.
-pub const FAILURE_WINDOW_MINUTES: i64 = 15;
 
 /// A stored refresh token.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -83,47 +78,4 @@ pub fn revoke_user(c: &mut DbConn, user_id: &str) -> ApiResult<usize> {
     )
     .set(refresh_tokens::revoked_at.eq(Some(now())))
     .execute(c)?)
-}
-
-/// Seconds until the next attempt is allowed for a login key, if it is throttled now.
-pub fn throttled_for(c: &mut DbConn, key: &str) -> ApiResult<Option<i64>> {
-    let t = now();
-    let since = t - Duration::minutes(FAILURE_WINDOW_MINUTES);
-    let times: Vec<NaiveDateTime> = login_failures::table
-        .filter(login_failures::login_key.eq(key))
-        .filter(login_failures::failed_at.gt(since))
-        .select(login_failures::failed_at)
-        .order(login_failures::failed_at.desc())
-        .limit(MAX_FAILURES)
-        .load(c)?;
-    if (times.len() as i64) < MAX_FAILURES {
-        return Ok(None);
-    }
-    // Blocked until the oldest of the last five failures leaves the window.
-    let oldest = times.last().copied().unwrap_or(t);
-    let until = oldest + Duration::minutes(FAILURE_WINDOW_MINUTES);
-    Ok(Some((until - t).num_seconds().max(1)))
-}
-
-/// Records a failed attempt, pruning old ones.
-pub fn record_failure(c: &mut DbConn, key: &str) -> ApiResult<()> {
-    let t = now();
-    diesel::delete(
-        login_failures::table.filter(login_failures::failed_at.lt(t - Duration::days(1))),
-    )
-    .execute(c)?;
-    diesel::insert_into(login_failures::table)
-        .values((
-            login_failures::id.eq(new_id()),
-            login_failures::login_key.eq(key),
-            login_failures::failed_at.eq(t),
-        ))
-        .execute(c)?;
-    Ok(())
-}
-
-/// Forgets failures after a successful login.
-pub fn clear_failures(c: &mut DbConn, key: &str) -> ApiResult<()> {
-    diesel::delete(login_failures::table.filter(login_failures::login_key.eq(key))).execute(c)?;
-    Ok(())
 }

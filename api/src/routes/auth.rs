@@ -24,17 +24,13 @@ use crate::state::AppState;
 /// Name of the refresh-token cookie browsers get.
 pub const REFRESH_COOKIE: &str = "lumit_refresh";
 
-/// `Secure` everywhere except plain-http localhost, where browsers would drop the cookie.
-fn refresh_cookie(req: &HttpRequest, value: String, max_age_days: i64) -> Cookie<'static> {
-    let info = req.connection_info();
-    let host = info.host().split(':').next().unwrap_or("").to_owned();
-    let local_http =
-        info.scheme() == "http" && matches!(host.as_str(), "localhost" | "127.0.0.1" | "[::1]");
+/// The refresh cookie: `Secure` as configured (`LUMIT_PUBLIC_URL`), never from request headers.
+fn refresh_cookie(state: &AppState, value: String, max_age_days: i64) -> Cookie<'static> {
     Cookie::build(REFRESH_COOKIE, value)
         .path("/api/v1/auth")
         .http_only(true)
         .same_site(SameSite::Strict)
-        .secure(!local_http)
+        .secure(state.settings.secure_cookies())
         .max_age(CookieDuration::days(max_age_days))
         .finish()
 }
@@ -53,8 +49,10 @@ fn pair(state: &AppState, user: User, refresh: Option<String>) -> ApiResult<Toke
     })
 }
 
-/// Log in with username and password. After 5 failures for a username within 15 minutes further
-/// attempts get 429 until the window passes. Permission: public.
+/// Log in with username and password. Throttled (docs/ARCHITECTURE.md#sign-in-throttling):
+/// after 5 failures of an account from one address, or 20 from one address whatever the account,
+/// within 15 minutes, that address gets 429; an account failing from many addresses only makes
+/// each attempt wait longer, so nobody can lock a user out. Permission: public.
 #[utoipa::path(
     post,
     path = "/api/v1/auth/login",
@@ -63,57 +61,61 @@ fn pair(state: &AppState, user: User, refresh: Option<String>) -> ApiResult<Toke
     responses(
         (status = 200, description = "Logged in", body = TokenPair),
         (status = 401, description = "Wrong username or password", body = lumit_shared::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed attempts; see `Retry-After`", body = lumit_shared::Problem, content_type = "application/problem+json")
+        (status = 429, description = "Too many failed attempts from this address; see `Retry-After`", body = lumit_shared::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Too many sign-ins at once; see `Retry-After`", body = lumit_shared::Problem, content_type = "application/problem+json")
     )
 )]
 pub async fn login(
-    req: HttpRequest,
     meta: RequestMeta,
     state: web::Data<AppState>,
     body: Body,
 ) -> ApiResult<HttpResponse> {
     let input: LoginRequest = body.json().await?;
     let username: String = input.username.trim().chars().take(128).collect();
-    let key = format!("user:{}", username.to_lowercase());
-
-    let (row, throttle) = {
-        let (username, key) = (username.clone(), key.clone());
-        state
-            .db
-            .read(move |c| {
-                Ok((
-                    user::find_by_username(c, &username)?,
-                    refresh_token::throttled_for(c, &key)?,
-                ))
-            })
-            .await?
-    };
-    if let Some(retry_after) = throttle {
-        return Err(ApiError::TooManyRequests { retry_after });
+    // Counted before the password is checked: a parallel burst gets no more guesses.
+    let attempt = state
+        .logins
+        .admit(&username, meta.client_ip.as_deref())
+        .map_err(|r| ApiError::TooManyRequests {
+            retry_after: r.retry_after,
+        })?;
+    if !attempt.delay.is_zero() {
+        tokio::time::sleep(attempt.delay).await;
     }
 
+    let row = {
+        let username = username.clone();
+        state
+            .db
+            .read(move |c| user::find_by_username(c, &username))
+            .await?
+    };
     let password = input.password;
     let hash = row.as_ref().map(|u| u.password_hash.clone());
-    let matches = web::block(move || match hash {
-        Some(h) => verify_password(&password, &h),
-        None => {
-            verify_against_dummy(&password);
-            false
-        }
-    })
-    .await
-    .map_err(|e| ApiError::Internal(e.into()))?;
+    let matches = state
+        .password_checks
+        .run(move || match hash {
+            Some(h) => verify_password(&password, &h),
+            None => {
+                verify_against_dummy(&password);
+                false
+            }
+        })
+        .await?;
 
     let row = match row {
-        Some(r) if matches && r.active => r,
+        Some(r) if matches && r.active => {
+            attempt.succeeded();
+            r
+        }
         other => {
+            attempt.failed();
             // Not in the audit chain: what was typed may be a password (docs/ARCHITECTURE.md).
             let ctx = AuditCtx::anonymous(&meta, None, "");
             let account = other.map(|u| (u.id, u.username));
             state
                 .db
                 .write(move |c| {
-                    refresh_token::record_failure(c, &key)?;
                     let (id, name) = account.unzip();
                     security_log::record_failure(
                         c,
@@ -132,7 +134,6 @@ pub async fn login(
     let (api_user, refresh) = state
         .db
         .write(move |c| {
-            refresh_token::clear_failures(c, &key)?;
             let token = refresh_token::issue(c, &row.id, None)?;
             audit::record(c, &ctx, Event::new("auth.login", "user", &row.id))?;
             Ok((user::to_api(c, row)?, token))
@@ -140,7 +141,7 @@ pub async fn login(
         .await?;
 
     if input.refresh_token_in_cookie {
-        let cookie = refresh_cookie(&req, refresh, refresh_token::REFRESH_TTL_DAYS);
+        let cookie = refresh_cookie(&state, refresh, refresh_token::REFRESH_TTL_DAYS);
         Ok(HttpResponse::Ok()
             .cookie(cookie)
             .json(pair(&state, api_user, None)?))
@@ -214,12 +215,12 @@ pub async fn refresh(
                 "invalid_refresh_token",
             ));
             if from_cookie {
-                let _ = res.add_removal_cookie(&refresh_cookie(&req, String::new(), 0));
+                let _ = res.add_removal_cookie(&refresh_cookie(&state, String::new(), 0));
             }
             Ok(res)
         }
         Refreshed::Ok(u, next) if from_cookie => {
-            let cookie = refresh_cookie(&req, next, refresh_token::REFRESH_TTL_DAYS);
+            let cookie = refresh_cookie(&state, next, refresh_token::REFRESH_TTL_DAYS);
             Ok(HttpResponse::Ok()
                 .cookie(cookie)
                 .json(pair(&state, *u, None)?))
@@ -261,7 +262,7 @@ pub async fn logout(
             .await?;
     }
     let mut res = HttpResponse::NoContent().finish();
-    let _ = res.add_removal_cookie(&refresh_cookie(&req, String::new(), 0));
+    let _ = res.add_removal_cookie(&refresh_cookie(&state, String::new(), 0));
     Ok(res)
 }
 
@@ -291,7 +292,7 @@ fn basic_credentials(req: &HttpRequest) -> Option<(String, String)> {
         (status = 400, description = "Unsupported grant type", body = lumit_shared::Problem, content_type = "application/problem+json"),
         (status = 401, description = "Unknown or revoked client, or wrong secret", body = lumit_shared::Problem, content_type = "application/problem+json"),
         (status = 422, description = "A scope the client does not hold", body = lumit_shared::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed attempts", body = lumit_shared::Problem, content_type = "application/problem+json")
+        (status = 429, description = "Too many failed attempts from this address; see `Retry-After`", body = lumit_shared::Problem, content_type = "application/problem+json")
     )
 )]
 pub async fn token(
@@ -324,35 +325,36 @@ pub async fn token(
         _ => return Err(ApiError::Unauthorized("invalid_client")),
     };
     let client_id: String = client_id.chars().take(128).collect();
-    let key = format!("client:{client_id}");
-    let (row, throttle) = {
-        let (client_id, key) = (client_id.clone(), key.clone());
+    let attempt = state
+        .clients
+        .admit(&client_id, meta.client_ip.as_deref())
+        .map_err(|r| ApiError::TooManyRequests {
+            retry_after: r.retry_after,
+        })?;
+    if !attempt.delay.is_zero() {
+        tokio::time::sleep(attempt.delay).await;
+    }
+    let row = {
+        let client_id = client_id.clone();
         state
             .db
-            .read(move |c| {
-                Ok((
-                    api_client::find_by_client_id(c, &client_id)?,
-                    refresh_token::throttled_for(c, &key)?,
-                ))
-            })
+            .read(move |c| api_client::find_by_client_id(c, &client_id))
             .await?
     };
-    if let Some(retry_after) = throttle {
-        return Err(ApiError::TooManyRequests { retry_after });
-    }
     let row = match row {
         Some(r)
             if r.revoked_at.is_none() && constant_time_eq(&sha256_hex(&secret), &r.secret_hash) =>
         {
+            attempt.succeeded();
             r
         }
         other => {
+            attempt.failed();
             let ctx = AuditCtx::anonymous(&meta, None, "");
             let client = other.map(|r| (r.id, r.client_id));
             state
                 .db
                 .write(move |c| {
-                    refresh_token::record_failure(c, &key)?;
                     let (id, name) = client.unzip();
                     security_log::record_failure(
                         c,

@@ -9,12 +9,14 @@ use crate::db_tests;
 db_tests!(
     first_start_has_reference_data_and_admin_can_log_in,
     login_is_throttled_after_five_failures,
+    one_password_across_many_accounts_is_refused,
     unknown_user_and_wrong_password_look_the_same,
     refresh_rotates_and_reuse_revokes_the_family,
     browser_refresh_token_travels_in_a_cookie,
     deactivation_cuts_off_tokens_at_once,
     temporary_password_must_be_changed_first,
     client_credentials_carry_scopes_and_revocation_is_immediate,
+    a_flood_of_random_client_credentials_costs_nothing,
     a_change_through_one_instance_reaches_the_others,
     a_change_made_outside_the_server_reaches_it,
 );
@@ -89,67 +91,142 @@ async fn first_start_has_reference_data_and_admin_can_log_in(app: TestApp) {
     assert_eq!(added, 0);
 }
 
+/// Answers to `n` logins sent at once from `address`, as (401s, 429s, other statuses).
+async fn burst(
+    app: &TestApp,
+    address: &str,
+    n: usize,
+    body: impl Fn(usize) -> Value,
+) -> (usize, usize, Vec<u16>) {
+    let answers = futures_util::future::join_all(
+        (0..n).map(|i| app.post_from(address, "/api/v1/auth/login", body(i))),
+    )
+    .await;
+    let mut counts = (0, 0, Vec::new());
+    for res in answers {
+        match res.status().as_u16() {
+            401 => counts.0 += 1,
+            429 => {
+                let retry: i64 = res.headers()["retry-after"]
+                    .to_str()
+                    .unwrap()
+                    .parse()
+                    .unwrap();
+                assert!((1..=900).contains(&retry), "retry-after {retry}");
+                counts.1 += 1;
+            }
+            other => counts.2.push(other),
+        }
+    }
+    counts
+}
+
 async fn login_is_throttled_after_five_failures(app: TestApp) {
-    for _ in 0..5 {
+    // 200 wrong passwords at once from one address: each attempt is counted before its password
+    // is checked, so no more than 5 get an answer (503 is the cap on checks at once, no guess).
+    let wrong = |_| json!({"username": "admin", "password": "wrong password!"});
+    let (unauthorized, throttled, other) = burst(&app, "203.0.113.7", 200, wrong).await;
+    assert!(unauthorized <= 5, "{unauthorized} guesses");
+    assert!(unauthorized >= 1, "some attempt was checked");
+    assert!(other.iter().all(|s| *s == 503), "{other:?}");
+    assert_eq!(unauthorized + throttled + other.len(), 200);
+    // Fill the pair's quota if the cap on checks turned some away.
+    for _ in unauthorized..5 {
         let res = app
-            .call(
-                Method::POST,
-                "/api/v1/auth/login",
-                None,
-                Some(json!({"username": "admin", "password": "wrong password!"})),
-            )
+            .post_from("203.0.113.7", "/api/v1/auth/login", wrong(0))
             .await;
         assert_problem(res, 401, "invalid_credentials").await;
     }
-    // Even the right password is refused now, with a Retry-After within the 15-minute window.
+    // From that address even the right password is refused now, for the rest of the window.
+    let right = json!({"username": "Admin", "password": ADMIN_PASSWORD});
     let res = app
-        .call(
-            Method::POST,
-            "/api/v1/auth/login",
-            None,
-            Some(json!({"username": "Admin", "password": ADMIN_PASSWORD})),
-        )
+        .post_from("203.0.113.7", "/api/v1/auth/login", right.clone())
         .await;
-    let retry: i64 = res.headers()["retry-after"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
-    assert!((1..=900).contains(&retry), "retry-after {retry}");
     assert_problem(res, 429, "too_many_attempts").await;
+
+    // The attacker cannot lock the admin out: while the hammering goes on, the right password
+    // from an address that has not failed still logs in (after a short wait).
+    let hammering = burst(&app, "203.0.113.7", 50, wrong);
+    let from_the_office = app.post_from("198.51.100.20", "/api/v1/auth/login", right.clone());
+    let ((unauthorized, _, _), res) = tokio::join!(hammering, from_the_office);
+    assert_eq!(unauthorized, 0, "no more guesses for the attacker");
+    assert_eq!(res.status(), 200);
 
     // Unknown usernames are throttled the same way, so the limit reveals nothing.
     for _ in 0..5 {
         let res = app
-            .call(
-                Method::POST,
+            .post_from(
+                "203.0.113.8",
                 "/api/v1/auth/login",
-                None,
-                Some(json!({"username": "nobody", "password": "x"})),
+                json!({"username": "nobody", "password": "x"}),
             )
             .await;
         assert_eq!(res.status(), 401);
     }
     let res = app
-        .call(
-            Method::POST,
+        .post_from(
+            "203.0.113.8",
             "/api/v1/auth/login",
-            None,
-            Some(json!({"username": "nobody", "password": "x"})),
+            json!({"username": "nobody", "password": "x"}),
         )
         .await;
     assert_problem(res, 429, "too_many_attempts").await;
+}
 
-    // When the window has passed (failures aged in the database), logging in works again.
-    app.sql(match app.backend {
-        crate::common::Backend::Sqlite => {
-            "UPDATE login_failures SET failed_at = datetime(failed_at, '-16 minutes')"
-        }
-        crate::common::Backend::Postgres => {
-            "UPDATE login_failures SET failed_at = failed_at - INTERVAL '16 minutes'"
-        }
-    });
-    app.login("admin", ADMIN_PASSWORD).await;
+async fn one_password_across_many_accounts_is_refused(app: TestApp) {
+    // Spraying: one password, a new account each time, from one address. After 20 failures the
+    // address is refused whatever the account.
+    for i in 0..25 {
+        let res = app
+            .post_from(
+                "192.0.2.50",
+                "/api/v1/auth/login",
+                json!({"username": format!("operator{i}"), "password": "Estate2026!"}),
+            )
+            .await;
+        assert_eq!(res.status(), if i < 20 { 401 } else { 429 }, "attempt {i}");
+    }
+    let unauthorized = 20;
+    let res = app
+        .post_from(
+            "192.0.2.50",
+            "/api/v1/auth/login",
+            json!({"username": "admin", "password": ADMIN_PASSWORD}),
+        )
+        .await;
+    assert_problem(res, 429, "too_many_attempts").await;
+    // The address our proxy saw is the rightmost: a client cannot pick a fresh one by sending
+    // its own X-Forwarded-For in front.
+    let res = app
+        .post_from(
+            "10.9.9.9, 192.0.2.50",
+            "/api/v1/auth/login",
+            json!({"username": "admin", "password": ADMIN_PASSWORD}),
+        )
+        .await;
+    assert_problem(res, 429, "too_many_attempts").await;
+    let res = app
+        .post_from(
+            "192.0.2.50, 192.0.2.51",
+            "/api/v1/auth/login",
+            json!({"username": "admin", "password": ADMIN_PASSWORD}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    // The failures are in the security log with the address our proxy reported.
+    let admin = app.admin().await;
+    let log: Value = app
+        .get("/api/v1/security-log?limit=100", &admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let items = log["items"].as_array().unwrap();
+    assert_eq!(items.len(), unauthorized, "{log}");
+    assert!(
+        items.iter().all(|e| e["client_ip"] == "192.0.2.50"),
+        "{log}"
+    );
 }
 
 async fn unknown_user_and_wrong_password_look_the_same(app: TestApp) {
@@ -281,6 +358,30 @@ async fn browser_refresh_token_travels_in_a_cookie(app: TestApp) {
     }
     // Plain-http localhost: no Secure flag, or the browser would drop it.
     assert!(!cookie.contains("Secure"), "{cookie}");
+    // Secure follows the configured public address, never what the client claims.
+    let claims_https = app
+        .http
+        .post(format!("{}/api/v1/auth/login", app.base))
+        .header("x-forwarded-proto", "https")
+        .header("host", "lumit.example.it")
+        .json(&json!({"username": "admin", "password": ADMIN_PASSWORD, "refresh_token_in_cookie": true}))
+        .send()
+        .await
+        .unwrap();
+    let cookie = claims_https.headers()["set-cookie"].to_str().unwrap();
+    assert!(!cookie.contains("Secure"), "{cookie}");
+    let behind_tls = app
+        .instance_with(|s| s.public_url = Some("https://lumit.example.it".into()))
+        .await;
+    let res = behind_tls
+        .http
+        .post(format!("{}/api/v1/auth/login", behind_tls.base))
+        .json(&json!({"username": "admin", "password": ADMIN_PASSWORD, "refresh_token_in_cookie": true}))
+        .send()
+        .await
+        .unwrap();
+    let cookie = res.headers()["set-cookie"].to_str().unwrap();
+    assert!(cookie.contains("; Secure"), "{cookie}");
     let body: Value = res.json().await.unwrap();
     assert!(
         body.get("refresh_token").is_none(),
@@ -702,4 +803,84 @@ async fn a_change_through_one_instance_reaches_the_others(app: TestApp) {
         .await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     eventually(&other, "/api/v1/cases", &client_token, 401).await;
+}
+
+async fn a_flood_of_random_client_credentials_costs_nothing(app: TestApp) {
+    let camaiore = app.municipality("046005").await;
+    let (_, client_id, secret) = app.api_client(&camaiore, &["municipalities:read"]).await;
+    let admin = app.admin().await;
+    let audit_before: Value = app
+        .get("/api/v1/audit?limit=200", &admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+
+    // 500 random client credentials at once from 5 addresses, while staff work goes on.
+    let flood = futures_util::future::join_all((0..500).map(|i| {
+        app.http
+            .post(format!("{}/api/v1/auth/token", app.base))
+            .header("x-forwarded-for", format!("198.18.0.{}", i % 5))
+            .form(&[
+                ("grant_type", "client_credentials"),
+                ("client_id", &uuid::Uuid::new_v4().to_string()),
+                ("client_secret", "guess"),
+            ])
+            .send()
+    }));
+    let write = app.post(
+        "/api/v1/users",
+        &admin,
+        json!({"username": "nuovo", "full_name": "Nuovo Operatore", "role": "operator",
+               "municipality_ids": [camaiore], "password": "temporary password 1"}),
+    );
+    let (answers, written) = tokio::join!(flood, write);
+    assert_eq!(
+        written.status(),
+        201,
+        "a legitimate write goes through the flood"
+    );
+    let mut unauthorized = 0;
+    for res in answers {
+        match res.unwrap().status().as_u16() {
+            401 => unauthorized += 1,
+            429 => {}
+            other => panic!("status {other}"),
+        }
+    }
+    // Each address gets 20 failures; everything after is refused before touching the database.
+    assert!(unauthorized <= 100, "{unauthorized} checked");
+    assert!(unauthorized >= 5, "{unauthorized} checked");
+
+    // The audit chain got the staff write and nothing from the flood.
+    let audit_after: Value = app
+        .get("/api/v1/audit?limit=200", &admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let (before, after) = (
+        audit_before["items"].as_array().unwrap(),
+        audit_after["items"].as_array().unwrap(),
+    );
+    let new: Vec<&Value> = after.iter().filter(|e| !before.contains(e)).collect();
+    assert!(
+        new.iter().all(|e| e["action"] != "auth.token_failed"),
+        "{new:?}"
+    );
+    assert_eq!(new.len(), 1, "{new:?}");
+    // The partner's own system, from its own address, is not held up.
+    let res = app
+        .http
+        .post(format!("{}/api/v1/auth/token", app.base))
+        .header("x-forwarded-for", "198.18.1.1")
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", &client_id),
+            ("client_secret", &secret),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
 }

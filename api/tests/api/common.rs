@@ -124,12 +124,15 @@ impl TestApp {
             web_dir: dir.path().join("no-web"),
             pool_size: 4,
             workers: 1,
-            trust_proxy: false,
+            // As behind a proxy of ours, so tests can come from many addresses.
+            trust_proxy: true,
             travel_buffer_minutes: 30,
             db_connect_timeout: std::time::Duration::from_secs(5),
             db_statement_timeout: std::time::Duration::from_secs(30),
             sqlite_synchronous: lumit_api::db::Synchronous::Full,
             shutdown_timeout: std::time::Duration::from_secs(5),
+            public_url: None,
+            signin_failures_per_address: 20,
         };
         let prepared = tokio::task::spawn_blocking({
             let s = settings.clone();
@@ -154,18 +157,25 @@ impl TestApp {
     /// A second server on the same database, as a deployment with two instances behind a
     /// balancer: same token keys, its own pool and caches.
     pub async fn another_instance(&self) -> TestApp {
-        let url = self.settings.database_url.clone();
+        self.instance_with(|_| {}).await
+    }
+
+    /// Another server on the same database, started with changed settings.
+    pub async fn instance_with(&self, change: impl FnOnce(&mut Settings)) -> TestApp {
+        let mut settings = self.settings.clone();
+        change(&mut settings);
+        let url = settings.database_url.clone();
         let db = tokio::task::spawn_blocking(move || Db::connect(&url, 4))
             .await
             .expect("join")
             .expect("connect");
         TestApp {
             web_dir: self.web_dir.clone(),
-            base: start(&self.settings, db.clone()),
+            base: start(&settings, db.clone()),
             http: reqwest::Client::new(),
             db,
             backend: self.backend,
-            settings: self.settings.clone(),
+            settings,
             _dir: self._dir.clone(),
             _schema: self._schema.clone(),
         }
@@ -187,6 +197,17 @@ impl TestApp {
             req = req.json(&b);
         }
         req.send().await.expect("request")
+    }
+
+    /// A POST of JSON without a token from a client address (as our proxy reports it).
+    pub async fn post_from(&self, address: &str, path: &str, body: Value) -> Response {
+        self.http
+            .post(format!("{}{path}", self.base))
+            .header("x-forwarded-for", address)
+            .json(&body)
+            .send()
+            .await
+            .expect("request")
     }
 
     /// GET.

@@ -352,6 +352,32 @@ async fn request_ids_are_echoed(app: TestApp) {
         .to_str()
         .unwrap()
         .contains("frame-ancestors 'none'"));
+    assert_eq!(
+        res.headers()["permissions-policy"],
+        lumit_api::startup::PERMISSIONS
+    );
+    assert_eq!(
+        res.headers()["strict-transport-security"],
+        "max-age=31536000"
+    );
+    // Tokens and personal data stay out of caches.
+    let admin = app.admin().await;
+    for path in ["/api/v1/people", "/api/v1/me"] {
+        let res = app.get(path, &admin).await;
+        assert_eq!(res.status(), 200, "{path}");
+        assert_eq!(res.headers()["cache-control"], "no-store", "{path}");
+    }
+    let res = app
+        .call(
+            reqwest::Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(
+                serde_json::json!({"username": "admin", "password": crate::common::ADMIN_PASSWORD}),
+            ),
+        )
+        .await;
+    assert_eq!(res.headers()["cache-control"], "no-store");
 }
 
 async fn lists_paginate_with_cursors(app: TestApp) {
@@ -402,6 +428,8 @@ async fn server_errors_never_leak_causes(app: TestApp) {
         db_statement_timeout: std::time::Duration::from_secs(30),
         sqlite_synchronous: lumit_api::db::Synchronous::Full,
         shutdown_timeout: std::time::Duration::from_secs(5),
+        public_url: None,
+        signin_failures_per_address: 20,
     };
     let db = lumit_api::db::Db::connect_lazy(&db_url, 1).unwrap();
     let server = lumit_api::startup::Application::build(settings, db).unwrap();
