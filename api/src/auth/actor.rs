@@ -124,11 +124,13 @@ fn load(c: &mut DbConn, claims: &crate::auth::jwt::Claims) -> ApiResult<Actor> {
             let rows: Vec<Row> = users::table
                 .left_join(user_municipalities::table)
                 .left_join(
+                    // A deactivated municipality is out of everyone's reach at once.
                     municipalities::table.on(municipalities::id
                         .nullable()
                         .eq(user_municipalities::municipality_id.nullable())
                         .or(municipalities::member_of_id
-                            .eq(user_municipalities::municipality_id.nullable()))),
+                            .eq(user_municipalities::municipality_id.nullable()))
+                        .and(municipalities::active.eq(true))),
                 )
                 .filter(users::id.eq(&claims.sub))
                 .select((
@@ -165,10 +167,13 @@ fn load(c: &mut DbConn, claims: &crate::auth::jwt::Claims) -> ApiResult<Actor> {
             })
         }
         "client" => {
+            // A client of a deactivated municipality is cut off with it.
             let (id, name, municipality_id, scopes): (String, String, String, String) =
                 api_clients::table
-                    .find(&claims.sub)
+                    .inner_join(municipalities::table)
+                    .filter(api_clients::id.eq(&claims.sub))
                     .filter(api_clients::revoked_at.is_null())
+                    .filter(municipalities::active.eq(true))
                     .select((
                         api_clients::id,
                         api_clients::name,
@@ -207,6 +212,7 @@ pub fn with_members(c: &mut DbConn, mut ids: Vec<String>) -> ApiResult<Vec<Strin
     }
     let members: Vec<String> = municipalities::table
         .filter(municipalities::member_of_id.eq_any(&ids))
+        .filter(municipalities::active.eq(true))
         .select(municipalities::id)
         .load(c)?;
     for m in members {

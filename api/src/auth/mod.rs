@@ -5,7 +5,7 @@ pub mod callers;
 pub mod jwt;
 pub mod throttle;
 
-pub use actor::{Actor, ActorKind};
+pub use actor::{with_members, Actor, ActorKind};
 
 use std::sync::OnceLock;
 

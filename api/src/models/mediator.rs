@@ -101,8 +101,19 @@ pub fn find(c: &mut DbConn, id: &str) -> ApiResult<(Mediator, i64)> {
         .ok_or(ApiError::NotFound)
 }
 
-/// The mediator a staff account acts as.
+/// The mediator a staff account acts as, while the mediator is active: a deactivated one is cut
+/// off from their jobs at once (no confirming, completing, listing or calendar feed).
 pub fn of_user(c: &mut DbConn, user_id: &str) -> ApiResult<Option<String>> {
+    Ok(mediators::table
+        .filter(mediators::user_id.eq(user_id))
+        .filter(mediators::active.eq(true))
+        .select(mediators::id)
+        .first(c)
+        .optional()?)
+}
+
+/// The account's mediator record, active or not (their own profile page).
+pub fn record_of_user(c: &mut DbConn, user_id: &str) -> ApiResult<Option<String>> {
     Ok(mediators::table
         .filter(mediators::user_id.eq(user_id))
         .select(mediators::id)

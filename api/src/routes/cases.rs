@@ -21,7 +21,7 @@ use crate::extract::{Body, IfMatch, Query, RequestMeta};
 use crate::models::case::{self as model, CaseFields, CaseRow};
 use crate::pagination;
 use crate::routes::{created, with_etag};
-use crate::schema::{case_categories, desks, users};
+use crate::schema::{case_categories, desks, user_municipalities, users};
 use crate::state::AppState;
 
 /// Filters of the case list (kept in the web app's URL).
@@ -189,7 +189,12 @@ pub(crate) async fn check_access(
 }
 
 /// Checks the references of a case's fields: desk of the municipality, categories, operator.
-fn check_fields(c: &mut DbConn, municipality_id: &str, f: &CaseFields) -> ApiResult<()> {
+fn check_fields(
+    c: &mut DbConn,
+    municipality_id: &str,
+    f: &CaseFields,
+    assignee_was: Option<&str>,
+) -> ApiResult<()> {
     let mut errors = Vec::new();
     if let Some(d) = &f.desk_id {
         let owner: Option<String> = desks::table
@@ -234,19 +239,42 @@ fn check_fields(c: &mut DbConn, municipality_id: &str, f: &CaseFields) -> ApiRes
             ));
         }
     }
-    if let Some(u) = &f.assigned_to_id {
+    if let Some(u) = f
+        .assigned_to_id
+        .as_deref()
+        .filter(|u| Some(*u) != assignee_was)
+    {
         let role: Option<String> = users::table
             .find(u)
             .filter(users::active.eq(true))
             .select(users::role)
             .first(c)
             .optional()?;
-        if !matches!(role.as_deref(), Some("operator" | "coordinator" | "admin")) {
-            errors.push(FieldError::new(
+        match role.as_deref() {
+            Some("coordinator" | "admin") => {}
+            // An operator only for a municipality they work for: a case assigned elsewhere
+            // would show another desk's person to someone outside it.
+            Some("operator") => {
+                let theirs: Vec<String> = user_municipalities::table
+                    .filter(user_municipalities::user_id.eq(u))
+                    .select(user_municipalities::municipality_id)
+                    .load(c)?;
+                if !crate::auth::with_members(c, theirs)?
+                    .iter()
+                    .any(|m| m == municipality_id)
+                {
+                    errors.push(FieldError::new(
+                        "assigned_to_id",
+                        "not_in_municipality",
+                        "this operator does not work for the case's municipality",
+                    ));
+                }
+            }
+            _ => errors.push(FieldError::new(
                 "assigned_to_id",
                 "invalid_reference",
                 "no such active operator",
-            ));
+            )),
         }
     }
     if errors.is_empty() {
@@ -319,7 +347,7 @@ pub async fn create(
                     "no such person",
                 ));
             }
-            check_fields(c, &input.municipality_id, &fields)?;
+            check_fields(c, &input.municipality_id, &fields, None)?;
             let row = model::insert(
                 c,
                 &input.person_id,
@@ -453,7 +481,12 @@ pub async fn update(
                 language: language.flatten().unwrap_or(cur.language.clone()),
                 mediator_present: patch.mediator_present.unwrap_or(cur.mediator_present),
             };
-            check_fields(c, &cur.municipality_id, &fields)?;
+            check_fields(
+                c,
+                &cur.municipality_id,
+                &fields,
+                cur.assigned_to_id.as_deref(),
+            )?;
             model::update(c, &cur, &fields)?;
             let (row, name) = model::find(c, &cur.id)?;
             let after = row.clone().into_api(name);

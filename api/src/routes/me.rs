@@ -112,7 +112,7 @@ pub async fn mediator(actor: Actor, state: web::Data<AppState>) -> ApiResult<Htt
     let m = state
         .db
         .read(move |c| {
-            let id = models::mediator::of_user(c, &actor.id)?.ok_or(ApiError::NotFound)?;
+            let id = models::mediator::record_of_user(c, &actor.id)?.ok_or(ApiError::NotFound)?;
             models::mediator::find(c, &id).map(|(m, _)| m)
         })
         .await?;

@@ -487,6 +487,64 @@ async fn references_are_checked(app: TestApp) {
     )
     .await;
     assert_eq!(fields(&p), ["municipality_id"]);
+
+    // An operator of another municipality cannot be given the case (she would see the person);
+    // a coordinator, who works for the whole province, can.
+    let (camaiore_op, _) = app
+        .user("op.camaiore", "operator", std::slice::from_ref(&camaiore))
+        .await;
+    let p = assert_problem(
+        app.post(
+            "/api/v1/cases",
+            &d.op,
+            with("assigned_to_id", json!(camaiore_op)),
+        )
+        .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(fields(&p), ["assigned_to_id"]);
+    assert_eq!(p["errors"][0]["code"], "not_in_municipality", "{p}");
+    let coord_id = app.login("coord", crate::common::USER_PASSWORD).await["user"]["id"].clone();
+    let res = app
+        .post("/api/v1/cases", &d.op, with("assigned_to_id", coord_id))
+        .await;
+    assert_eq!(res.status(), 201);
+
+    // A person merged into another is gone: no new case for her.
+    let dup: Value = app
+        .post(
+            "/api/v1/people",
+            &d.op,
+            json!({"first_name": "Aminah", "last_name": "Diallo", "birth_date": "1990-05-04", "sex": "F",
+                   "citizenship": "SN", "municipality_id": d.gallicano, "confirm_new": true}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let dup = dup["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{dup}"))
+        .to_owned();
+    let res = app
+        .post(
+            &format!("/api/v1/people/{}/merge", d.person),
+            &d.coord,
+            json!({"duplicate_id": dup}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let p = assert_problem(
+        app.post("/api/v1/cases", &d.op, with("person_id", json!(dup)))
+            .await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(fields(&p), ["person_id"]);
+
     let case = open_case(&app, &d, "Rinnovo").await;
     let url = format!("{}/api/v1/cases/{}", app.base, case["id"].as_str().unwrap());
     let res = app

@@ -403,6 +403,24 @@ async fn a_request_goes_from_submitted_to_completed(app: TestApp) {
     let r = json_of(step(&app, &med, &id, json!({"to": "confirmed"})).await, 200).await;
     assert_eq!(r["status"], "confirmed");
 
+    // A mediator taken off the roster is cut off from her jobs at once, and back when restored.
+    let roster = format!("/api/v1/mediators/{m}");
+    let set_active = |active: bool| app.patch(&roster, &admin, json!({"active": active}));
+    assert_eq!(set_active(false).await.status(), 200);
+    let res = step(
+        &app,
+        &med,
+        &id,
+        json!({"to": "completed", "actual_minutes": 75, "outcome": "done"}),
+    )
+    .await;
+    assert_problem(res, 404, "not_found").await;
+    let jobs = json_of(app.get("/api/v1/me/assignments", &med).await, 200).await;
+    assert_eq!(jobs.as_array().unwrap().len(), 0, "{jobs}");
+    let me = json_of(app.get("/api/v1/me/mediator", &med).await, 200).await;
+    assert_eq!(me["active"], false, "she still sees her own record");
+    assert_eq!(set_active(true).await.status(), 200);
+
     // Completion needs the minutes and the outcome.
     let res = step(&app, &med, &id, json!({"to": "completed"})).await;
     assert_eq!(

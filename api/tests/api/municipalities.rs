@@ -11,6 +11,7 @@ db_tests!(
     search_ignores_case_and_accents,
     desks_with_opening_hours,
     unione_client_covers_its_members,
+    deactivating_a_municipality_cuts_off_its_staff_at_once,
 );
 
 async fn admin_manages_municipalities(app: TestApp) {
@@ -286,4 +287,82 @@ async fn unione_client_covers_its_members(app: TestApp) {
         )
         .await;
     assert_problem(res, 404, "not_found").await;
+}
+
+async fn deactivating_a_municipality_cuts_off_its_staff_at_once(app: TestApp) {
+    let admin = app.admin().await;
+    let gallicano = app.municipality("046015").await;
+    let unione = app.municipality("Unione dei Comuni della Garfagnana").await;
+    let (_, op) = app
+        .user("op.gallicano", "operator", std::slice::from_ref(&gallicano))
+        .await;
+    let (_, client_id, secret) = app.api_client(&gallicano, &["desks:read"]).await;
+    let client: Value = app
+        .client_token(&client_id, &secret)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let client = client["access_token"].as_str().unwrap().to_owned();
+    let (_, unione_id, unione_secret) = app
+        .api_client(&unione, &["desks:read", "desks:write"])
+        .await;
+    let by_unione: Value = app
+        .client_token(&unione_id, &unione_secret)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let by_unione = by_unione["access_token"].as_str().unwrap().to_owned();
+    let person = json!({"first_name": "Amina", "last_name": "Diallo", "birth_date": "1990-05-04",
+                        "sex": "F", "citizenship": "SN", "municipality_id": gallicano});
+    let res = app.post("/api/v1/people", &op, person.clone()).await;
+    assert_eq!(res.status(), 201);
+    let amina: Value = res.json().await.unwrap();
+    let desks = format!("/api/v1/municipalities/{gallicano}/desks");
+    assert_eq!(app.get(&desks, &client).await.status(), 200);
+
+    let res = app
+        .patch(
+            &format!("/api/v1/municipalities/{gallicano}"),
+            &admin,
+            json!({"active": false}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    // At once, with the tokens already issued: the operator no longer reaches its people nor
+    // registers new ones there; its client is refused; the Unione no longer covers it.
+    assert_problem(
+        app.get(
+            &format!("/api/v1/people/{}", amina["id"].as_str().unwrap()),
+            &op,
+        )
+        .await,
+        404,
+        "not_found",
+    )
+    .await;
+    let p = assert_problem(
+        app.post("/api/v1/people", &op, person).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(fields(&p), ["municipality_id"]);
+    assert_problem(app.get(&desks, &client).await, 401, "invalid_token").await;
+    let res = app
+        .post(&desks, &by_unione, json!({"name": "Sportello"}))
+        .await;
+    assert_problem(res, 404, "not_found").await;
+
+    // Active again: back as before.
+    let res = app
+        .patch(
+            &format!("/api/v1/municipalities/{gallicano}"),
+            &admin,
+            json!({"active": true}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(app.get(&desks, &client).await.status(), 200);
 }
