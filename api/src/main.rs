@@ -243,7 +243,7 @@ fn serve() -> anyhow::Result<()> {
         println!("  First start: created the admin account.");
         println!("    username: admin");
         println!("    password: {pw}");
-        println!("  This password is shown only now. Change it after logging in.");
+        println!("  This password is shown only now; at the first login you choose your own.");
         println!();
     }
     let bind = settings.bind.clone();

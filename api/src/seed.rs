@@ -142,7 +142,9 @@ pub fn first_admin(db: &Db, password: Option<&str>) -> anyhow::Result<Option<Str
         .map(str::to_owned)
         .or_else(|| generated.clone())
         .unwrap_or_default();
-    create_admin(db, "admin", "Amministratore", &chosen, false)?;
+    // A printed password has been on a screen and in a terminal's scrollback: it works once,
+    // to choose one's own.
+    create_admin(db, "admin", "Amministratore", &chosen, generated.is_some())?;
     Ok(generated)
 }
 

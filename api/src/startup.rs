@@ -46,6 +46,7 @@ pub struct Prepared {
 
 /// Connects, migrates, loads reference data, creates the first admin.
 pub fn prepare(settings: &Settings) -> anyhow::Result<Prepared> {
+    crate::files::make_private(settings)?;
     let db = Db::open(&settings.database_url, settings.db_options())?;
     let applied = db.migrate()?;
     if applied > 0 {

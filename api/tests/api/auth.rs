@@ -884,3 +884,49 @@ async fn a_flood_of_random_client_credentials_costs_nothing(app: TestApp) {
         .unwrap();
     assert_eq!(res.status(), 200);
 }
+
+/// The first admin's password, printed at the first start when none is configured.
+async fn the_printed_password_works_once(app: TestApp) {
+    let printed = app
+        .printed_password
+        .clone()
+        .expect("a password was printed");
+    let login = app.login("admin", &printed).await;
+    assert_eq!(login["user"]["must_change_password"], true);
+    let first = token_of(&login);
+    assert_problem(
+        app.get("/api/v1/users", &first).await,
+        403,
+        "password_change_required",
+    )
+    .await;
+    let res = app
+        .call(
+            Method::PUT,
+            "/api/v1/me/password",
+            Some(&first),
+            Some(json!({"current_password": printed, "new_password": "la mia password segreta"})),
+        )
+        .await;
+    assert_eq!(res.status(), 204);
+    let mine = token_of(&app.login("admin", "la mia password segreta").await);
+    assert_eq!(app.get("/api/v1/users", &mine).await.status(), 200);
+}
+
+mod the_printed_password_works_once {
+    use crate::common::{Backend, TestApp};
+
+    async fn spawn(backend: Backend) -> TestApp {
+        TestApp::spawn_with(backend, |s| s.admin_password = None).await
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        super::the_printed_password_works_once(spawn(Backend::Sqlite).await).await
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        super::the_printed_password_works_once(spawn(Backend::Postgres).await).await
+    }
+}

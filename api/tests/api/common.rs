@@ -69,6 +69,8 @@ pub struct TestApp {
     pub backend: Backend,
     /// Where the server looks for the web app (absent until a test writes it).
     pub web_dir: std::path::PathBuf,
+    /// The first admin's password printed at start (when none was configured).
+    pub printed_password: Option<String>,
     /// What the server was started with.
     settings: Settings,
     _dir: std::sync::Arc<tempfile::TempDir>,
@@ -78,6 +80,11 @@ pub struct TestApp {
 impl TestApp {
     /// Starts a server on a fresh database.
     pub async fn spawn(backend: Backend) -> Self {
+        Self::spawn_with(backend, |_| {}).await
+    }
+
+    /// Starts a server on a fresh database with changed settings.
+    pub async fn spawn_with(backend: Backend, change: impl FnOnce(&mut Settings)) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let (url, schema) = match backend {
             Backend::Sqlite => (
@@ -112,7 +119,7 @@ impl TestApp {
                 )
             }
         };
-        let settings = Settings {
+        let mut settings = Settings {
             database_url: url,
             bind: "127.0.0.1:0".into(),
             data_dir: dir.path().to_owned(),
@@ -134,6 +141,7 @@ impl TestApp {
             public_url: None,
             signin_failures_per_address: 20,
         };
+        change(&mut settings);
         let prepared = tokio::task::spawn_blocking({
             let s = settings.clone();
             move || prepare(&s)
@@ -144,6 +152,7 @@ impl TestApp {
         let web_dir = dir.path().join("no-web");
         Self {
             web_dir,
+            printed_password: prepared.admin_password.clone(),
             base: start(&settings, prepared.db.clone()),
             http: reqwest::Client::new(),
             db: prepared.db,
@@ -171,6 +180,7 @@ impl TestApp {
             .expect("connect");
         TestApp {
             web_dir: self.web_dir.clone(),
+            printed_password: None,
             base: start(&settings, db.clone()),
             http: reqwest::Client::new(),
             db,

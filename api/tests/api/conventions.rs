@@ -461,3 +461,31 @@ async fn server_errors_never_leak_causes(app: TestApp) {
         200
     );
 }
+
+/// The data folder and the SQLite files are private, even when found open at start.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn data_folder_and_database_files_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let mut paths = None;
+    let app = crate::common::TestApp::spawn_with(crate::common::Backend::Sqlite, |s| {
+        // Left open by a copy or a loose umask.
+        let db = s.database_url.strip_prefix("sqlite://").unwrap().to_owned();
+        std::fs::write(&db, b"").unwrap();
+        std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
+        std::fs::set_permissions(&s.data_dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+        paths = Some((s.data_dir.clone(), std::path::PathBuf::from(db)));
+    })
+    .await;
+    let (dir, db) = paths.unwrap();
+    assert_eq!(mode(&dir), 0o700);
+    assert_eq!(mode(&db), 0o600);
+    let access = lumit_api::db::access_log_file(db.to_str().unwrap());
+    assert_eq!(mode(std::path::Path::new(&access)), 0o600);
+    for side in ["-wal", "-shm"] {
+        let p = format!("{}{side}", db.display());
+        assert_eq!(mode(std::path::Path::new(&p)), 0o600, "{p}");
+    }
+    let _ = app.admin().await;
+}
