@@ -489,3 +489,23 @@ async fn data_folder_and_database_files_are_private() {
     }
     let _ = app.admin().await;
 }
+
+/// Docker compose publishes the API on loopback only, and the TLS proxy it documents exists.
+#[test]
+fn compose_publishes_plain_http_on_loopback_only() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+    let compose = std::fs::read_to_string(format!("{root}/docker-compose.yml")).unwrap();
+    let published: Vec<&str> = compose
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("- \"") && l.contains(":8080"))
+        .collect();
+    assert!(!published.is_empty(), "the API is published");
+    assert!(
+        published.iter().all(|l| l.starts_with("- \"127.0.0.1:")),
+        "{published:?}"
+    );
+    let caddy = std::fs::read_to_string(format!("{root}/ops/Caddyfile")).unwrap();
+    assert!(caddy.contains("reverse_proxy api:8080"), "{caddy}");
+    assert!(compose.contains("./ops/Caddyfile:/etc/caddy/Caddyfile"));
+}
