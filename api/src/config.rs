@@ -52,6 +52,11 @@ pub struct Settings {
     /// Failed sign-ins from one address, whatever the account, before it is refused for the
     /// rest of the 15-minute window (`LUMIT_SIGNIN_FAILURES_PER_ADDRESS`).
     pub signin_failures_per_address: usize,
+    /// A staff session ends this long after its login, however active (`LUMIT_SESSION_HOURS`).
+    pub session_lifetime: Duration,
+    /// A staff session ends after this long without a refresh, i.e. with the app closed or the
+    /// laptop asleep (`LUMIT_SESSION_IDLE_MINUTES`).
+    pub session_idle: Duration,
 }
 
 /// Two connections per core, at least 4 and at most 32. Queries are short and CPU-bound, often
@@ -137,6 +142,11 @@ impl Settings {
             20,
             "failures",
         )?)?;
+        let session_lifetime =
+            Duration::from_secs(3600 * bounded("LUMIT_SESSION_HOURS", 1, 720, 12, "hours")?);
+        let session_idle = Duration::from_secs(
+            60 * bounded("LUMIT_SESSION_IDLE_MINUTES", 5, 1440, 120, "minutes")?,
+        );
         let s = Self {
             database_url: var("LUMIT_DATABASE_URL")
                 .unwrap_or_else(|| "sqlite://data/lumit.db".into()),
@@ -172,6 +182,8 @@ impl Settings {
             shutdown_timeout,
             public_url,
             signin_failures_per_address,
+            session_lifetime,
+            session_idle,
         };
         if let Some(secret) = &s.jwt_secret {
             if secret.len() < 32 {
@@ -298,6 +310,8 @@ mod tests {
             shutdown_timeout: Duration::from_secs(1),
             public_url: None,
             signin_failures_per_address: 20,
+            session_lifetime: Duration::from_secs(12 * 3600),
+            session_idle: Duration::from_secs(2 * 3600),
         };
         assert!(!s.secure_cookies(), "plain-http local default");
         s.bind = "0.0.0.0:8080".into();

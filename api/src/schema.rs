@@ -51,6 +51,7 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        sessions_valid_after -> Nullable<Timestamp>,
     }
 }
 
@@ -85,6 +86,7 @@ diesel::table! {
         expires_at -> Timestamp,
         used_at -> Nullable<Timestamp>,
         revoked_at -> Nullable<Timestamp>,
+        session_started_at -> Timestamp,
     }
 }
 

@@ -35,6 +35,9 @@ pub struct TokenPair {
     /// Opaque, single-use refresh token (absent when it was set as a cookie).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<String>,
+    /// When the session ends however active it is (then log in again); it also ends after
+    /// the idle timeout without a refresh.
+    pub session_expires_at: chrono::DateTime<chrono::Utc>,
     /// The account logged in.
     pub user: User,
 }

@@ -116,10 +116,12 @@ fn Shell() -> impl IntoView {
         }
         match s.user.get() {
             None => {
-                let next = if path == "/" {
+                // Back to the very page after logging in again, its filters included.
+                let page = format!("{path}{}", location.search.get_untracked());
+                let next = if page == "/" {
                     String::new()
                 } else {
-                    format!("?next={}", crate::api::enc(&path))
+                    format!("?next={}", crate::api::enc(&page))
                 };
                 navigate(&format!("/login{next}"), Default::default());
             }
@@ -174,10 +176,38 @@ fn Shell() -> impl IntoView {
                     }).collect_view())}
                 </ul>
             </nav>
+            <SessionEnding />
             <main id="main" tabindex="-1">
                 <Outlet />
             </main>
         </Show>
+    }
+}
+
+/// In the session's last ten minutes, says when it ends so that work can be saved first.
+#[component]
+fn SessionEnding() -> impl IntoView {
+    let s = use_session();
+    let i = use_i18n();
+    let now = RwSignal::new(chrono::Utc::now());
+    if let Ok(handle) = set_interval_with_handle(
+        move || now.set(chrono::Utc::now()),
+        std::time::Duration::from_secs(20),
+    ) {
+        on_cleanup(move || handle.clear());
+    }
+    let ending = move || {
+        s.ends_at
+            .get()
+            .filter(|end| (*end - now.get()).num_minutes() < 10)
+    };
+    view! {
+        <p class="alert session-ending" role="status" aria-live="polite" hidden=move || ending().is_none()>
+            {move || ending().map(|end| format!("{} {}. {}",
+                i.t("session.ends_at"),
+                crate::i18n::fmt_datetime(i.lang.get(), &end),
+                i.t("session.save_work")))}
+        </p>
     }
 }
 

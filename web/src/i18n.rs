@@ -181,6 +181,24 @@ pub fn text(lang: Lang, key: &'static str) -> &'static str {
             "Nome utente o password non corretti.",
             "Wrong username or password.",
         ),
+        "session.ended" => (
+            "La sessione è terminata. Accedi di nuovo per tornare alla pagina in cui eri.",
+            "Your session has ended. Log in again to return to the page you were on.",
+        ),
+        "session.ends_at" => ("La sessione termina il", "Your session ends on"),
+        "session.save_work" => (
+            "Salva il lavoro in corso: poi dovrai accedere di nuovo.",
+            "Save your work: you will then have to log in again.",
+        ),
+        "users.end_sessions" => ("Termina tutte le sessioni", "End all sessions"),
+        "users.confirm_end_sessions" => (
+            "Terminare subito tutte le sessioni di questo account, su ogni dispositivo?",
+            "End every session of this account now, on every device?",
+        ),
+        "users.sessions_ended" => (
+            "Sessioni terminate: per continuare dovrà accedere di nuovo.",
+            "Sessions ended: the account must log in again to continue.",
+        ),
         "login.throttled" => (
             "Troppi tentativi falliti. Riprova più tardi.",
             "Too many failed attempts. Try again later.",

@@ -18,6 +18,11 @@ pub struct Session {
     pub user: RwSignal<Option<User>>,
     /// False until the first silent refresh has answered (so we know whether a session exists).
     pub checked: RwSignal<bool>,
+    /// True when the session ended without the person logging out (its lifetime, the idle
+    /// timeout, an admin, a password change elsewhere): the login page says so.
+    pub ended: RwSignal<bool>,
+    /// When the session ends however active it is.
+    pub ends_at: RwSignal<Option<chrono::DateTime<chrono::Utc>>>,
 }
 
 impl Session {
@@ -60,11 +65,21 @@ pub fn provide() -> Session {
     let s = Session {
         user: RwSignal::new(None),
         checked: RwSignal::new(false),
+        ended: RwSignal::new(false),
+        ends_at: RwSignal::new(None),
     };
     api::on_session_change(move |pair| {
-        if let Some(p) = &pair {
-            schedule_refresh(p.expires_in);
+        match &pair {
+            Some(p) => {
+                schedule_refresh(p.expires_in);
+                s.ended.set(false);
+            }
+            None => {
+                let had_one = s.user.with_untracked(Option::is_some);
+                s.ended.set(had_one && !api::logging_out());
+            }
         }
+        s.ends_at.set(pair.as_ref().map(|p| p.session_expires_at));
         s.user.set(pair.map(|p| p.user));
     });
     spawn_local(async move {

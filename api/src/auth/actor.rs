@@ -45,6 +45,9 @@ pub struct Actor {
     pub municipality_ids: Vec<String>,
     /// True while a temporary password must be replaced.
     pub must_change_password: bool,
+    /// Access tokens issued before this instant (Unix milliseconds) are refused: the account's
+    /// sessions were ended (users only).
+    pub sessions_valid_after_ms: Option<i64>,
 }
 
 impl Actor {
@@ -92,6 +95,11 @@ impl FromRequest for Actor {
                 .ok_or(ApiError::Unauthorized("invalid_token"))?;
             let callers = state.db.callers();
             let key = Key::of(&claims);
+            let issued_ms = if claims.iat_ms > 0 {
+                claims.iat_ms
+            } else {
+                claims.iat.saturating_mul(1000)
+            };
             let actor = match callers.get(&key) {
                 Some(actor) => actor,
                 None => {
@@ -103,6 +111,12 @@ impl FromRequest for Actor {
                     actor
                 }
             };
+            if actor
+                .sessions_valid_after_ms
+                .is_some_and(|after| issued_ms < after)
+            {
+                return Err(ApiError::Unauthorized("session_ended"));
+            }
             if actor.must_change_password && !PASSWORD_CHANGE_PATHS.contains(&req.path()) {
                 return Err(ApiError::forbidden(
                     "password_change_required",
@@ -120,7 +134,15 @@ fn load(c: &mut DbConn, claims: &crate::auth::jwt::Claims) -> ApiResult<Actor> {
         "user" => {
             // One statement: the account and the municipalities it works for, each Unione's
             // members included (one row per municipality, none when it has no assignment).
-            type Row = (String, String, String, bool, bool, Option<String>);
+            type Row = (
+                String,
+                String,
+                String,
+                bool,
+                bool,
+                Option<chrono::NaiveDateTime>,
+                Option<String>,
+            );
             let rows: Vec<Row> = users::table
                 .left_join(user_municipalities::table)
                 .left_join(
@@ -139,16 +161,17 @@ fn load(c: &mut DbConn, claims: &crate::auth::jwt::Claims) -> ApiResult<Actor> {
                     users::role,
                     users::active,
                     users::must_change_password,
+                    users::sessions_valid_after,
                     municipalities::id.nullable(),
                 ))
                 .load(c)?;
             let mut municipality_ids: Vec<String> = Vec::new();
-            for m in rows.iter().filter_map(|r| r.5.clone()) {
+            for m in rows.iter().filter_map(|r| r.6.clone()) {
                 if !municipality_ids.contains(&m) {
                     municipality_ids.push(m);
                 }
             }
-            let (id, username, role, active, must_change, _) = rows
+            let (id, username, role, active, must_change, valid_after, _) = rows
                 .into_iter()
                 .next()
                 .ok_or(ApiError::Unauthorized("invalid_token"))?;
@@ -164,6 +187,7 @@ fn load(c: &mut DbConn, claims: &crate::auth::jwt::Claims) -> ApiResult<Actor> {
                 role: Some(role),
                 scopes: Vec::new(),
                 must_change_password: must_change,
+                sessions_valid_after_ms: valid_after.map(|t| t.and_utc().timestamp_millis()),
             })
         }
         "client" => {
@@ -199,6 +223,7 @@ fn load(c: &mut DbConn, claims: &crate::auth::jwt::Claims) -> ApiResult<Actor> {
                 role: None,
                 scopes,
                 must_change_password: false,
+                sessions_valid_after_ms: None,
             })
         }
         _ => Err(ApiError::Unauthorized("invalid_token")),

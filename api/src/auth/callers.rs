@@ -332,6 +332,7 @@ mod tests {
             scopes: Vec::new(),
             municipality_ids: vec!["046015".into()],
             must_change_password: false,
+            sessions_valid_after_ms: None,
         }
     }
 

@@ -23,6 +23,10 @@ pub struct Claims {
     pub exp: i64,
     /// Issued at (Unix seconds).
     pub iat: i64,
+    /// Issued at (Unix milliseconds): compared with the account's "sessions valid after"
+    /// instant, which a logout in the same second as a new login must not confuse.
+    #[serde(default)]
+    pub iat_ms: i64,
     /// Token id.
     pub jti: String,
     /// `user` or `client`.
@@ -58,27 +62,33 @@ impl JwtKeys {
         }
     }
 
-    /// Signs a token for a subject.
+    /// Signs a token for a subject, valid for [`ACCESS_TTL_SECS`] but never past `ends_by`
+    /// (Unix seconds: the end of the session it belongs to). Returns it with its lifetime.
     pub fn issue(
         &self,
         sub: &str,
         kind: &str,
         role: Option<&str>,
         scope: Option<&str>,
-    ) -> anyhow::Result<String> {
-        let now = chrono::Utc::now().timestamp();
+        ends_by: Option<i64>,
+    ) -> anyhow::Result<(String, i64)> {
+        let now = chrono::Utc::now();
+        let (secs, ms) = (now.timestamp(), now.timestamp_millis());
+        let exp = (secs + ACCESS_TTL_SECS).min(ends_by.unwrap_or(i64::MAX));
         let claims = Claims {
             iss: ISSUER.into(),
             aud: AUDIENCE.into(),
             sub: sub.into(),
-            exp: now + ACCESS_TTL_SECS,
-            iat: now,
+            exp,
+            iat: secs,
+            iat_ms: ms,
             jti: uuid::Uuid::new_v4().to_string(),
             kind: kind.into(),
             role: role.map(str::to_owned),
             scope: scope.map(str::to_owned),
         };
         encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map(|t| (t, (exp - secs).max(0)))
             .map_err(|e| anyhow::anyhow!("signing a token: {e}"))
     }
 

@@ -1,4 +1,6 @@
-//! Refresh tokens: stored only as hashes, single use, in families for theft detection.
+//! Refresh tokens: stored only as hashes, single use, in families for theft detection. A family
+//! is a session: it ends at its absolute lifetime, or when a token goes unused for the idle
+//! timeout, whichever comes first.
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
@@ -6,10 +8,23 @@ use diesel::prelude::*;
 use crate::auth::{random_token, sha256_hex};
 use crate::db::{new_id, now, DbConn};
 use crate::error::ApiResult;
-use crate::schema::refresh_tokens;
+use crate::schema::{refresh_tokens, users};
 
-/// How long a refresh token lives.
-pub const REFRESH_TTL_DAYS: i64 = 30;
+/// How long a session may last and idle (from the settings).
+#[derive(Debug, Clone, Copy)]
+pub struct SessionLimits {
+    /// From login to the end, however active.
+    pub lifetime: std::time::Duration,
+    /// Without a refresh.
+    pub idle: std::time::Duration,
+}
+
+impl SessionLimits {
+    /// When a session begun at `started` ends.
+    pub fn ends_at(&self, started: NaiveDateTime) -> NaiveDateTime {
+        started + Duration::from_std(self.lifetime).unwrap_or(Duration::hours(12))
+    }
+}
 
 /// A stored refresh token.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -21,13 +36,26 @@ pub struct RefreshRow {
     pub expires_at: NaiveDateTime,
     pub used_at: Option<NaiveDateTime>,
     pub revoked_at: Option<NaiveDateTime>,
+    pub session_started_at: NaiveDateTime,
 }
 
-/// Issues a token in a family (a new family at login); returns the clear token.
-pub fn issue(c: &mut DbConn, user_id: &str, family_id: Option<&str>) -> ApiResult<String> {
+/// Issues a token: a new session at login (`session` None), or the next token of a session
+/// (its family and start). It expires after the idle timeout, and never past the session's end.
+/// Returns the clear token, when it expires and when its session began.
+pub fn issue(
+    c: &mut DbConn,
+    user_id: &str,
+    session: Option<(&str, NaiveDateTime)>,
+    limits: SessionLimits,
+) -> ApiResult<(String, NaiveDateTime, NaiveDateTime)> {
     let token = random_token(32);
     let t = now();
-    let family = family_id.map(str::to_owned).unwrap_or_else(new_id);
+    let (family, started) = match session {
+        Some((family, started)) => (family.to_owned(), started),
+        None => (new_id(), t),
+    };
+    let idle = Duration::from_std(limits.idle).unwrap_or(Duration::hours(2));
+    let expires = (t + idle).min(limits.ends_at(started));
     diesel::insert_into(refresh_tokens::table)
         .values((
             refresh_tokens::id.eq(new_id()),
@@ -35,10 +63,11 @@ pub fn issue(c: &mut DbConn, user_id: &str, family_id: Option<&str>) -> ApiResul
             refresh_tokens::user_id.eq(user_id),
             refresh_tokens::token_hash.eq(sha256_hex(&token)),
             refresh_tokens::created_at.eq(t),
-            refresh_tokens::expires_at.eq(t + Duration::days(REFRESH_TTL_DAYS)),
+            refresh_tokens::expires_at.eq(expires),
+            refresh_tokens::session_started_at.eq(started),
         ))
         .execute(c)?;
-    Ok(token)
+    Ok((token, expires, started))
 }
 
 /// Finds a token by its clear value.
@@ -69,13 +98,20 @@ pub fn revoke_family(c: &mut DbConn, family_id: &str) -> ApiResult<usize> {
     .execute(c)?)
 }
 
-/// Revokes every token of a user (password reset, deactivation).
-pub fn revoke_user(c: &mut DbConn, user_id: &str) -> ApiResult<usize> {
+/// Ends every session of an account at once (logout, password change or reset, deactivation,
+/// an admin's "end all sessions"): its refresh tokens are revoked, and access tokens issued
+/// before now are refused from the next request on (the caller cache holds this instant and is
+/// emptied by the change to `users`).
+pub fn end_sessions(c: &mut DbConn, user_id: &str) -> ApiResult<usize> {
+    let t = now();
+    diesel::update(users::table.find(user_id))
+        .set(users::sessions_valid_after.eq(Some(t)))
+        .execute(c)?;
     Ok(diesel::update(
         refresh_tokens::table
             .filter(refresh_tokens::user_id.eq(user_id))
             .filter(refresh_tokens::revoked_at.is_null()),
     )
-    .set(refresh_tokens::revoked_at.eq(Some(now())))
+    .set(refresh_tokens::revoked_at.eq(Some(t)))
     .execute(c)?)
 }

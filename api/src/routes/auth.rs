@@ -5,6 +5,7 @@ use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use base64::Engine;
+use chrono::NaiveDateTime;
 use lumit_shared::auth::{
     ClientToken, ClientTokenRequest, LoginRequest, RefreshRequest, TokenPair,
 };
@@ -12,11 +13,11 @@ use lumit_shared::user::User;
 use lumit_shared::FieldError;
 
 use crate::audit::{self, AuditCtx, Event};
-use crate::auth::jwt::ACCESS_TTL_SECS;
 use crate::auth::{constant_time_eq, sha256_hex, verify_against_dummy, verify_password};
 use crate::db::now;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Body, RequestMeta};
+use crate::models::refresh_token::SessionLimits;
 use crate::models::{api_client, refresh_token, user};
 use crate::security_log;
 use crate::state::AppState;
@@ -25,28 +26,69 @@ use crate::state::AppState;
 pub const REFRESH_COOKIE: &str = "lumit_refresh";
 
 /// The refresh cookie: `Secure` as configured (`LUMIT_PUBLIC_URL`), never from request headers.
-fn refresh_cookie(state: &AppState, value: String, max_age_days: i64) -> Cookie<'static> {
+/// It lives as long as the refresh token in it (`expires`: None to remove it).
+fn refresh_cookie(
+    state: &AppState,
+    value: String,
+    expires: Option<NaiveDateTime>,
+) -> Cookie<'static> {
+    let max_age = expires.map_or(0, |e| (e - now()).num_seconds().max(0));
     Cookie::build(REFRESH_COOKIE, value)
         .path("/api/v1/auth")
         .http_only(true)
         .same_site(SameSite::Strict)
         .secure(state.settings.secure_cookies())
-        .max_age(CookieDuration::days(max_age_days))
+        .max_age(CookieDuration::seconds(max_age))
         .finish()
 }
 
-fn pair(state: &AppState, user: User, refresh: Option<String>) -> ApiResult<TokenPair> {
-    let access_token = state
+fn session_limits(state: &AppState) -> SessionLimits {
+    SessionLimits {
+        lifetime: state.settings.session_lifetime,
+        idle: state.settings.session_idle,
+    }
+}
+
+/// A new session's or a refreshed session's answer: the access token never outlives the
+/// session, and the refresh token goes in the body or in the cookie.
+struct Issued {
+    user: User,
+    refresh: String,
+    refresh_expires: NaiveDateTime,
+    session_ends: NaiveDateTime,
+}
+
+fn answer(state: &AppState, issued: Issued, in_cookie: bool) -> ApiResult<HttpResponse> {
+    let ends = issued.session_ends.and_utc();
+    let (access_token, expires_in) = state
         .jwt
-        .issue(&user.id, "user", Some(user.role.as_str()), None)
+        .issue(
+            &issued.user.id,
+            "user",
+            Some(issued.user.role.as_str()),
+            None,
+            Some(ends.timestamp()),
+        )
         .map_err(ApiError::Internal)?;
-    Ok(TokenPair {
+    let mut pair = TokenPair {
         access_token,
         token_type: "Bearer".into(),
-        expires_in: ACCESS_TTL_SECS,
-        refresh_token: refresh,
-        user,
-    })
+        expires_in,
+        refresh_token: None,
+        session_expires_at: ends,
+        user: issued.user,
+    };
+    let mut res = HttpResponse::Ok();
+    if in_cookie {
+        res.cookie(refresh_cookie(
+            state,
+            issued.refresh,
+            Some(issued.refresh_expires),
+        ));
+    } else {
+        pair.refresh_token = Some(issued.refresh);
+    }
+    Ok(res.json(pair))
 }
 
 /// Log in with username and password. Throttled (docs/ARCHITECTURE.md#sign-in-throttling):
@@ -131,27 +173,26 @@ pub async fn login(
     };
 
     let ctx = AuditCtx::anonymous(&meta, Some(row.id.clone()), &row.username);
-    let (api_user, refresh) = state
+    let limits = session_limits(&state);
+    let issued = state
         .db
         .write(move |c| {
-            let token = refresh_token::issue(c, &row.id, None)?;
+            let (refresh, refresh_expires, started) =
+                refresh_token::issue(c, &row.id, None, limits)?;
             audit::record(c, &ctx, Event::new("auth.login", "user", &row.id))?;
-            Ok((user::to_api(c, row)?, token))
+            Ok(Issued {
+                session_ends: limits.ends_at(started),
+                user: user::to_api(c, row)?,
+                refresh,
+                refresh_expires,
+            })
         })
         .await?;
-
-    if input.refresh_token_in_cookie {
-        let cookie = refresh_cookie(&state, refresh, refresh_token::REFRESH_TTL_DAYS);
-        Ok(HttpResponse::Ok()
-            .cookie(cookie)
-            .json(pair(&state, api_user, None)?))
-    } else {
-        Ok(HttpResponse::Ok().json(pair(&state, api_user, Some(refresh))?))
-    }
+    answer(&state, issued, input.refresh_token_in_cookie)
 }
 
 enum Refreshed {
-    Ok(Box<User>, String),
+    Ok(Box<Issued>),
     Invalid,
 }
 
@@ -180,6 +221,7 @@ pub async fn refresh(
         (None, Some(c)) => (c, true),
         (None, None) => return Err(ApiError::Unauthorized("invalid_refresh_token")),
     };
+    let limits = session_limits(&state);
     let outcome = state
         .db
         .write(move |c| {
@@ -197,7 +239,13 @@ pub async fn refresh(
                 )?;
                 return Ok(Refreshed::Invalid);
             }
-            if row.revoked_at.is_some() || row.expires_at < now() {
+            // Past the idle timeout or the session's absolute end (`expires_at` is the earlier
+            // of the two when issued; the end is checked again in case the setting shrank).
+            let t = now();
+            if row.revoked_at.is_some()
+                || row.expires_at <= t
+                || limits.ends_at(row.session_started_at) <= t
+            {
                 return Ok(Refreshed::Invalid);
             }
             let u = user::find(c, &row.user_id)?;
@@ -205,8 +253,15 @@ pub async fn refresh(
                 return Ok(Refreshed::Invalid);
             }
             refresh_token::mark_used(c, &row.id)?;
-            let next = refresh_token::issue(c, &u.id, Some(&row.family_id))?;
-            Ok(Refreshed::Ok(Box::new(user::to_api(c, u)?), next))
+            let session = Some((row.family_id.as_str(), row.session_started_at));
+            let (refresh, refresh_expires, started) =
+                refresh_token::issue(c, &u.id, session, limits)?;
+            Ok(Refreshed::Ok(Box::new(Issued {
+                session_ends: limits.ends_at(started),
+                user: user::to_api(c, u)?,
+                refresh,
+                refresh_expires,
+            })))
         })
         .await?;
     match outcome {
@@ -215,21 +270,16 @@ pub async fn refresh(
                 "invalid_refresh_token",
             ));
             if from_cookie {
-                let _ = res.add_removal_cookie(&refresh_cookie(&state, String::new(), 0));
+                let _ = res.add_removal_cookie(&refresh_cookie(&state, String::new(), None));
             }
             Ok(res)
         }
-        Refreshed::Ok(u, next) if from_cookie => {
-            let cookie = refresh_cookie(&state, next, refresh_token::REFRESH_TTL_DAYS);
-            Ok(HttpResponse::Ok()
-                .cookie(cookie)
-                .json(pair(&state, *u, None)?))
-        }
-        Refreshed::Ok(u, next) => Ok(HttpResponse::Ok().json(pair(&state, *u, Some(next))?)),
+        Refreshed::Ok(issued) => answer(&state, *issued, from_cookie),
     }
 }
 
-/// Log out: revokes the refresh token's family and clears the cookie. Always 204. Permission: public.
+/// Log out: ends the account's sessions on every device at once (refresh tokens revoked, access
+/// tokens already issued refused) and clears the cookie. Always 204. Permission: public.
 #[utoipa::path(
     post,
     path = "/api/v1/auth/logout",
@@ -252,7 +302,8 @@ pub async fn logout(
             .db
             .write(move |c| {
                 if let Some(row) = refresh_token::find(c, &token)? {
-                    if refresh_token::revoke_family(c, &row.family_id)? > 0 {
+                    if row.revoked_at.is_none() && refresh_token::end_sessions(c, &row.user_id)? > 0
+                    {
                         let ctx = AuditCtx::anonymous(&meta, Some(row.user_id.clone()), "logout");
                         audit::record(c, &ctx, Event::new("auth.logout", "user", &row.user_id))?;
                     }
@@ -262,7 +313,7 @@ pub async fn logout(
             .await?;
     }
     let mut res = HttpResponse::NoContent().finish();
-    let _ = res.add_removal_cookie(&refresh_cookie(&state, String::new(), 0));
+    let _ = res.add_removal_cookie(&refresh_cookie(&state, String::new(), None));
     Ok(res)
 }
 
@@ -389,16 +440,16 @@ pub async fn token(
         }
     };
     let scope = granted.join(" ");
-    let access_token = state
+    let (access_token, expires_in) = state
         .jwt
-        .issue(&row.id, "client", None, Some(&scope))
+        .issue(&row.id, "client", None, Some(&scope), None)
         .map_err(ApiError::Internal)?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(ClientToken {
             access_token,
             token_type: "Bearer".into(),
-            expires_in: ACCESS_TTL_SECS,
+            expires_in,
             scope,
         }))
 }

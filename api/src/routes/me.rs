@@ -91,7 +91,7 @@ pub async fn change_password(
         .db
         .write(move |c| {
             user::set_password(c, &row.id, &new_hash, false)?;
-            refresh_token::revoke_user(c, &row.id)?;
+            refresh_token::end_sessions(c, &row.id)?;
             audit::record(c, &ctx, Event::new("user.password_change", "user", &row.id))
         })
         .await?;

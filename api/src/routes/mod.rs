@@ -136,6 +136,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                         .patch(users::update),
                 )
                 .service(web::resource("/users/{id}/password-reset").post(users::reset_password))
+                .service(web::resource("/users/{id}/end-sessions").post(users::end_sessions))
                 .service(
                     web::resource("/api-clients")
                         .get(api_clients::list)

@@ -267,7 +267,7 @@ pub async fn update(
                 model::set_municipalities(c, &row.id, ids)?;
             }
             if !active {
-                refresh_token::revoke_user(c, &row.id)?;
+                refresh_token::end_sessions(c, &row.id)?;
             }
             let version = row.version;
             let after = model::to_api(c, row)?;
@@ -318,11 +318,45 @@ pub async fn reset_password(
         .write(move |c| {
             let row = model::find(c, &id)?;
             model::set_password(c, &row.id, &hash, true)?;
-            refresh_token::revoke_user(c, &row.id)?;
+            refresh_token::end_sessions(c, &row.id)?;
             audit::record(c, &ctx, Event::new("user.password_reset", "user", &row.id))
         })
         .await?;
     Ok(HttpResponse::Ok().json(PasswordReset {
         temporary_password: temporary,
     }))
+}
+
+/// End every session of an account at once (a lost laptop, a colleague who left): its refresh
+/// tokens are revoked and its access tokens refused from the next request; it can log in again.
+/// Permission: admin.
+#[utoipa::path(
+    post,
+    path = "/api/v1/users/{id}/end-sessions",
+    tag = "users",
+    params(("id" = String, Path, description = "User id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Every session of the account ended"),
+        (status = 404, description = "No such account", body = lumit_shared::Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn end_sessions(
+    actor: Actor,
+    meta: RequestMeta,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    authz::require(&actor, Action::WriteUsers)?;
+    let id = id.into_inner();
+    let ctx = AuditCtx::new(&actor, &meta);
+    state
+        .db
+        .write(move |c| {
+            let row = model::find(c, &id)?;
+            refresh_token::end_sessions(c, &row.id)?;
+            audit::record(c, &ctx, Event::new("user.end_sessions", "user", &row.id))
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
 }

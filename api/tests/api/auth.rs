@@ -17,6 +17,10 @@ db_tests!(
     temporary_password_must_be_changed_first,
     client_credentials_carry_scopes_and_revocation_is_immediate,
     a_flood_of_random_client_credentials_costs_nothing,
+    logout_ends_the_session_at_once,
+    a_session_ends_at_its_absolute_lifetime,
+    an_idle_session_ends,
+    an_admin_ends_every_session_of_an_account,
     a_change_through_one_instance_reaches_the_others,
     a_change_made_outside_the_server_reaches_it,
 );
@@ -929,4 +933,163 @@ mod the_printed_password_works_once {
     async fn postgres() {
         super::the_printed_password_works_once(spawn(Backend::Postgres).await).await
     }
+}
+
+async fn logout_ends_the_session_at_once(app: TestApp) {
+    let login = app.login("admin", ADMIN_PASSWORD).await;
+    let token = token_of(&login);
+    assert_eq!(app.get("/api/v1/users", &token).await.status(), 200);
+    let res = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/logout",
+            None,
+            Some(json!({"refresh_token": login["refresh_token"]})),
+        )
+        .await;
+    assert_eq!(res.status(), 204);
+    // The access token, minutes from its expiry, is refused from the next request on.
+    assert_problem(app.get("/api/v1/users", &token).await, 401, "session_ended").await;
+    // On the other instances too.
+    let other = app.another_instance().await;
+    assert_problem(
+        other.get("/api/v1/users", &token).await,
+        401,
+        "session_ended",
+    )
+    .await;
+    // Logging in again works at once.
+    let again = app.admin().await;
+    assert_eq!(app.get("/api/v1/users", &again).await.status(), 200);
+}
+
+async fn a_session_ends_at_its_absolute_lifetime(app: TestApp) {
+    let login = app.login("admin", ADMIN_PASSWORD).await;
+    // The session's end is announced, 12 hours after the login by default.
+    let ends: chrono::DateTime<chrono::Utc> =
+        serde_json::from_value(login["session_expires_at"].clone()).unwrap();
+    let hours = (ends - chrono::Utc::now()).num_minutes() as f64 / 60.0;
+    assert!((11.9..=12.0).contains(&hours), "{hours}");
+    let refresh = |token: Value| {
+        app.call(
+            Method::POST,
+            "/api/v1/auth/refresh",
+            None,
+            Some(json!({"refresh_token": token})),
+        )
+    };
+    // Refreshing keeps the session, and its end.
+    let next: Value = refresh(login["refresh_token"].clone())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(next["session_expires_at"], login["session_expires_at"]);
+    // Thirteen hours after the login, however active, the session is over.
+    app.sql(match app.backend {
+        crate::common::Backend::Sqlite => {
+            "UPDATE refresh_tokens SET session_started_at = datetime(session_started_at, '-13 hours')"
+        }
+        crate::common::Backend::Postgres => {
+            "UPDATE refresh_tokens SET session_started_at = session_started_at - INTERVAL '13 hours'"
+        }
+    });
+    assert_problem(
+        refresh(next["refresh_token"].clone()).await,
+        401,
+        "invalid_refresh_token",
+    )
+    .await;
+    // An access token never outlives its session.
+    let short = app
+        .instance_with(|s| s.session_lifetime = std::time::Duration::from_secs(3600))
+        .await;
+    let login = short.login("admin", ADMIN_PASSWORD).await;
+    assert_eq!(login["expires_in"], 900);
+    let short = app
+        .instance_with(|s| s.session_lifetime = std::time::Duration::from_secs(60))
+        .await;
+    let login = short.login("admin", ADMIN_PASSWORD).await;
+    let expires_in = login["expires_in"].as_i64().unwrap();
+    assert!((59..=60).contains(&expires_in), "{expires_in}");
+}
+
+async fn an_idle_session_ends(app: TestApp) {
+    let app = app
+        .instance_with(|s| s.session_idle = std::time::Duration::from_secs(2))
+        .await;
+    let refresh = |token: Value| {
+        app.call(
+            Method::POST,
+            "/api/v1/auth/refresh",
+            None,
+            Some(json!({"refresh_token": token})),
+        )
+    };
+    // Used within the idle timeout, the session goes on past it.
+    let mut token = app.login("admin", ADMIN_PASSWORD).await["refresh_token"].clone();
+    for _ in 0..2 {
+        tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
+        let res = refresh(token).await;
+        assert_eq!(res.status(), 200);
+        token = res.json::<Value>().await.unwrap()["refresh_token"].clone();
+    }
+    // Left alone longer than that, it ends.
+    tokio::time::sleep(std::time::Duration::from_millis(2200)).await;
+    assert_problem(refresh(token).await, 401, "invalid_refresh_token").await;
+}
+
+async fn an_admin_ends_every_session_of_an_account(app: TestApp) {
+    let camaiore = app.municipality("046005").await;
+    let (uid, first) = app.user("laptop.perso", "operator", &[camaiore]).await;
+    let second = app
+        .login("laptop.perso", crate::common::USER_PASSWORD)
+        .await;
+    let admin = app.admin().await;
+    let res = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/users/{uid}/end-sessions"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), 204);
+    for token in [first, token_of(&second)] {
+        assert_problem(app.get("/api/v1/me", &token).await, 401, "session_ended").await;
+    }
+    let res = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/refresh",
+            None,
+            Some(json!({"refresh_token": second["refresh_token"]})),
+        )
+        .await;
+    assert_problem(res, 401, "invalid_refresh_token").await;
+    // The admin's own session is untouched, and the account may log in again.
+    assert_eq!(app.get("/api/v1/users", &admin).await.status(), 200);
+    let again = app
+        .login("laptop.perso", crate::common::USER_PASSWORD)
+        .await;
+    assert_eq!(app.get("/api/v1/me", &token_of(&again)).await.status(), 200);
+    // Changing one's password ends the other sessions too.
+    let other = app
+        .login("laptop.perso", crate::common::USER_PASSWORD)
+        .await;
+    let res = app
+        .call(
+            Method::PUT,
+            "/api/v1/me/password",
+            Some(&token_of(&again)),
+            Some(json!({"current_password": crate::common::USER_PASSWORD, "new_password": "una nuova password lunga"})),
+        )
+        .await;
+    assert_eq!(res.status(), 204);
+    assert_problem(
+        app.get("/api/v1/me", &token_of(&other)).await,
+        401,
+        "session_ended",
+    )
+    .await;
 }

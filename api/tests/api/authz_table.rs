@@ -295,6 +295,8 @@ async fn every_endpoint_for_every_caller(app: TestApp) {
                                                                             [401, 200, 403, 403, 403, 403, 403, 403]),
         (M::POST, format!("/api/v1/users/{target_user}/password-reset"), n(),
                                                                             [401, 200, 403, 403, 403, 403, 403, 403]),
+        (M::POST, format!("/api/v1/users/{target_user}/end-sessions"), n(),
+                                                                            [401, 204, 403, 403, 403, 403, 403, 403]),
         (M::GET, "/api/v1/api-clients".into(), n(),                         [401, 200, 403, 403, 403, 403, 403, 403]),
         (M::GET, format!("/api/v1/api-clients/{client_row}"), n(),          [401, 200, 403, 403, 403, 403, 403, 403]),
         (M::POST, "/api/v1/api-clients".into(), Some(json!({"name": "X", "municipality_id": camaiore, "scopes": ["desks:read"]})),

@@ -140,6 +140,8 @@ impl TestApp {
             shutdown_timeout: std::time::Duration::from_secs(5),
             public_url: None,
             signin_failures_per_address: 20,
+            session_lifetime: std::time::Duration::from_secs(12 * 3600),
+            session_idle: std::time::Duration::from_secs(2 * 3600),
         };
         change(&mut settings);
         let prepared = tokio::task::spawn_blocking({

@@ -140,8 +140,9 @@ async fn framework_errors_are_problems(app: TestApp) {
     )
     .await;
     let forged = lumit_api::auth::jwt::JwtKeys::new("another secret that is long enough!!")
-        .issue("someone", "user", Some("admin"), None)
-        .unwrap();
+        .issue("someone", "user", Some("admin"), None, None)
+        .unwrap()
+        .0;
     assert_problem(
         app.get("/api/v1/municipalities", &forged).await,
         401,
@@ -430,6 +431,8 @@ async fn server_errors_never_leak_causes(app: TestApp) {
         shutdown_timeout: std::time::Duration::from_secs(5),
         public_url: None,
         signin_failures_per_address: 20,
+        session_lifetime: std::time::Duration::from_secs(12 * 3600),
+        session_idle: std::time::Duration::from_secs(2 * 3600),
     };
     let db = lumit_api::db::Db::connect_lazy(&db_url, 1).unwrap();
     let server = lumit_api::startup::Application::build(settings, db).unwrap();

@@ -1106,8 +1106,17 @@ async fn calendar_feed_and_timesheet(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
+    // Deactivation ended her sessions: the token she held is refused; she logs in again.
+    assert_problem(
+        app.get("/api/v1/me/assignments", &med).await,
+        401,
+        "session_ended",
+    )
+    .await;
+    let med = crate::common::token_of(&app.login("amal", crate::common::USER_PASSWORD).await);
     // A new address replaces the old; a wrong token is refused.
-    app.post("/api/v1/me/calendar-feed", &med, json!({})).await;
+    let res = app.post("/api/v1/me/calendar-feed", &med, json!({})).await;
+    assert_eq!(res.status(), 200);
     let res = app
         .http
         .get(format!("{}{path}", app.base))

@@ -146,6 +146,31 @@ test('admin sets up a municipality, desk and operator; the operator works within
     await page.getByRole('button', { name: /Italiano/ }).click();
     await heading(page, 'Comuni e uffici');
 
+    // An admin ends her sessions (a lost laptop): at her next click the app says the session
+    // ended, and logging in again returns her to the page she asked for.
+    await page.getByRole('navigation').getByRole('link', { name: 'Home' }).click();
+    await heading(page, /Benvenuto/);
+    const api = async (path, token, body) => {
+      const res = await fetch(`${baseUrl}${path}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return res.status === 204 ? null : res.json();
+    };
+    const admin = (await api('/api/v1/auth/login', null, { username: adminUsername, password: adminPassword })).access_token;
+    const users = await api('/api/v1/users?limit=100', admin);
+    const olga = users.items.find((u) => u.username === 'op.prova');
+    await api(`/api/v1/users/${olga.id}/end-sessions`, admin, {});
+    await page.getByRole('navigation').getByRole('link', { name: 'Comuni e uffici' }).click();
+    await heading(page, 'Accedi a LUMIT');
+    await page.getByRole('status').filter({ hasText: 'La sessione è terminata' }).waitFor();
+    await checkA11y(page, 'session ended');
+    await page.getByLabel('Nome utente').fill('op.prova');
+    await page.locator('#password').fill('la mia password nuova');
+    await page.getByRole('button', { name: 'Accedi', exact: true }).click();
+    await heading(page, 'Comuni e uffici');
+
     // Logout ends the session, also for reloads and deep links.
     await page.getByRole('button', { name: 'Esci' }).click();
     await heading(page, 'Accedi a LUMIT');

@@ -64,6 +64,12 @@ thread_local! {
     static TOKEN: RefCell<Option<String>> = const { RefCell::new(None) };
     static REFRESHING: RefCell<Option<RefreshFuture>> = const { RefCell::new(None) };
     static ON_SESSION: RefCell<Option<SessionListener>> = const { RefCell::new(None) };
+    static LOGGING_OUT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// True while the person's own logout ends the session (not a timeout or an admin).
+pub fn logging_out() -> bool {
+    LOGGING_OUT.with(|l| l.get())
 }
 
 /// Registers what to do when tokens change (new pair, or `None` when the session ended).
@@ -321,7 +327,9 @@ pub async fn logout() {
         .post(format!("{}/api/v1/auth/logout", origin()))
         .send()
         .await;
+    LOGGING_OUT.with(|l| l.set(true));
     session_changed(None);
+    LOGGING_OUT.with(|l| l.set(false));
 }
 
 /// Encodes a query string value.

@@ -75,6 +75,7 @@ pub fn Login() -> impl IntoView {
                 <p class="brand-name">"LUMIT"</p>
                 <p class="brand-tag">{move || i.t("app.tagline")}</p>
                 <h1 tabindex="-1">{move || i.t("login.title")}</h1>
+                <p class="alert alert-info" role="status" hidden=move || !s.ended.get()>{move || i.t("session.ended")}</p>
                 <form on:submit=submit novalidate>
                     <FormStatus error=error />
                     <TextField id="username" label="login.username" value=username error=Signal::derive(|| None::<String>) autocomplete="username" required=true />

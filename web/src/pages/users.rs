@@ -8,6 +8,7 @@ use leptos_router::hooks::use_params_map;
 use lumit_shared::municipality::Municipality;
 use lumit_shared::user::{CreatedUser, NewUser, PasswordReset, Role, User, UserPatch};
 use lumit_shared::Page;
+use reqwest::Method;
 
 use crate::api::{self, enc, ApiError};
 use crate::app::{role_key, RoleGate};
@@ -386,6 +387,32 @@ fn UserEditor(
             });
         }
     };
+    let do_end_sessions = {
+        let id = id.clone();
+        move |_| {
+            if !confirm(text(i.lang.get_untracked(), "users.confirm_end_sessions")) {
+                return;
+            }
+            let id = id.clone();
+            spawn_local(async move {
+                match api::no_content(
+                    Method::POST,
+                    &format!("/api/v1/users/{id}/end-sessions"),
+                    None::<&serde_json::Value>,
+                )
+                .await
+                {
+                    Ok(()) => {
+                        err.set(None);
+                        ok.set(Some(
+                            text(i.lang.get_untracked(), "users.sessions_ended").into(),
+                        ));
+                    }
+                    Err(e) => err.set(Some(e)),
+                }
+            });
+        }
+    };
     let roles = Signal::derive(move || role_options(i.lang.get(), false));
     let form_error =
         Signal::derive(move || err.with(|e| e.as_ref().map(|e| error_message(i.lang.get(), e))));
@@ -397,7 +424,10 @@ fn UserEditor(
     view! {
         <div class="page-head">
             <h1 tabindex="-1">{user.full_name.clone()} " (" {user.username.clone()} ")"</h1>
-            {is_admin.then(|| view! { <div class="actions"><button type="button" class="btn" on:click=do_reset>{move || i.t("users.reset")}</button></div> })}
+            {is_admin.then(|| view! { <div class="actions">
+                <button type="button" class="btn" on:click=do_reset>{move || i.t("users.reset")}</button>
+                <button type="button" class="btn" on:click=do_end_sessions>{move || i.t("users.end_sessions")}</button>
+            </div> })}
         </div>
         {move || reset.get().map(|p| view! { <SecretOnce label=Signal::derive(move || i.t("users.temp_shown_once").to_owned()) value=p /> })}
         {if is_admin {
