@@ -189,9 +189,10 @@ fn Shell() -> impl IntoView {
 fn SessionEnding() -> impl IntoView {
     let s = use_session();
     let i = use_i18n();
-    let now = RwSignal::new(chrono::Utc::now());
+    // The browser's clock (std's has no clock on wasm32).
+    let now_ms = RwSignal::new(js_sys::Date::now());
     if let Ok(handle) = set_interval_with_handle(
-        move || now.set(chrono::Utc::now()),
+        move || now_ms.set(js_sys::Date::now()),
         std::time::Duration::from_secs(20),
     ) {
         on_cleanup(move || handle.clear());
@@ -199,7 +200,7 @@ fn SessionEnding() -> impl IntoView {
     let ending = move || {
         s.ends_at
             .get()
-            .filter(|end| (*end - now.get()).num_minutes() < 10)
+            .filter(|end| (end.timestamp_millis() as f64) - now_ms.get() < 10.0 * 60_000.0)
     };
     view! {
         <p class="alert session-ending" role="status" aria-live="polite" hidden=move || ending().is_none()>

@@ -178,6 +178,11 @@ fn load(c: &mut DbConn, claims: &crate::auth::jwt::Claims) -> ApiResult<Actor> {
             if !active {
                 return Err(ApiError::Unauthorized("account_inactive"));
             }
+            if let Some(sid) = &claims.sid {
+                if !crate::models::refresh_token::session_is_open(c, sid)? {
+                    return Err(ApiError::Unauthorized("session_ended"));
+                }
+            }
             let role = Role::parse(&role).ok_or(ApiError::Unauthorized("invalid_token"))?;
             Ok(Actor {
                 kind: ActorKind::User,

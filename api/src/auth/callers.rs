@@ -45,6 +45,8 @@ pub struct Key {
     kind: String,
     sub: String,
     scope: Option<String>,
+    /// Each session its own entry: a session that was logged out is refused on its own.
+    sid: Option<String>,
 }
 
 impl Key {
@@ -54,6 +56,7 @@ impl Key {
             kind: claims.kind.clone(),
             sub: claims.sub.clone(),
             scope: claims.scope.clone(),
+            sid: claims.sid.clone(),
         }
     }
 }
@@ -341,6 +344,7 @@ mod tests {
             kind: "user".into(),
             sub: sub.into(),
             scope: None,
+            sid: None,
         }
     }
 
@@ -394,9 +398,11 @@ mod tests {
             kind: "client".into(),
             sub: "c1".into(),
             scope: Some("cases:read".into()),
+            sid: None,
         };
         let wide = Key {
             scope: Some("cases:read cases:write".into()),
+            sid: None,
             ..narrow.clone()
         };
         c.put(c.ticket().expect("on"), narrow.clone(), actor("c1"));

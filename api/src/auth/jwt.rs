@@ -29,6 +29,9 @@ pub struct Claims {
     pub iat_ms: i64,
     /// Token id.
     pub jti: String,
+    /// The session (refresh-token family) of a user's token: logging out ends it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
     /// `user` or `client`.
     pub kind: String,
     /// The user's role (users only).
@@ -62,16 +65,18 @@ impl JwtKeys {
         }
     }
 
-    /// Signs a token for a subject, valid for [`ACCESS_TTL_SECS`] but never past `ends_by`
-    /// (Unix seconds: the end of the session it belongs to). Returns it with its lifetime.
+    /// Signs a token for a subject, valid for [`ACCESS_TTL_SECS`] but never past the end of
+    /// the `session` it belongs to (its id, and its end in Unix seconds). Returns it with its
+    /// lifetime.
     pub fn issue(
         &self,
         sub: &str,
         kind: &str,
         role: Option<&str>,
         scope: Option<&str>,
-        ends_by: Option<i64>,
+        session: Option<(&str, i64)>,
     ) -> anyhow::Result<(String, i64)> {
+        let ends_by = session.map(|(_, end)| end);
         let now = chrono::Utc::now();
         let (secs, ms) = (now.timestamp(), now.timestamp_millis());
         let exp = (secs + ACCESS_TTL_SECS).min(ends_by.unwrap_or(i64::MAX));
@@ -83,6 +88,7 @@ impl JwtKeys {
             iat: secs,
             iat_ms: ms,
             jti: uuid::Uuid::new_v4().to_string(),
+            sid: session.map(|(id, _)| id.to_owned()),
             kind: kind.into(),
             role: role.map(str::to_owned),
             scope: scope.map(str::to_owned),

@@ -39,15 +39,26 @@ pub struct RefreshRow {
     pub session_started_at: NaiveDateTime,
 }
 
+/// A refresh token just issued.
+pub struct NewToken {
+    /// The clear token, given out once.
+    pub token: String,
+    /// When it expires unused (the idle timeout, or the session's end).
+    pub expires_at: NaiveDateTime,
+    /// The session (the family), named in the access tokens issued with it.
+    pub session_id: String,
+    /// When the session ends however active.
+    pub session_ends_at: NaiveDateTime,
+}
+
 /// Issues a token: a new session at login (`session` None), or the next token of a session
 /// (its family and start). It expires after the idle timeout, and never past the session's end.
-/// Returns the clear token, when it expires and when its session began.
 pub fn issue(
     c: &mut DbConn,
     user_id: &str,
     session: Option<(&str, NaiveDateTime)>,
     limits: SessionLimits,
-) -> ApiResult<(String, NaiveDateTime, NaiveDateTime)> {
+) -> ApiResult<NewToken> {
     let token = random_token(32);
     let t = now();
     let (family, started) = match session {
@@ -59,7 +70,7 @@ pub fn issue(
     diesel::insert_into(refresh_tokens::table)
         .values((
             refresh_tokens::id.eq(new_id()),
-            refresh_tokens::family_id.eq(family),
+            refresh_tokens::family_id.eq(&family),
             refresh_tokens::user_id.eq(user_id),
             refresh_tokens::token_hash.eq(sha256_hex(&token)),
             refresh_tokens::created_at.eq(t),
@@ -67,7 +78,12 @@ pub fn issue(
             refresh_tokens::session_started_at.eq(started),
         ))
         .execute(c)?;
-    Ok((token, expires, started))
+    Ok(NewToken {
+        token,
+        expires_at: expires,
+        session_id: family,
+        session_ends_at: limits.ends_at(started),
+    })
 }
 
 /// Finds a token by its clear value.
@@ -96,6 +112,28 @@ pub fn revoke_family(c: &mut DbConn, family_id: &str) -> ApiResult<usize> {
     )
     .set(refresh_tokens::revoked_at.eq(Some(now())))
     .execute(c)?)
+}
+
+/// Ends one session (logout): its refresh tokens are revoked, and the account's row is touched
+/// so that every instance empties its caller cache and refuses the session's access tokens
+/// from the next request on.
+pub fn end_session(c: &mut DbConn, session_id: &str, user_id: &str) -> ApiResult<usize> {
+    let revoked = revoke_family(c, session_id)?;
+    diesel::update(users::table.find(user_id))
+        .set(users::sessions_valid_after.eq(users::sessions_valid_after))
+        .execute(c)?;
+    Ok(revoked)
+}
+
+/// True while a session has a token that is not revoked (it may have expired: the access
+/// tokens of an expired session end on their own within minutes).
+pub fn session_is_open(c: &mut DbConn, session_id: &str) -> ApiResult<bool> {
+    Ok(diesel::select(diesel::dsl::exists(
+        refresh_tokens::table
+            .filter(refresh_tokens::family_id.eq(session_id))
+            .filter(refresh_tokens::revoked_at.is_null()),
+    ))
+    .get_result(c)?)
 }
 
 /// Ends every session of an account at once (logout, password change or reset, deactivation,

@@ -53,13 +53,11 @@ fn session_limits(state: &AppState) -> SessionLimits {
 /// session, and the refresh token goes in the body or in the cookie.
 struct Issued {
     user: User,
-    refresh: String,
-    refresh_expires: NaiveDateTime,
-    session_ends: NaiveDateTime,
+    refresh: refresh_token::NewToken,
 }
 
 fn answer(state: &AppState, issued: Issued, in_cookie: bool) -> ApiResult<HttpResponse> {
-    let ends = issued.session_ends.and_utc();
+    let ends = issued.refresh.session_ends_at.and_utc();
     let (access_token, expires_in) = state
         .jwt
         .issue(
@@ -67,7 +65,7 @@ fn answer(state: &AppState, issued: Issued, in_cookie: bool) -> ApiResult<HttpRe
             "user",
             Some(issued.user.role.as_str()),
             None,
-            Some(ends.timestamp()),
+            Some((&issued.refresh.session_id, ends.timestamp())),
         )
         .map_err(ApiError::Internal)?;
     let mut pair = TokenPair {
@@ -82,11 +80,11 @@ fn answer(state: &AppState, issued: Issued, in_cookie: bool) -> ApiResult<HttpRe
     if in_cookie {
         res.cookie(refresh_cookie(
             state,
-            issued.refresh,
-            Some(issued.refresh_expires),
+            issued.refresh.token,
+            Some(issued.refresh.expires_at),
         ));
     } else {
-        pair.refresh_token = Some(issued.refresh);
+        pair.refresh_token = Some(issued.refresh.token);
     }
     Ok(res.json(pair))
 }
@@ -177,14 +175,11 @@ pub async fn login(
     let issued = state
         .db
         .write(move |c| {
-            let (refresh, refresh_expires, started) =
-                refresh_token::issue(c, &row.id, None, limits)?;
+            let refresh = refresh_token::issue(c, &row.id, None, limits)?;
             audit::record(c, &ctx, Event::new("auth.login", "user", &row.id))?;
             Ok(Issued {
-                session_ends: limits.ends_at(started),
                 user: user::to_api(c, row)?,
                 refresh,
-                refresh_expires,
             })
         })
         .await?;
@@ -254,13 +249,10 @@ pub async fn refresh(
             }
             refresh_token::mark_used(c, &row.id)?;
             let session = Some((row.family_id.as_str(), row.session_started_at));
-            let (refresh, refresh_expires, started) =
-                refresh_token::issue(c, &u.id, session, limits)?;
+            let refresh = refresh_token::issue(c, &u.id, session, limits)?;
             Ok(Refreshed::Ok(Box::new(Issued {
-                session_ends: limits.ends_at(started),
                 user: user::to_api(c, u)?,
                 refresh,
-                refresh_expires,
             })))
         })
         .await?;
@@ -278,8 +270,9 @@ pub async fn refresh(
     }
 }
 
-/// Log out: ends the account's sessions on every device at once (refresh tokens revoked, access
-/// tokens already issued refused) and clears the cookie. Always 204. Permission: public.
+/// Log out: ends this session at once (its refresh tokens revoked, its access tokens already
+/// issued refused from the next request) and clears the cookie; the account's sessions on other
+/// devices go on. Always 204. Permission: public.
 #[utoipa::path(
     post,
     path = "/api/v1/auth/logout",
@@ -302,8 +295,7 @@ pub async fn logout(
             .db
             .write(move |c| {
                 if let Some(row) = refresh_token::find(c, &token)? {
-                    if row.revoked_at.is_none() && refresh_token::end_sessions(c, &row.user_id)? > 0
-                    {
+                    if refresh_token::end_session(c, &row.family_id, &row.user_id)? > 0 {
                         let ctx = AuditCtx::anonymous(&meta, Some(row.user_id.clone()), "logout");
                         audit::record(c, &ctx, Event::new("auth.logout", "user", &row.user_id))?;
                     }

@@ -936,6 +936,7 @@ mod the_printed_password_works_once {
 }
 
 async fn logout_ends_the_session_at_once(app: TestApp) {
+    let elsewhere = app.admin().await;
     let login = app.login("admin", ADMIN_PASSWORD).await;
     let token = token_of(&login);
     assert_eq!(app.get("/api/v1/users", &token).await.status(), 200);
@@ -958,6 +959,19 @@ async fn logout_ends_the_session_at_once(app: TestApp) {
         "session_ended",
     )
     .await;
+    // The refresh token is dead too.
+    let res = app
+        .call(
+            Method::POST,
+            "/api/v1/auth/refresh",
+            None,
+            Some(json!({"refresh_token": login["refresh_token"]})),
+        )
+        .await;
+    assert_problem(res, 401, "invalid_refresh_token").await;
+    // The same account's session on another device goes on.
+    assert_eq!(app.get("/api/v1/users", &elsewhere).await.status(), 200);
+    assert_eq!(other.get("/api/v1/users", &elsewhere).await.status(), 200);
     // Logging in again works at once.
     let again = app.admin().await;
     assert_eq!(app.get("/api/v1/users", &again).await.status(), 200);
