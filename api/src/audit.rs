@@ -1,10 +1,18 @@
 //! The audit log: one row per change, in the change's own transaction, each row chained to the
-//! previous one by SHA-256 so that editing or deleting a row shows up in [`verify`].
+//! previous one by an HMAC-SHA256 whose key is kept outside the database (`LUMIT_AUDIT_KEY`), so
+//! that editing a row, even with its link recomputed, shows up in [`verify`]. The newest link is
+//! also written, signed, to a checkpoint file outside the table ([`write_checkpoint`]), so that
+//! deleting the newest rows shows up too.
 
+use std::path::Path;
+use std::sync::OnceLock;
+
+use anyhow::{anyhow, bail, Context};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use hmac::{Hmac, Mac};
 use lumit_shared::audit::{AuditEntry, AuditVerification, FieldChange};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::auth::{Actor, ActorKind};
@@ -15,6 +23,39 @@ use crate::schema::audit_log;
 
 /// Hash that the first row links to.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// Rows written before the chain was keyed: plain SHA-256.
+const SCHEME_SHA256: i32 = 1;
+/// Rows linked by HMAC-SHA256 with the audit key.
+const SCHEME_HMAC: i32 = 2;
+
+/// The file in the data folder that holds the newest checkpoint.
+pub const CHECKPOINT_FILE: &str = "audit-head.json";
+
+static KEY: OnceLock<Vec<u8>> = OnceLock::new();
+
+/// Sets the key that links the chain, once per process (the same key again is fine: several
+/// servers of one test process share it).
+pub fn use_key(key: &str) -> anyhow::Result<()> {
+    let key = key.as_bytes();
+    if KEY.get_or_init(|| key.to_vec()) != key {
+        bail!("another audit key is already in use in this process");
+    }
+    Ok(())
+}
+
+fn key() -> ApiResult<&'static [u8]> {
+    KEY.get()
+        .map(Vec::as_slice)
+        .ok_or_else(|| ApiError::Internal(anyhow!("no audit key: set LUMIT_AUDIT_KEY")))
+}
+
+fn hmac_hex(key: &[u8], text: &str) -> String {
+    let mut mac =
+        <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes a key of any length");
+    mac.update(text.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
 
 /// Who did it, from where (also of a read, in the access log).
 #[derive(Debug, Clone)]
@@ -280,12 +321,15 @@ struct Row {
     changes: String,
     prev_hash: String,
     hash: String,
+    scheme: i32,
 }
 
 impl Row {
-    /// SHA-256 over every field but `hash`, in a fixed order, as a JSON array.
-    fn compute_hash(&self) -> String {
-        let content = serde_json::json!([
+    /// The row's link: over every field but `hash`, in a fixed order, as a JSON array; SHA-256
+    /// for rows from before the key, HMAC-SHA256 with the key from scheme 2 on (the scheme is
+    /// covered, so a keyed row cannot be passed off as an older one).
+    fn compute_hash(&self, key: &[u8]) -> String {
+        let mut content = serde_json::json!([
             self.id,
             self.at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string(),
             self.actor_kind,
@@ -300,7 +344,13 @@ impl Row {
             self.changes,
             self.prev_hash,
         ]);
-        hex::encode(Sha256::digest(content.to_string().as_bytes()))
+        if self.scheme == SCHEME_SHA256 {
+            return hex::encode(Sha256::digest(content.to_string().as_bytes()));
+        }
+        if let Some(a) = content.as_array_mut() {
+            a.push(self.scheme.into());
+        }
+        hmac_hex(key, &content.to_string())
     }
 
     fn into_api(self) -> AuditEntry {
@@ -353,8 +403,9 @@ pub fn record(c: &mut DbConn, ctx: &AuditCtx, ev: Event) -> ApiResult<()> {
         changes,
         prev_hash,
         hash: String::new(),
+        scheme: SCHEME_HMAC,
     };
-    row.hash = row.compute_hash();
+    row.hash = row.compute_hash(key()?);
     diesel::insert_into(audit_log::table)
         .values(&row)
         .execute(c)?;
@@ -418,9 +469,126 @@ pub fn find(c: &mut DbConn, id: i64) -> ApiResult<AuditEntry> {
 }
 
 /// Walks the whole chain in batches, checking each row's hash, link and sequence.
-pub fn verify(c: &mut DbConn) -> ApiResult<AuditVerification> {
+/// The newest link, signed with the audit key: kept outside the database (a file in the data
+/// folder, and printed by `lumit audit head` for an external notary), it proves how long the
+/// chain was, so that deleting its newest rows is detected.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Checkpoint {
+    /// The newest row's id.
+    pub id: i64,
+    /// Its link.
+    pub hash: String,
+    /// When the checkpoint was taken (RFC 3339).
+    pub at: String,
+    /// HMAC-SHA256 of the three, with the audit key.
+    pub mac: String,
+}
+
+impl Checkpoint {
+    fn signed(id: i64, hash: String, at: String) -> ApiResult<Self> {
+        let mac = hmac_hex(
+            key()?,
+            &format!("lumit-audit-checkpoint\n{id}\n{hash}\n{at}"),
+        );
+        Ok(Self { id, hash, at, mac })
+    }
+
+    /// True when the signature is the audit key's.
+    pub fn is_genuine(&self) -> ApiResult<bool> {
+        let expected = Self::signed(self.id, self.hash.clone(), self.at.clone())?;
+        Ok(crate::auth::constant_time_eq(&expected.mac, &self.mac))
+    }
+}
+
+/// The newest row as a signed checkpoint (none while the log is empty).
+pub fn head(c: &mut DbConn) -> ApiResult<Option<Checkpoint>> {
+    let last: Option<(i64, String)> = audit_log::table
+        .select((audit_log::id, audit_log::hash))
+        .order(audit_log::id.desc())
+        .first(c)
+        .optional()?;
+    last.map(|(id, hash)| Checkpoint::signed(id, hash, chrono::Utc::now().to_rfc3339()))
+        .transpose()
+}
+
+/// Reads the checkpoint file of a data folder: `Ok(None)` when there is none yet.
+pub fn read_checkpoint(dir: &Path) -> anyhow::Result<Option<Checkpoint>> {
+    let path = dir.join(CHECKPOINT_FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Ok(Some(
+            serde_json::from_str(&text).with_context(|| format!("reading {}", path.display()))?,
+        )),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
+    }
+}
+
+/// Writes the newest row as the checkpoint, if the table still holds the previous checkpoint's
+/// row unchanged: a checkpoint never moves back nor over a rewritten chain, so the evidence of a
+/// deleted tail stays until someone looks. Returns the checkpoint written.
+pub fn write_checkpoint(c: &mut DbConn, dir: &Path) -> anyhow::Result<Option<Checkpoint>> {
+    let Some(head) = head(c).map_err(|e| anyhow!("{e}"))? else {
+        return Ok(None);
+    };
+    if let Some(old) = read_checkpoint(dir)? {
+        let still: Option<String> = audit_log::table
+            .find(old.id)
+            .select(audit_log::hash)
+            .first(c)
+            .optional()?;
+        if still.as_deref() != Some(old.hash.as_str()) {
+            bail!(
+                "the audit log no longer holds row {} of the last checkpoint as it was: not \
+                 moving the checkpoint (run `lumit audit verify`)",
+                old.id
+            );
+        }
+        if old.id == head.id {
+            return Ok(Some(old));
+        }
+    }
+    let path = dir.join(CHECKPOINT_FILE);
+    let tmp = dir.join(format!("{CHECKPOINT_FILE}.tmp"));
+    crate::config::write_private(&tmp, &serde_json::to_string_pretty(&head)?)
+        .with_context(|| format!("writing {}", tmp.display()))?;
+    std::fs::rename(&tmp, &path).with_context(|| format!("writing {}", path.display()))?;
+    Ok(Some(head))
+}
+
+fn broken(
+    checked: i64,
+    first_bad_id: Option<i64>,
+    checkpoint: Option<i64>,
+    why: String,
+) -> AuditVerification {
+    AuditVerification {
+        ok: false,
+        rows_checked: checked,
+        first_bad_id,
+        checkpoint_id: checkpoint,
+        problem: Some(why),
+    }
+}
+
+/// Checks the whole chain: ids without gaps from 1, each link over its row and the previous
+/// link, keyed rows never followed by unkeyed ones, and the checkpoint (when there is one)
+/// genuine and still in the table unchanged. An empty log fails: the first start writes rows.
+pub fn verify(c: &mut DbConn, checkpoint: Option<&Checkpoint>) -> ApiResult<AuditVerification> {
     const BATCH: i64 = 2000;
+    let key = key()?;
+    let cp = checkpoint.map(|c| c.id);
+    if let Some(cp) = checkpoint {
+        if !cp.is_genuine()? {
+            return Ok(broken(
+                0,
+                None,
+                Some(cp.id),
+                "the checkpoint's signature is not the audit key's".into(),
+            ));
+        }
+    }
     let mut prev_hash = GENESIS.to_owned();
+    let mut scheme = SCHEME_SHA256;
     let mut expected_id = 1_i64;
     let mut checked = 0_i64;
     loop {
@@ -433,29 +601,62 @@ pub fn verify(c: &mut DbConn) -> ApiResult<AuditVerification> {
         let n = rows.len();
         for row in rows {
             checked += 1;
-            // A missing id means a deleted row; a wrong link or hash means an edited one.
-            if row.id != expected_id || row.prev_hash != prev_hash || row.compute_hash() != row.hash
-            {
-                let first_bad_id = if row.id != expected_id {
-                    expected_id
-                } else {
-                    row.id
-                };
-                return Ok(AuditVerification {
-                    ok: false,
-                    rows_checked: checked,
-                    first_bad_id: Some(first_bad_id),
-                });
+            if row.id != expected_id {
+                return Ok(broken(
+                    checked,
+                    Some(expected_id),
+                    cp,
+                    format!("row {expected_id} is missing"),
+                ));
             }
+            if row.prev_hash != prev_hash
+                || row.scheme < scheme
+                || row.compute_hash(key) != row.hash
+            {
+                return Ok(broken(
+                    checked,
+                    Some(row.id),
+                    cp,
+                    format!("row {} was changed", row.id),
+                ));
+            }
+            if let Some(cp) = checkpoint.filter(|cp| cp.id == row.id) {
+                if cp.hash != row.hash {
+                    return Ok(broken(
+                        checked,
+                        Some(row.id),
+                        Some(cp.id),
+                        format!("row {} differs from the checkpoint", row.id),
+                    ));
+                }
+            }
+            scheme = row.scheme;
             prev_hash = row.hash;
             expected_id += 1;
         }
         if (n as i64) < BATCH {
-            return Ok(AuditVerification {
-                ok: true,
-                rows_checked: checked,
-                first_bad_id: None,
-            });
+            break;
         }
     }
+    if checked == 0 {
+        return Ok(broken(0, Some(1), cp, "the audit log is empty".into()));
+    }
+    if let Some(cp) = checkpoint.filter(|cp| cp.id >= expected_id) {
+        return Ok(broken(
+            checked,
+            Some(expected_id),
+            Some(cp.id),
+            format!(
+                "rows {expected_id} to {} of the checkpoint are missing",
+                cp.id
+            ),
+        ));
+    }
+    Ok(AuditVerification {
+        ok: true,
+        rows_checked: checked,
+        first_bad_id: None,
+        checkpoint_id: cp,
+        problem: None,
+    })
 }

@@ -19,6 +19,9 @@ pub struct Settings {
     pub data_dir: PathBuf,
     /// HMAC secret for access tokens; generated into `data_dir` when unset.
     pub jwt_secret: Option<String>,
+    /// Key of the audit chain's links (`LUMIT_AUDIT_KEY`); generated into `data_dir` when unset.
+    /// Never stored in the database, so whoever can edit the table cannot forge links.
+    pub audit_key: Option<String>,
     /// Password for the first admin; random when unset.
     pub admin_password: Option<String>,
     /// `tracing` filter, e.g. `info` or `lumit_api=debug`.
@@ -155,6 +158,7 @@ impl Settings {
                 .unwrap_or_else(|| "data".into())
                 .into(),
             jwt_secret: var("LUMIT_JWT_SECRET"),
+            audit_key: var("LUMIT_AUDIT_KEY"),
             admin_password: var("LUMIT_ADMIN_PASSWORD"),
             log_level: var("LUMIT_LOG").unwrap_or_else(|| "info".into()),
             log_format: var("LUMIT_LOG_FORMAT").unwrap_or_else(|| "text".into()),
@@ -190,6 +194,11 @@ impl Settings {
                 bail!("LUMIT_JWT_SECRET must be at least 32 characters");
             }
         }
+        if let Some(key) = &s.audit_key {
+            if key.len() < 32 {
+                bail!("LUMIT_AUDIT_KEY must be at least 32 characters");
+            }
+        }
         Ok(s)
     }
 
@@ -220,10 +229,19 @@ impl Settings {
     /// The JWT secret: from the environment, or read from (or generated into) `data_dir/jwt_secret`
     /// with mode 0600. Never a constant in the code.
     pub fn resolve_jwt_secret(&self) -> anyhow::Result<String> {
-        if let Some(s) = &self.jwt_secret {
-            return Ok(s.clone());
+        self.resolve_secret(self.jwt_secret.as_deref(), "jwt_secret", "JWT secret")
+    }
+
+    /// The audit chain's key, as the JWT secret: `LUMIT_AUDIT_KEY`, or `data_dir/audit_key`.
+    pub fn resolve_audit_key(&self) -> anyhow::Result<String> {
+        self.resolve_secret(self.audit_key.as_deref(), "audit_key", "audit key")
+    }
+
+    fn resolve_secret(&self, set: Option<&str>, file: &str, what: &str) -> anyhow::Result<String> {
+        if let Some(s) = set {
+            return Ok(s.to_owned());
         }
-        let path = self.data_dir.join("jwt_secret");
+        let path = self.data_dir.join(file);
         if let Ok(existing) = std::fs::read_to_string(&path) {
             let existing = existing.trim().to_owned();
             if existing.len() >= 32 {
@@ -234,7 +252,7 @@ impl Settings {
             .with_context(|| format!("creating {}", self.data_dir.display()))?;
         let secret = crate::auth::random_token(48);
         write_private(&path, &secret).with_context(|| format!("writing {}", path.display()))?;
-        tracing::info!(path = %path.display(), "generated a new JWT secret");
+        tracing::info!(path = %path.display(), "generated a new {what}");
         Ok(secret)
     }
 }
@@ -253,7 +271,7 @@ fn public_url(v: &str) -> anyhow::Result<String> {
 }
 
 /// Writes a file readable by its owner only.
-fn write_private(path: &std::path::Path, content: &str) -> std::io::Result<()> {
+pub(crate) fn write_private(path: &std::path::Path, content: &str) -> std::io::Result<()> {
     use std::io::Write;
     let mut opts = std::fs::OpenOptions::new();
     opts.write(true).create(true).truncate(true);
@@ -295,6 +313,7 @@ mod tests {
             bind: "127.0.0.1:8080".into(),
             data_dir: PathBuf::new(),
             jwt_secret: None,
+            audit_key: None,
             admin_password: None,
             log_level: String::new(),
             log_format: String::new(),

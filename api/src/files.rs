@@ -41,9 +41,11 @@ pub fn make_private(settings: &Settings) -> anyhow::Result<()> {
             }
         }
     }
-    let secret = settings.data_dir.join("jwt_secret");
-    if secret.exists() {
-        restrict(&secret, FILE_MODE)?;
+    for name in ["jwt_secret", "audit_key", crate::audit::CHECKPOINT_FILE] {
+        let path = settings.data_dir.join(name);
+        if path.exists() {
+            restrict(&path, FILE_MODE)?;
+        }
     }
     Ok(())
 }

@@ -19,6 +19,7 @@ const ENV_HELP: &str = "Configuration (environment):
   LUMIT_BIND            address to listen on (default 127.0.0.1:8080)
   LUMIT_DATA_DIR        folder for generated secrets (default data)
   LUMIT_JWT_SECRET      token signing secret, 32+ characters (default: generated into LUMIT_DATA_DIR)
+  LUMIT_AUDIT_KEY       key of the audit chain, 32+ characters (default: generated into LUMIT_DATA_DIR)
   LUMIT_ADMIN_PASSWORD  password of the first admin (default: random, printed once)
   LUMIT_LOG             log filter (default info)
   LUMIT_LOG_FORMAT      text (default) or json
@@ -97,6 +98,19 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// The audit log's chain.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the whole chain against the checkpoint in LUMIT_DATA_DIR; exit 1 if broken.
+    Verify,
+    /// Print the newest link, signed, for an external notary (and update the checkpoint).
+    Head,
 }
 
 #[derive(Subcommand)]
@@ -139,7 +153,7 @@ fn main() -> anyhow::Result<()> {
         } => {
             let settings = Settings::from_env()?;
             telemetry::init(&settings.log_level, &settings.log_format);
-            let db = Db::open(&settings.database_url, maintenance(&settings))?;
+            let db = maintenance_db(&settings)?;
             db.migrate()?;
             let password = match settings.admin_password.clone() {
                 Some(p) => p,
@@ -153,6 +167,26 @@ fn main() -> anyhow::Result<()> {
             };
             seed::create_admin(&db, &username, &full_name, &password, false)?;
             println!("admin `{username}` created");
+            Ok(())
+        }
+        Command::Audit { command } => {
+            let settings = Settings::from_env()?;
+            telemetry::init(&settings.log_level, &settings.log_format);
+            let db = maintenance_db(&settings)?;
+            let mut c = db.conn()?;
+            match command {
+                AuditCommand::Verify => {
+                    let checkpoint = lumit_api::audit::read_checkpoint(&settings.data_dir)?;
+                    let v = lumit_api::audit::verify(&mut c, checkpoint.as_ref())
+                        .map_err(|e| anyhow::anyhow!("{e}"))?;
+                    println!("{}", serde_json::to_string_pretty(&v)?);
+                    anyhow::ensure!(v.ok, "the audit log is broken");
+                }
+                AuditCommand::Head => {
+                    let head = lumit_api::audit::write_checkpoint(&mut c, &settings.data_dir)?;
+                    println!("{}", serde_json::to_string_pretty(&head)?);
+                }
+            }
             Ok(())
         }
         Command::Serve => serve(),
@@ -180,6 +214,20 @@ fn main() -> anyhow::Result<()> {
             );
             let target = lumit_api::backup::restore(&settings.database_url, &from, force)?;
             println!("restored {} to {}", from.display(), target.display());
+            // The checkpoint names rows written after the backup: kept aside as evidence of
+            // what the restore took back, so that the next start checkpoints the restored chain.
+            let checkpoint = settings.data_dir.join(lumit_api::audit::CHECKPOINT_FILE);
+            if checkpoint.exists() {
+                let aside = settings.data_dir.join(format!(
+                    "audit-head.before-restore-{}.json",
+                    chrono::Utc::now().format("%Y%m%dT%H%M%SZ")
+                ));
+                std::fs::rename(&checkpoint, &aside)?;
+                println!(
+                    "the audit checkpoint of the replaced database was moved to {}",
+                    aside.display()
+                );
+            }
             Ok(())
         }
         Command::Seed {
@@ -207,7 +255,7 @@ fn main() -> anyhow::Result<()> {
             anyhow::ensure!(dry_run || apply, "say --dry-run or --apply");
             let settings = Settings::from_env()?;
             telemetry::init(&settings.log_level, &settings.log_format);
-            let db = Db::open(&settings.database_url, maintenance(&settings))?;
+            let db = maintenance_db(&settings)?;
             db.migrate()?;
             let due = seed::retention(&db, apply, years)?;
             for (id, closed) in &due {
@@ -222,6 +270,12 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// The database of a command-line task that may write to the audit log (with its key).
+fn maintenance_db(settings: &Settings) -> anyhow::Result<Db> {
+    lumit_api::audit::use_key(&settings.resolve_audit_key()?)?;
+    Db::open(&settings.database_url, maintenance(settings))
 }
 
 /// The database options of a command-line task: a small pool, and no statement timeout (a

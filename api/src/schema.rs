@@ -130,6 +130,7 @@ diesel::table! {
         changes -> Text,
         prev_hash -> Text,
         hash -> Text,
+        scheme -> Integer,
     }
 }
 

@@ -30,10 +30,15 @@ object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 pub const PERMISSIONS: &str = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), \
 interest-cohort=()";
 
+/// How often the audit chain's newest link is written to the checkpoint file.
+pub const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// A running server and where it listens.
 pub struct Application {
     port: u16,
     server: Server,
+    db: Db,
+    settings: Settings,
 }
 
 /// What happened during start-up that the operator must see.
@@ -47,6 +52,7 @@ pub struct Prepared {
 /// Connects, migrates, loads reference data, creates the first admin.
 pub fn prepare(settings: &Settings) -> anyhow::Result<Prepared> {
     crate::files::make_private(settings)?;
+    crate::audit::use_key(&settings.resolve_audit_key()?)?;
     let db = Db::open(&settings.database_url, settings.db_options())?;
     let applied = db.migrate()?;
     if applied > 0 {
@@ -58,7 +64,20 @@ pub fn prepare(settings: &Settings) -> anyhow::Result<Prepared> {
     }
     seed::case_categories(&db)?;
     let admin_password = seed::first_admin(&db, settings.admin_password.as_deref())?;
+    checkpoint(&db, settings);
     Ok(Prepared { db, admin_password })
+}
+
+/// Writes the audit checkpoint; a failure is logged loudly (it means the chain lost rows or was
+/// rewritten) but does not stop the service.
+pub fn checkpoint(db: &Db, settings: &Settings) {
+    let written = db
+        .conn()
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .and_then(|mut c| crate::audit::write_checkpoint(&mut c, &settings.data_dir));
+    if let Err(e) = written {
+        tracing::error!(error = format!("{e:#}"), "audit checkpoint not written");
+    }
 }
 
 impl Application {
@@ -80,6 +99,7 @@ impl Application {
             per_address: settings.signin_failures_per_address,
             ..Limits::default()
         };
+        let (checkpoint_db, checkpoint_settings) = (db.clone(), settings.clone());
         let state = web::Data::new(AppState {
             db,
             access,
@@ -152,6 +172,8 @@ impl Application {
         Ok(Self {
             port,
             server: server.run(),
+            db: checkpoint_db,
+            settings: checkpoint_settings,
         })
     }
 
@@ -161,7 +183,28 @@ impl Application {
     }
 
     /// Serves until SIGTERM / SIGINT, finishing requests in flight.
+    /// Serves until SIGTERM / SIGINT, finishing requests in flight. Meanwhile, and once more at
+    /// the end, writes the audit checkpoint.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let (db, settings) = (self.db, self.settings);
+        let write = move || {
+            let (db, settings) = (db.clone(), settings.clone());
+            tokio::task::spawn_blocking(move || checkpoint(&db, &settings))
+        };
+        let ticker = tokio::spawn({
+            let write = write.clone();
+            async move {
+                let mut every = tokio::time::interval(CHECKPOINT_EVERY);
+                every.tick().await;
+                loop {
+                    every.tick().await;
+                    let _ = write().await;
+                }
+            }
+        });
+        let served = self.server.await;
+        ticker.abort();
+        let _ = write().await;
+        served
     }
 }

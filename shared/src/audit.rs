@@ -60,8 +60,14 @@ pub struct AuditVerification {
     pub ok: bool,
     /// How many rows were checked.
     pub rows_checked: i64,
-    /// The first row whose hash or link is wrong.
+    /// The first row whose hash or link is wrong (or, when the newest rows are gone, the first
+    /// one missing).
     pub first_bad_id: Option<i64>,
+    /// The newest row of the signed checkpoint kept outside the database (`audit-head.json` in
+    /// the data folder), which the table must still hold unchanged; none before the first.
+    pub checkpoint_id: Option<i64>,
+    /// What is wrong, in words, when something is.
+    pub problem: Option<String>,
 }
 
 /// One read of a record (`GET /api/v1/people/{id}/access-log`).

@@ -8,7 +8,10 @@ use crate::db_tests;
 db_tests!(
     every_change_is_audited,
     verify_detects_a_tampered_row,
-    audit_filters_and_pages
+    audit_filters_and_pages,
+    a_row_rewritten_with_its_link_recomputed_is_detected,
+    deleting_the_newest_rows_is_detected,
+    emptying_the_log_is_refused_and_detected,
 );
 
 async fn every_change_is_audited(app: TestApp) {
@@ -226,4 +229,180 @@ async fn audit_filters_and_pages(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(one["action"], "municipality.create");
+}
+
+/// The verification, with a token taken beforehand (a login is itself an audited change).
+async fn verification(app: &TestApp, admin: &str) -> Value {
+    app.get("/api/v1/audit/verify", admin)
+        .await
+        .json()
+        .await
+        .unwrap()
+}
+
+fn drop_trigger(app: &TestApp, name: &str) {
+    match app.backend {
+        Backend::Sqlite => app.sql(&format!("DROP TRIGGER {name}")),
+        Backend::Postgres => app.sql(&format!("DROP TRIGGER {name} ON audit_log")),
+    }
+}
+
+#[derive(diesel::QueryableByName)]
+struct Newest {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    id: i64,
+    #[diesel(sql_type = diesel::sql_types::Timestamp)]
+    at: chrono::NaiveDateTime,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    actor_kind: String,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    actor_id: Option<String>,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    action: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    entity_type: String,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    entity_id: Option<String>,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    municipality_id: Option<String>,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    request_id: Option<String>,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    client_ip: Option<String>,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    changes: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    prev_hash: String,
+}
+
+/// What someone who can write to the database but does not hold the audit key can do: change
+/// the newest row (who did it) and recompute its link, as plain SHA-256 passed off as an older
+/// row, or keyed with a key of their own.
+async fn a_row_rewritten_with_its_link_recomputed_is_detected(app: TestApp) {
+    use diesel::RunQueryDsl;
+    use hmac::Mac;
+    use sha2::Digest;
+    let admin = app.admin().await;
+    assert_eq!(verification(&app, &admin).await["ok"], true);
+    drop_trigger(&app, "audit_log_no_update");
+    for attempt in ["unkeyed", "own key"] {
+        let row: Newest = {
+            let mut c = app.db.conn().unwrap();
+            diesel::sql_query(
+                "SELECT id, at, actor_kind, actor_id, action, entity_type, entity_id, \
+                 municipality_id, request_id, client_ip, changes, prev_hash \
+                 FROM audit_log ORDER BY id DESC LIMIT 1",
+            )
+            .get_result(&mut **c)
+            .unwrap()
+        };
+        let mut content = json!([
+            row.id,
+            row.at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string(),
+            row.actor_kind,
+            row.actor_id,
+            "someone else",
+            row.action,
+            row.entity_type,
+            row.entity_id,
+            row.municipality_id,
+            row.request_id,
+            row.client_ip,
+            row.changes,
+            row.prev_hash,
+        ]);
+        let (hash, scheme) = if attempt == "unkeyed" {
+            (
+                hex::encode(sha2::Sha256::digest(content.to_string().as_bytes())),
+                1,
+            )
+        } else {
+            content.as_array_mut().unwrap().push(2.into());
+            let mut mac =
+                hmac::Hmac::<sha2::Sha256>::new_from_slice(b"a key of the attacker's own choosing")
+                    .unwrap();
+            mac.update(content.to_string().as_bytes());
+            (hex::encode(mac.finalize().into_bytes()), 2)
+        };
+        app.sql(&format!(
+            "UPDATE audit_log SET actor_name = 'someone else', hash = '{hash}', scheme = {scheme} WHERE id = {}",
+            row.id
+        ));
+        let v = verification(&app, &admin).await;
+        assert_eq!(v["ok"], false, "{attempt}: {v}");
+        assert_eq!(v["first_bad_id"], row.id, "{attempt}: {v}");
+    }
+}
+
+async fn deleting_the_newest_rows_is_detected(app: TestApp) {
+    let admin = app.admin().await;
+    for i in 0..3 {
+        let res = app
+            .post(
+                "/api/v1/municipalities",
+                &admin,
+                json!({"name": format!("Ufficio {i}"), "kind": "other"}),
+            )
+            .await;
+        assert_eq!(res.status(), 201);
+    }
+    // The server's timer does this every 30 s and at shutdown; `lumit audit head` on demand.
+    let checkpoint = {
+        let mut c = app.db.conn().unwrap();
+        lumit_api::audit::write_checkpoint(&mut c, &app.data_dir())
+            .unwrap()
+            .unwrap()
+    };
+    let v = verification(&app, &admin).await;
+    assert_eq!(v["ok"], true, "{v}");
+    assert_eq!(v["checkpoint_id"], checkpoint.id);
+    // The newest two rows go, as if those changes never happened: the chain that is left is
+    // whole, but shorter than the checkpoint says.
+    drop_trigger(
+        &app,
+        match app.backend {
+            Backend::Sqlite => "audit_log_no_delete",
+            Backend::Postgres => "audit_log_no_update",
+        },
+    );
+    app.sql(&format!(
+        "DELETE FROM audit_log WHERE id > {}",
+        checkpoint.id - 2
+    ));
+    let v = verification(&app, &admin).await;
+    assert_eq!(v["ok"], false, "{v}");
+    assert_eq!(v["first_bad_id"], checkpoint.id - 1, "{v}");
+    assert!(v["problem"].as_str().unwrap().contains("missing"), "{v}");
+    // And the checkpoint does not move over the hole.
+    let mut c = app.db.conn().unwrap();
+    assert!(lumit_api::audit::write_checkpoint(&mut c, &app.data_dir()).is_err());
+    let still = lumit_api::audit::read_checkpoint(&app.data_dir())
+        .unwrap()
+        .unwrap();
+    assert_eq!(still, checkpoint);
+}
+
+async fn emptying_the_log_is_refused_and_detected(app: TestApp) {
+    let admin = app.admin().await;
+    let wipe = match app.backend {
+        Backend::Sqlite => "DELETE FROM audit_log",
+        Backend::Postgres => "TRUNCATE audit_log",
+    };
+    let refused = {
+        let mut c = app.db.conn().unwrap();
+        diesel::connection::SimpleConnection::batch_execute(&mut **c, wipe).is_err()
+    };
+    assert!(refused, "{wipe} must be refused");
+    match app.backend {
+        Backend::Sqlite => drop_trigger(&app, "audit_log_no_delete"),
+        Backend::Postgres => drop_trigger(&app, "audit_log_no_truncate"),
+    }
+    app.sql(wipe);
+    let v = verification(&app, &admin).await;
+    assert_eq!(v["ok"], false, "{v}");
+    assert_eq!(v["rows_checked"], 0, "{v}");
+    // Even without the checkpoint file, an empty log is not a sound one.
+    std::fs::remove_file(app.data_dir().join(lumit_api::audit::CHECKPOINT_FILE)).unwrap();
+    let v = verification(&app, &admin).await;
+    assert_eq!(v["ok"], false, "{v}");
 }

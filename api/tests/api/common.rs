@@ -12,6 +12,8 @@ use serde_json::{json, Value};
 /// The password of the first admin in every test.
 pub const ADMIN_PASSWORD: &str = "test admin password 1";
 /// The password test accounts end up with.
+/// The audit chain's key: one per test process (it is process-wide in the server too).
+pub const AUDIT_KEY: &str = "the audit key of the tests, long enough to be one";
 pub const USER_PASSWORD: &str = "a user's own password";
 
 /// Which database a test runs on.
@@ -124,6 +126,7 @@ impl TestApp {
             bind: "127.0.0.1:0".into(),
             data_dir: dir.path().to_owned(),
             jwt_secret: Some(format!("test-secret-{}", uuid::Uuid::new_v4())),
+            audit_key: Some(crate::common::AUDIT_KEY.into()),
             admin_password: Some(ADMIN_PASSWORD.into()),
             log_level: "warn".into(),
             log_format: "text".into(),
@@ -209,6 +212,11 @@ impl TestApp {
             req = req.json(&b);
         }
         req.send().await.expect("request")
+    }
+
+    /// The server's data folder (secrets, the audit checkpoint).
+    pub fn data_dir(&self) -> std::path::PathBuf {
+        self.settings.data_dir.clone()
     }
 
     /// A POST of JSON without a token from a client address (as our proxy reports it).

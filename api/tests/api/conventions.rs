@@ -416,6 +416,7 @@ async fn server_errors_never_leak_causes(app: TestApp) {
         bind: "127.0.0.1:0".into(),
         data_dir: std::env::temp_dir(),
         jwt_secret: Some("a secret for the unavailable database test".into()),
+        audit_key: Some(crate::common::AUDIT_KEY.into()),
         admin_password: None,
         log_level: "error".into(),
         log_format: "text".into(),

@@ -48,6 +48,11 @@ impl Server {
                 "LUMIT_JWT_SECRET",
                 "reliability tests secret, 32+ characters",
             )
+            // The deployment's key, as a restore onto a new machine must bring it along.
+            .env(
+                "LUMIT_AUDIT_KEY",
+                "reliability tests audit key, 32+ characters",
+            )
             .env("LUMIT_ADMIN_PASSWORD", ADMIN_PASSWORD)
             .env("LUMIT_WEB_DIR", data_dir.join("no-web"))
             .env("LUMIT_LOG", "warn")

@@ -160,7 +160,7 @@ fn Audit() -> impl IntoView {
         <div role="status" aria-live="polite">
             {move || verification.get().map(|r| match r {
                 Ok(v) if v.ok => view! { <p class="alert alert-ok">{move || i.t("audit.ok")} " — " {move || fmt_int(i.lang.get(), v.rows_checked)} " " {move || i.t("audit.rows_checked")}</p> }.into_any(),
-                Ok(v) => view! { <p class="alert alert-error">{move || i.t("audit.bad")} " " {v.first_bad_id.map(|x| x.to_string())}</p> }.into_any(),
+                Ok(v) => view! { <p class="alert alert-error">{move || i.t("audit.bad")} " " {v.first_bad_id.map(|x| x.to_string())} {v.problem.map(|p| format!(" ({p})"))}</p> }.into_any(),
                 Err(e) => view! { <ErrorView error=e /> }.into_any(),
             })}
         </div>
