@@ -715,7 +715,14 @@ pub struct CasePage {
     pub items: Vec<Case>,
     /// Cursor of the next page.
     pub next_cursor: Option<String>,
-    /// All matches (with `count=true`).
+    /// All matches (with `count=true`), counted up to [`COUNT_LIMIT`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+    /// True when there are more matches than `total` says: counting stops at [`COUNT_LIMIT`],
+    /// so that a count never reads a whole province's cases.
+    #[serde(default)]
+    pub total_is_at_least: bool,
 }
+
+/// How far `count=true` counts.
+pub const COUNT_LIMIT: i64 = 10_000;

@@ -445,6 +445,7 @@ pub fn text(lang: Lang, key: &'static str) -> &'static str {
         "cases.mine" => ("Le mie", "Mine"),
         "cases.unassigned" => ("Non assegnate", "Unassigned"),
         "cases.total" => ("pratiche trovate", "cases found"),
+        "cases.more_than" => ("oltre", "more than"),
         "cases.move_to" => ("Sposta in", "Move to"),
         "cases.outcome" => ("Esito", "Outcome"),
         "cases.timeline" => ("Cronologia", "Timeline"),

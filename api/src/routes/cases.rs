@@ -51,7 +51,7 @@ pub struct ListQuery {
     pub q: Option<String>,
     /// Order, newest first: by opening (default) or by last change.
     pub sort: Option<SortBy>,
-    /// Also count all matches (`total`).
+    /// Also count the matches (`total`), up to 10,000 (`total_is_at_least` says there are more).
     pub count: Option<bool>,
     /// Page size, 1–200 (default 50).
     pub limit: Option<i64>,
@@ -125,7 +125,7 @@ pub async fn list(
     let work = move |c: &mut crate::db::DbConn| {
         let rows = model::list(c, &filter, sort, after, limit)?;
         let total = if with_total {
-            Some(model::count(c, &filter)?)
+            Some(model::count(c, &filter, lumit_shared::case::COUNT_LIMIT)?)
         } else {
             None
         };
@@ -157,7 +157,8 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(CasePage {
         items,
         next_cursor,
-        total,
+        total: total.map(|(n, _)| n),
+        total_is_at_least: total.is_some_and(|(_, more)| more),
     }))
 }
 

@@ -520,25 +520,12 @@ pub async fn export(
     authz::require(&actor, Action::ExportOrMergePeople)?;
     let id = id.into_inner();
     let ctx = AuditCtx::new(&actor, &meta);
-    let export = state
+    // Recorded first, in a short write; the reading, which may be long, runs outside the
+    // writers' lock, so an export never holds up the desks' work.
+    let id = state
         .db
         .write(move |c| {
             let person = model::find(c, &id)?;
-            let filter = crate::models::case::Filter {
-                person_id: Some(person.id.clone()),
-                ..Default::default()
-            };
-            let rows = crate::models::case::list(c, &filter, Default::default(), None, 10_000)?;
-            let mut cases = Vec::new();
-            for (row, first, last) in rows {
-                let events = crate::models::case::events(c, &row.id)?;
-                let referrals = crate::models::referral::for_case(c, &row.id)?;
-                cases.push(lumit_shared::case::CaseExport {
-                    case: row.into_api(format!("{first} {last}")),
-                    events,
-                    referrals,
-                });
-            }
             audit::record(
                 c,
                 &ctx,
@@ -557,6 +544,28 @@ pub async fn export(
                     municipality_id: Some(&person.created_municipality_id),
                 },
             )?;
+            Ok(person.id)
+        })
+        .await?;
+    let export = state
+        .db
+        .read(move |c| {
+            let person = model::find(c, &id)?;
+            let filter = crate::models::case::Filter {
+                person_id: Some(person.id.clone()),
+                ..Default::default()
+            };
+            let rows = crate::models::case::list(c, &filter, Default::default(), None, 10_000)?;
+            let mut cases = Vec::new();
+            for (row, first, last) in rows {
+                let events = crate::models::case::events(c, &row.id)?;
+                let referrals = crate::models::referral::for_case(c, &row.id)?;
+                cases.push(lumit_shared::case::CaseExport {
+                    case: row.into_api(format!("{first} {last}")),
+                    events,
+                    referrals,
+                });
+            }
             Ok(lumit_shared::case::PersonExport {
                 exported_at: chrono::Utc::now(),
                 person: person.into_api(),

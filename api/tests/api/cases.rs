@@ -414,6 +414,20 @@ async fn lists_filter_search_and_count(app: TestApp) {
     );
     let page = get("limit=2&count=true".into()).await;
     assert_eq!(page["total"], 3);
+    assert_eq!(page["total_is_at_least"], false);
+    // The count is bounded: it stops one past its limit, however many match (the API's limit
+    // is 10,000; the same count with a limit of 2 here).
+    let mut c = app.db.conn().unwrap();
+    let all = lumit_api::models::case::Filter::default();
+    assert_eq!(
+        lumit_api::models::case::count(&mut c, &all, 2).unwrap(),
+        (2, true)
+    );
+    assert_eq!(
+        lumit_api::models::case::count(&mut c, &all, 3).unwrap(),
+        (3, false)
+    );
+    drop(c);
     assert_eq!(page["items"].as_array().unwrap().len(), 2);
     let next = get(format!(
         "limit=2&cursor={}",

@@ -241,9 +241,10 @@ fn CaseList() -> impl IntoView {
                 Ok(page) if page.items.is_empty() => view! { <Empty /> }.into_any(),
                 Ok(page) => {
                     let total = page.total.unwrap_or_default();
+                    let at_least = page.total_is_at_least;
                     let next = page.next_cursor.clone();
                     view! {
-                        <p role="status">{move || fmt_int(i.lang.get(), total)} " " {move || i.t("cases.total")}</p>
+                        <p role="status">{move || at_least.then(|| format!("{} ", i.t("cases.more_than")))}{move || fmt_int(i.lang.get(), total)} " " {move || i.t("cases.total")}</p>
                         <table class="table">
                             <caption class="visually-hidden">{move || i.t("cases.title")}</caption>
                             <thead><tr>
