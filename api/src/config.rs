@@ -13,6 +13,10 @@ use crate::db::{DbOptions, Synchronous};
 pub struct Settings {
     /// `sqlite://…` or `postgres://…`.
     pub database_url: String,
+    /// PostgreSQL: the owner's URL, for migrations (`LUMIT_MIGRATION_DATABASE_URL`). When set,
+    /// the server itself connects with `database_url` as a role that may not change or remove
+    /// audit rows, and gets its grants at each start (docs/OPERATIONS.md).
+    pub migration_database_url: Option<String>,
     /// Address to listen on.
     pub bind: String,
     /// Folder for generated secrets (and the default SQLite file).
@@ -153,6 +157,7 @@ impl Settings {
         let s = Self {
             database_url: var("LUMIT_DATABASE_URL")
                 .unwrap_or_else(|| "sqlite://data/lumit.db".into()),
+            migration_database_url: var("LUMIT_MIGRATION_DATABASE_URL"),
             bind: var("LUMIT_BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
             data_dir: var("LUMIT_DATA_DIR")
                 .unwrap_or_else(|| "data".into())
@@ -193,6 +198,9 @@ impl Settings {
             if secret.len() < 32 {
                 bail!("LUMIT_JWT_SECRET must be at least 32 characters");
             }
+        }
+        if s.migration_database_url.is_some() && !s.database_url.starts_with("postgres") {
+            bail!("LUMIT_MIGRATION_DATABASE_URL is for PostgreSQL: SQLite has no roles");
         }
         if let Some(key) = &s.audit_key {
             if key.len() < 32 {
@@ -310,6 +318,7 @@ mod tests {
     fn secure_cookies_follow_the_configured_address_only() {
         let mut s = Settings {
             database_url: String::new(),
+            migration_database_url: None,
             bind: "127.0.0.1:8080".into(),
             data_dir: PathBuf::new(),
             jwt_secret: None,

@@ -54,7 +54,22 @@ pub fn prepare(settings: &Settings) -> anyhow::Result<Prepared> {
     crate::files::make_private(settings)?;
     crate::audit::use_key(&settings.resolve_audit_key()?)?;
     let db = Db::open(&settings.database_url, settings.db_options())?;
-    let applied = db.migrate()?;
+    let applied = match &settings.migration_database_url {
+        None => db.migrate()?,
+        Some(owner_url) => {
+            let owner = Db::open(
+                owner_url,
+                crate::db::DbOptions {
+                    pool_size: 1,
+                    statement_timeout: std::time::Duration::ZERO,
+                    ..settings.db_options()
+                },
+            )?;
+            let applied = owner.migrate()?;
+            crate::db::grant_least_privilege(&owner, &db)?;
+            applied
+        }
+    };
     if applied > 0 {
         tracing::info!(applied, "database migrations applied");
     }

@@ -406,3 +406,62 @@ async fn emptying_the_log_is_refused_and_detected(app: TestApp) {
     let v = verification(&app, &admin).await;
     assert_eq!(v["ok"], false, "{v}");
 }
+
+/// PostgreSQL with two roles: the owner runs the migrations, the server connects as a role that
+/// can add audit rows but not change, delete or truncate them, and everything still works.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_servers_role_cannot_alter_the_audit_log() {
+    use diesel::connection::SimpleConnection;
+    use diesel::Connection;
+    let role = format!("lumit_app_{}", uuid::Uuid::new_v4().simple());
+    let mut owner_url = String::new();
+    let app = TestApp::spawn_with(Backend::Postgres, |s| {
+        owner_url = s.database_url.clone();
+        let mut c = diesel::PgConnection::establish(&crate::common::postgres_url()).unwrap();
+        c.batch_execute(&format!("CREATE ROLE {role} LOGIN"))
+            .unwrap();
+        s.migration_database_url = Some(s.database_url.clone());
+        s.database_url =
+            s.database_url
+                .replacen("postgres://postgres@", &format!("postgres://{role}@"), 1);
+        assert!(s.database_url.contains(&role), "{}", s.database_url);
+    })
+    .await;
+    // The server works: logins, writes with their audit rows, reads with their access log.
+    let admin = app.admin().await;
+    let res = app
+        .post(
+            "/api/v1/municipalities",
+            &admin,
+            json!({"name": "Ufficio di prova", "kind": "other"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let v = verification(&app, &admin).await;
+    assert_eq!(v["ok"], true, "{v}");
+    // Its role cannot touch the audit log, even with the triggers gone (which only the owner can
+    // drop).
+    assert!(app
+        .db
+        .conn()
+        .unwrap()
+        .batch_execute("DROP TRIGGER audit_log_no_update ON audit_log")
+        .is_err());
+    diesel::PgConnection::establish(&owner_url)
+        .unwrap()
+        .batch_execute("DROP TRIGGER audit_log_no_update ON audit_log; DROP TRIGGER audit_log_no_truncate ON audit_log")
+        .unwrap();
+    let mut c = app.db.conn().unwrap();
+    for attempt in [
+        "UPDATE audit_log SET actor_name = 'x' WHERE id = 1",
+        "DELETE FROM audit_log WHERE id = 1",
+        "TRUNCATE audit_log",
+    ] {
+        let err = c.batch_execute(attempt).unwrap_err().to_string();
+        assert!(err.contains("permission denied"), "{attempt}: {err}");
+    }
+    drop(c);
+    drop(app);
+    let mut c = diesel::PgConnection::establish(&crate::common::postgres_url()).unwrap();
+    let _ = c.batch_execute(&format!("DROP OWNED BY {role}; DROP ROLE {role}"));
+}

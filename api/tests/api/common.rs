@@ -123,6 +123,7 @@ impl TestApp {
         };
         let mut settings = Settings {
             database_url: url,
+            migration_database_url: None,
             bind: "127.0.0.1:0".into(),
             data_dir: dir.path().to_owned(),
             jwt_secret: Some(format!("test-secret-{}", uuid::Uuid::new_v4())),

@@ -413,6 +413,7 @@ async fn server_errors_never_leak_causes(app: TestApp) {
     };
     let settings = lumit_api::config::Settings {
         database_url: db_url.clone(),
+        migration_database_url: None,
         bind: "127.0.0.1:0".into(),
         data_dir: std::env::temp_dir(),
         jwt_secret: Some("a secret for the unavailable database test".into()),
