@@ -175,17 +175,40 @@ const BATCH: usize = 256;
 /// request was a transaction per page, twice the database's work (docs/PERFORMANCE.md).
 #[derive(Clone)]
 pub struct AccessLog {
-    queue: mpsc::Sender<Pending>,
+    inner: std::sync::Arc<Writer>,
+}
+
+/// The queue and the thread that empties it.
+struct Writer {
+    queue: Option<mpsc::Sender<Pending>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for Writer {
+    /// The last handle gone (the server stopped): close the queue and wait for the thread to
+    /// write what is left and close its connection, so that nothing of it outlives the server
+    /// (nor races the process's exit).
+    fn drop(&mut self) {
+        self.queue.take();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
 }
 
 impl AccessLog {
     /// Starts the writer's thread; it ends when the last handle is dropped.
     pub fn start(db: Db) -> std::io::Result<Self> {
         let (queue, pending) = mpsc::channel::<Pending>(4 * BATCH);
-        std::thread::Builder::new()
+        let thread = std::thread::Builder::new()
             .name("lumit-access-log".into())
             .spawn(move || write_batches(&db, pending))?;
-        Ok(Self { queue })
+        Ok(Self {
+            inner: std::sync::Arc::new(Writer {
+                queue: Some(queue),
+                thread: Some(thread),
+            }),
+        })
     }
 
     /// Queues the row and returns once it is committed. A read whose row cannot be written is
@@ -195,7 +218,8 @@ impl AccessLog {
             return Ok(());
         };
         let (written, done) = oneshot::channel();
-        self.queue
+        let queue = self.inner.queue.as_ref().ok_or(ApiError::Unavailable)?;
+        queue
             .send(Pending { shown, written })
             .await
             .map_err(|_| ApiError::Unavailable)?;
