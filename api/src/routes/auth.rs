@@ -13,6 +13,7 @@ use lumit_shared::user::User;
 use lumit_shared::FieldError;
 
 use crate::audit::{self, AuditCtx, Event};
+use crate::auth::throttle::{Attempt, Throttle};
 use crate::auth::{constant_time_eq, sha256_hex, verify_against_dummy, verify_password};
 use crate::db::now;
 use crate::error::{ApiError, ApiResult};
@@ -89,6 +90,38 @@ fn answer(state: &AppState, issued: Issued, in_cookie: bool) -> ApiResult<HttpRe
     Ok(res.json(pair))
 }
 
+/// Admits a sign-in attempt, counted before its secret is checked (a parallel burst gets no
+/// more guesses), after the wait the account's failures call for; or 429.
+async fn admitted(throttle: &Throttle, name: &str, meta: &RequestMeta) -> ApiResult<Attempt> {
+    let attempt = throttle
+        .admit(name, meta.client_ip.as_deref())
+        .map_err(|r| ApiError::TooManyRequests {
+            retry_after: r.retry_after,
+        })?;
+    if !attempt.delay.is_zero() {
+        tokio::time::sleep(attempt.delay).await;
+    }
+    Ok(attempt)
+}
+
+/// A failed sign-in goes to the security log, never the audit chain: what was typed may be a
+/// password (docs/ARCHITECTURE.md). `account` is (id, name) of the account it named, if any.
+async fn record_failed(
+    state: &AppState,
+    meta: &RequestMeta,
+    kind: &'static str,
+    account: Option<(String, String)>,
+) -> ApiResult<()> {
+    let ctx = AuditCtx::anonymous(meta, None, "");
+    state
+        .db
+        .write(move |c| {
+            let (id, name) = account.unzip();
+            security_log::record_failure(c, &ctx, kind, id.as_deref(), name.as_deref())
+        })
+        .await
+}
+
 /// Log in with username and password. Throttled (docs/ARCHITECTURE.md#sign-in-throttling):
 /// after 5 failures of an account from one address, or 20 from one address whatever the account,
 /// within 15 minutes, that address gets 429; an account failing from many addresses only makes
@@ -112,16 +145,7 @@ pub async fn login(
 ) -> ApiResult<HttpResponse> {
     let input: LoginRequest = body.json().await?;
     let username: String = input.username.trim().chars().take(128).collect();
-    // Counted before the password is checked: a parallel burst gets no more guesses.
-    let attempt = state
-        .logins
-        .admit(&username, meta.client_ip.as_deref())
-        .map_err(|r| ApiError::TooManyRequests {
-            retry_after: r.retry_after,
-        })?;
-    if !attempt.delay.is_zero() {
-        tokio::time::sleep(attempt.delay).await;
-    }
+    let attempt = admitted(&state.logins, &username, &meta).await?;
 
     let row = {
         let username = username.clone();
@@ -150,22 +174,8 @@ pub async fn login(
         }
         other => {
             attempt.failed();
-            // Not in the audit chain: what was typed may be a password (docs/ARCHITECTURE.md).
-            let ctx = AuditCtx::anonymous(&meta, None, "");
             let account = other.map(|u| (u.id, u.username));
-            state
-                .db
-                .write(move |c| {
-                    let (id, name) = account.unzip();
-                    security_log::record_failure(
-                        c,
-                        &ctx,
-                        "login_failed",
-                        id.as_deref(),
-                        name.as_deref(),
-                    )
-                })
-                .await?;
+            record_failed(&state, &meta, "login_failed", account).await?;
             return Err(ApiError::Unauthorized("invalid_credentials"));
         }
     };
@@ -368,15 +378,7 @@ pub async fn token(
         _ => return Err(ApiError::Unauthorized("invalid_client")),
     };
     let client_id: String = client_id.chars().take(128).collect();
-    let attempt = state
-        .clients
-        .admit(&client_id, meta.client_ip.as_deref())
-        .map_err(|r| ApiError::TooManyRequests {
-            retry_after: r.retry_after,
-        })?;
-    if !attempt.delay.is_zero() {
-        tokio::time::sleep(attempt.delay).await;
-    }
+    let attempt = admitted(&state.clients, &client_id, &meta).await?;
     let row = {
         let client_id = client_id.clone();
         state
@@ -393,21 +395,8 @@ pub async fn token(
         }
         other => {
             attempt.failed();
-            let ctx = AuditCtx::anonymous(&meta, None, "");
             let client = other.map(|r| (r.id, r.client_id));
-            state
-                .db
-                .write(move |c| {
-                    let (id, name) = client.unzip();
-                    security_log::record_failure(
-                        c,
-                        &ctx,
-                        "client_failed",
-                        id.as_deref(),
-                        name.as_deref(),
-                    )
-                })
-                .await?;
+            record_failed(&state, &meta, "client_failed", client).await?;
             return Err(ApiError::Unauthorized("invalid_client"));
         }
     };
