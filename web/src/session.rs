@@ -2,7 +2,7 @@
 //! `HttpOnly` cookie, so a reload silently restores the session, and a timer refreshes it before
 //! it expires.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::time::Duration;
 
 use leptos::prelude::*;
@@ -39,9 +39,18 @@ impl Session {
 
 thread_local! {
     static TIMER: RefCell<Option<TimeoutHandle>> = const { RefCell::new(None) };
+    /// When the person last pressed a key or a pointer (browser milliseconds).
+    static LAST_ACTIVITY: Cell<f64> = const { Cell::new(0.0) };
+    /// When the current tokens arrived.
+    static LAST_REFRESH: Cell<f64> = const { Cell::new(0.0) };
 }
 
+/// Renews the tokens before they expire, but only if the person did something since the last
+/// renewal: an open tab left alone must not keep its session alive, so that the server's idle
+/// timeout ends it. After a pause, the next request's 401 renews them (the refresh token lasts
+/// the idle timeout) or, past it, the login page says the session ended.
 fn schedule_refresh(expires_in: i64) {
+    LAST_REFRESH.with(|r| r.set(js_sys::Date::now()));
     TIMER.with(|t| {
         if let Some(old) = t.borrow_mut().take() {
             old.clear();
@@ -49,9 +58,12 @@ fn schedule_refresh(expires_in: i64) {
         let wait = Duration::from_secs((expires_in - 60).max(10) as u64);
         let handle = set_timeout_with_handle(
             || {
-                spawn_local(async {
-                    api::refresh().await;
-                })
+                let active = LAST_ACTIVITY.with(Cell::get) > LAST_REFRESH.with(Cell::get);
+                if active {
+                    spawn_local(async {
+                        api::refresh().await;
+                    })
+                }
             },
             wait,
         )
@@ -82,6 +94,10 @@ pub fn provide() -> Session {
         s.ends_at.set(pair.as_ref().map(|p| p.session_expires_at));
         s.user.set(pair.map(|p| p.user));
     });
+    let active = |_| LAST_ACTIVITY.with(|a| a.set(js_sys::Date::now()));
+    // Listening for the page's whole life: the handles are never removed.
+    let _ = window_event_listener(leptos::ev::keydown, move |e| active(e.type_()));
+    let _ = window_event_listener(leptos::ev::pointerdown, move |e| active(e.type_()));
     spawn_local(async move {
         api::refresh().await;
         s.checked.set(true);
