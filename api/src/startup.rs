@@ -83,14 +83,18 @@ pub fn prepare(settings: &Settings) -> anyhow::Result<Prepared> {
     Ok(Prepared { db, admin_password })
 }
 
-/// Writes the audit checkpoint; a failure is logged loudly (it means the chain lost rows or was
-/// rewritten) but does not stop the service.
+/// Writes the audit checkpoint. A database out of reach only postpones it (a warning; the next
+/// tick retries); any other failure is an error, since it means the chain lost rows or was
+/// rewritten (or the data folder is not writable). Neither stops the service.
 pub fn checkpoint(db: &Db, settings: &Settings) {
-    let written = db
-        .conn()
-        .map_err(|e| anyhow::anyhow!("{e}"))
-        .and_then(|mut c| crate::audit::write_checkpoint(&mut c, &settings.data_dir));
-    if let Err(e) = written {
+    let mut c = match db.conn() {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::warn!(error = format!("{e:#}"), "audit checkpoint postponed");
+            return;
+        }
+    };
+    if let Err(e) = crate::audit::write_checkpoint(&mut c, &settings.data_dir) {
         tracing::error!(error = format!("{e:#}"), "audit checkpoint not written");
     }
 }

@@ -51,7 +51,8 @@ pub async fn get(actor: Actor, state: web::Data<AppState>) -> ApiResult<HttpResp
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Changed"),
-        (status = 422, description = "Wrong current password or weak new one", body = lumit_shared::Problem, content_type = "application/problem+json")
+        (status = 422, description = "Wrong current password or weak new one", body = lumit_shared::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Too many password checks at once; see `Retry-After`", body = lumit_shared::Problem, content_type = "application/problem+json")
     )
 )]
 pub async fn change_password(
@@ -74,10 +75,11 @@ pub async fn change_password(
     let id = actor.id.clone();
     let row = state.db.read(move |c| user::find(c, &id)).await?;
     let (current, hash) = (input.current_password, row.password_hash.clone());
-    let (ok, new_hash) =
-        web::block(move || (verify_password(&current, &hash), hash_password(&new)))
-            .await
-            .map_err(|e| ApiError::Internal(e.into()))?;
+    // Two argon2 runs: under the same cap as logins (503 beyond it).
+    let (ok, new_hash) = state
+        .password_checks
+        .run(move || (verify_password(&current, &hash), hash_password(&new)))
+        .await?;
     if !ok {
         return Err(ApiError::field(
             "current_password",
