@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use anyhow::{bail, Context};
 
+use lumit_shared::user::Role;
+
 use crate::db::{DbOptions, Synchronous};
 
 /// Everything the server needs to start.
@@ -64,6 +66,9 @@ pub struct Settings {
     /// A staff session ends after this long without a refresh, i.e. with the app closed or the
     /// laptop asleep (`LUMIT_SESSION_IDLE_MINUTES`).
     pub session_idle: Duration,
+    /// Roles that must sign in with a second factor (`LUMIT_TOTP_REQUIRED_ROLES`, default
+    /// `admin,coordinator`; `none` for none). Other roles may set one up.
+    pub totp_required_roles: Vec<Role>,
 }
 
 /// Two connections per core, at least 4 and at most 32. Queries are short and CPU-bound, often
@@ -99,6 +104,28 @@ fn bounded(name: &str, min: u64, max: u64, default: u64, unit: &str) -> anyhow::
             .filter(|n| (min..=max).contains(n))
             .with_context(|| format!("{name} must be a number of {unit} from {min} to {max}")),
     }
+}
+
+/// `LUMIT_TOTP_REQUIRED_ROLES`: roles separated by commas, or `none`.
+fn totp_required_roles(v: Option<&str>) -> anyhow::Result<Vec<Role>> {
+    let Some(v) = v.map(str::trim) else {
+        return Ok(vec![Role::Admin, Role::Coordinator]);
+    };
+    if v.eq_ignore_ascii_case("none") {
+        return Ok(Vec::new());
+    }
+    v.split(',')
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(|r| {
+            Role::parse(&r.to_ascii_lowercase()).with_context(|| {
+                format!(
+                    "LUMIT_TOTP_REQUIRED_ROLES: `{r}` is not a role (admin, coordinator, \
+                     operator, municipal_officer, mediator; or `none`)"
+                )
+            })
+        })
+        .collect()
 }
 
 fn var(name: &str) -> Option<String> {
@@ -154,6 +181,7 @@ impl Settings {
         let session_idle = Duration::from_secs(
             60 * bounded("LUMIT_SESSION_IDLE_MINUTES", 5, 1440, 120, "minutes")?,
         );
+        let totp_required_roles = totp_required_roles(var("LUMIT_TOTP_REQUIRED_ROLES").as_deref())?;
         let s = Self {
             database_url: var("LUMIT_DATABASE_URL")
                 .unwrap_or_else(|| "sqlite://data/lumit.db".into()),
@@ -193,6 +221,7 @@ impl Settings {
             signin_failures_per_address,
             session_lifetime,
             session_idle,
+            totp_required_roles,
         };
         if let Some(secret) = &s.jwt_secret {
             if secret.len() < 32 {
@@ -222,6 +251,17 @@ impl Settings {
                     && !self.bind.starts_with("[::1]:")
             }
         }
+    }
+
+    /// Whether accounts of this role must sign in with a second factor.
+    pub fn totp_required(&self, role: Role) -> bool {
+        self.totp_required_roles.contains(&role)
+    }
+
+    /// An account as answered: with whether its role must use a second factor.
+    pub fn shown(&self, mut user: lumit_shared::user::User) -> lumit_shared::user::User {
+        user.totp_required = self.totp_required(user.role);
+        user
     }
 
     /// How the database pool connects and how long it waits.
@@ -340,6 +380,7 @@ mod tests {
             signin_failures_per_address: 20,
             session_lifetime: Duration::from_secs(12 * 3600),
             session_idle: Duration::from_secs(2 * 3600),
+            totp_required_roles: vec![],
         };
         assert!(!s.secure_cookies(), "plain-http local default");
         s.bind = "0.0.0.0:8080".into();
@@ -352,5 +393,19 @@ mod tests {
         for bad in ["lumit.test", "ftp://x", "https://", "https://a b"] {
             assert!(public_url(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn second_factor_roles() {
+        assert_eq!(
+            totp_required_roles(None).unwrap(),
+            vec![Role::Admin, Role::Coordinator]
+        );
+        assert!(totp_required_roles(Some("none")).unwrap().is_empty());
+        assert_eq!(
+            totp_required_roles(Some(" Operator , mediator")).unwrap(),
+            vec![Role::Operator, Role::Mediator]
+        );
+        assert!(totp_required_roles(Some("admin,boss")).is_err());
     }
 }

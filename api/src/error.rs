@@ -117,20 +117,36 @@ impl ApiError {
                 p.errors = errors.clone();
                 p
             }
-            Self::Unauthorized(code) => Problem::new(
-                status,
-                code,
-                "Unauthorized",
-                match *code {
-                    "invalid_credentials" => "Wrong username or password.",
-                    "invalid_client" => "Unknown client or wrong secret.",
-                    "invalid_refresh_token" => {
-                        "The refresh token is invalid, expired or already used."
-                    }
-                    "account_inactive" => "The account is deactivated.",
-                    _ => "A valid bearer token is required.",
-                },
-            ),
+            Self::Unauthorized(code) => {
+                let mut p = Problem::new(
+                    status,
+                    code,
+                    "Unauthorized",
+                    match *code {
+                        "invalid_credentials" => "Wrong username or password.",
+                        "invalid_client" => "Unknown client or wrong secret.",
+                        "invalid_refresh_token" => {
+                            "The refresh token is invalid, expired or already used."
+                        }
+                        "account_inactive" => "The account is deactivated.",
+                        "session_ended" => "The session has ended: log in again.",
+                        "totp_required" => {
+                            "The password is right; now the code of the authenticator app \
+                             (or a recovery code) is needed."
+                        }
+                        "invalid_totp" => "The code is wrong or was already used.",
+                        _ => "A valid bearer token is required.",
+                    },
+                );
+                if matches!(*code, "totp_required" | "invalid_totp") {
+                    p.errors = vec![FieldError::new(
+                        "totp_code",
+                        code,
+                        "the 6-digit code of the authenticator app, or `recovery_code`",
+                    )];
+                }
+                p
+            }
             Self::Forbidden { code, detail } => {
                 Problem::new(status, code, "Forbidden", detail.clone())
             }

@@ -52,6 +52,19 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         sessions_valid_after -> Nullable<Timestamp>,
+        totp_secret -> Nullable<Text>,
+        totp_pending_secret -> Nullable<Text>,
+        totp_last_step -> BigInt,
+    }
+}
+
+diesel::table! {
+    recovery_codes (id) {
+        id -> Text,
+        user_id -> Text,
+        code_hash -> Text,
+        created_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
     }
 }
 
@@ -409,6 +422,7 @@ diesel::joinable!(case_events -> cases (case_id));
 diesel::joinable!(referrals -> cases (case_id));
 diesel::joinable!(desks -> municipalities (municipality_id));
 diesel::joinable!(user_municipalities -> users (user_id));
+diesel::joinable!(recovery_codes -> users (user_id));
 diesel::joinable!(user_municipalities -> municipalities (municipality_id));
 diesel::joinable!(api_clients -> municipalities (municipality_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
@@ -430,6 +444,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     municipalities,
     desks,
     users,
+    recovery_codes,
     user_municipalities,
     api_clients,
     refresh_tokens,

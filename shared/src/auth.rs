@@ -18,6 +18,14 @@ pub struct LoginRequest {
     /// Browsers set this: the refresh token then travels in an `HttpOnly` cookie, not the body.
     #[serde(default)]
     pub refresh_token_in_cookie: bool,
+    /// The 6-digit code of the authenticator app, for an account with a second factor (the
+    /// answer without it is 401 `totp_required`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(example = "492039"))]
+    pub totp_code: Option<String>,
+    /// Instead of `totp_code`: one of the recovery codes, each good once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recovery_code: Option<String>,
 }
 
 /// Answer of login and refresh.
@@ -95,4 +103,35 @@ pub struct ChangePassword {
     pub current_password: String,
     /// At least 12 characters, different from the current one.
     pub new_password: String,
+}
+
+/// Answer of `POST /api/v1/me/totp`: what the authenticator app needs. Nothing changes for the
+/// account until a code from the app is confirmed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TotpEnrolment {
+    /// The secret in base32, for typing into the app by hand.
+    pub secret: String,
+    /// The `otpauth://` address the QR code holds.
+    pub otpauth_url: String,
+    /// The QR code, as an SVG `data:` address for an `<img>`.
+    pub qr_code: String,
+}
+
+/// Body of `POST /api/v1/me/totp/confirm`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TotpConfirm {
+    /// The code the app shows now.
+    #[cfg_attr(feature = "openapi", schema(example = "492039"))]
+    pub code: String,
+}
+
+/// Answer of `POST /api/v1/me/totp/confirm`: the recovery codes, shown this once.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RecoveryCodes {
+    /// Each signs in once in place of a code from the app.
+    pub codes: Vec<String>,
 }

@@ -76,6 +76,13 @@ pub struct User {
     pub active: bool,
     /// True until the person replaces a temporary password.
     pub must_change_password: bool,
+    /// Signs in with a second factor (an authenticator app).
+    #[serde(default)]
+    pub totp_enabled: bool,
+    /// The role must sign in with a second factor (`LUMIT_TOTP_REQUIRED_ROLES`): until it is
+    /// set up, only the set-up is open to the account.
+    #[serde(default)]
+    pub totp_required: bool,
 }
 
 /// Body of `POST /api/v1/users`.

@@ -45,6 +45,8 @@ pub struct Actor {
     pub municipality_ids: Vec<String>,
     /// True while a temporary password must be replaced.
     pub must_change_password: bool,
+    /// True while the role calls for a second factor the account has not set up.
+    pub must_enrol_totp: bool,
     /// Access tokens issued before this instant (Unix milliseconds) are refused: the account's
     /// sessions were ended (users only).
     pub sessions_valid_after_ms: Option<i64>,
@@ -65,6 +67,15 @@ impl Actor {
 /// Paths an account with a temporary password may still use.
 const PASSWORD_CHANGE_PATHS: [&str; 3] =
     ["/api/v1/me", "/api/v1/me/password", "/api/v1/auth/logout"];
+
+/// Paths an account that must set up its second factor may still use.
+const TOTP_ENROLMENT_PATHS: [&str; 5] = [
+    "/api/v1/me",
+    "/api/v1/me/password",
+    "/api/v1/me/totp",
+    "/api/v1/me/totp/confirm",
+    "/api/v1/auth/logout",
+];
 
 fn bearer(req: &HttpRequest) -> Option<String> {
     let v = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
@@ -104,7 +115,8 @@ impl FromRequest for Actor {
                 Some(actor) => actor,
                 None => {
                     let ticket = callers.ticket();
-                    let actor = state.db.read(move |c| load(c, &claims)).await?;
+                    let required = state.settings.totp_required_roles.clone();
+                    let actor = state.db.read(move |c| load(c, &claims, &required)).await?;
                     if let Some(ticket) = ticket {
                         callers.put(ticket, key, actor.clone());
                     }
@@ -123,13 +135,23 @@ impl FromRequest for Actor {
                     "Change your temporary password first (PUT /api/v1/me/password).",
                 ));
             }
+            if actor.must_enrol_totp && !TOTP_ENROLMENT_PATHS.contains(&req.path()) {
+                return Err(ApiError::forbidden(
+                    "totp_enrolment_required",
+                    "Your role signs in with a second factor: set it up first (POST /api/v1/me/totp).",
+                ));
+            }
             req.extensions_mut().insert(actor.clone());
             Ok(actor)
         })
     }
 }
 
-fn load(c: &mut DbConn, claims: &crate::auth::jwt::Claims) -> ApiResult<Actor> {
+fn load(
+    c: &mut DbConn,
+    claims: &crate::auth::jwt::Claims,
+    totp_required: &[Role],
+) -> ApiResult<Actor> {
     match claims.kind.as_str() {
         "user" => {
             // One statement: the account and the municipalities it works for, each Unione's
@@ -141,6 +163,7 @@ fn load(c: &mut DbConn, claims: &crate::auth::jwt::Claims) -> ApiResult<Actor> {
                 bool,
                 bool,
                 Option<chrono::NaiveDateTime>,
+                bool,
                 Option<String>,
             );
             let rows: Vec<Row> = users::table
@@ -162,16 +185,17 @@ fn load(c: &mut DbConn, claims: &crate::auth::jwt::Claims) -> ApiResult<Actor> {
                     users::active,
                     users::must_change_password,
                     users::sessions_valid_after,
+                    users::totp_secret.is_not_null(),
                     municipalities::id.nullable(),
                 ))
                 .load(c)?;
             let mut municipality_ids: Vec<String> = Vec::new();
-            for m in rows.iter().filter_map(|r| r.6.clone()) {
+            for m in rows.iter().filter_map(|r| r.7.clone()) {
                 if !municipality_ids.contains(&m) {
                     municipality_ids.push(m);
                 }
             }
-            let (id, username, role, active, must_change, valid_after, _) = rows
+            let (id, username, role, active, must_change, valid_after, has_totp, _) = rows
                 .into_iter()
                 .next()
                 .ok_or(ApiError::Unauthorized("invalid_token"))?;
@@ -192,6 +216,7 @@ fn load(c: &mut DbConn, claims: &crate::auth::jwt::Claims) -> ApiResult<Actor> {
                 role: Some(role),
                 scopes: Vec::new(),
                 must_change_password: must_change,
+                must_enrol_totp: !has_totp && totp_required.contains(&role),
                 sessions_valid_after_ms: valid_after.map(|t| t.and_utc().timestamp_millis()),
             })
         }
@@ -228,6 +253,7 @@ fn load(c: &mut DbConn, claims: &crate::auth::jwt::Claims) -> ApiResult<Actor> {
                 role: None,
                 scopes,
                 must_change_password: false,
+                must_enrol_totp: false,
                 sessions_valid_after_ms: None,
             })
         }

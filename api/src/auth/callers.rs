@@ -335,6 +335,7 @@ mod tests {
             scopes: Vec::new(),
             municipality_ids: vec!["046015".into()],
             must_change_password: false,
+            must_enrol_totp: false,
             sessions_valid_after_ms: None,
         }
     }

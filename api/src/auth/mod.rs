@@ -4,6 +4,7 @@ mod actor;
 pub mod callers;
 pub mod jwt;
 pub mod throttle;
+pub mod totp;
 
 pub use actor::{with_members, Actor, ActorKind};
 

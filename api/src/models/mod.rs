@@ -31,4 +31,5 @@ pub mod person_words;
 pub mod referral;
 pub mod refresh_token;
 pub mod request;
+pub mod second_factor;
 pub mod user;

@@ -24,6 +24,8 @@ pub struct UserRow {
     pub must_change_password: bool,
     pub active: bool,
     pub version: i64,
+    pub totp_secret: Option<String>,
+    pub totp_pending_secret: Option<String>,
 }
 
 impl UserRow {
@@ -43,6 +45,9 @@ impl UserRow {
             municipality_ids,
             active: self.active,
             must_change_password: self.must_change_password,
+            totp_enabled: self.totp_secret.is_some(),
+            // Decided by configuration at the HTTP boundary (`Settings::shown`).
+            totp_required: false,
         }
     }
 }

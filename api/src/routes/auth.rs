@@ -14,12 +14,13 @@ use lumit_shared::FieldError;
 
 use crate::audit::{self, AuditCtx, Event};
 use crate::auth::throttle::{Attempt, Throttle};
+use crate::auth::totp;
 use crate::auth::{constant_time_eq, sha256_hex, verify_against_dummy, verify_password};
 use crate::db::now;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Body, RequestMeta};
 use crate::models::refresh_token::SessionLimits;
-use crate::models::{api_client, refresh_token, user};
+use crate::models::{api_client, refresh_token, second_factor, user};
 use crate::security_log;
 use crate::state::AppState;
 
@@ -57,7 +58,8 @@ struct Issued {
     refresh: refresh_token::NewToken,
 }
 
-fn answer(state: &AppState, issued: Issued, in_cookie: bool) -> ApiResult<HttpResponse> {
+fn answer(state: &AppState, mut issued: Issued, in_cookie: bool) -> ApiResult<HttpResponse> {
+    issued.user = state.settings.shown(issued.user);
     let ends = issued.refresh.session_ends_at.and_utc();
     let (access_token, expires_in) = state
         .jwt
@@ -133,7 +135,7 @@ async fn record_failed(
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Logged in", body = TokenPair),
-        (status = 401, description = "Wrong username or password", body = lumit_shared::Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Wrong username or password (`invalid_credentials`); the account has a second factor and no code was sent (`totp_required`: ask for it and send the same request with `totp_code` or `recovery_code`); a wrong or already used code (`invalid_totp`)", body = lumit_shared::Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many failed attempts from this address; see `Retry-After`", body = lumit_shared::Problem, content_type = "application/problem+json"),
         (status = 503, description = "Too many sign-ins at once; see `Retry-After`", body = lumit_shared::Problem, content_type = "application/problem+json")
     )
@@ -168,10 +170,7 @@ pub async fn login(
         .await?;
 
     let row = match row {
-        Some(r) if matches && r.active => {
-            attempt.succeeded();
-            r
-        }
+        Some(r) if matches && r.active => r,
         other => {
             attempt.failed();
             let account = other.map(|u| (u.id, u.username));
@@ -179,21 +178,85 @@ pub async fn login(
             return Err(ApiError::Unauthorized("invalid_credentials"));
         }
     };
+    // The second factor, checked under the same attempt: a wrong code counts as a failure.
+    let given = |c: Option<String>| c.filter(|c| !c.trim().is_empty());
+    let second = match (
+        &row.totp_secret,
+        given(input.totp_code),
+        given(input.recovery_code),
+    ) {
+        (None, _, _) => SecondFactor::None,
+        (Some(_), None, None) => {
+            // The password was right: no failure, but no session either.
+            drop(attempt);
+            return Err(ApiError::Unauthorized("totp_required"));
+        }
+        (Some(_), _, Some(code)) => SecondFactor::Recovery(totp::recovery_code_hash(&code)),
+        (Some(secret), Some(code), None) => {
+            match totp::matching_step(secret, &code, totp::now_secs()) {
+                Some(step) => SecondFactor::Step(step),
+                None => SecondFactor::Wrong,
+            }
+        }
+    };
+    if second == SecondFactor::Wrong {
+        attempt.failed();
+        let account = Some((row.id.clone(), row.username.clone()));
+        record_failed(&state, &meta, "totp_failed", account).await?;
+        return Err(ApiError::Unauthorized("invalid_totp"));
+    }
 
     let ctx = AuditCtx::anonymous(&meta, Some(row.id.clone()), &row.username);
+    let account = (row.id.clone(), row.username.clone());
     let limits = session_limits(&state);
     let issued = state
         .db
         .write(move |c| {
+            // Each code and each recovery code signs in once, whoever races with it.
+            let taken = match &second {
+                SecondFactor::None | SecondFactor::Wrong => true,
+                SecondFactor::Step(step) => second_factor::take_step(c, &row.id, *step)?,
+                SecondFactor::Recovery(hash) => {
+                    let used = second_factor::use_recovery_code(c, &row.id, hash)?;
+                    if used {
+                        let e = Event::new("auth.recovery_code_used", "user", &row.id);
+                        audit::record(c, &ctx, e)?;
+                    }
+                    used
+                }
+            };
+            if !taken {
+                return Ok(None);
+            }
             let refresh = refresh_token::issue(c, &row.id, None, limits)?;
             audit::record(c, &ctx, Event::new("auth.login", "user", &row.id))?;
-            Ok(Issued {
+            Ok(Some(Issued {
                 user: user::to_api(c, row)?,
                 refresh,
-            })
+            }))
         })
         .await?;
+    let Some(issued) = issued else {
+        // A replayed code, or one already used by a parallel login.
+        attempt.failed();
+        record_failed(&state, &meta, "totp_failed", Some(account)).await?;
+        return Err(ApiError::Unauthorized("invalid_totp"));
+    };
+    attempt.succeeded();
     answer(&state, issued, input.refresh_token_in_cookie)
+}
+
+/// What a login brings besides the password.
+#[derive(Debug, PartialEq, Eq)]
+enum SecondFactor {
+    /// The account has none.
+    None,
+    /// A code right for this step (still to be taken: it may have been used).
+    Step(i64),
+    /// A recovery code, by its hash (still to be used up).
+    Recovery(String),
+    /// A wrong code.
+    Wrong,
 }
 
 enum Refreshed {

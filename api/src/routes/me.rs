@@ -1,15 +1,15 @@
 //! `/api/v1/me`: the caller's own account.
 
 use actix_web::{web, HttpResponse};
-use lumit_shared::auth::ChangePassword;
+use lumit_shared::auth::{ChangePassword, RecoveryCodes, TotpConfirm, TotpEnrolment};
 use lumit_shared::user::User;
 use lumit_shared::validate::new_password;
 
 use crate::audit::{self, AuditCtx, Event};
-use crate::auth::{hash_password, verify_password, Actor, ActorKind};
+use crate::auth::{hash_password, totp, verify_password, Actor, ActorKind};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Body, RequestMeta};
-use crate::models::{self, refresh_token, user};
+use crate::models::{self, refresh_token, second_factor, user};
 use crate::state::AppState;
 
 fn require_user(actor: &Actor) -> ApiResult<()> {
@@ -38,7 +38,7 @@ pub async fn get(actor: Actor, state: web::Data<AppState>) -> ApiResult<HttpResp
         .db
         .read(move |c| user::find(c, &id).and_then(|r| user::to_api(c, r)))
         .await?;
-    Ok(HttpResponse::Ok().json(u))
+    Ok(HttpResponse::Ok().json(state.settings.shown(u)))
 }
 
 /// Change the caller's password (also the way out of a temporary one). Other sessions are logged
@@ -98,6 +98,101 @@ pub async fn change_password(
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Start setting up a second factor: a new secret for an authenticator app (as a QR code and as
+/// text). Nothing changes for the account until a code from the app is confirmed; starting again
+/// replaces the secret not yet confirmed. Permission: any logged-in user without one.
+#[utoipa::path(
+    post,
+    path = "/api/v1/me/totp",
+    tag = "me",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "What the app needs", body = TotpEnrolment),
+        (status = 409, description = "A second factor is already set up (`totp_enabled`): an admin removes it first", body = lumit_shared::Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn start_totp(actor: Actor, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    require_user(&actor)?;
+    let secret = totp::new_secret();
+    let pending = secret.clone();
+    let username = state
+        .db
+        .write(move |c| {
+            let row = user::find(c, &actor.id)?;
+            if row.totp_secret.is_some() {
+                return Err(ApiError::conflict(
+                    "totp_enabled",
+                    "A second factor is already set up; an admin can remove it (lost phone).",
+                ));
+            }
+            second_factor::set_pending(c, &row.id, &pending)?;
+            Ok(row.username)
+        })
+        .await?;
+    let (otpauth_url, qr_code) =
+        totp::provisioning(&secret, &username).map_err(ApiError::Internal)?;
+    Ok(HttpResponse::Ok().json(TotpEnrolment {
+        secret,
+        otpauth_url,
+        qr_code,
+    }))
+}
+
+/// Finish setting up the second factor with the code the app shows: from now on login asks for
+/// it. Answers the recovery codes, shown this once. Permission: any logged-in user.
+#[utoipa::path(
+    post,
+    path = "/api/v1/me/totp/confirm",
+    tag = "me",
+    request_body = TotpConfirm,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Set up; the recovery codes, shown once", body = RecoveryCodes),
+        (status = 409, description = "No set-up under way (`POST /api/v1/me/totp` first), or one started again elsewhere", body = lumit_shared::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Wrong code", body = lumit_shared::Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn confirm_totp(
+    actor: Actor,
+    meta: RequestMeta,
+    state: web::Data<AppState>,
+    body: Body,
+) -> ApiResult<HttpResponse> {
+    require_user(&actor)?;
+    let input: TotpConfirm = body.json().await?;
+    let id = actor.id.clone();
+    let row = state.db.read(move |c| user::find(c, &id)).await?;
+    let Some(secret) = row.totp_pending_secret else {
+        return Err(ApiError::conflict(
+            "no_totp_enrolment",
+            "No second factor is being set up: start with POST /api/v1/me/totp.",
+        ));
+    };
+    let step = totp::matching_step(&secret, &input.code, totp::now_secs()).ok_or_else(|| {
+        ApiError::field(
+            "code",
+            "wrong_code",
+            "is not the code the app shows now (check the phone's clock)",
+        )
+    })?;
+    let codes = totp::new_recovery_codes();
+    let hashes: Vec<String> = codes.iter().map(|c| totp::recovery_code_hash(c)).collect();
+    let ctx = AuditCtx::new(&actor, &meta);
+    state
+        .db
+        .write(move |c| {
+            if !second_factor::enable(c, &row.id, &secret, step, &hashes)? {
+                return Err(ApiError::conflict(
+                    "no_totp_enrolment",
+                    "The set-up was started again elsewhere: use the newest QR code.",
+                ));
+            }
+            audit::record(c, &ctx, Event::new("user.totp_enable", "user", &row.id))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(RecoveryCodes { codes }))
 }
 
 /// The mediator record the caller acts as. Permission: mediators (404 until an admin links the

@@ -34,6 +34,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(web::resource("/auth/token").post(auth::token))
                 .service(web::resource("/me").get(me::get))
                 .service(web::resource("/me/password").put(me::change_password))
+                .service(web::resource("/me/totp").post(me::start_totp))
+                .service(web::resource("/me/totp/confirm").post(me::confirm_totp))
                 .service(web::resource("/me/mediator").get(me::mediator))
                 .service(web::resource("/me/assignments").get(me::assignments))
                 .service(web::resource("/me/assignments.ics").get(me::assignments_ics))
@@ -137,6 +139,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 )
                 .service(web::resource("/users/{id}/password-reset").post(users::reset_password))
                 .service(web::resource("/users/{id}/end-sessions").post(users::end_sessions))
+                .service(web::resource("/users/{id}/totp").delete(users::reset_totp))
                 .service(
                     web::resource("/api-clients")
                         .get(api_clients::list)

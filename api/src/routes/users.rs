@@ -13,7 +13,7 @@ use crate::authz::{self, Action};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Body, IfMatch, Query, RequestMeta};
-use crate::models::{municipality, refresh_token, user as model};
+use crate::models::{municipality, refresh_token, second_factor, user as model};
 use crate::pagination;
 use crate::routes::{created, with_etag};
 use crate::state::AppState;
@@ -75,6 +75,12 @@ pub async fn list(
             Ok(Page { items, next_cursor })
         })
         .await?;
+    let mut page = page;
+    page.items = page
+        .items
+        .into_iter()
+        .map(|u| state.settings.shown(u))
+        .collect();
     Ok(HttpResponse::Ok().json(page))
 }
 
@@ -101,7 +107,7 @@ pub async fn get(
             Ok((row.version, model::to_api(c, row)?))
         })
         .await?;
-    Ok(with_etag(version, &u))
+    Ok(with_etag(version, &state.settings.shown(u)))
 }
 
 /// Refuses municipality ids that don't exist, naming the field.
@@ -190,7 +196,7 @@ pub async fn create(
         &location,
         version,
         &CreatedUser {
-            user: u,
+            user: state.settings.shown(u),
             temporary_password: generated,
         },
     ))
@@ -285,7 +291,7 @@ pub async fn update(
             Ok((version, after))
         })
         .await?;
-    Ok(with_etag(version, &u))
+    Ok(with_etag(version, &state.settings.shown(u)))
 }
 
 /// Reset an account's password: returns a one-time temporary password, logs the account out
@@ -356,6 +362,43 @@ pub async fn end_sessions(
             let row = model::find(c, &id)?;
             refresh_token::end_sessions(c, &row.id)?;
             audit::record(c, &ctx, Event::new("user.end_sessions", "user", &row.id))
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Remove an account's second factor (a lost or replaced phone): its app and recovery codes stop
+/// working, its sessions end, and a role that requires one must set it up again at the next
+/// login. Permission: admin.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/users/{id}/totp",
+    tag = "users",
+    params(("id" = String, Path, description = "User id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Second factor removed, sessions ended"),
+        (status = 404, description = "No such account, or it has no second factor", body = lumit_shared::Problem, content_type = "application/problem+json")
+    )
+)]
+pub async fn reset_totp(
+    actor: Actor,
+    meta: RequestMeta,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    authz::require(&actor, Action::WriteUsers)?;
+    let id = id.into_inner();
+    let ctx = AuditCtx::new(&actor, &meta);
+    state
+        .db
+        .write(move |c| {
+            let row = model::find(c, &id)?;
+            if !second_factor::clear(c, &row.id)? {
+                return Err(ApiError::NotFound);
+            }
+            refresh_token::end_sessions(c, &row.id)?;
+            audit::record(c, &ctx, Event::new("user.totp_reset", "user", &row.id))
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())

@@ -221,6 +221,10 @@ async fn every_endpoint_for_every_caller(app: TestApp) {
         (M::PUT, "/api/v1/me/password".into(),
             Some(json!({"current_password": "wrong password!!", "new_password": "whatever long enough"})),
                                                                             [401, 422, 422, 422, 422, 422, 403, 403]),
+        // Nothing is being set up yet: 409 for every person; clients have no account.
+        (M::POST, "/api/v1/me/totp/confirm".into(), Some(json!({"code": "000000"})),
+                                                                            [401, 409, 409, 409, 409, 409, 403, 403]),
+        (M::POST, "/api/v1/me/totp".into(), n(),                            [401, 200, 200, 200, 200, 200, 403, 403]),
         (M::GET, "/api/v1/summary".into(), n(),                             [401, 200, 200, 200, 200, 200, 200, 403]),
         (M::GET, "/api/v1/municipalities".into(), n(),                      [401, 200, 200, 200, 200, 200, 200, 403]),
         (M::GET, format!("/api/v1/municipalities/{gallicano}"), n(),        [401, 200, 200, 200, 200, 200, 200, 403]),
@@ -297,6 +301,8 @@ async fn every_endpoint_for_every_caller(app: TestApp) {
                                                                             [401, 200, 403, 403, 403, 403, 403, 403]),
         (M::POST, format!("/api/v1/users/{target_user}/end-sessions"), n(),
                                                                             [401, 204, 403, 403, 403, 403, 403, 403]),
+        // The account has no second factor to remove: 404 for the admin.
+        (M::DELETE, format!("/api/v1/users/{target_user}/totp"), n(),       [401, 404, 403, 403, 403, 403, 403, 403]),
         (M::GET, "/api/v1/api-clients".into(), n(),                         [401, 200, 403, 403, 403, 403, 403, 403]),
         (M::GET, format!("/api/v1/api-clients/{client_row}"), n(),          [401, 200, 403, 403, 403, 403, 403, 403]),
         (M::POST, "/api/v1/api-clients".into(), Some(json!({"name": "X", "municipality_id": camaiore, "scopes": ["desks:read"]})),

@@ -156,6 +156,7 @@ impl TestApp {
             signin_failures_per_address: 20,
             session_lifetime: std::time::Duration::from_secs(12 * 3600),
             session_idle: std::time::Duration::from_secs(2 * 3600),
+            totp_required_roles: Vec::new(),
         };
         change(&mut settings);
         let prepared = tokio::task::spawn_blocking({

@@ -16,5 +16,6 @@ mod municipalities;
 mod openapi;
 mod people;
 mod person_scope;
+mod second_factor;
 mod users;
 mod web_app;

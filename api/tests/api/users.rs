@@ -75,6 +75,8 @@ async fn accounts_are_listed_and_filtered(app: TestApp) {
             "municipality_ids",
             "must_change_password",
             "role",
+            "totp_enabled",
+            "totp_required",
             "username"
         ]
     );

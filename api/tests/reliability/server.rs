@@ -56,6 +56,7 @@ impl Server {
             .env("LUMIT_ADMIN_PASSWORD", ADMIN_PASSWORD)
             .env("LUMIT_WEB_DIR", data_dir.join("no-web"))
             .env("LUMIT_LOG", "warn")
+            .env("LUMIT_TOTP_REQUIRED_ROLES", "none")
             .env("LUMIT_DB_POOL_SIZE", "4")
             .stdin(Stdio::null())
             .stdout(log.try_clone().expect("log"))
