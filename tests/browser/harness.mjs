@@ -2,6 +2,7 @@
 // driven by playwright-core, and axe accessibility checks.
 
 import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -65,7 +66,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  * and waits until /readyz answers 200.
  * @returns {Promise<{baseUrl: string, adminPassword: string, adminUsername: string, stop: () => Promise<void>}>}
  */
-export async function startLumit() {
+export async function startLumit({ env = {} } = {}) {
   if (!existsSync(LUMIT_BIN)) {
     throw new Error(`lumit binary not found at ${LUMIT_BIN}: build it (cargo build --release) or set LUMIT_BIN`);
   }
@@ -81,6 +82,9 @@ export async function startLumit() {
       LUMIT_ADMIN_PASSWORD: ADMIN_PASSWORD,
       LUMIT_WEB_DIR: join(REPO, 'web', 'dist'),
       LUMIT_LOG: 'warn',
+      // Tests that are not about the second factor log in with a password alone.
+      LUMIT_TOTP_REQUIRED_ROLES: 'none',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -192,10 +196,11 @@ export async function screenshotOnFailure(page, name) {
 /**
  * Starts lumit and a browser, runs `fn({ page, baseUrl, adminUsername, adminPassword })`, saves a
  * screenshot named after the test when it throws, and always closes both.
+ * `options.env` adds to (or overrides) the server's environment.
  * @param {import('node:test').TestContext} t
  */
-export async function withApp(t, fn) {
-  const app = await startLumit();
+export async function withApp(t, fn, options = {}) {
+  const app = await startLumit(options);
   let b = null;
   try {
     b = await newBrowser();
@@ -211,4 +216,24 @@ export async function withApp(t, fn) {
     await b?.close().catch(() => {});
     await app.stop();
   }
+}
+
+/**
+ * The code an authenticator app shows for a base32 `secret`, `offset` 30-second steps from now
+ * (RFC 6238 with SHA-1 and 6 digits), computed here so tests do not trust the server's own.
+ */
+export function totpCode(secret, offset = 0) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const ch of secret.replace(/[\s=]/g, '').toUpperCase()) {
+    bits += alphabet.indexOf(ch).toString(2).padStart(5, '0');
+  }
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const step = Math.floor(Date.now() / 1000 / 30) + offset;
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const at = mac[mac.length - 1] & 15;
+  const n = (mac.readUInt32BE(at) & 0x7fffffff) % 1_000_000;
+  return String(n).padStart(6, '0');
 }

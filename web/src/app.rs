@@ -25,6 +25,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <pages::NotFound /> }>
                     <Route path=path!("/login") view=pages::login::Login />
                     <Route path=path!("/password") view=pages::account::ForcedPassword />
+                    <Route path=path!("/totp") view=pages::second_factor::Setup />
                     <ParentRoute path=path!("") view=Shell>
                         <Route path=path!("") view=pages::home::Home />
                         <Route path=path!("municipalities") view=pages::municipalities::List />
@@ -111,7 +112,7 @@ fn Shell() -> impl IntoView {
     Effect::new(move |_| {
         let path = location.pathname.get();
         // The shell may still be alive for a moment after leaving it: act only on its own pages.
-        if path == "/login" || path == "/password" {
+        if path == "/login" || path == "/password" || path == "/totp" {
             return;
         }
         match s.user.get() {
@@ -125,8 +126,11 @@ fn Shell() -> impl IntoView {
                 };
                 navigate(&format!("/login{next}"), Default::default());
             }
-            Some(u) if u.must_change_password => navigate("/password", Default::default()),
-            Some(_) => {}
+            Some(u) => {
+                if let Some(stop) = pages::login::first_stop(&u) {
+                    navigate(stop, Default::default());
+                }
+            }
         }
     });
     Effect::new(move |prev: Option<String>| {
@@ -151,7 +155,7 @@ fn Shell() -> impl IntoView {
     };
 
     view! {
-        <Show when=move || s.user.with(|u| u.as_ref().is_some_and(|u| !u.must_change_password))>
+        <Show when=move || s.user.with(|u| u.as_ref().is_some_and(|u| pages::login::first_stop(u).is_none()))>
             <a class="skip-link" href="#main">{move || i.t("app.skip")}</a>
             <header class="topbar">
                 <div class="brand">

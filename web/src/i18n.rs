@@ -199,6 +199,81 @@ pub fn text(lang: Lang, key: &'static str) -> &'static str {
             "Sessioni terminate: per continuare dovrà accedere di nuovo.",
             "Sessions ended: the account must log in again to continue.",
         ),
+        "login.code" => ("Codice dell'app di autenticazione", "Authenticator app code"),
+        "login.code_hint" => (
+            "Le 6 cifre che l'app mostra ora per LUMIT.",
+            "The 6 digits the app shows for LUMIT now.",
+        ),
+        "login.recovery_code" => ("Codice di recupero", "Recovery code"),
+        "login.recovery_hint" => (
+            "Uno dei codici salvati quando hai attivato la verifica; ognuno vale una volta.",
+            "One of the codes you saved when you set up the second factor; each works once.",
+        ),
+        "login.use_recovery" => ("Usa un codice di recupero", "Use a recovery code"),
+        "login.use_code" => ("Usa il codice dell'app", "Use the app's code"),
+        "login.code_failed" => (
+            "Codice non corretto o già usato: attendi il prossimo e riprova.",
+            "Wrong or already used code: wait for the next one and try again.",
+        ),
+        "totp.title" => ("Verifica in due passaggi", "Two-step verification"),
+        "totp.forced" => (
+            "Il tuo ruolo accede con la verifica in due passaggi: attivala per continuare.",
+            "Your role signs in with two-step verification: set it up to continue.",
+        ),
+        "totp.is_on" => (
+            "Attiva: all'accesso ti chiediamo il codice dell'app. Se cambi o perdi il telefono, chiedi a un amministratore di rimuoverla.",
+            "On: logging in asks for the app's code. If you change or lose your phone, ask an administrator to remove it.",
+        ),
+        "totp.is_off" => (
+            "Non attiva. Con un'app di autenticazione sul telefono, una password rubata non basta per entrare.",
+            "Off. With an authenticator app on your phone, a stolen password is not enough to get in.",
+        ),
+        "totp.set_up" => ("Attiva la verifica in due passaggi", "Set up two-step verification"),
+        "totp.step_app" => (
+            "Installa sul telefono un'app di autenticazione (per esempio FreeOTP, Aegis, Google Authenticator o Microsoft Authenticator).",
+            "Install an authenticator app on your phone (for example FreeOTP, Aegis, Google Authenticator or Microsoft Authenticator).",
+        ),
+        "totp.step_scan" => (
+            "Nell'app aggiungi un account inquadrando questo codice QR, oppure inserisci a mano la chiave.",
+            "In the app, add an account by scanning this QR code, or type in the key.",
+        ),
+        "totp.qr_alt" => (
+            "Codice QR per l'app di autenticazione (la stessa chiave è scritta sotto)",
+            "QR code for the authenticator app (the same key is written below)",
+        ),
+        "totp.key" => ("Chiave:", "Key:"),
+        "totp.step_code" => (
+            "Scrivi qui il codice di 6 cifre che l'app mostra.",
+            "Type the 6-digit code the app shows.",
+        ),
+        "totp.code" => ("Codice dell'app", "Code from the app"),
+        "totp.confirm" => ("Attiva", "Turn on"),
+        "totp.enabled" => (
+            "Verifica in due passaggi attiva.",
+            "Two-step verification is on.",
+        ),
+        "totp.codes_title" => ("Codici di recupero", "Recovery codes"),
+        "totp.codes_help" => (
+            "Se non hai il telefono, ognuno di questi codici ti fa entrare una volta al posto del codice dell'app. Conservali in un posto sicuro: non li mostreremo più.",
+            "Without your phone, each of these codes lets you in once instead of the app's code. Keep them somewhere safe: they will not be shown again.",
+        ),
+        "totp.download" => ("Scarica i codici", "Download the codes"),
+        "totp.saved_go_on" => ("Li ho salvati, continua", "I have saved them, continue"),
+        "totp.state_on" => ("attiva", "on"),
+        "totp.state_off" => ("non attiva", "off"),
+        "totp.state_pending" => (
+            "da attivare al prossimo accesso (richiesta dal ruolo)",
+            "to be set up at the next login (required by the role)",
+        ),
+        "users.reset_totp" => ("Rimuovi la verifica in due passaggi", "Remove two-step verification"),
+        "users.confirm_reset_totp" => (
+            "Rimuovere la verifica in due passaggi di questo account (telefono perso o cambiato)? Le sue sessioni terminano e i codici di recupero non valgono più.",
+            "Remove this account's two-step verification (lost or replaced phone)? Its sessions end and its recovery codes stop working.",
+        ),
+        "users.totp_removed" => (
+            "Verifica in due passaggi rimossa: al prossimo accesso potrà attivarla di nuovo.",
+            "Two-step verification removed: it can be set up again at the next login.",
+        ),
         "login.throttled" => (
             "Troppi tentativi falliti. Riprova più tardi.",
             "Too many failed attempts. Try again later.",

@@ -40,6 +40,11 @@ impl ApiError {
         }
     }
 
+    /// The problem's code (`totp_required`, `invalid_totp`, …), if the server answered one.
+    pub fn code(&self) -> Option<&str> {
+        self.problem().map(|p| p.code.as_str())
+    }
+
     /// The problem, if any.
     pub fn problem(&self) -> Option<&Problem> {
         match self {
@@ -275,10 +280,37 @@ pub async fn no_content<B: Serialize>(
 
 /// Logs in; the refresh token goes into the `HttpOnly` cookie.
 pub async fn login(username: &str, password: &str) -> Result<TokenPair, ApiError> {
+    login_with(username, password, SecondFactor::None).await
+}
+
+/// What a login sends besides the password.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecondFactor {
+    /// Nothing (the account may answer `totp_required`).
+    None,
+    /// The code of the authenticator app.
+    Code(String),
+    /// A recovery code.
+    Recovery(String),
+}
+
+/// Logs in with a second factor; the refresh token goes into the `HttpOnly` cookie.
+pub async fn login_with(
+    username: &str,
+    password: &str,
+    second: SecondFactor,
+) -> Result<TokenPair, ApiError> {
+    let (totp_code, recovery_code) = match second {
+        SecondFactor::None => (None, None),
+        SecondFactor::Code(c) => (Some(c), None),
+        SecondFactor::Recovery(c) => (None, Some(c)),
+    };
     let body = LoginRequest {
         username: username.into(),
         password: password.into(),
         refresh_token_in_cookie: true,
+        totp_code,
+        recovery_code,
     };
     let res = client()
         .post(format!("{}/api/v1/auth/login", origin()))

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use lumit_shared::auth::ChangePassword;
 use reqwest::Method;
@@ -110,6 +111,15 @@ pub fn Account() -> impl IntoView {
                 {row("users.email", u.email.clone().unwrap_or_else(|| "—".into()))}
                 <div><dt>{move || i.t("users.role")}</dt><dd>{move || i.t(role_key(u.role))}</dd></div>
             </dl>
+        })}
+        <h2>{move || i.t("totp.title")}</h2>
+        {move || s.user.get().map(|u| if u.totp_enabled {
+            view! { <p>{move || i.t("totp.is_on")}</p> }.into_any()
+        } else {
+            view! {
+                <p>{move || i.t(if u.totp_required { "totp.forced" } else { "totp.is_off" })}</p>
+                <p><A href="/totp" attr:class="btn">{move || i.t("totp.set_up")}</A></p>
+            }.into_any()
         })}
         <h2>{move || i.t("password.title")}</h2>
         <ChangePasswordForm on_done=Callback::new(|_| ()) />

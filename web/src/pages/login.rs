@@ -20,7 +20,32 @@ fn target(next: Option<String>) -> String {
     .unwrap_or_else(|| "/".into())
 }
 
-/// Username and password.
+/// Where a person goes once logged in: a temporary password to replace, a second factor the role
+/// calls for to set up, or on.
+pub fn first_stop(u: &lumit_shared::user::User) -> Option<&'static str> {
+    if u.must_change_password {
+        Some("/password")
+    } else if u.totp_required && !u.totp_enabled {
+        Some("/totp")
+    } else {
+        None
+    }
+}
+
+/// Moves focus to an input once it is on the page (the second step's code field).
+fn focus_input(id: &'static str) {
+    request_animation_frame(move || {
+        let doc = web_sys::window().and_then(|w| w.document());
+        if let Some(el) = doc.and_then(|d| d.get_element_by_id(id)) {
+            use wasm_bindgen::JsCast;
+            if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+                let _ = el.focus();
+            }
+        }
+    });
+}
+
+/// Username and password, then the code of the authenticator app when the account has one.
 #[component]
 pub fn Login() -> impl IntoView {
     let i = use_i18n();
@@ -31,15 +56,18 @@ pub fn Login() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
+    // The second step: the password was right and the account signs in with a code.
+    let second = RwSignal::new(false);
+    let use_recovery = RwSignal::new(false);
+    let code = RwSignal::new(String::new());
 
     // Already logged in (or just logged in): go on.
     let nav = navigate.clone();
     Effect::new(move |_| {
         if let Some(u) = s.user.get() {
-            let to = if u.must_change_password {
-                "/password".into()
-            } else {
-                target(query.with_untracked(|q| q.get("next")))
+            let to = match first_stop(&u) {
+                Some(stop) => stop.to_owned(),
+                None => target(query.with_untracked(|q| q.get("next"))),
             };
             nav(&to, Default::default());
         }
@@ -53,16 +81,39 @@ pub fn Login() -> impl IntoView {
         busy.set(true);
         error.set(None);
         let (u, p) = (username.get_untracked(), password.get_untracked());
+        let factor = match (second.get_untracked(), use_recovery.get_untracked()) {
+            (false, _) => api::SecondFactor::None,
+            (true, false) => api::SecondFactor::Code(code.get_untracked()),
+            (true, true) => api::SecondFactor::Recovery(code.get_untracked()),
+        };
         spawn_local(async move {
-            match api::login(&u, &p).await {
-                Ok(_) => password.set(String::new()),
+            match api::login_with(&u, &p, factor).await {
+                Ok(_) => {
+                    password.set(String::new());
+                    code.set(String::new());
+                }
                 Err(e) => {
                     let lang = i.lang.get_untracked();
-                    error.set(Some(match e.status() {
-                        Some(401) => crate::i18n::text(lang, "login.failed").to_owned(),
-                        Some(429) => crate::i18n::text(lang, "login.throttled").to_owned(),
-                        _ => error_message(lang, &e),
-                    }));
+                    let key = match (e.status(), e.code()) {
+                        (Some(401), Some("totp_required")) => {
+                            second.set(true);
+                            focus_input("totp_code");
+                            None
+                        }
+                        (Some(401), Some("invalid_totp")) => Some("login.code_failed"),
+                        (Some(401), _) => {
+                            second.set(false);
+                            Some("login.failed")
+                        }
+                        (Some(429), _) => Some("login.throttled"),
+                        _ => {
+                            error.set(Some(error_message(lang, &e)));
+                            None
+                        }
+                    };
+                    if let Some(key) = key {
+                        error.set(Some(crate::i18n::text(lang, key).to_owned()));
+                    }
                 }
             }
             busy.set(false);
@@ -78,8 +129,34 @@ pub fn Login() -> impl IntoView {
                 <p class="alert alert-info" role="status" hidden=move || !s.ended.get()>{move || i.t("session.ended")}</p>
                 <form on:submit=submit novalidate>
                     <FormStatus error=error />
-                    <TextField id="username" label="login.username" value=username error=Signal::derive(|| None::<String>) autocomplete="username" required=true />
-                    <TextField id="password" label="login.password" value=password error=Signal::derive(|| None::<String>) kind="password" autocomplete="current-password" required=true />
+                    <div hidden=move || second.get()>
+                        <TextField id="username" label="login.username" value=username error=Signal::derive(|| None::<String>) autocomplete="username" required=true />
+                        <TextField id="password" label="login.password" value=password error=Signal::derive(|| None::<String>) kind="password" autocomplete="current-password" required=true />
+                    </div>
+                    <Show when=move || second.get()>
+                        {move || if use_recovery.get() {
+                            view! { <TextField id="totp_code" label="login.recovery_code" value=code error=Signal::derive(|| None::<String>) autocomplete="off" required=true hint="login.recovery_hint" /> }.into_any()
+                        } else {
+                            view! { <TextField id="totp_code" label="login.code" value=code error=Signal::derive(|| None::<String>) autocomplete="one-time-code" required=true hint="login.code_hint" /> }.into_any()
+                        }}
+                        <p>
+                            <button type="button" class="btn btn-ghost" on:click=move |_| {
+                                use_recovery.update(|r| *r = !*r);
+                                code.set(String::new());
+                                error.set(None);
+                                focus_input("totp_code");
+                            }>
+                                {move || i.t(if use_recovery.get() { "login.use_code" } else { "login.use_recovery" })}
+                            </button>
+                            <button type="button" class="btn btn-ghost" on:click=move |_| {
+                                second.set(false);
+                                use_recovery.set(false);
+                                code.set(String::new());
+                                error.set(None);
+                                focus_input("password");
+                            }>{move || i.t("app.back")}</button>
+                        </p>
+                    </Show>
                     <button type="submit" class="btn btn-primary" disabled=move || busy.get()>
                         {move || if busy.get() { i.t("login.busy") } else { i.t("login.submit") }}
                     </button>

@@ -18,6 +18,7 @@ pub mod new_request;
 pub mod person;
 pub mod request_page;
 pub mod requests;
+pub mod second_factor;
 pub mod timesheet;
 pub mod users;
 pub mod worklist;

@@ -413,6 +413,42 @@ fn UserEditor(
             });
         }
     };
+    let totp_on = RwSignal::new(user.totp_enabled);
+    let do_reset_totp = {
+        let id = id.clone();
+        move |_| {
+            if !confirm(text(i.lang.get_untracked(), "users.confirm_reset_totp")) {
+                return;
+            }
+            let id = id.clone();
+            spawn_local(async move {
+                match api::no_content(
+                    Method::DELETE,
+                    &format!("/api/v1/users/{id}/totp"),
+                    None::<&serde_json::Value>,
+                )
+                .await
+                {
+                    Ok(()) => {
+                        err.set(None);
+                        ok.set(Some(
+                            text(i.lang.get_untracked(), "users.totp_removed").into(),
+                        ));
+                        // Updated in place: reloading the account would redraw the page and
+                        // drop the notice before a screen reader reads it.
+                        totp_on.set(false);
+                    }
+                    Err(e) => err.set(Some(e)),
+                }
+            });
+        }
+    };
+    let totp_required = user.totp_required;
+    let totp_state = move || match (totp_on.get(), totp_required) {
+        (true, _) => "totp.state_on",
+        (false, true) => "totp.state_pending",
+        (false, false) => "totp.state_off",
+    };
     let roles = Signal::derive(move || role_options(i.lang.get(), false));
     let form_error =
         Signal::derive(move || err.with(|e| e.as_ref().map(|e| error_message(i.lang.get(), e))));
@@ -427,8 +463,12 @@ fn UserEditor(
             {is_admin.then(|| view! { <div class="actions">
                 <button type="button" class="btn" on:click=do_reset>{move || i.t("users.reset")}</button>
                 <button type="button" class="btn" on:click=do_end_sessions>{move || i.t("users.end_sessions")}</button>
+                {move || totp_on.get().then(|| view! {
+                    <button type="button" class="btn" on:click=do_reset_totp.clone()>{move || i.t("users.reset_totp")}</button>
+                })}
             </div> })}
         </div>
+        <p class="totp-state"><strong>{move || i.t("totp.title")} ": "</strong>{move || i.t(totp_state())}</p>
         {move || reset.get().map(|p| view! { <SecretOnce label=Signal::derive(move || i.t("users.temp_shown_once").to_owned()) value=p /> })}
         {if is_admin {
             view! {
