@@ -373,9 +373,10 @@ impl Row {
     }
 }
 
-/// Appends one row. Must run inside [`crate::db::Db::write`], which serialises writers, so that
-/// the chain has no forks.
+/// Appends one row. Must run inside [`crate::db::Db::write`] or [`crate::db::Db::write_then_chain`],
+/// which serialise writers, so that the chain has no forks.
 pub fn record(c: &mut DbConn, ctx: &AuditCtx, ev: Event) -> ApiResult<()> {
+    crate::db::before_linking(c)?;
     let last: Option<(i64, String)> = audit_log::table
         .select((audit_log::id, audit_log::hash))
         .order(audit_log::id.desc())

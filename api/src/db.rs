@@ -352,6 +352,47 @@ tokio::task_local! {
 
 /// The pool.
 pub type Pool = r2d2::Pool<Manager>;
+
+/// When a write takes its turn at the writers' lock (PostgreSQL; on SQLite every write waits
+/// for the single writer from its start).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Turn {
+    /// Never: it adds no audit row (the access log).
+    Never,
+    /// From the start: its rules read rows that another write could change meanwhile (counters,
+    /// states, "is this the last admin"), so the whole transaction takes turns.
+    First,
+    /// Only to link its audit row, then commit (see [`Db::write_then_chain`]).
+    AtLink,
+}
+
+/// The advisory lock that serialises the audit chain's writers on PostgreSQL.
+const WRITERS_LOCK: &str = "SELECT pg_advisory_xact_lock(7714001)";
+
+thread_local! {
+    /// Set while a [`Turn::AtLink`] write has not yet taken the writers' lock. The write runs on
+    /// one blocking thread from start to commit, so the thread is the transaction.
+    static LOCK_AT_LINK: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Clears [`LOCK_AT_LINK`] however the write ends.
+struct LinkGuard;
+
+impl Drop for LinkGuard {
+    fn drop(&mut self) {
+        LOCK_AT_LINK.with(|l| l.set(false));
+    }
+}
+
+/// Called by [`crate::audit::record`] before it reads the chain's head: a write that has waited
+/// until now takes its turn here.
+pub(crate) fn before_linking(c: &mut DbConn) -> Result<(), ApiError> {
+    if LOCK_AT_LINK.with(|l| l.replace(false)) {
+        diesel::sql_query(WRITERS_LOCK).execute(c)?;
+    }
+    Ok(())
+}
+
 /// A pooled connection.
 pub type PooledConn = r2d2::PooledConnection<Manager>;
 
@@ -615,7 +656,7 @@ impl Db {
         let _turn = self.turn().await?;
         let db = self.clone();
         actix_web::web::block(move || {
-            db.transaction(false, move |c| {
+            db.transaction(Turn::Never, move |c| {
                 if let DbConn::Pg(pg) = c {
                     pg.batch_execute("SET LOCAL synchronous_commit = off")?;
                 }
@@ -656,7 +697,7 @@ impl Db {
     where
         F: FnOnce(&mut DbConn) -> Result<T, ApiError>,
     {
-        self.transaction_in(conn, false, f)
+        self.transaction_in(conn, Turn::Never, f)
     }
 
     /// Runs a write transaction on a blocking thread; see [`Db::write_blocking`].
@@ -665,11 +706,35 @@ impl Db {
         F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
+        self.write_taking(Turn::First, f).await
+    }
+
+    /// A write that only adds rows under a parent it reads (a timeline entry under its case):
+    /// nothing another write does meanwhile can make it wrong, so on PostgreSQL its work runs
+    /// beside other writes and it takes the writers' lock only when [`crate::audit::record`]
+    /// links its audit row, just before the commit. The chain stays one line and every committed
+    /// change has its row; the lock is held for the link and the commit alone, which raised the
+    /// rate of timeline entries (docs/PERFORMANCE.md). It must record its audit row after its
+    /// last change to other tables: a write that holds the lock never waits for one that does
+    /// not, so the two cannot deadlock.
+    pub async fn write_then_chain<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.write_taking(Turn::AtLink, f).await
+    }
+
+    async fn write_taking<T, F>(&self, turn: Turn, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
         let _turn = self.turn().await?;
         let db = self.clone();
         let reservation = IDEMPOTENCY.try_with(Clone::clone).ok();
         actix_web::web::block(move || {
-            db.write_blocking(|c| {
+            db.transaction(turn, |c| {
                 let value = f(c)?;
                 if let Some((caller, key, token)) = &reservation {
                     crate::idempotency::mark_committed(c, caller, key, token)?;
@@ -688,20 +753,20 @@ impl Db {
     where
         F: FnOnce(&mut DbConn) -> Result<T, ApiError>,
     {
-        self.transaction(true, f)
+        self.transaction(Turn::First, f)
     }
 
     /// A transaction behind SQLite's single writer; on PostgreSQL also behind the writers' lock
-    /// when `chained` (it extends the audit chain). A 2xx is answered only after the commit
-    /// returned: on PostgreSQL (`synchronous_commit` on) and on SQLite with
+    /// when it extends the audit chain, from its start or from its link (`turn`). A 2xx is
+    /// answered only after the commit returned: on PostgreSQL (`synchronous_commit` on) and on SQLite with
     /// `synchronous = FULL` that means on disk.
-    fn transaction<T, F>(&self, chained: bool, f: F) -> Result<T, ApiError>
+    fn transaction<T, F>(&self, turn: Turn, f: F) -> Result<T, ApiError>
     where
         F: FnOnce(&mut DbConn) -> Result<T, ApiError>,
     {
         let mut conn = self.checkout()?;
-        let result = self.transaction_in(&mut conn, chained, f);
-        if chained {
+        let result = self.transaction_in(&mut conn, turn, f);
+        if turn != Turn::Never {
             // A change to an account or a client must be seen by this instance's next request;
             // other instances hear of it from the database.
             self.callers.invalidate();
@@ -709,7 +774,7 @@ impl Db {
         result
     }
 
-    fn transaction_in<T, F>(&self, conn: &mut Conn, chained: bool, f: F) -> Result<T, ApiError>
+    fn transaction_in<T, F>(&self, conn: &mut Conn, turn: Turn, f: F) -> Result<T, ApiError>
     where
         F: FnOnce(&mut DbConn) -> Result<T, ApiError>,
     {
@@ -717,14 +782,22 @@ impl Db {
             Backend::Sqlite => Some(self.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner())),
             Backend::Postgres => None,
         };
-        let lock = chained && self.backend == Backend::Postgres;
         self.run(conn, |c| match c {
             DbConn::Sqlite(_) => immediate_transaction(c, f),
-            DbConn::Pg(_) => c.transaction(|c| {
-                if lock {
-                    diesel::sql_query("SELECT pg_advisory_xact_lock(7714001)").execute(c)?;
+            DbConn::Pg(_) => c.transaction(|c| match turn {
+                Turn::Never => f(c),
+                Turn::First => {
+                    diesel::sql_query(WRITERS_LOCK).execute(c)?;
+                    f(c)
                 }
-                f(c)
+                Turn::AtLink => {
+                    let _clear = LinkGuard;
+                    LOCK_AT_LINK.with(|l| l.set(true));
+                    let value = f(c)?;
+                    // A write that recorded nothing still commits in turn, as before.
+                    before_linking(c)?;
+                    Ok(value)
+                }
             }),
         })
     }

@@ -657,9 +657,10 @@ pub async fn add_event(
     let input: NewCaseEvent = body.json().await?;
     let ev = input.parse().map_err(ApiError::Validation)?;
     let ctx = AuditCtx::new(&actor, &meta);
+    // An entry only adds to its case, so it takes the writers' lock just to link its audit row.
     let event = state
         .db
-        .write(move |c| {
+        .write_then_chain(move |c| {
             let (row, _) = visible(c, &actor, Action::WriteCases, &id)?;
             let event = model::add_event(c, &row.id, &ev, (&actor.id, &actor.name))?;
             audit::record(

@@ -15,6 +15,7 @@ db_tests!(
     authors_edit_notes_within_a_day,
     admins_manage_the_taxonomy,
     two_instances_read_and_log_at_once,
+    timeline_entries_written_at_once_keep_one_chain,
 );
 
 struct Desk {
@@ -929,4 +930,103 @@ async fn two_instances_read_and_log_at_once(app: TestApp) {
         .filter(|e| e["action"] == "case.read")
         .count();
     assert_eq!(case_reads, 200, "every read is in the access log");
+}
+
+/// Timeline entries take the writers' lock only to link their audit row (`Db::write_then_chain`):
+/// many at once, on the same cases, beside writes that take the lock first (transitions, edits
+/// of the case), must all land, without a deadlock, in one unbroken chain with a row each.
+async fn timeline_entries_written_at_once_keep_one_chain(app: TestApp) {
+    let d = setup(&app).await;
+    let admin = app.admin().await;
+    let mut cases = Vec::new();
+    for summary in ["Rinnovo", "Ricongiungimento", "Tessera sanitaria"] {
+        cases.push(
+            open_case(&app, &d, summary).await["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    let before = app
+        .get("/api/v1/audit?action=case.event_add&limit=200", &admin)
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["items"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(before, 0);
+
+    let (app, d) = (&app, &d);
+    let entries = cases.iter().flat_map(|case| {
+        (0..20).map(move |n| async move {
+            app.post(
+                &format!("/api/v1/cases/{case}/events"),
+                &d.op,
+                json!({"kind": "note", "note": format!("Telefonata {n}")}),
+            )
+            .await
+            .status()
+            .as_u16()
+        })
+    });
+    let others = cases.iter().flat_map(|case| {
+        [
+            (
+                format!("/api/v1/cases/{case}/transitions"),
+                Method::POST,
+                json!({"to": "in_progress"}),
+            ),
+            (
+                format!("/api/v1/cases/{case}"),
+                Method::PATCH,
+                json!({"language": "ar"}),
+            ),
+        ]
+        .into_iter()
+        .map(move |(path, method, body)| async move {
+            app.call(method, &path, Some(&d.op), Some(body))
+                .await
+                .status()
+                .as_u16()
+        })
+    });
+    let (entries, others) = futures_util::future::join(
+        futures_util::future::join_all(entries),
+        futures_util::future::join_all(others),
+    )
+    .await;
+    assert!(entries.iter().all(|s| *s == 201), "{entries:?}");
+    assert!(others.iter().all(|s| *s == 200), "{others:?}");
+
+    let linked: Value = app
+        .get("/api/v1/audit?action=case.event_add&limit=200", &admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(linked["items"].as_array().unwrap().len(), 60);
+    let v: Value = app
+        .get("/api/v1/audit/verify", &admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["ok"], true, "{v}");
+    for case in &cases {
+        let timeline: Value = app
+            .get(&format!("/api/v1/cases/{case}/events"), &d.op)
+            .await
+            .json()
+            .await
+            .unwrap();
+        let notes = timeline
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["kind"] == "note")
+            .count();
+        assert_eq!(notes, 20, "{timeline}");
+    }
 }
