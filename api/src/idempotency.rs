@@ -17,8 +17,8 @@
 //!
 //! Only answers of changes that committed are kept: a refusal (401, 403, 404, 409, 422, a 5xx…)
 //! gives the key back, since the same request may succeed later (a person linked meanwhile, the
-//! database back). Secrets shown once (a temporary password, a client secret, a feed token) are
-//! not stored: a replay omits them.
+//! database back). Secrets shown once (a temporary password, a client secret, a feed token, a
+//! second factor's secret and recovery codes) are not stored: a replay omits them.
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
@@ -57,6 +57,11 @@ const SECRETS: &[&str] = &[
     "password",
     "token",
     "path",
+    // A second factor's secret (as text, inside its address and its QR code) and recovery codes.
+    "secret",
+    "otpauth_url",
+    "qr_code",
+    "codes",
 ];
 /// How long a second request waits for the first one's answer before a 409.
 const WAIT: Duration = Duration::from_secs(5);
@@ -559,6 +564,12 @@ mod tests {
         assert!(
             !kept.contains("s3cret") && !kept.contains("\"x\""),
             "{kept}"
+        );
+        let totp = br#"{"secret":"JBSW","otpauth_url":"otpauth://totp/x?secret=JBSW","qr_code":"data:Q","codes":["abcd-efgh-ijkm"]}"#;
+        let totp = storable(totp).expect("JSON");
+        assert!(
+            !totp.contains("JBSW") && !totp.contains("data:Q") && !totp.contains("abcd"),
+            "{totp}"
         );
         assert!(kept.contains("\"username\":\"ada\"") && kept.contains("\"name\":\"P\""));
         assert_eq!(storable(b"").as_deref(), Some(""));

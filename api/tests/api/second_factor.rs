@@ -61,26 +61,47 @@ async fn try_login(
 }
 
 /// Sets up the second factor for the holder of `token`: returns (secret, recovery codes).
+/// A `POST` with an `Idempotency-Key`, as the web app sends every one.
+async fn post_keyed(app: &TestApp, path: &str, token: &str, body: Value) -> reqwest::Response {
+    app.http
+        .post(format!("{}{path}", app.base))
+        .bearer_auth(token)
+        .header("idempotency-key", uuid::Uuid::new_v4().to_string())
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Sets up a second factor as the web app does; the secret and the recovery codes, shown once,
+/// must not stay behind in the answers kept for retries.
 async fn enrol(app: &TestApp, token: &str) -> (String, Vec<String>) {
-    let res = app.post("/api/v1/me/totp", token, json!(null)).await;
+    let res = post_keyed(app, "/api/v1/me/totp", token, json!(null)).await;
     assert_eq!(res.status(), 200);
     let e: Value = res.json().await.unwrap();
     let secret = e["secret"].as_str().unwrap().to_owned();
-    let res = app
-        .post(
-            "/api/v1/me/totp/confirm",
-            token,
-            json!({"code": app_code(&secret, 0)}),
-        )
-        .await;
+    let res = post_keyed(
+        app,
+        "/api/v1/me/totp/confirm",
+        token,
+        json!({"code": app_code(&secret, 0)}),
+    )
+    .await;
     assert_eq!(res.status(), 200);
     let codes: Value = res.json().await.unwrap();
-    let codes = codes["codes"]
+    let codes: Vec<String> = codes["codes"]
         .as_array()
         .unwrap()
         .iter()
         .map(|c| c.as_str().unwrap().to_owned())
         .collect();
+    for kept in std::iter::once(&secret).chain(&codes) {
+        assert_eq!(
+            app.rows_containing("idempotency_keys", "body", kept),
+            0,
+            "{kept}"
+        );
+    }
     (secret, codes)
 }
 
