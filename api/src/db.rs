@@ -15,6 +15,8 @@ use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 use crate::auth::callers::{Callers, Source};
 use crate::error::ApiError;
 
+pub mod statement_deadline;
+
 const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
 
@@ -98,9 +100,10 @@ pub struct DbOptions {
     pub pool_size: u32,
     /// Longest wait to open a connection (PostgreSQL `connect_timeout`) and for a free one.
     pub connect_timeout: Duration,
-    /// Longest a PostgreSQL statement may run (`statement_timeout`), so that a stalled query can
-    /// hold neither an HTTP worker nor a pool slot for long. Zero: no limit (bulk loads and
-    /// other maintenance from the command line).
+    /// Longest a statement may run (PostgreSQL's `statement_timeout`; on SQLite a progress
+    /// handler, see [`statement_deadline`]), so that a slow query can hold neither an HTTP
+    /// worker nor a pool slot for long. Zero: no limit (bulk loads and other maintenance from
+    /// the command line).
     pub statement_timeout: Duration,
     /// SQLite's durability level.
     pub synchronous: Synchronous,
@@ -278,8 +281,14 @@ impl r2d2::ManageConnection for Manager {
         let db = match self.url.backend {
             Backend::Postgres => DbConn::Pg(connect_postgres(&self.url.target, &self.options)?),
             Backend::Sqlite => {
+                statement_deadline::install();
                 let mut c = SqliteConnection::establish(&self.url.target)
                     .map_err(diesel::r2d2::Error::ConnectionError)?;
+                if !self.options.statement_timeout.is_zero() {
+                    c.set_instrumentation(statement_deadline::StatementTimeout(
+                        self.options.statement_timeout,
+                    ));
+                }
                 c.batch_execute(&format!(
                     "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
                      PRAGMA foreign_keys = ON; PRAGMA synchronous = {};",

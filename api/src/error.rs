@@ -301,7 +301,8 @@ impl From<DieselError> for ApiError {
                 Self::ConnectionLost
             }
             DieselError::DatabaseError(_, ref info)
-                if info.message().contains("statement timeout") =>
+                if info.message().contains("statement timeout")
+                    || info.message() == crate::db::statement_deadline::INTERRUPTED =>
             {
                 tracing::warn!(message = info.message(), "statement timeout: answering 503");
                 Self::Unavailable

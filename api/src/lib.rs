@@ -1,5 +1,8 @@
 //! LUMIT API: the case-management backend of the Lucca Migration Task Force.
 
+// The one exception, SQLite's statement deadline, says why where it allows it.
+#![deny(unsafe_code)]
+
 pub mod access;
 pub mod audit;
 pub mod auth;

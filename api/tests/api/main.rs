@@ -6,6 +6,7 @@ mod access_log;
 mod audit;
 mod auth;
 mod authz_table;
+mod bounds;
 mod cases;
 mod conventions;
 mod erasure;
