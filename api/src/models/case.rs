@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::db::{new_id, now, DbConn};
 use crate::error::{ApiError, ApiResult};
 use crate::models::municipality::like_escape;
+use crate::models::person::NameWords;
 use crate::schema::{case_categories, case_counters, case_events, cases, people};
 
 /// A stored case.
@@ -295,7 +296,7 @@ impl Filter {
 pub struct Cursor(pub NaiveDateTime, pub String);
 
 macro_rules! filtered {
-    ($f:expr) => {{
+    ($f:expr, $text:expr) => {{
         let f = $f;
         // No join: the person's fields filter through a sub-query, so a page's keys come
         // from the cases' indexes alone.
@@ -346,36 +347,172 @@ macro_rules! filtered {
         if let Some(p) = &f.person_id {
             q = q.filter(cases::person_id.eq(p.clone()));
         }
-        if let Some(text) = f.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-            let folded = lumit_shared::text::fold(text);
-            let name = format!(
-                "% {}%",
-                like_escape(&lumit_shared::text::phonetic(&folded.replace(' ', "")))
-            );
-            let words: Vec<String> = folded
-                .split(' ')
-                .map(|w| like_escape(&lumit_shared::text::phonetic(w)))
-                .collect();
-            let all_words = format!("% {}%", words.join("%"));
-            let raw = format!("%{}%", like_escape(text));
-            let named = people::table
-                .filter(
-                    people::search_text
-                        .like(name)
-                        .escape('\\')
-                        .or(people::search_text.like(all_words).escape('\\')),
-                )
-                .select(people::id);
-            q = q.filter(
-                cases::reference
-                    .like(raw.to_uppercase())
-                    .escape('\\')
-                    .or(cases::summary.like(raw.clone()).escape('\\'))
-                    .or(cases::person_id.eq_any(named)),
-            );
+        match $text {
+            None => {}
+            Some(TextFilter::Few(ids)) => q = q.filter(cases::id.eq_any(ids.clone())),
+            Some(TextFilter::Many(text)) => q = q.filter(text.clone()),
         }
         q
     }};
+}
+
+/// Up to this many cases matching a free text are looked up first, and the list reads them alone;
+/// beyond it the matches are many, and the list reads the cases in its order, testing each, until
+/// its page is full (at worst a few thousand rows of a million: docs/PERFORMANCE.md).
+pub const TEXT_PROBE: i64 = 2_000;
+
+/// How a list finds the cases that match its free text.
+#[derive(Debug, Clone)]
+enum TextFilter {
+    /// Few matches, found through the indexes: their ids.
+    Few(Vec<String>),
+    /// Many: the test each case of the list's order goes through.
+    Many(CaseText),
+}
+
+/// Free text resolved by looking up its matches, at most [`TEXT_PROBE`] and one more, through
+/// the indexes: the name-word index for the people's names, the trigram indexes for the rest.
+/// Either way is fast on its own ground only: reading the matches alone is fast when they are
+/// few, and reading the list's order is fast when they are many (the page fills early), while
+/// each is slow on the other's (a rare word tested on every case of a million; a common word's
+/// hundred thousand matches sorted for a page of fifty).
+fn text_filter(c: &mut DbConn, f: &Filter) -> ApiResult<Option<TextFilter>> {
+    #[derive(QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        id: String,
+    }
+    let Some(text) = f.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    let sqlite = matches!(c, DbConn::Sqlite(_));
+    let words = NameWords::words_of(text);
+    let mut ids: Vec<String> = match NameWords::holding("cases.person_id", &words) {
+        Some(names) => cases::table
+            .filter(names)
+            .select(cases::id)
+            .limit(TEXT_PROBE + 1)
+            .load(c)?,
+        None => Vec::new(),
+    };
+    let mut many = ids.len() as i64 > TEXT_PROBE;
+    if !many && text.chars().count() >= 3 {
+        let inside: Vec<String> = match c {
+            DbConn::Sqlite(lite) => diesel::sql_query(
+                "SELECT cases.id AS id FROM cases_text JOIN cases ON cases.rowid = cases_text.rowid \
+                 WHERE cases_text MATCH ? LIMIT ?",
+            )
+            .bind::<diesel::sql_types::Text, _>(fts_phrase(text))
+            .bind::<diesel::sql_types::BigInt, _>(TEXT_PROBE + 1)
+            .load::<Id>(lite)?
+            .into_iter()
+            .map(|r| r.id)
+            .collect(),
+            DbConn::Pg(pg) => {
+                let pattern = format!("%{}%", like_escape(text));
+                cases::table
+                    .filter(
+                        cases::reference
+                            .ilike(pattern.clone())
+                            .or(cases::summary.ilike(pattern)),
+                    )
+                    .select(cases::id)
+                    .limit(TEXT_PROBE + 1)
+                    .load(pg)?
+            }
+        };
+        many = inside.len() as i64 > TEXT_PROBE;
+        ids.extend(inside);
+    }
+    if many {
+        return Ok(Some(TextFilter::Many(CaseText::new(text, sqlite))));
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(Some(TextFilter::Few(ids)))
+}
+
+/// The FTS5 query that matches `text` as it is, anywhere (a phrase, its quotes doubled).
+fn fts_phrase(text: &str) -> String {
+    format!("\"{}\"", text.replace('"', "\"\""))
+}
+
+/// Free text on cases: the person's name (each word starts a word of it, as in the people's
+/// list), and from three characters on anywhere in the reference or the summary, each through an
+/// index: the name-word index, and trigrams (FTS5 on SQLite, pg_trgm on PostgreSQL). Fewer than
+/// three characters say too little to look for inside a text, and no trigram index serves them.
+#[derive(Debug, Clone)]
+struct CaseText {
+    names: Option<NameWords>,
+    inside: Option<Inside>,
+}
+
+#[derive(Debug, Clone)]
+enum Inside {
+    /// An FTS5 phrase: the trigram tokenizer matches it anywhere, ignoring case.
+    Fts(String),
+    /// An `ILIKE` pattern, which PostgreSQL's trigram indexes serve.
+    Trigrams(String),
+}
+
+impl CaseText {
+    fn new(text: &str, sqlite: bool) -> Self {
+        let words = NameWords::words_of(text);
+        let long = text.chars().count() >= 3;
+        if sqlite && long {
+            // One list of matching rows: SQLite then reads the matches by rowid (or, within a
+            // scope, checks them against the scope's index) instead of reading every case in
+            // scope to test an OR of two sub-queries on each (docs/PERFORMANCE.md).
+            Self {
+                names: NameWords::holding("named.person_id", &words),
+                inside: Some(Inside::Fts(fts_phrase(text))),
+            }
+        } else {
+            Self {
+                names: NameWords::holding("cases.person_id", &words),
+                inside: (long && !sqlite)
+                    .then(|| Inside::Trigrams(format!("%{}%", like_escape(text)))),
+            }
+        }
+    }
+}
+
+super::condition!(CaseText);
+
+impl<DB> diesel::query_builder::QueryFragment<DB> for CaseText
+where
+    DB: diesel::backend::Backend + diesel::sql_types::HasSqlType<diesel::sql_types::Text>,
+    String: diesel::serialize::ToSql<diesel::sql_types::Text, DB>,
+{
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, DB>,
+    ) -> QueryResult<()> {
+        use diesel::sql_types::Text;
+        if let Some(Inside::Fts(phrase)) = &self.inside {
+            out.push_sql("cases.rowid IN (SELECT rowid FROM cases_text WHERE cases_text MATCH ");
+            out.push_bind_param::<Text, String>(phrase)?;
+            if let Some(names) = &self.names {
+                out.push_sql(" UNION ALL SELECT named.rowid FROM cases AS named WHERE ");
+                names.walk_ast(out.reborrow())?;
+            }
+            out.push_sql(")");
+            return Ok(());
+        }
+        out.push_sql("(");
+        match &self.names {
+            Some(names) => names.walk_ast(out.reborrow())?,
+            None => out.push_sql("1 = 0"),
+        }
+        if let Some(Inside::Trigrams(pattern)) = &self.inside {
+            out.push_sql(" OR cases.reference ILIKE ");
+            out.push_bind_param::<Text, String>(pattern)?;
+            out.push_sql(" OR cases.summary ILIKE ");
+            out.push_bind_param::<Text, String>(pattern)?;
+        }
+        out.push_sql(")");
+        Ok(())
+    }
 }
 
 /// The order of the case list, newest first.
@@ -405,8 +542,9 @@ pub fn list(
     after: Option<Cursor>,
     limit: i64,
 ) -> ApiResult<Vec<(CaseRow, String, String)>> {
+    let text = text_filter(c, f)?;
     let parts = match f.fan_out() {
-        None => vec![page_range(f, sort, after.as_ref())],
+        None => vec![page_range(f, sort, after.as_ref(), text.as_ref())],
         Some(ranges) => ranges
             .into_iter()
             .map(|(m, status)| {
@@ -416,7 +554,7 @@ pub fn list(
                     statuses: status.into_iter().collect(),
                     ..f.clone()
                 };
-                page_range(&part, sort, after.as_ref())
+                page_range(&part, sort, after.as_ref(), text.as_ref())
             })
             .collect(),
     };
@@ -477,8 +615,13 @@ pub fn list(
 }
 
 /// One index range: the filter's cases after the cursor, in the sort's index order.
-fn page_range<'a>(f: &Filter, sort: Sort, after: Option<&Cursor>) -> RangeQuery<'a> {
-    let mut q = filtered!(f);
+fn page_range<'a>(
+    f: &Filter,
+    sort: Sort,
+    after: Option<&Cursor>,
+    text: Option<&TextFilter>,
+) -> RangeQuery<'a> {
+    let mut q = filtered!(f, text);
     // A row-value comparison, `(time, id) < (t, id)`: the index scan starts at the cursor, and
     // PostgreSQL estimates it well enough to keep one generic plan for every page (spelt as
     // `time < t OR (time = t AND id < …)` it planned each page again, which took longer than
@@ -665,7 +808,11 @@ impl<S, P, C> RunQueryDsl<C> for PageQuery<S, P> {}
 /// Counts matches up to `limit` and one more: (count up to `limit`, whether there are more).
 /// A bounded count reads at most `limit + 1` keys off an index, however large the scope.
 pub fn count(c: &mut DbConn, f: &Filter, limit: i64) -> ApiResult<(i64, bool)> {
-    let ids: Vec<String> = filtered!(f).select(cases::id).limit(limit + 1).load(c)?;
+    let text = text_filter(c, f)?;
+    let ids: Vec<String> = filtered!(f, text.as_ref())
+        .select(cases::id)
+        .limit(limit + 1)
+        .load(c)?;
     let n = i64::try_from(ids.len()).unwrap_or(i64::MAX);
     Ok((n.min(limit), n > limit))
 }

@@ -232,17 +232,7 @@ pub fn list(
         .filter(people::merged_into_id.is_null())
         .select(PersonRow::as_select())
         .into_boxed();
-    let words: Vec<String> =
-        f.q.as_deref()
-            .map(|text| {
-                fold(text)
-                    .split(' ')
-                    .filter(|w| !w.is_empty())
-                    .take(5)
-                    .map(phonetic)
-                    .collect()
-            })
-            .unwrap_or_default();
+    let words = f.q.as_deref().map(NameWords::words_of).unwrap_or_default();
     // Cut to the page among the matches unless a filter on the person follows.
     let page = f
         .municipality_id
@@ -297,7 +287,9 @@ pub fn list(
 /// carry the person's search text, and the matches are cut to the page in name order before any
 /// person is read. (A range per word, intersected, cost PostgreSQL two thirds more CPU.)
 #[derive(Debug, Clone)]
-struct NameWords {
+pub(crate) struct NameWords {
+    /// The column that must hold a matching person's id (`people.id`, `cases.person_id`).
+    subject: &'static str,
     /// The range of the longest word.
     range: (String, Option<String>),
     /// `% word%` for every other word: a word of the search text (" w1 p1 w2 p2 ") starts so.
@@ -317,6 +309,7 @@ impl NameWords {
         let longest =
             (0..words.len()).max_by_key(|&i| (words[i].chars().count(), usize::MAX - i))?;
         Some(NameWords {
+            subject: "people.id",
             range: word_index::prefix_range(&words[longest]),
             others: words
                 .iter()
@@ -326,6 +319,25 @@ impl NameWords {
                 .collect(),
             scope,
             page,
+        })
+    }
+
+    /// The words of a free-text search, folded and spelt as the index keeps them (at most five).
+    pub(crate) fn words_of(text: &str) -> Vec<String> {
+        fold(text)
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .take(5)
+            .map(phonetic)
+            .collect()
+    }
+
+    /// `column IN (<people whose name has a word starting with each of the words>)`, wherever
+    /// they are visible: the caller scopes the rows that hold `column`.
+    pub(crate) fn holding(column: &'static str, words: &[String]) -> Option<Self> {
+        Self::new(words, None, None).map(|n| Self {
+            subject: column,
+            ..n
         })
     }
 }
@@ -344,8 +356,9 @@ where
         use diesel::sql_types::Text;
         // DISTINCT: a person seen in two of the caller's municipalities, or with two words that
         // start with the prefix, is in the range twice.
+        out.push_sql(self.subject);
         out.push_sql(
-            "people.id IN (SELECT h.person_id FROM (SELECT DISTINCT last_name, person_id \
+            " IN (SELECT h.person_id FROM (SELECT DISTINCT last_name, person_id \
              FROM person_words WHERE word >= ",
         );
         let (from, to) = &self.range;
