@@ -2,6 +2,7 @@
 //! municipalities; coordinators and admins see all. Every read of a record is logged.
 
 use actix_web::{web, HttpResponse};
+use futures_util::{StreamExt, TryStreamExt};
 use lumit_shared::audit::AccessEntry;
 use lumit_shared::person::{
     DuplicateElsewhere, NewPerson, NewPersonLink, Person, PersonLink, PersonPatch, ValidPerson,
@@ -17,6 +18,7 @@ use crate::authz::{self, Action};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Body, IfMatch, Query, RequestMeta};
+use crate::models::case::Cursor as CaseCursor;
 use crate::models::{municipality, person as model};
 use crate::pagination;
 use crate::routes::{created, with_etag};
@@ -502,7 +504,8 @@ pub async fn access_log(
 }
 
 /// Everything LUMIT holds about a person — data, cases, timelines, referrals — as JSON (the GDPR
-/// right of access). The export itself is audited. Permission: admin, coordinator.
+/// right of access), written out as it is read, a page of cases at a time, however many there
+/// are. The export itself is audited. Permission: admin, coordinator.
 #[utoipa::path(
     get,
     path = "/api/v1/people/{id}/export",
@@ -547,42 +550,97 @@ pub async fn export(
             Ok(person.id)
         })
         .await?;
-    let export = state
-        .db
-        .read(move |c| {
-            let person = model::find(c, &id)?;
-            let filter = crate::models::case::Filter {
-                person_id: Some(person.id.clone()),
-                ..Default::default()
-            };
-            let rows = crate::models::case::list(c, &filter, Default::default(), None, 10_000)?;
-            let mut cases = Vec::new();
-            for (row, first, last) in rows {
-                let events = crate::models::case::events(c, &row.id)?;
-                let referrals = crate::models::referral::for_case(c, &row.id)?;
-                cases.push(lumit_shared::case::CaseExport {
-                    case: row.into_api(format!("{first} {last}")),
-                    events,
-                    referrals,
-                });
+    let person_id = id.clone();
+    let db = state.db.clone();
+    let head = db
+        .read({
+            let id = id.clone();
+            move |c| {
+                let export = lumit_shared::case::PersonExport {
+                    exported_at: chrono::Utc::now(),
+                    person: model::find(c, &id)?.into_api(),
+                    cases: Vec::new(),
+                };
+                // The document up to its list of cases, which the pages then fill.
+                let json =
+                    serde_json::to_string(&export).map_err(|e| ApiError::Internal(e.into()))?;
+                json.strip_suffix("[]}")
+                    .map(|head| format!("{head}["))
+                    .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("cases are not last")))
             }
-            Ok(lumit_shared::case::PersonExport {
-                exported_at: chrono::Utc::now(),
-                person: person.into_api(),
-                cases,
-            })
         })
         .await?;
+    let pages = futures_util::stream::try_unfold(
+        Some((None, true)),
+        move |state: Option<(Option<CaseCursor>, bool)>| {
+            let db = db.clone();
+            let id = id.clone();
+            async move {
+                let Some((after, first)) = state else {
+                    return Ok(None);
+                };
+                let (chunk, next) = db.read(move |c| export_page(c, &id, after, first)).await?;
+                Ok::<_, ApiError>(Some((
+                    web::Bytes::from(chunk),
+                    next.map(|a| (Some(a), false)),
+                )))
+            }
+        },
+    );
+    let body = futures_util::stream::once(async move { Ok(web::Bytes::from(head)) })
+        .chain(pages)
+        .inspect_err(|e| tracing::error!(error = %e, "the export was cut short"));
     Ok(HttpResponse::Ok()
+        .content_type("application/json")
         .insert_header((
             "Content-Disposition",
-            format!(
-                "attachment; filename=\"lumit-person-{}.json\"",
-                export.person.id
-            ),
+            format!("attachment; filename=\"lumit-person-{person_id}.json\""),
         ))
         .insert_header(("Cache-Control", "no-store"))
-        .json(export))
+        .streaming(body))
+}
+
+/// Cases of an export read at a time: the export is written out page by page, so neither its
+/// size nor a slow reader holds memory, a connection or a transaction for long.
+pub const EXPORT_PAGE: i64 = 25;
+
+/// One page of an export's cases, as the JSON that follows what was written before, and where
+/// the next page starts (`None` after the last, whose JSON closes the document).
+fn export_page(
+    c: &mut DbConn,
+    person_id: &str,
+    after: Option<CaseCursor>,
+    first: bool,
+) -> ApiResult<(Vec<u8>, Option<CaseCursor>)> {
+    let filter = crate::models::case::Filter {
+        person_id: Some(person_id.to_owned()),
+        ..Default::default()
+    };
+    let mut rows = crate::models::case::list(c, &filter, Default::default(), after, EXPORT_PAGE)?;
+    let more = rows.len() as i64 > EXPORT_PAGE;
+    rows.truncate(EXPORT_PAGE as usize);
+    let next = more
+        .then(|| rows.last())
+        .flatten()
+        .map(|(row, _, _)| CaseCursor(row.opened_at, row.id.clone()));
+    let mut out = Vec::new();
+    for (i, (row, first_name, last_name)) in rows.into_iter().enumerate() {
+        let events = crate::models::case::events(c, &row.id)?;
+        let referrals = crate::models::referral::for_case(c, &row.id)?;
+        if !(first && i == 0) {
+            out.push(b',');
+        }
+        let case = lumit_shared::case::CaseExport {
+            case: row.into_api(format!("{first_name} {last_name}")),
+            events,
+            referrals,
+        };
+        serde_json::to_writer(&mut out, &case).map_err(|e| ApiError::Internal(e.into()))?;
+    }
+    if next.is_none() {
+        out.extend_from_slice(b"]}");
+    }
+    Ok((out, next))
 }
 
 /// Merge a duplicate record into this person: the duplicate's cases move here and the duplicate

@@ -9,6 +9,7 @@ db_tests!(
     referrals_with_overdue_follow_ups_reach_the_deadlines,
     permits_and_integration_checks_fall_due,
     export_merge_and_anonymise,
+    an_export_is_written_out_whole_page_by_page,
     retention_anonymises_what_is_due,
 );
 
@@ -44,6 +45,53 @@ async fn case(
         .await;
     assert_eq!(res.status(), 201);
     res.json().await.unwrap()
+}
+
+/// The export of a person with more cases than a page holds: written out as it is read (no
+/// length known in advance), every case once, in one valid document; and a person without
+/// cases still gets a whole document.
+async fn an_export_is_written_out_whole_page_by_page(app: TestApp) {
+    use lumit_api::routes::people::EXPORT_PAGE;
+    let gallicano = app.municipality("046015").await;
+    let (_, coord) = app.user("coord", "coordinator", &[]).await;
+    let many = person(&app, &coord, &gallicano, "Amina", "Diop", json!({})).await;
+    let none = person(&app, &coord, &gallicano, "Rosa", "Diop", json!({})).await;
+    let total = EXPORT_PAGE as usize * 2 + 1;
+    let mut opened = std::collections::BTreeSet::new();
+    for _ in 0..total {
+        let c = case(&app, &coord, &many, &gallicano, "registry").await;
+        opened.insert(c["id"].as_str().unwrap().to_owned());
+    }
+    let res = app
+        .get(&format!("/api/v1/people/{many}/export"), &coord)
+        .await;
+    assert_eq!(res.status(), 200);
+    assert!(
+        res.headers().get("content-length").is_none(),
+        "streamed, not built whole: {:?}",
+        res.headers()
+    );
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    let export: lumit_shared::case::PersonExport = res.json().await.expect("one valid document");
+    assert_eq!(export.person.id, many);
+    let exported: Vec<String> = export.cases.iter().map(|c| c.case.id.clone()).collect();
+    assert_eq!(exported.len(), total, "every case, once");
+    assert_eq!(
+        exported
+            .iter()
+            .cloned()
+            .collect::<std::collections::BTreeSet<_>>(),
+        opened
+    );
+    let res = app
+        .get(&format!("/api/v1/people/{none}/export"), &coord)
+        .await;
+    assert_eq!(res.status(), 200);
+    let export: lumit_shared::case::PersonExport = res.json().await.expect("one valid document");
+    assert_eq!(
+        (export.person.id.as_str(), export.cases.len()),
+        (none.as_str(), 0)
+    );
 }
 
 fn days(n: i64) -> String {
