@@ -437,42 +437,25 @@ fn fts_phrase(text: &str) -> String {
     format!("\"{}\"", text.replace('"', "\"\""))
 }
 
-/// Free text on cases: the person's name (each word starts a word of it, as in the people's
-/// list), and from three characters on anywhere in the reference or the summary, each through an
-/// index: the name-word index, and trigrams (FTS5 on SQLite, pg_trgm on PostgreSQL). Fewer than
-/// three characters say too little to look for inside a text, and no trigram index serves them.
+/// The test each case of the list's order goes through when a free text has many matches: the
+/// person's name (each word starts a word of it, as in the people's list), or, from three
+/// characters on, the text anywhere in the reference or the summary. Cases are read in the list's
+/// order and the page fills early, so no index of the text is needed here; [`text_filter`] finds
+/// few matches through the indexes.
 #[derive(Debug, Clone)]
 struct CaseText {
     names: Option<NameWords>,
-    inside: Option<Inside>,
-}
-
-#[derive(Debug, Clone)]
-enum Inside {
-    /// An FTS5 phrase: the trigram tokenizer matches it anywhere, ignoring case.
-    Fts(String),
-    /// An `ILIKE` pattern, which PostgreSQL's trigram indexes serve.
-    Trigrams(String),
+    /// A `LIKE` pattern.
+    inside: Option<String>,
+    sqlite: bool,
 }
 
 impl CaseText {
     fn new(text: &str, sqlite: bool) -> Self {
-        let words = NameWords::words_of(text);
-        let long = text.chars().count() >= 3;
-        if sqlite && long {
-            // One list of matching rows: SQLite then reads the matches by rowid (or, within a
-            // scope, checks them against the scope's index) instead of reading every case in
-            // scope to test an OR of two sub-queries on each (docs/PERFORMANCE.md).
-            Self {
-                names: NameWords::holding("named.person_id", &words),
-                inside: Some(Inside::Fts(fts_phrase(text))),
-            }
-        } else {
-            Self {
-                names: NameWords::holding("cases.person_id", &words),
-                inside: (long && !sqlite)
-                    .then(|| Inside::Trigrams(format!("%{}%", like_escape(text)))),
-            }
+        Self {
+            names: NameWords::holding("cases.person_id", &NameWords::words_of(text)),
+            inside: (text.chars().count() >= 3).then(|| format!("%{}%", like_escape(text))),
+            sqlite,
         }
     }
 }
@@ -489,26 +472,22 @@ where
         mut out: diesel::query_builder::AstPass<'_, 'b, DB>,
     ) -> QueryResult<()> {
         use diesel::sql_types::Text;
-        if let Some(Inside::Fts(phrase)) = &self.inside {
-            out.push_sql("cases.rowid IN (SELECT rowid FROM cases_text WHERE cases_text MATCH ");
-            out.push_bind_param::<Text, String>(phrase)?;
-            if let Some(names) = &self.names {
-                out.push_sql(" UNION ALL SELECT named.rowid FROM cases AS named WHERE ");
-                names.walk_ast(out.reborrow())?;
-            }
-            out.push_sql(")");
-            return Ok(());
-        }
         out.push_sql("(");
         match &self.names {
             Some(names) => names.walk_ast(out.reborrow())?,
             None => out.push_sql("1 = 0"),
         }
-        if let Some(Inside::Trigrams(pattern)) = &self.inside {
-            out.push_sql(" OR cases.reference ILIKE ");
-            out.push_bind_param::<Text, String>(pattern)?;
-            out.push_sql(" OR cases.summary ILIKE ");
-            out.push_bind_param::<Text, String>(pattern)?;
+        if let Some(pattern) = &self.inside {
+            // SQLite's LIKE ignores case already (for ASCII letters).
+            let like = if self.sqlite { " LIKE " } else { " ILIKE " };
+            let escape = if self.sqlite { " ESCAPE '\\'" } else { "" };
+            for column in ["cases.reference", "cases.summary"] {
+                out.push_sql(" OR ");
+                out.push_sql(column);
+                out.push_sql(like);
+                out.push_bind_param::<Text, String>(pattern)?;
+                out.push_sql(escape);
+            }
         }
         out.push_sql(")");
         Ok(())
