@@ -47,7 +47,9 @@ pub struct ListQuery {
     pub citizenship: Option<String>,
     /// One person's cases.
     pub person_id: Option<String>,
-    /// Free text over reference, person name and summary.
+    /// Free text: every word starts a word of the person's name (spelling variants included), or,
+    /// from three characters on, the text appears anywhere in the reference or the summary
+    /// (ignoring case).
     pub q: Option<String>,
     /// Order, newest first: by opening (default) or by last change.
     pub sort: Option<SortBy>,
