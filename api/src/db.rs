@@ -343,9 +343,16 @@ where
             Ok(value)
         }
         Err(e) => {
-            // As diesel's own `transaction`: the caller's error, unless undoing failed too.
+            // As diesel's own `transaction`: the caller's error, unless undoing failed too. A
+            // write interrupted at its deadline was rolled back by SQLite itself, and diesel has
+            // seen that no transaction is left: nothing failed but the statement.
             match AnsiTransactionManager::rollback_transaction(sqlite(conn)?) {
                 Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(e),
+                Err(diesel::result::Error::DatabaseError(_, info))
+                    if info.message().contains("no transaction is active") =>
+                {
+                    Err(e)
+                }
                 Err(rollback) => Err(rollback.into()),
             }
         }
@@ -528,15 +535,18 @@ impl Db {
     /// large table: it runs without the statement timeout, on a connection the pool then drops.
     pub fn migrate(&self) -> anyhow::Result<usize> {
         let mut conn = self.conn()?;
-        if let DbConn::Pg(_) = &**conn {
-            // Dropped after use, even if lifting the timeout fails half-way.
-            conn.broken = true;
-        }
-        if let DbConn::Pg(pg) = &mut **conn {
-            pg.batch_execute(
-                "SET statement_timeout = 0; SET idle_in_transaction_session_timeout = 0",
-            )
-            .context("lifting the statement timeout for migrations")?;
+        // Dropped after use, even if lifting the timeout fails half-way.
+        conn.broken = true;
+        match &mut **conn {
+            DbConn::Pg(pg) => pg
+                .batch_execute(
+                    "SET statement_timeout = 0; SET idle_in_transaction_session_timeout = 0",
+                )
+                .context("lifting the statement timeout for migrations")?,
+            // Without the instrumentation no statement gets a deadline.
+            DbConn::Sqlite(lite) => {
+                lite.set_instrumentation(|_: diesel::connection::InstrumentationEvent<'_>| {})
+            }
         }
         let set = match self.backend {
             Backend::Postgres => PG_MIGRATIONS,

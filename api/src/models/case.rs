@@ -356,7 +356,8 @@ macro_rules! filtered {
     }};
 }
 
-/// Up to this many cases matching a free text are looked up first, and the list reads them alone;
+/// Up to this many cases matching a free text (by name, and again by reference or summary) are
+/// looked up first, and the list reads them alone;
 /// beyond it the matches are many, and the list reads the cases in its order, testing each, until
 /// its page is full (at worst a few thousand rows of a million: docs/PERFORMANCE.md).
 pub const TEXT_PROBE: i64 = 2_000;
@@ -445,17 +446,32 @@ fn fts_phrase(text: &str) -> String {
 #[derive(Debug, Clone)]
 struct CaseText {
     names: Option<NameWords>,
-    /// A `LIKE` pattern.
-    inside: Option<String>,
-    sqlite: bool,
+    inside: Option<Inside>,
+}
+
+#[derive(Debug, Clone)]
+enum Inside {
+    /// `ILIKE` on PostgreSQL, `LIKE` on SQLite (which ignores the case of ASCII letters only).
+    Like { pattern: String, sqlite: bool },
+    /// SQLite, a text with other letters: the trigram index, which ignores their case too, as
+    /// the look-up of few matches does.
+    Fts(String),
 }
 
 impl CaseText {
     fn new(text: &str, sqlite: bool) -> Self {
         Self {
             names: NameWords::holding("cases.person_id", &NameWords::words_of(text)),
-            inside: (text.chars().count() >= 3).then(|| format!("%{}%", like_escape(text))),
-            sqlite,
+            inside: (text.chars().count() >= 3).then(|| {
+                if sqlite && !text.is_ascii() {
+                    Inside::Fts(fts_phrase(text))
+                } else {
+                    Inside::Like {
+                        pattern: format!("%{}%", like_escape(text)),
+                        sqlite,
+                    }
+                }
+            }),
         }
     }
 }
@@ -477,16 +493,28 @@ where
             Some(names) => names.walk_ast(out.reborrow())?,
             None => out.push_sql("1 = 0"),
         }
-        if let Some(pattern) = &self.inside {
-            // SQLite's LIKE ignores case already (for ASCII letters).
-            let like = if self.sqlite { " LIKE " } else { " ILIKE " };
-            let escape = if self.sqlite { " ESCAPE '\\'" } else { "" };
-            for column in ["cases.reference", "cases.summary"] {
-                out.push_sql(" OR ");
-                out.push_sql(column);
-                out.push_sql(like);
-                out.push_bind_param::<Text, String>(pattern)?;
-                out.push_sql(escape);
+        match &self.inside {
+            None => {}
+            Some(Inside::Like { pattern, sqlite }) => {
+                let (like, escape) = if *sqlite {
+                    (" LIKE ", " ESCAPE '\\'")
+                } else {
+                    (" ILIKE ", "")
+                };
+                for column in ["cases.reference", "cases.summary"] {
+                    out.push_sql(" OR ");
+                    out.push_sql(column);
+                    out.push_sql(like);
+                    out.push_bind_param::<Text, String>(pattern)?;
+                    out.push_sql(escape);
+                }
+            }
+            Some(Inside::Fts(phrase)) => {
+                out.push_sql(
+                    " OR cases.rowid IN (SELECT rowid FROM cases_text WHERE cases_text MATCH ",
+                );
+                out.push_bind_param::<Text, String>(phrase)?;
+                out.push_sql(")");
             }
         }
         out.push_sql(")");

@@ -552,7 +552,9 @@ pub async fn export(
         .await?;
     let person_id = id.clone();
     let db = state.db.clone();
-    let head = db
+    // The document up to its list of cases, and the first page of them, read before answering:
+    // what fails here still gets its own status. Later pages follow as they are read.
+    let (head, next) = db
         .read({
             let id = id.clone();
             move |c| {
@@ -561,32 +563,31 @@ pub async fn export(
                     person: model::find(c, &id)?.into_api(),
                     cases: Vec::new(),
                 };
-                // The document up to its list of cases, which the pages then fill.
                 let json =
                     serde_json::to_string(&export).map_err(|e| ApiError::Internal(e.into()))?;
-                json.strip_suffix("[]}")
-                    .map(|head| format!("{head}["))
-                    .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("cases are not last")))
+                let head = json
+                    .strip_suffix("[]}")
+                    .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("cases are not last")))?;
+                let (first, next) = export_page(c, &id, None, true)?;
+                let mut out = format!("{head}[").into_bytes();
+                out.extend(first);
+                Ok((out, next))
             }
         })
         .await?;
-    let pages = futures_util::stream::try_unfold(
-        Some((None, true)),
-        move |state: Option<(Option<CaseCursor>, bool)>| {
-            let db = db.clone();
-            let id = id.clone();
-            async move {
-                let Some((after, first)) = state else {
-                    return Ok(None);
-                };
-                let (chunk, next) = db.read(move |c| export_page(c, &id, after, first)).await?;
-                Ok::<_, ApiError>(Some((
-                    web::Bytes::from(chunk),
-                    next.map(|a| (Some(a), false)),
-                )))
-            }
-        },
-    );
+    let pages = futures_util::stream::try_unfold(next, move |after: Option<CaseCursor>| {
+        let db = db.clone();
+        let id = id.clone();
+        async move {
+            let Some(after) = after else {
+                return Ok(None);
+            };
+            let (chunk, next) = db
+                .read(move |c| export_page(c, &id, Some(after), false))
+                .await?;
+            Ok::<_, ApiError>(Some((web::Bytes::from(chunk), next)))
+        }
+    });
     let body = futures_util::stream::once(async move { Ok(web::Bytes::from(head)) })
         .chain(pages)
         .inspect_err(|e| tracing::error!(error = %e, "the export was cut short"));

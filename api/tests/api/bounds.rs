@@ -60,4 +60,29 @@ async fn a_statement_past_its_timeout_is_cut_off(backend: Backend) {
         statements > 1 && took > TIMEOUT,
         "{statements} statements in {took:?}"
     );
+    // A write cut off inside its transaction is undone whole (SQLite rolls it back itself) and
+    // answered 503 as well; the connection then writes again.
+    let endless_write = "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n \
+                         WHERE x < 1000000000) INSERT INTO slow_write (x) SELECT x FROM n";
+    let slow = app
+        .db
+        .write(move |c| {
+            diesel::sql_query("CREATE TEMP TABLE IF NOT EXISTS slow_write (x BIGINT)")
+                .execute(c)?;
+            diesel::sql_query("INSERT INTO slow_write (x) VALUES (0)").execute(c)?;
+            diesel::sql_query(endless_write).execute(c)?;
+            Ok(())
+        })
+        .await;
+    assert!(matches!(slow, Err(ApiError::Unavailable)), "{slow:?}");
+    let written = app
+        .db
+        .write(|c| {
+            diesel::sql_query("CREATE TEMP TABLE IF NOT EXISTS slow_write (x BIGINT)")
+                .execute(c)?;
+            Ok(diesel::sql_query("INSERT INTO slow_write (x) VALUES (1)").execute(c)?)
+        })
+        .await
+        .expect("the next write runs");
+    assert_eq!(written, 1);
 }
