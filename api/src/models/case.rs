@@ -476,51 +476,40 @@ impl CaseText {
     }
 }
 
-super::condition!(CaseText);
-
-impl<DB> diesel::query_builder::QueryFragment<DB> for CaseText
-where
-    DB: diesel::backend::Backend + diesel::sql_types::HasSqlType<diesel::sql_types::Text>,
-    String: diesel::serialize::ToSql<diesel::sql_types::Text, DB>,
-{
-    fn walk_ast<'b>(
-        &'b self,
-        mut out: diesel::query_builder::AstPass<'_, 'b, DB>,
-    ) -> QueryResult<()> {
-        use diesel::sql_types::Text;
-        out.push_sql("(");
-        match &self.names {
-            Some(names) => names.walk_ast(out.reborrow())?,
-            None => out.push_sql("1 = 0"),
-        }
-        match &self.inside {
-            None => {}
-            Some(Inside::Like { pattern, sqlite }) => {
-                let (like, escape) = if *sqlite {
-                    (" LIKE ", " ESCAPE '\\'")
-                } else {
-                    (" ILIKE ", "")
-                };
-                for column in ["cases.reference", "cases.summary"] {
-                    out.push_sql(" OR ");
-                    out.push_sql(column);
-                    out.push_sql(like);
-                    out.push_bind_param::<Text, String>(pattern)?;
-                    out.push_sql(escape);
-                }
-            }
-            Some(Inside::Fts(phrase)) => {
-                out.push_sql(
-                    " OR cases.rowid IN (SELECT rowid FROM cases_text WHERE cases_text MATCH ",
-                );
-                out.push_bind_param::<Text, String>(phrase)?;
-                out.push_sql(")");
-            }
-        }
-        out.push_sql(")");
-        Ok(())
+super::condition!(CaseText, |self, out| {
+    use diesel::sql_types::Text;
+    out.push_sql("(");
+    match &self.names {
+        Some(names) => names.walk_ast(out.reborrow())?,
+        None => out.push_sql("1 = 0"),
     }
-}
+    match &self.inside {
+        None => {}
+        Some(Inside::Like { pattern, sqlite }) => {
+            let (like, escape) = if *sqlite {
+                (" LIKE ", " ESCAPE '\\'")
+            } else {
+                (" ILIKE ", "")
+            };
+            for column in ["cases.reference", "cases.summary"] {
+                out.push_sql(" OR ");
+                out.push_sql(column);
+                out.push_sql(like);
+                out.push_bind_param::<Text, String>(pattern)?;
+                out.push_sql(escape);
+            }
+        }
+        Some(Inside::Fts(phrase)) => {
+            out.push_sql(
+                " OR cases.rowid IN (SELECT rowid FROM cases_text WHERE cases_text MATCH ",
+            );
+            out.push_bind_param::<Text, String>(phrase)?;
+            out.push_sql(")");
+        }
+    }
+    out.push_sql(")");
+    Ok(())
+});
 
 /// The order of the case list, newest first.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -731,23 +720,12 @@ struct IdIn {
     json: String,
 }
 
-super::condition!(IdIn);
-
-impl<DB> diesel::query_builder::QueryFragment<DB> for IdIn
-where
-    DB: diesel::backend::Backend + diesel::sql_types::HasSqlType<diesel::sql_types::Text>,
-    String: diesel::serialize::ToSql<diesel::sql_types::Text, DB>,
-{
-    fn walk_ast<'b>(
-        &'b self,
-        mut out: diesel::query_builder::AstPass<'_, 'b, DB>,
-    ) -> QueryResult<()> {
-        out.push_sql("cases.id IN (SELECT value FROM json_each(");
-        out.push_bind_param::<diesel::sql_types::Text, String>(&self.json)?;
-        out.push_sql("))");
-        Ok(())
-    }
-}
+super::condition!(IdIn, |self, out| {
+    out.push_sql("cases.id IN (SELECT value FROM json_each(");
+    out.push_bind_param::<diesel::sql_types::Text, String>(&self.json)?;
+    out.push_sql("))");
+    Ok(())
+});
 
 type Backend = <DbConn as Connection>::Backend;
 

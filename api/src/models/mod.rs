@@ -18,6 +18,20 @@ macro_rules! condition {
             const HAS_STATIC_QUERY_ID: bool = false;
         }
     };
+    // One that binds text only, its SQL written by the block: `condition!(T, |self, out| { … })`.
+    ($ty:ty, |$this:ident, $out:ident| $walk:block) => {
+        $crate::models::condition!($ty);
+        impl<DB> diesel::query_builder::QueryFragment<DB> for $ty
+        where
+            DB: diesel::backend::Backend + diesel::sql_types::HasSqlType<diesel::sql_types::Text>,
+            String: diesel::serialize::ToSql<diesel::sql_types::Text, DB>,
+        {
+            fn walk_ast<'b>(
+                &'b $this,
+                mut $out: diesel::query_builder::AstPass<'_, 'b, DB>,
+            ) -> diesel::QueryResult<()> $walk
+        }
+    };
 }
 pub(crate) use condition;
 

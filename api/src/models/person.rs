@@ -342,66 +342,55 @@ impl NameWords {
     }
 }
 
-super::condition!(NameWords);
-
-impl<DB> diesel::query_builder::QueryFragment<DB> for NameWords
-where
-    DB: diesel::backend::Backend + diesel::sql_types::HasSqlType<diesel::sql_types::Text>,
-    String: diesel::serialize::ToSql<diesel::sql_types::Text, DB>,
-{
-    fn walk_ast<'b>(
-        &'b self,
-        mut out: diesel::query_builder::AstPass<'_, 'b, DB>,
-    ) -> QueryResult<()> {
-        use diesel::sql_types::Text;
-        // DISTINCT: a person seen in two of the caller's municipalities, or with two words that
-        // start with the prefix, is in the range twice.
-        out.push_sql(self.subject);
-        out.push_sql(
-            " IN (SELECT h.person_id FROM (SELECT DISTINCT last_name, person_id \
-             FROM person_words WHERE word >= ",
-        );
-        let (from, to) = &self.range;
-        out.push_bind_param::<Text, String>(from)?;
-        if let Some(to) = to {
-            out.push_sql(" AND word < ");
-            out.push_bind_param::<Text, String>(to)?;
-        }
-        for pattern in &self.others {
-            out.push_sql(" AND search_text LIKE ");
-            out.push_bind_param::<Text, String>(pattern)?;
-        }
-        match &self.scope {
-            None => {}
-            Some(scope) if scope.is_empty() => out.push_sql(" AND 1 = 0"),
-            Some(scope) => {
-                out.push_sql(" AND municipality_id IN (");
-                for (j, m) in scope.iter().enumerate() {
-                    if j > 0 {
-                        out.push_sql(", ");
-                    }
-                    out.push_bind_param::<Text, String>(m)?;
-                }
-                out.push_sql(")");
-            }
-        }
-        out.push_sql(") AS h");
-        if let Some((limit, after)) = &self.page {
-            if let Some(Cursor(name, id)) = after {
-                out.push_sql(" WHERE h.last_name >= ");
-                out.push_bind_param::<Text, String>(name)?;
-                out.push_sql(" AND (h.last_name > ");
-                out.push_bind_param::<Text, String>(name)?;
-                out.push_sql(" OR h.person_id > ");
-                out.push_bind_param::<Text, String>(id)?;
-                out.push_sql(")");
-            }
-            out.push_sql(&format!(" ORDER BY h.last_name, h.person_id LIMIT {limit}"));
-        }
-        out.push_sql(")");
-        Ok(())
+super::condition!(NameWords, |self, out| {
+    use diesel::sql_types::Text;
+    // DISTINCT: a person seen in two of the caller's municipalities, or with two words that
+    // start with the prefix, is in the range twice.
+    out.push_sql(self.subject);
+    out.push_sql(
+        " IN (SELECT h.person_id FROM (SELECT DISTINCT last_name, person_id \
+         FROM person_words WHERE word >= ",
+    );
+    let (from, to) = &self.range;
+    out.push_bind_param::<Text, String>(from)?;
+    if let Some(to) = to {
+        out.push_sql(" AND word < ");
+        out.push_bind_param::<Text, String>(to)?;
     }
-}
+    for pattern in &self.others {
+        out.push_sql(" AND search_text LIKE ");
+        out.push_bind_param::<Text, String>(pattern)?;
+    }
+    match &self.scope {
+        None => {}
+        Some(scope) if scope.is_empty() => out.push_sql(" AND 1 = 0"),
+        Some(scope) => {
+            out.push_sql(" AND municipality_id IN (");
+            for (j, m) in scope.iter().enumerate() {
+                if j > 0 {
+                    out.push_sql(", ");
+                }
+                out.push_bind_param::<Text, String>(m)?;
+            }
+            out.push_sql(")");
+        }
+    }
+    out.push_sql(") AS h");
+    if let Some((limit, after)) = &self.page {
+        if let Some(Cursor(name, id)) = after {
+            out.push_sql(" WHERE h.last_name >= ");
+            out.push_bind_param::<Text, String>(name)?;
+            out.push_sql(" AND (h.last_name > ");
+            out.push_bind_param::<Text, String>(name)?;
+            out.push_sql(" OR h.person_id > ");
+            out.push_bind_param::<Text, String>(id)?;
+            out.push_sql(")");
+        }
+        out.push_sql(&format!(" ORDER BY h.last_name, h.person_id LIMIT {limit}"));
+    }
+    out.push_sql(")");
+    Ok(())
+});
 
 /// True when the person was registered in, or has a case in, one of these municipalities.
 pub fn in_scope(c: &mut DbConn, p: &PersonRow, scope: &[String]) -> ApiResult<bool> {

@@ -385,12 +385,9 @@ async fn free_text_finds_names_references_and_summaries(app: TestApp) {
         let (app, op) = (&app, d.op.clone());
         let q = q.replace('%', "%25").replace(' ', "%20");
         async move {
-            let page: Value = app
-                .get(&format!("/api/v1/cases?q={q}&limit=100"), &op)
-                .await
-                .json()
-                .await
-                .unwrap();
+            let page = app
+                .get_json(&format!("/api/v1/cases?q={q}&limit=100"), &op)
+                .await;
             let mut ids: Vec<String> = page["items"]
                 .as_array()
                 .unwrap_or_else(|| panic!("{page}"))
@@ -839,15 +836,7 @@ async fn free_text_reads_few_matches_alone_and_many_in_order(app: TestApp) {
     let admin = app.admin().await;
     let get = |q: String| {
         let (app, admin) = (&app, admin.clone());
-        async move {
-            let page: Value = app
-                .get(&format!("/api/v1/cases?{q}"), &admin)
-                .await
-                .json()
-                .await
-                .unwrap();
-            page
-        }
+        async move { app.get_json(&format!("/api/v1/cases?{q}"), &admin).await }
     };
     let ids = |page: &Value| -> Vec<String> {
         page["items"]

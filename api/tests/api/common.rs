@@ -247,6 +247,13 @@ impl TestApp {
         self.call(Method::GET, path, Some(token), None).await
     }
 
+    /// GET a 200 and its JSON body.
+    pub async fn get_json(&self, path: &str, token: &str) -> Value {
+        let res = self.get(path, token).await;
+        assert_eq!(res.status(), 200, "GET {path}");
+        res.json().await.expect("a JSON body")
+    }
+
     /// POST JSON.
     pub async fn post(&self, path: &str, token: &str, body: Value) -> Response {
         self.call(Method::POST, path, Some(token), Some(body)).await

@@ -72,7 +72,8 @@ test('an admin sets up two-step verification, signs in with codes, removes a los
       await password(page, adminUsername, adminPassword);
       const codeField = page.getByLabel("Codice dell'app di autenticazione");
       await codeField.waitFor();
-      assert.equal(await page.evaluate(() => document.activeElement?.id), 'totp_code');
+      // The field takes the focus once it is drawn: wait for it (fails if it never does).
+      await page.waitForFunction(() => document.activeElement?.id === 'totp_code', null, { timeout: 5000 });
       await checkA11y(page, 'login, second step');
       // The code used at set-up is spent: refused, announced.
       await codeField.fill(right);
