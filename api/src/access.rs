@@ -5,14 +5,17 @@
 //!
 //! A single record's read writes its row in the read's own transaction ([`record`]). Pages go
 //! through the [`AccessLog`]'s writer: rows queued by requests in flight are written together
-//! in one transaction, and each request is answered only once its row is committed — a page
+//! in one statement, and each request is answered only once its row is committed — a page
 //! whose row cannot be written is not served.
+
+use std::time::Duration;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::connection::SimpleConnection;
+use diesel::pg::Pg;
 use diesel::prelude::*;
+use diesel::query_builder::{AstPass, QueryFragment, QueryId};
 use lumit_shared::audit::AccessEntry;
-
 use tokio::sync::{mpsc, oneshot};
 
 use crate::audit::AuditCtx;
@@ -164,15 +167,21 @@ struct Pending {
     written: oneshot::Sender<bool>,
 }
 
-/// Rows written together at most; more wait for the next transaction.
+/// Rows written together at most; more wait for the next batch.
 const BATCH: usize = 256;
 
+/// How long the writer waits for more rows before writing a batch, while pages come from
+/// several requests at once (its previous batch held more than one row). A page read alone is
+/// written at once.
+const LINGER: Duration = Duration::from_millis(3);
+
 /// Writes the rows of pages, each committed before its page is served, in batches (group
-/// commit): a thread with a connection of its own writes, in one transaction, every row queued
-/// while it wrote the previous batch. Alone, a page waits for one small commit; under load a
-/// batch holds several pages and each costs a fraction of a commit. A row handed to the pool
-/// instead waited behind the very reads that waited for it, and a row written by the page's own
-/// request was a transaction per page, twice the database's work (docs/PERFORMANCE.md).
+/// commit): a thread with a connection of its own writes, in one statement, every row queued
+/// while it wrote the previous batch. Alone, a page waits for one small commit. Under load the
+/// writer first waits [`LINGER`] for the pages in flight, as PostgreSQL's own `commit_delay`
+/// does when other transactions are active, so that one commit serves many pages: a commit per
+/// page or two cost a fifth of the list's rate (docs/PERFORMANCE.md). A row handed to the pool
+/// instead waited behind the very reads that waited for it.
 #[derive(Clone)]
 pub struct AccessLog {
     inner: std::sync::Arc<Writer>,
@@ -230,12 +239,16 @@ impl AccessLog {
     }
 }
 
-/// The writer's loop: takes what is queued, writes it in one transaction, answers each waiter.
+/// The writer's loop: takes what is queued, writes it in one statement, answers each waiter.
 fn write_batches(db: &Db, mut pending: mpsc::Receiver<Pending>) {
     let mut conn = None;
     let mut batch = Vec::with_capacity(BATCH);
+    let mut busy = false;
     while let Some(first) = pending.blocking_recv() {
         batch.push(first);
+        if busy {
+            std::thread::sleep(LINGER);
+        }
         while batch.len() < BATCH {
             match pending.try_recv() {
                 Ok(p) => batch.push(p),
@@ -243,6 +256,7 @@ fn write_batches(db: &Db, mut pending: mpsc::Receiver<Pending>) {
             }
         }
         let written = write_batch(db, &mut conn, &batch);
+        busy = batch.len() > 1;
         if let Err(e) = &written {
             tracing::error!(error = %e, rows = batch.len(), "access log not written: the reads are refused");
         }
@@ -258,17 +272,13 @@ fn write_batch(db: &Db, conn: &mut Option<Conn>, batch: &[Pending]) -> ApiResult
     }
     let c = match conn {
         Some(c) => c,
-        None => conn.insert(db.dedicated()?),
+        None => conn.insert(open_writer(db)?),
     };
     let rows: Vec<NewRow<'_>> = batch.iter().map(|p| p.shown.row()).collect();
-    db.transaction_on(c, |c| {
+    db.append_on(c, |c| {
         match c {
-            // Committed as a single record's read is (see `Db::append`).
             DbConn::Pg(pg) => {
-                pg.batch_execute("SET LOCAL synchronous_commit = off")?;
-                diesel::insert_into(access_log::table)
-                    .values(&rows)
-                    .execute(pg)?;
+                InsertRows::of(&rows).execute(pg)?;
             }
             // In process, a statement per row costs little.
             DbConn::Sqlite(lite) => {
@@ -283,6 +293,102 @@ fn write_batch(db: &Db, conn: &mut Option<Conn>, batch: &[Pending]) -> ApiResult
     })
 }
 
+/// The writer's connection. On PostgreSQL its commits do not wait for their own flush to disk,
+/// as a single record's read does not (see `Db::append`); set once for the session, so that a
+/// batch is one statement and one round trip.
+fn open_writer(db: &Db) -> ApiResult<Conn> {
+    let mut conn = db.dedicated()?;
+    db.append_on(&mut conn, |c| {
+        if let DbConn::Pg(pg) = c {
+            pg.batch_execute("SET synchronous_commit = off")?;
+        }
+        Ok(())
+    })?;
+    Ok(conn)
+}
+
+/// A batch of rows inserted on PostgreSQL as `INSERT … SELECT * FROM unnest(…)`, a column per
+/// array: the same text for any number of rows, so it is prepared once per connection and
+/// kept (diesel's multi-row `VALUES` is a new statement for every batch size).
+struct InsertRows<'a> {
+    at: Vec<NaiveDateTime>,
+    actor_kind: Vec<&'a str>,
+    actor_id: Vec<Option<&'a str>>,
+    actor_name: Vec<Option<&'a str>>,
+    action: Vec<&'a str>,
+    entity_type: Vec<&'a str>,
+    entity_id: Vec<&'a str>,
+    person_id: Vec<Option<&'a str>>,
+    municipality_id: Vec<Option<&'a str>>,
+    request_id: Vec<Option<&'a str>>,
+    client_ip: Vec<Option<&'a str>>,
+    subjects: Vec<Option<&'a str>>,
+}
+
+impl<'a> InsertRows<'a> {
+    fn of(rows: &[NewRow<'a>]) -> Self {
+        Self {
+            at: rows.iter().map(|r| r.at).collect(),
+            actor_kind: rows.iter().map(|r| r.actor_kind).collect(),
+            actor_id: rows.iter().map(|r| r.actor_id).collect(),
+            actor_name: rows.iter().map(|r| r.actor_name).collect(),
+            action: rows.iter().map(|r| r.action).collect(),
+            entity_type: rows.iter().map(|r| r.entity_type).collect(),
+            entity_id: rows.iter().map(|r| r.entity_id).collect(),
+            person_id: rows.iter().map(|r| r.person_id).collect(),
+            municipality_id: rows.iter().map(|r| r.municipality_id).collect(),
+            request_id: rows.iter().map(|r| r.request_id).collect(),
+            client_ip: rows.iter().map(|r| r.client_ip).collect(),
+            subjects: rows.iter().map(|r| r.subjects).collect(),
+        }
+    }
+}
+
+/// The statement's identity in diesel's cache of prepared statements.
+struct InsertRowsId;
+
+impl QueryId for InsertRows<'_> {
+    type QueryId = InsertRowsId;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl QueryFragment<Pg> for InsertRows<'_> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        use diesel::sql_types::{Array, Nullable, Text, Timestamp};
+        out.push_sql(
+            "INSERT INTO access_log (at, actor_kind, action, entity_type, entity_id, actor_id, \
+             actor_name, person_id, municipality_id, request_id, client_ip, subjects) \
+             SELECT * FROM unnest(",
+        );
+        out.push_bind_param::<Array<Timestamp>, _>(&self.at)?;
+        for column in [
+            &self.actor_kind,
+            &self.action,
+            &self.entity_type,
+            &self.entity_id,
+        ] {
+            out.push_sql(", ");
+            out.push_bind_param::<Array<Text>, _>(column)?;
+        }
+        for column in [
+            &self.actor_id,
+            &self.actor_name,
+            &self.person_id,
+            &self.municipality_id,
+            &self.request_id,
+            &self.client_ip,
+            &self.subjects,
+        ] {
+            out.push_sql(", ");
+            out.push_bind_param::<Array<Nullable<Text>>, _>(column)?;
+        }
+        out.push_sql(")");
+        Ok(())
+    }
+}
+
+impl<Conn> RunQueryDsl<Conn> for InsertRows<'_> {}
+
 /// Reads of a person's data (their record, their cases, and the pages that showed them), newest
 /// first.
 pub fn for_person(
@@ -293,12 +399,17 @@ pub fn for_person(
 ) -> ApiResult<Vec<AccessEntry>> {
     use diesel::dsl::sql;
     use diesel::sql_types::{Bool, Text};
-    // A page names her among its subjects: on PostgreSQL through the subjects' GIN index, on
-    // SQLite (a small office's database) by reading the log.
+    // A page names her among its subjects: on PostgreSQL through the GIN index of the subjects
+    // as UUIDs (migration 23), on SQLite (a small office's database) by reading the log.
     let shown_her = match c {
-        DbConn::Pg(_) => sql::<Bool>("string_to_array(access_log.subjects, ' ') @> ARRAY[")
-            .bind::<Text, _>(person_id.to_owned())
-            .sql("]::text[]"),
+        // People's ids are UUIDs; any other text was on no page, nor is the nil UUID.
+        DbConn::Pg(_) => sql::<Bool>("string_to_array(access_log.subjects, ' ')::uuid[] @> ARRAY[")
+            .bind::<Text, _>(
+                uuid::Uuid::parse_str(person_id)
+                    .unwrap_or(uuid::Uuid::nil())
+                    .to_string(),
+            )
+            .sql("::uuid]"),
         DbConn::Sqlite(_) => sql::<Bool>("(' ' || access_log.subjects || ' ') LIKE ")
             .bind::<Text, _>(format!("% {person_id} %"))
             .sql(""),

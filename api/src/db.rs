@@ -710,13 +710,17 @@ impl Db {
         conn.broken || self.health.is_suspect(conn.opened_ms) || conn.db.is_broken()
     }
 
-    /// Runs `f` in a transaction on a dedicated connection, outside the audit chain; on SQLite
-    /// behind the single writer, as every write.
-    pub fn transaction_on<T, F>(&self, conn: &mut Conn, f: F) -> Result<T, ApiError>
+    /// Runs appending work on a dedicated connection, outside the audit chain: on PostgreSQL as
+    /// it comes (a single statement is its own transaction: one round trip), on SQLite in a
+    /// transaction behind the single writer, as every write.
+    pub fn append_on<T, F>(&self, conn: &mut Conn, f: F) -> Result<T, ApiError>
     where
         F: FnOnce(&mut DbConn) -> Result<T, ApiError>,
     {
-        self.transaction_in(conn, Turn::Never, f)
+        match self.backend {
+            Backend::Postgres => self.run(conn, f),
+            Backend::Sqlite => self.transaction_in(conn, Turn::Never, f),
+        }
     }
 
     /// Runs a write transaction on a blocking thread; see [`Db::write_blocking`].

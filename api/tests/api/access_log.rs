@@ -10,6 +10,7 @@ use crate::db_tests;
 db_tests!(
     every_page_that_shows_a_person_is_in_her_access_log,
     a_read_that_cannot_be_logged_is_not_served,
+    pages_read_at_once_are_logged_each_as_read,
 );
 
 async fn ok(res: reqwest::Response, status: u16) -> Value {
@@ -204,4 +205,36 @@ async fn a_read_that_cannot_be_logged_is_not_served(app: TestApp) {
         Backend::Sqlite => "DROP TRIGGER access.refuse",
     });
     ok(app.get("/api/v1/people", &op).await, 200).await;
+}
+
+/// Pages read at the same moment are written together (one statement for many rows): each row
+/// keeps its own reader, list and people.
+async fn pages_read_at_once_are_logged_each_as_read(app: TestApp) {
+    let gallicano = app.municipality("046015").await;
+    let admin = app.admin().await;
+    let (_, op) = app
+        .user("op.gallicano", "operator", std::slice::from_ref(&gallicano))
+        .await;
+    let (amina, _) = person_with_case(&app, &op, &gallicano, "Diallo").await;
+    let app = &app;
+    let reads = (0..40).map(|i| {
+        let (path, token) = match i % 2 {
+            0 => ("/api/v1/people", admin.as_str()),
+            _ => ("/api/v1/cases", op.as_str()),
+        };
+        async move { app.get(path, token).await.status().as_u16() }
+    });
+    let statuses = futures_util::future::join_all(reads).await;
+    assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+
+    let reads = reads_of(app, &admin, &amina).await;
+    let count = |action: &str, who: &str| {
+        reads
+            .iter()
+            .filter(|(a, w)| a == action && w.contains(who))
+            .count()
+    };
+    assert_eq!(count("person.list", "admin"), 20, "{reads:?}");
+    assert_eq!(count("case.list", "op.gallicano"), 20, "{reads:?}");
+    assert_eq!(reads.len(), 40, "{reads:?}");
 }
