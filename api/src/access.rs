@@ -5,13 +5,12 @@
 //!
 //! A single record's read writes its row in the read's own transaction ([`record`]). Pages go
 //! through the [`AccessLog`]'s writer: rows queued by requests in flight are written together
-//! in one statement, and each request is answered only once its row is committed — a page
+//! in one transaction (on PostgreSQL one statement), and each request is answered only once its row is committed — a page
 //! whose row cannot be written is not served.
 
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use diesel::connection::SimpleConnection;
 use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel::query_builder::{AstPass, QueryFragment, QueryId};
@@ -172,11 +171,11 @@ const BATCH: usize = 256;
 
 /// How long the writer waits for more rows before writing a batch, while pages come from
 /// several requests at once (its previous batch held more than one row). A page read alone is
-/// written at once.
+/// written at once (after a burst, the first one waits this once).
 const LINGER: Duration = Duration::from_millis(3);
 
 /// Writes the rows of pages, each committed before its page is served, in batches (group
-/// commit): a thread with a connection of its own writes, in one statement, every row queued
+/// commit): a thread with a connection of its own writes, in one transaction, every row queued
 /// while it wrote the previous batch. Alone, a page waits for one small commit. Under load the
 /// writer first waits [`LINGER`] for the pages in flight, as PostgreSQL's own `commit_delay`
 /// does when other transactions are active, so that one commit serves many pages: a commit per
@@ -239,7 +238,7 @@ impl AccessLog {
     }
 }
 
-/// The writer's loop: takes what is queued, writes it in one statement, answers each waiter.
+/// The writer's loop: takes what is queued, writes it in one transaction, answers each waiter.
 fn write_batches(db: &Db, mut pending: mpsc::Receiver<Pending>) {
     let mut conn = None;
     let mut batch = Vec::with_capacity(BATCH);
@@ -272,7 +271,7 @@ fn write_batch(db: &Db, conn: &mut Option<Conn>, batch: &[Pending]) -> ApiResult
     }
     let c = match conn {
         Some(c) => c,
-        None => conn.insert(open_writer(db)?),
+        None => conn.insert(db.dedicated()?),
     };
     let rows: Vec<NewRow<'_>> = batch.iter().map(|p| p.shown.row()).collect();
     db.append_on(c, |c| {
@@ -293,23 +292,13 @@ fn write_batch(db: &Db, conn: &mut Option<Conn>, batch: &[Pending]) -> ApiResult
     })
 }
 
-/// The writer's connection. On PostgreSQL its commits do not wait for their own flush to disk,
-/// as a single record's read does not (see `Db::append`); set once for the session, so that a
-/// batch is one statement and one round trip.
-fn open_writer(db: &Db) -> ApiResult<Conn> {
-    let mut conn = db.dedicated()?;
-    db.append_on(&mut conn, |c| {
-        if let DbConn::Pg(pg) = c {
-            pg.batch_execute("SET synchronous_commit = off")?;
-        }
-        Ok(())
-    })?;
-    Ok(conn)
-}
-
-/// A batch of rows inserted on PostgreSQL as `INSERT … SELECT * FROM unnest(…)`, a column per
+/// A batch of rows inserted on PostgreSQL as `INSERT … SELECT … FROM unnest(…)`, a column per
 /// array: the same text for any number of rows, so it is prepared once per connection and
-/// kept (diesel's multi-row `VALUES` is a new statement for every batch size).
+/// kept (diesel's multi-row `VALUES` is a new statement for every batch size). One statement is
+/// its own transaction, one round trip. Its commit does not wait for its own flush to disk, as
+/// a single record's read does not (see `Db::append`): `set_config(…, true)` sets
+/// `synchronous_commit` for this statement's transaction alone, where a session's `SET` would
+/// stay on a connection that a pooler in transaction mode hands to other clients.
 struct InsertRows<'a> {
     at: Vec<NaiveDateTime>,
     actor_kind: Vec<&'a str>,
@@ -358,7 +347,8 @@ impl QueryFragment<Pg> for InsertRows<'_> {
         out.push_sql(
             "INSERT INTO access_log (at, actor_kind, action, entity_type, entity_id, actor_id, \
              actor_name, person_id, municipality_id, request_id, client_ip, subjects) \
-             SELECT * FROM unnest(",
+             SELECT r.* FROM (SELECT set_config('synchronous_commit', 'off', true)) AS s, \
+             unnest(",
         );
         out.push_bind_param::<Array<Timestamp>, _>(&self.at)?;
         for column in [
@@ -382,25 +372,93 @@ impl QueryFragment<Pg> for InsertRows<'_> {
             out.push_sql(", ");
             out.push_bind_param::<Array<Nullable<Text>>, _>(column)?;
         }
-        out.push_sql(")");
+        out.push_sql(") AS r");
         Ok(())
     }
 }
 
 impl<Conn> RunQueryDsl<Conn> for InsertRows<'_> {}
 
+/// Ids read at first when looking for a person's reads on PostgreSQL; each further look reads
+/// sixteen times as many.
+const WINDOW: i64 = 20_000;
+
 /// Reads of a person's data (their record, their cases, and the pages that showed them), newest
 /// first.
+///
+/// On PostgreSQL the log is read in windows of ids, newest first, each sixteen times the last,
+/// until a page of reads is found. Neither plan alone is safe on a large log: following the
+/// ids backwards reads the whole log for a person seldom shown, the index of the people shown
+/// fetches every row of a person shown on most pages; within a window the planner picks, and
+/// either way reads at most the window (docs/PERFORMANCE.md, "A person's access log").
 pub fn for_person(
     c: &mut DbConn,
     person_id: &str,
     before_id: Option<i64>,
     limit: i64,
 ) -> ApiResult<Vec<AccessEntry>> {
+    for_person_in_windows(c, person_id, before_id, limit, WINDOW)
+}
+
+/// [`for_person`] with a first window of `window` ids (tests use small ones).
+pub fn for_person_in_windows(
+    c: &mut DbConn,
+    person_id: &str,
+    before_id: Option<i64>,
+    limit: i64,
+    window: i64,
+) -> ApiResult<Vec<AccessEntry>> {
+    let rows = match c {
+        DbConn::Sqlite(_) => reads_of(c, person_id, before_id, None, limit)?,
+        DbConn::Pg(_) => {
+            let top = match before_id {
+                Some(b) => b,
+                None => access_log::table
+                    .select(diesel::dsl::max(access_log::id))
+                    .first::<Option<i64>>(c)?
+                    .map_or(0, |m| m + 1),
+            };
+            let mut span = window.max(1);
+            loop {
+                let from = top.saturating_sub(span);
+                let rows = reads_of(c, person_id, Some(top), Some(from), limit)?;
+                if rows.len() as i64 >= limit || from <= 0 {
+                    break rows;
+                }
+                span = span.saturating_mul(16);
+            }
+        }
+    };
+    Ok(rows
+        .into_iter()
+        .map(|r| AccessEntry {
+            id: r.id,
+            at: DateTime::<Utc>::from_naive_utc_and_offset(r.at, Utc),
+            actor_kind: r.actor_kind,
+            actor_id: r.actor_id,
+            actor_name: r.actor_name,
+            action: r.action,
+            entity_type: r.entity_type,
+            entity_id: r.entity_id,
+            request_id: r.request_id,
+            client_ip: r.client_ip,
+        })
+        .collect())
+}
+
+/// The reads of a person with ids below `before` (and from `from` on), newest first.
+fn reads_of(
+    c: &mut DbConn,
+    person_id: &str,
+    before: Option<i64>,
+    from: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<Row>> {
     use diesel::dsl::sql;
-    use diesel::sql_types::{Bool, Text};
+    use diesel::sql_types::{BigInt, Bool, Text};
     // A page names her among its subjects: on PostgreSQL through the GIN index of the subjects
-    // as UUIDs (migration 23), on SQLite (a small office's database) by reading the log.
+    // as UUIDs (migration 23; the expression must be the index's), on SQLite (a small office's
+    // database) by reading the log.
     let shown_her = match c {
         // People's ids are UUIDs; any other text was on no page, nor is the nil UUID.
         DbConn::Pg(_) => sql::<Bool>("string_to_array(access_log.subjects, ' ')::uuid[] @> ARRAY[")
@@ -418,23 +476,17 @@ pub fn for_person(
         .filter(access_log::person_id.eq(person_id).or(shown_her))
         .select(Row::as_select())
         .into_boxed();
-    if let Some(b) = before_id {
+    if let Some(b) = before {
         q = q.filter(access_log::id.lt(b));
     }
-    let rows: Vec<Row> = q.order(access_log::id.desc()).limit(limit).load(c)?;
-    Ok(rows
-        .into_iter()
-        .map(|r| AccessEntry {
-            id: r.id,
-            at: DateTime::<Utc>::from_naive_utc_and_offset(r.at, Utc),
-            actor_kind: r.actor_kind,
-            actor_id: r.actor_id,
-            actor_name: r.actor_name,
-            action: r.action,
-            entity_type: r.entity_type,
-            entity_id: r.entity_id,
-            request_id: r.request_id,
-            client_ip: r.client_ip,
-        })
-        .collect())
+    if let Some(f) = from {
+        q = q.filter(access_log::id.ge(f));
+    }
+    q = match c {
+        // Not along the primary key, which the planner would follow backwards through the
+        // window whatever it holds: it chooses between the window's rows and her index entries.
+        DbConn::Pg(_) => q.order(sql::<BigInt>("access_log.id + 0").desc()),
+        DbConn::Sqlite(_) => q.order(access_log::id.desc()),
+    };
+    q.limit(limit).load(c)
 }

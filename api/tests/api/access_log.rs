@@ -11,6 +11,7 @@ db_tests!(
     every_page_that_shows_a_person_is_in_her_access_log,
     a_read_that_cannot_be_logged_is_not_served,
     pages_read_at_once_are_logged_each_as_read,
+    a_persons_reads_are_found_window_by_window,
 );
 
 async fn ok(res: reqwest::Response, status: u16) -> Value {
@@ -237,4 +238,84 @@ async fn pages_read_at_once_are_logged_each_as_read(app: TestApp) {
     assert_eq!(count("person.list", "admin"), 20, "{reads:?}");
     assert_eq!(count("case.list", "op.gallicano"), 20, "{reads:?}");
     assert_eq!(reads.len(), 40, "{reads:?}");
+
+    // Every column of each row is its own page's.
+    let log = app
+        .get_json(
+            &format!("/api/v1/people/{amina}/access-log?limit=200"),
+            &admin,
+        )
+        .await;
+    let items = log["items"].as_array().unwrap();
+    let mut requests = std::collections::HashSet::new();
+    for e in items {
+        let list = match e["action"].as_str().unwrap() {
+            "person.list" => "people",
+            _ => "cases",
+        };
+        assert_eq!(e["entity_type"], "list", "{e}");
+        assert_eq!(e["entity_id"], list, "{e}");
+        assert_eq!(e["actor_kind"], "user", "{e}");
+        assert_eq!(e["client_ip"], "127.0.0.1", "{e}");
+        requests.insert(e["request_id"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(requests.len(), 40, "one request id per page: {log}");
+}
+
+/// A person's reads among many others', looked for in windows of a few ids: every one found,
+/// newest first, page after page, as in one read of the whole log.
+async fn a_persons_reads_are_found_window_by_window(app: TestApp) {
+    let gallicano = app.municipality("046015").await;
+    let admin = app.admin().await;
+    let (_, op) = app
+        .user("op.gallicano", "operator", std::slice::from_ref(&gallicano))
+        .await;
+    let (amina, amina_case) = person_with_case(&app, &op, &gallicano, "Diallo").await;
+    let (_, other_case) = person_with_case(&app, &op, &gallicano, "Sow").await;
+    // Her reads far apart: many reads of another person's case between each two of hers.
+    for _ in 0..4 {
+        for _ in 0..7 {
+            ok(
+                app.get(&format!("/api/v1/cases/{other_case}"), &op).await,
+                200,
+            )
+            .await;
+        }
+        ok(
+            app.get(&format!("/api/v1/cases/{amina_case}"), &op).await,
+            200,
+        )
+        .await;
+    }
+    ok(app.get("/api/v1/cases", &admin).await, 200).await;
+
+    let ids = |entries: Vec<lumit_shared::audit::AccessEntry>| -> Vec<i64> {
+        entries.into_iter().map(|e| e.id).collect()
+    };
+    let person = amina.clone();
+    let whole = ids(app
+        .db
+        .read(move |c| lumit_api::access::for_person_in_windows(c, &person, None, 1_000, 1 << 40))
+        .await
+        .unwrap());
+    // Four reads of her case and the list page: five, newest first.
+    assert_eq!(whole.len(), 5, "{whole:?}");
+    assert!(whole.windows(2).all(|w| w[0] > w[1]), "{whole:?}");
+
+    let mut found = Vec::new();
+    let mut before = None;
+    loop {
+        let person = amina.clone();
+        let page = ids(app
+            .db
+            .read(move |c| lumit_api::access::for_person_in_windows(c, &person, before, 2, 3))
+            .await
+            .unwrap());
+        if page.is_empty() {
+            break;
+        }
+        before = page.last().copied();
+        found.extend(page);
+    }
+    assert_eq!(found, whole);
 }

@@ -1,4 +1,1 @@
-DROP INDEX access_log_person_idx;
-CREATE INDEX access_log_person_idx ON access_log (person_id, id);
-DROP INDEX access_log_subjects_idx;
-CREATE INDEX access_log_subjects_idx ON access_log USING gin (string_to_array(subjects, ' '));
+DROP INDEX CONCURRENTLY IF EXISTS access_log_subject_keys_idx;
