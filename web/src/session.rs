@@ -87,8 +87,11 @@ pub fn provide() -> Session {
                 s.ended.set(false);
             }
             None => {
-                let had_one = s.user.with_untracked(Option::is_some);
-                s.ended.set(had_one && !api::logging_out());
+                // Only the end of a session sets the notice: two requests refused at once end it
+                // twice, and the second, finding no user, must not take the notice back.
+                if s.user.with_untracked(Option::is_some) {
+                    s.ended.set(!api::logging_out());
+                }
             }
         }
         s.ends_at.set(pair.as_ref().map(|p| p.session_expires_at));
