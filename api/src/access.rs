@@ -5,8 +5,8 @@
 //!
 //! A single record's read writes its row in the read's own transaction ([`record`]). Pages go
 //! through the [`AccessLog`]'s writer: rows queued by requests in flight are written together
-//! in one transaction (on PostgreSQL one statement), and each request is answered only once its row is committed — a page
-//! whose row cannot be written is not served.
+//! in one transaction (on PostgreSQL one statement), and each request is answered only once its
+//! row is committed — a page whose row cannot be written is not served.
 
 use std::time::Duration;
 
