@@ -497,7 +497,7 @@ impl Checkpoint {
     /// True when the signature is the audit key's.
     pub fn is_genuine(&self) -> ApiResult<bool> {
         let expected = Self::signed(self.id, self.hash.clone(), self.at.clone())?;
-        Ok(crate::auth::constant_time_eq(&expected.mac, &self.mac))
+        Ok(crate::crypto::constant_time_eq(&expected.mac, &self.mac))
     }
 }
 

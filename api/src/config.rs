@@ -298,7 +298,7 @@ impl Settings {
         }
         std::fs::create_dir_all(&self.data_dir)
             .with_context(|| format!("creating {}", self.data_dir.display()))?;
-        let secret = crate::auth::random_token(48);
+        let secret = crate::crypto::random_token(48);
         write_private(&path, &secret).with_context(|| format!("writing {}", path.display()))?;
         tracing::info!(path = %path.display(), "generated a new {what}");
         Ok(secret)

@@ -12,7 +12,6 @@ use diesel::prelude::*;
 use diesel::{PgConnection, SqliteConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
-use crate::auth::callers::{Callers, Source};
 use crate::error::ApiError;
 
 pub mod statement_deadline;
@@ -359,11 +358,14 @@ where
     }
 }
 
+/// Work a request attaches to its write transactions, run after the write's own work and before
+/// the commit: so that a change and its bookkeeping (the `Idempotency-Key` reservation it marks
+/// committed) commit together or not at all. Layers above set it; this one only runs it.
+pub type BeforeCommit = std::sync::Arc<dyn Fn(&mut DbConn) -> Result<(), ApiError> + Send + Sync>;
+
 tokio::task_local! {
-    /// The `Idempotency-Key` reservation (caller, key, token) of the request being served, if it sent
-    /// one: its write marks the reservation committed in the same transaction, so that a retry
-    /// after a lost answer can never make the change twice (see [`crate::idempotency`]).
-    pub static IDEMPOTENCY: (String, String, String);
+    /// The [`BeforeCommit`] of the request being served, if it has one.
+    pub static BEFORE_COMMIT: BeforeCommit;
 }
 
 /// The pool.
@@ -409,6 +411,19 @@ pub(crate) fn before_linking(c: &mut DbConn) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// Counts the write transactions this instance ended, committed or not. Layers above that keep
+/// copies of rows between requests (the cache of callers) compare it with the count they last
+/// saw and start again when it moved: a change is never late on the instance that made it.
+#[derive(Clone, Default)]
+pub struct Changes(Arc<AtomicU64>);
+
+impl Changes {
+    /// The count so far.
+    pub fn count(&self) -> u64 {
+        self.0.load(Ordering::Acquire)
+    }
+}
+
 /// A pooled connection.
 pub type PooledConn = r2d2::PooledConnection<Manager>;
 
@@ -423,8 +438,8 @@ pub struct Db {
     /// to a newcomer ahead of an older waiter, which under load gave a few requests a wait of
     /// seconds. One permit per connection.
     queue: Arc<tokio::sync::Semaphore>,
-    /// Who is calling, kept between requests (off until [`Db::watch_callers`]).
-    callers: Callers,
+    /// Counts this instance's ended writes (see [`Changes`]).
+    changes: Changes,
     /// What the driver connects to.
     url: String,
     options: DbOptions,
@@ -496,28 +511,26 @@ impl Db {
             backend: url.backend,
             sqlite_writer: Arc::new(Mutex::new(())),
             queue: Arc::new(tokio::sync::Semaphore::new(options.pool_size as usize)),
-            callers: Callers::default(),
+            changes: Changes::default(),
             url: url.target,
             options,
             health,
         })
     }
 
-    /// Turns the cache of callers on: a thread watches for changes to accounts and clients, and
-    /// the cache is used while it does. See [`crate::auth::callers`].
-    pub fn watch_callers(&self) -> anyhow::Result<()> {
-        let source = match self.backend {
-            Backend::Postgres => Source::Postgres(self.url.clone(), self.options.clone()),
-            Backend::Sqlite => Source::Sqlite(self.url.clone()),
-        };
-        self.callers
-            .watch(source)
-            .context("starting the caller watcher")
+    /// The count of writes this instance ended.
+    pub fn changes(&self) -> &Changes {
+        &self.changes
     }
 
-    /// The cache of callers.
-    pub fn callers(&self) -> &Callers {
-        &self.callers
+    /// What the driver connects to: a PostgreSQL URL or a SQLite file.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// How it connects.
+    pub fn options(&self) -> &DbOptions {
+        &self.options
     }
 
     /// Which backend this is.
@@ -755,12 +768,12 @@ impl Db {
     {
         let _turn = self.turn().await?;
         let db = self.clone();
-        let reservation = IDEMPOTENCY.try_with(Clone::clone).ok();
+        let before_commit = BEFORE_COMMIT.try_with(Clone::clone).ok();
         actix_web::web::block(move || {
             db.transaction(turn, |c| {
                 let value = f(c)?;
-                if let Some((caller, key, token)) = &reservation {
-                    crate::idempotency::mark_committed(c, caller, key, token)?;
+                if let Some(before_commit) = &before_commit {
+                    before_commit(c)?;
                 }
                 Ok(value)
             })
@@ -792,7 +805,7 @@ impl Db {
         if turn != Turn::Never {
             // A change to an account or a client must be seen by this instance's next request;
             // other instances hear of it from the database.
-            self.callers.invalidate();
+            self.changes.0.fetch_add(1, Ordering::AcqRel);
         }
         result
     }

@@ -275,6 +275,10 @@ pub fn problem_response(p: &Problem) -> HttpResponse {
         .body(body)
 }
 
+/// What SQLite answers a statement stopped by its deadline (`db::statement_deadline`) with, as
+/// diesel reports it.
+const SQLITE_INTERRUPTED: &str = "interrupted";
+
 impl From<DieselError> for ApiError {
     fn from(e: DieselError) -> Self {
         match e {
@@ -302,7 +306,7 @@ impl From<DieselError> for ApiError {
             }
             DieselError::DatabaseError(_, ref info)
                 if info.message().contains("statement timeout")
-                    || info.message() == crate::db::statement_deadline::INTERRUPTED =>
+                    || info.message() == SQLITE_INTERRUPTED =>
             {
                 tracing::warn!(message = info.message(), "statement timeout: answering 503");
                 Self::Unavailable

@@ -2,8 +2,9 @@
 
 use icalendar::{Calendar, Component, Event, EventLike, EventStatus};
 
+use lumit_shared::mediation::RequestKind;
+
 use crate::models::request::Full;
-use crate::routes::mediators::kind_it;
 use crate::scheduling::to_utc;
 
 /// A calendar of jobs: mediations at their time (sent in UTC), translations as an all-day entry
@@ -54,4 +55,12 @@ pub fn feed(jobs: &[Full]) -> String {
         cal.push(ev.done());
     }
     cal.done().to_string()
+}
+
+/// Kind names for documents.
+fn kind_it(k: RequestKind) -> &'static str {
+    match k {
+        RequestKind::Mediation => "Mediazione",
+        RequestKind::Translation => "Traduzione",
+    }
 }

@@ -5,7 +5,7 @@
 //!
 //! A request with a key first reserves it: a row without an answer, with a token of its own. The
 //! change it makes marks that reservation `committed` in its own transaction
-//! ([`crate::db::IDEMPOTENCY`]) — and fails, undoing the change, if the reservation is no longer
+//! ([`crate::db::BEFORE_COMMIT`]) — and fails, undoing the change, if the reservation is no longer
 //! its own — and the answer is stored once the handler has it. So, whatever stops in between:
 //! - a second request while the first runs waits for its answer (then replays it), or gets a 409
 //!   `idempotency_key_in_use` if it takes too long;
@@ -35,7 +35,7 @@ use futures_util::StreamExt;
 use lumit_shared::FieldError;
 use sha2::{Digest, Sha256};
 
-use crate::db::{now, Db, DbConn, IDEMPOTENCY};
+use crate::db::{now, Db, DbConn, BEFORE_COMMIT};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::BODY_LIMIT;
 use crate::schema::idempotency_keys as k;
@@ -224,15 +224,6 @@ fn storable(bytes: &[u8]) -> Option<String> {
     serde_json::to_string(&v).ok()
 }
 
-/// Deletes the answers that name any of `ids` (a person and her cases), so that anonymisation
-/// leaves nothing of her in them.
-pub fn forget_answers_naming(c: &mut DbConn, ids: &[String]) -> ApiResult<()> {
-    for id in ids {
-        diesel::delete(k::table.filter(k::body.like(format!("%{id}%")))).execute(c)?;
-    }
-    Ok(())
-}
-
 /// What the handler answered, as stored.
 struct Answer {
     status: StatusCode,
@@ -390,9 +381,11 @@ pub async fn idempotency(
         }
         Err(e) => return Ok(req.error_response(e)),
     }
-    let served = IDEMPOTENCY
-        .scope((caller.clone(), key.clone(), token.clone()), next.call(req))
-        .await;
+    let mark = {
+        let (caller, key, token) = (caller.clone(), key.clone(), token.clone());
+        std::sync::Arc::new(move |c: &mut DbConn| mark_committed(c, &caller, &key, &token))
+    };
+    let served = BEFORE_COMMIT.scope(mark, next.call(req)).await;
     let res = match served {
         Ok(res) => res,
         Err(e) => {

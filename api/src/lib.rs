@@ -8,13 +8,17 @@ pub mod audit;
 pub mod auth;
 pub mod authz;
 pub mod backup;
+pub mod caller;
 pub mod config;
+pub mod crypto;
 pub mod db;
 pub mod error;
 pub mod extract;
 pub mod files;
 pub mod ical;
 pub mod idempotency;
+#[cfg(test)]
+mod layers;
 pub mod middleware;
 pub mod models;
 pub mod openapi;

@@ -10,6 +10,7 @@ use anyhow::Context;
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::auth::callers::{Callers, Source};
 use crate::auth::jwt::JwtKeys;
 use crate::auth::throttle::{Limits, PasswordChecks, Throttle};
 use crate::config::Settings;
@@ -38,6 +39,7 @@ pub struct Application {
     port: u16,
     server: Server,
     db: Db,
+    callers: Callers,
     settings: Settings,
 }
 
@@ -111,7 +113,10 @@ impl Application {
         let trust = TrustProxy(settings.trust_proxy);
         let origins = settings.cors_origins.clone();
         let shutdown_timeout = settings.shutdown_timeout.as_secs();
-        db.watch_callers()?;
+        let callers = Callers::new(db.changes().clone());
+        callers
+            .watch(Source::of(&db))
+            .context("starting the caller watcher")?;
         let access = crate::access::AccessLog::start(db.clone())
             .context("starting the access log writer")?;
         let limits = Limits {
@@ -122,6 +127,7 @@ impl Application {
         let state = web::Data::new(AppState {
             db,
             access,
+            callers: callers.clone(),
             jwt,
             logins: Throttle::new(limits),
             clients: Throttle::new(limits),
@@ -192,8 +198,14 @@ impl Application {
             port,
             server: server.run(),
             db: checkpoint_db,
+            callers,
             settings: checkpoint_settings,
         })
+    }
+
+    /// Its cache of callers.
+    pub fn callers(&self) -> Callers {
+        self.callers.clone()
     }
 
     /// The port it listens on.

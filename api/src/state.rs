@@ -1,6 +1,7 @@
 //! What every handler can reach.
 
 use crate::access::AccessLog;
+use crate::auth::callers::Callers;
 use crate::auth::jwt::JwtKeys;
 use crate::auth::throttle::{PasswordChecks, Throttle};
 use crate::config::Settings;
@@ -12,6 +13,8 @@ pub struct AppState {
     pub db: Db,
     /// Writes the reads of pages, in batches.
     pub access: AccessLog,
+    /// Who is calling, kept between requests.
+    pub callers: Callers,
     /// Token keys.
     pub jwt: JwtKeys,
     /// Staff logins, throttled by account and address.

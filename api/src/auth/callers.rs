@@ -22,6 +22,7 @@ use diesel::connection::SimpleConnection;
 use diesel::{Connection, PgConnection, RunQueryDsl, SqliteConnection};
 
 use super::actor::Actor;
+use crate::db::{connect_postgres, Backend, Changes, Db, DbOptions};
 
 /// How often the watcher looks for changes: the longest another instance (or process) can serve a
 /// changed caller from its cache.
@@ -69,6 +70,8 @@ pub struct Callers {
 
 struct Inner {
     entries: Mutex<Entries>,
+    /// This instance's writes: one that ended since the entries were last looked at empties them.
+    changes: Changes,
     /// When the watcher last proved that it sees changes, in milliseconds since `epoch`; 0 = never
     /// (or not since it failed): the cache is off.
     verified_ms: AtomicU64,
@@ -79,6 +82,7 @@ impl Default for Inner {
     fn default() -> Self {
         Self {
             entries: Mutex::new(Entries::default()),
+            changes: Changes::default(),
             verified_ms: AtomicU64::new(0),
             epoch: Instant::now(),
         }
@@ -89,6 +93,8 @@ impl Default for Inner {
 struct Entries {
     /// Bumped by every change: a caller read under an older generation is not stored.
     generation: u64,
+    /// The count of this instance's writes when the entries were last looked at.
+    writes_seen: u64,
     map: HashMap<Key, Actor>,
 }
 
@@ -97,6 +103,16 @@ struct Entries {
 pub struct Ticket(u64);
 
 impl Callers {
+    /// A cache that hears of this instance's writes from `changes` (see [`Db::changes`]).
+    pub fn new(changes: Changes) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                changes,
+                ..Inner::default()
+            }),
+        }
+    }
+
     /// The cached caller, when the cache is on and holds it.
     pub fn get(&self, key: &Key) -> Option<Actor> {
         if !self.is_on() {
@@ -161,10 +177,18 @@ impl Callers {
 
     fn entries(&self) -> std::sync::MutexGuard<'_, Entries> {
         // Nothing leaves the map half-changed: a panic elsewhere does not make it unusable.
-        self.inner
+        let mut e = self
+            .inner
             .entries
             .lock()
-            .unwrap_or_else(PoisonError::into_inner)
+            .unwrap_or_else(PoisonError::into_inner);
+        let writes = self.inner.changes.count();
+        if e.writes_seen != writes {
+            e.writes_seen = writes;
+            e.generation += 1;
+            e.map.clear();
+        }
+        e
     }
 
     fn now_ms(&self) -> u64 {
@@ -188,9 +212,19 @@ impl Callers {
 #[derive(Debug, Clone)]
 pub enum Source {
     /// A PostgreSQL URL and how to connect: notifications.
-    Postgres(String, crate::db::DbOptions),
+    Postgres(String, DbOptions),
     /// A SQLite file: the count of changes.
     Sqlite(String),
+}
+
+impl Source {
+    /// The database `db` connects to.
+    pub fn of(db: &Db) -> Self {
+        match db.backend() {
+            Backend::Postgres => Self::Postgres(db.url().to_owned(), db.options().clone()),
+            Backend::Sqlite => Self::Sqlite(db.url().to_owned()),
+        }
+    }
 }
 
 /// Why the watcher stopped watching.
@@ -212,7 +246,7 @@ fn watch(weak: &Weak<Inner>, source: &Source) {
             return;
         };
         let result = match source {
-            Source::Postgres(url, options) => crate::db::connect_postgres(url, options)
+            Source::Postgres(url, options) => connect_postgres(url, options)
                 .map_err(Failure::from)
                 .and_then(|mut c| Ok(listen(weak, &mut c, callers)?)),
             Source::Sqlite(path) => SqliteConnection::establish(path)

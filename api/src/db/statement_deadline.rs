@@ -27,9 +27,6 @@ thread_local! {
     static DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
 }
 
-/// What SQLite answers an interrupted statement with, as diesel reports it.
-pub const INTERRUPTED: &str = "interrupted";
-
 /// Installs the progress handler on every SQLite connection opened from now on.
 pub fn install() {
     static ONCE: Once = Once::new();

@@ -531,7 +531,7 @@ pub fn anonymise(c: &mut DbConn, id: &str) -> ApiResult<()> {
     // Answers kept for retries (24 hours) may repeat her data.
     let mut named = case_ids;
     named.push(id.to_owned());
-    crate::idempotency::forget_answers_naming(c, &named)?;
+    forget_answers_naming(c, &named)?;
     Ok(())
 }
 
@@ -576,4 +576,17 @@ pub fn due_for_retention(
         .into_iter()
         .filter_map(|(pid, (due, last))| (due).then_some((pid, last?)))
         .collect())
+}
+
+/// Deletes the stored `Idempotency-Key` answers that name any of `ids` (a person and her cases),
+/// so that anonymisation leaves nothing of her in them.
+fn forget_answers_naming(c: &mut DbConn, ids: &[String]) -> ApiResult<()> {
+    for id in ids {
+        diesel::delete(
+            crate::schema::idempotency_keys::table
+                .filter(crate::schema::idempotency_keys::body.like(format!("%{id}%"))),
+        )
+        .execute(c)?;
+    }
+    Ok(())
 }

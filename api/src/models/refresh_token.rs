@@ -5,7 +5,7 @@
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
-use crate::auth::{random_token, sha256_hex};
+use crate::crypto::{random_token, sha256_hex};
 use crate::db::{new_id, now, DbConn};
 use crate::error::ApiResult;
 use crate::schema::{refresh_tokens, users};

@@ -6,8 +6,8 @@ use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{Datelike, Duration, NaiveDate};
 use lumit_shared::mediation::{
-    Availability, LateCancellation, Mediator, MediatorInput, RequestKind, RequestStatus,
-    ServiceRequest, Timesheet, TimesheetRow, ValidMediator,
+    Availability, LateCancellation, Mediator, MediatorInput, RequestStatus, ServiceRequest,
+    Timesheet, TimesheetRow, ValidMediator,
 };
 use lumit_shared::user::Role;
 use lumit_shared::FieldError;
@@ -622,12 +622,4 @@ fn timesheet_csv(t: &Timesheet) -> ApiResult<String> {
         .into_inner()
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("{e}")))?;
     String::from_utf8(bytes).map_err(|e| ApiError::Internal(e.into()))
-}
-
-/// Kind names for documents.
-pub(crate) fn kind_it(k: RequestKind) -> &'static str {
-    match k {
-        RequestKind::Mediation => "Mediazione",
-        RequestKind::Translation => "Traduzione",
-    }
 }

@@ -684,7 +684,7 @@ async fn client_credentials_carry_scopes_and_revocation_is_immediate(app: TestAp
 /// while it is off.
 async fn cache_is_on(app: &TestApp) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-    while !app.db.callers().is_on() {
+    while !app.callers.is_on() {
         assert!(
             std::time::Instant::now() < deadline,
             "the caller cache never came on"
@@ -700,10 +700,7 @@ async fn a_change_made_outside_the_server_reaches_it(app: TestApp) {
     let gallicano = app.municipality("046015").await;
     let (id, token) = app.user("op.gallicano", "operator", &[gallicano]).await;
     assert_eq!(app.get("/api/v1/me", &token).await.status(), 200);
-    assert!(
-        !app.db.callers().is_empty(),
-        "the server keeps the operator"
-    );
+    assert!(!app.callers.is_empty(), "the server keeps the operator");
     // Straight to the database, not through the server: nothing in the process hears of it.
     app.sql(&format!(
         "UPDATE users SET active = FALSE WHERE id = '{id}'"
@@ -734,7 +731,7 @@ async fn eventually(app: &TestApp, path: &str, token: &str, status: u16) {
 /// a client revoked.
 async fn a_change_through_one_instance_reaches_the_others(app: TestApp) {
     let other = app.another_instance().await;
-    let callers = other.db.callers();
+    let callers = other.callers.clone();
     cache_is_on(&other).await;
     let gallicano = app.municipality("046015").await;
     let lucca = app.municipality("046017").await;

@@ -3,6 +3,7 @@
 
 use diesel::connection::SimpleConnection;
 use diesel::{Connection, PgConnection, RunQueryDsl};
+use lumit_api::auth::callers::Callers;
 use lumit_api::config::Settings;
 use lumit_api::db::{Db, DbConn};
 use lumit_api::startup::{prepare, Application};
@@ -77,6 +78,8 @@ pub struct TestApp {
     pub http: reqwest::Client,
     /// Direct database access, for set-up and tampering.
     pub db: Db,
+    /// The server's cache of callers.
+    pub callers: Callers,
     /// Which backend.
     pub backend: Backend,
     /// Where the server looks for the web app (absent until a test writes it).
@@ -167,10 +170,12 @@ impl TestApp {
         .expect("join")
         .expect("prepare");
         let web_dir = dir.path().join("no-web");
+        let (base, callers) = start(&settings, prepared.db.clone());
         Self {
             web_dir,
             printed_password: prepared.admin_password.clone(),
-            base: start(&settings, prepared.db.clone()),
+            base,
+            callers,
             http: reqwest::Client::new(),
             db: prepared.db,
             backend,
@@ -195,10 +200,12 @@ impl TestApp {
             .await
             .expect("join")
             .expect("connect");
+        let (base, callers) = start(&settings, db.clone());
         TestApp {
             web_dir: self.web_dir.clone(),
             printed_password: None,
-            base: start(&settings, db.clone()),
+            base,
+            callers,
             http: reqwest::Client::new(),
             db,
             backend: self.backend,
@@ -438,12 +445,13 @@ impl TestApp {
     }
 }
 
-/// Starts a server in the background; returns its base URL.
-fn start(settings: &Settings, db: Db) -> String {
+/// Starts a server in the background; returns its base URL and its cache of callers.
+fn start(settings: &Settings, db: Db) -> (String, Callers) {
     let app = Application::build(settings.clone(), db).expect("build");
     let base = format!("http://127.0.0.1:{}", app.port());
+    let callers = app.callers();
     tokio::spawn(app.run_until_stopped());
-    base
+    (base, callers)
 }
 
 /// The access token of a login answer.

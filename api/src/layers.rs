@@ -1,0 +1,141 @@
+//! The API's modules form a ladder: each uses only modules on lower rungs, so there is no import
+//! cycle and a newcomer can read the crate from the bottom up. This test reads the `crate::` paths
+//! of every source file (tests and comments aside) and fails on a step up or sideways, and on a
+//! module that is not on the ladder (a new module must be given its place here).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// Bottom to top. The business rules themselves live in `lumit_shared`, below all of these.
+const LADDER: &[&[&str]] = &[
+    // What everything may use: the tables, the error type, primitives.
+    &["schema", "error", "crypto", "telemetry"],
+    // Reading requests, without the database.
+    &["extract", "pagination"],
+    &["middleware"],
+    // Connections, transactions, the writers' turn.
+    &["db"],
+    &["config", "backup"],
+    // One module per table family: SQL in, rows out.
+    &["models"],
+    // Who is calling, and what they may do.
+    &["auth"],
+    &["audit", "scheduling"],
+    &[
+        "access",
+        "security_log",
+        "files",
+        "authz",
+        "ical",
+        "seed",
+        "synthetic",
+    ],
+    &["state"],
+    // Request plumbing that needs the application's state.
+    &["caller", "idempotency", "web_app"],
+    // The handlers.
+    &["routes"],
+    &["openapi"],
+    &["startup"],
+];
+
+/// The top-level modules each top-level module uses, from `crate::a` and `crate::{a, b::c}`.
+fn uses(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut files = vec![src.to_path_buf()];
+    while let Some(path) = files.pop() {
+        if path.is_dir() {
+            let entries = std::fs::read_dir(&path).expect("read the source folder");
+            files.extend(entries.map(|e| e.expect("a folder entry").path()));
+            continue;
+        }
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let relative = path.strip_prefix(src).expect("inside src");
+        let first = relative.components().next().expect("a file name");
+        let module = first
+            .as_os_str()
+            .to_string_lossy()
+            .trim_end_matches(".rs")
+            .to_owned();
+        if module == "lib" || module == "main" || module == "layers" {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("read a source file");
+        // Unit tests may reach anywhere; they are not part of the ladder.
+        let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+        let used = graph.entry(module.clone()).or_default();
+        for line in code.lines() {
+            let line = line.split("//").next().unwrap_or_default();
+            for (at, _) in line.match_indices("crate::") {
+                let rest = &line[at + "crate::".len()..];
+                let names: Vec<&str> = match rest.strip_prefix('{') {
+                    Some(group) => group
+                        .split('}')
+                        .next()
+                        .unwrap_or_default()
+                        .split(',')
+                        .collect(),
+                    None => vec![rest],
+                };
+                for name in names {
+                    let name: String = name
+                        .trim()
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect();
+                    if !name.is_empty() && name != module {
+                        used.insert(name);
+                    }
+                }
+            }
+        }
+    }
+    graph
+}
+
+fn rung(module: &str) -> Option<usize> {
+    LADDER.iter().position(|r| r.contains(&module))
+}
+
+#[test]
+fn every_module_uses_only_lower_rungs() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let graph = uses(&src);
+    let mut wrong = Vec::new();
+    for (module, used) in &graph {
+        let Some(own) = rung(module) else {
+            wrong.push(format!("{module} is not on the ladder (src/layers.rs)"));
+            continue;
+        };
+        for target in used {
+            match rung(target) {
+                Some(r) if r < own => {}
+                Some(_) => wrong.push(format!("{module} uses {target}, which is not below it")),
+                None => wrong.push(format!(
+                    "{module} uses {target}, which is not on the ladder"
+                )),
+            }
+        }
+    }
+    for name in LADDER.iter().flat_map(|r| r.iter()) {
+        if !graph.contains_key(*name) {
+            wrong.push(format!("{name} is on the ladder but is no module"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn the_reader_sees_braced_and_plain_paths() {
+    let dir = tempfile::tempdir().expect("a folder");
+    std::fs::write(
+        dir.path().join("a.rs"),
+        "use crate::{b::X, c};\nfn f() { crate::d::g(); } // crate::e\n#[cfg(test)]\nuse crate::f;",
+    )
+    .expect("write");
+    let graph = uses(dir.path());
+    let a: Vec<&str> = graph["a"].iter().map(String::as_str).collect();
+    assert_eq!(a, ["b", "c", "d"]);
+}
