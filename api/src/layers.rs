@@ -64,35 +64,113 @@ fn uses(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
         }
         let text = std::fs::read_to_string(&path).expect("read a source file");
         // Unit tests may reach anywhere; they are not part of the ladder.
-        let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+        let code = without_test_modules(&text);
+        let code: String = code
+            .lines()
+            .map(|line| line.split("//").next().unwrap_or_default())
+            .collect::<Vec<_>>()
+            .join("\n");
         let used = graph.entry(module.clone()).or_default();
-        for line in code.lines() {
-            let line = line.split("//").next().unwrap_or_default();
-            for (at, _) in line.match_indices("crate::") {
-                let rest = &line[at + "crate::".len()..];
-                let names: Vec<&str> = match rest.strip_prefix('{') {
-                    Some(group) => group
-                        .split('}')
-                        .next()
-                        .unwrap_or_default()
-                        .split(',')
-                        .collect(),
-                    None => vec![rest],
-                };
-                for name in names {
-                    let name: String = name
-                        .trim()
-                        .chars()
-                        .take_while(|c| c.is_alphanumeric() || *c == '_')
-                        .collect();
-                    if !name.is_empty() && name != module {
-                        used.insert(name);
-                    }
+        // `super::` climbs one module; as many as the file is deep reach the crate's root.
+        let depth = relative.components().count()
+            - usize::from(relative.file_name().is_some_and(|n| n == "mod.rs"));
+        let mut roots: Vec<usize> = code
+            .match_indices("crate::")
+            .map(|(at, _)| at + "crate::".len())
+            .collect();
+        for (at, _) in code.match_indices("super::") {
+            if code[..at].ends_with("super::") {
+                continue;
+            }
+            let climbs = code.as_bytes()[at..]
+                .chunks(7)
+                .take_while(|c| *c == b"super::")
+                .count();
+            if climbs >= depth {
+                roots.push(at + 7 * depth);
+            }
+        }
+        for at in roots {
+            for name in heads(&code[at..]) {
+                if name != module && name != "super" {
+                    used.insert(name);
                 }
             }
         }
     }
     graph
+}
+
+/// The source without its `#[cfg(test)] mod … { … }` blocks.
+fn without_test_modules(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("#[cfg(test)]") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + "#[cfg(test)]".len()..];
+        let item = after.trim_start();
+        let is_module = item.starts_with("mod ") || item.starts_with("pub mod ");
+        match (is_module, item.find(['{', ';'])) {
+            (true, Some(open)) if item.as_bytes()[open] == b'{' => {
+                let mut depth = 0usize;
+                let mut end = item.len();
+                for (i, c) in item.char_indices().skip(open) {
+                    match c {
+                        '{' => depth += 1,
+                        '}' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                end = i + 1;
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                rest = &item[end..];
+            }
+            // A test-only item that is not an inline module (`mod tests;`, a function): its own
+            // lines stay, which can only make the check stricter.
+            _ => rest = after,
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The first segment of each path that starts at `rest`: `a::b` gives `a`; a group
+/// `{a::{B, C}, d}` (over several lines, nested) gives `a` and `d`.
+fn heads(rest: &str) -> Vec<String> {
+    let ident = |s: &str| -> String {
+        s.trim_start()
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect()
+    };
+    let Some(group) = rest.strip_prefix('{') else {
+        return vec![ident(rest)]
+            .into_iter()
+            .filter(|n| !n.is_empty())
+            .collect();
+    };
+    let (mut depth, mut start, mut names) = (0usize, 0usize, Vec::new());
+    for (i, c) in group.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth == 0 => {
+                names.push(ident(&group[start..i]));
+                break;
+            }
+            '}' => depth -= 1,
+            ',' if depth == 0 => {
+                names.push(ident(&group[start..i]));
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    names.retain(|n| !n.is_empty());
+    names
 }
 
 fn rung(module: &str) -> Option<usize> {
@@ -132,10 +210,10 @@ fn the_reader_sees_braced_and_plain_paths() {
     let dir = tempfile::tempdir().expect("a folder");
     std::fs::write(
         dir.path().join("a.rs"),
-        "use crate::{b::X, c};\nfn f() { crate::d::g(); } // crate::e\n#[cfg(test)]\nuse crate::f;",
+        "use crate::{b::{X, Y}, c};\nuse crate::{\n    g::Z,\n    h,\n};\nfn f() { crate::d::g(); } // crate::e\n#[cfg(test)]\nmod tests { use crate::f; fn t() {} }\nfn k() { super::i::j(); }",
     )
     .expect("write");
     let graph = uses(dir.path());
     let a: Vec<&str> = graph["a"].iter().map(String::as_str).collect();
-    assert_eq!(a, ["b", "c", "d"]);
+    assert_eq!(a, ["b", "c", "d", "g", "h", "i"]);
 }

@@ -2,7 +2,7 @@
 //! a third of a list page (a statement and a second hand-off to a blocking thread), and the answer
 //! changes only when an account, its municipalities, an Unione's members or an API client change.
 //!
-//! The cache keeps the promise of [`super::actor`]: deactivating an account or revoking a client
+//! The cache keeps the promise of [`crate::caller`]: deactivating an account or revoking a client
 //! cuts its tokens off on every instance. Each instance watches for such changes on a connection
 //! of its own and empties its cache when one commits, within [`POLL`]: on PostgreSQL triggers
 //! `NOTIFY lumit_callers` (migration 10) and the watcher listens; SQLite has no notifications, so
@@ -63,9 +63,17 @@ impl Key {
 }
 
 /// The cache; clones share it.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct Callers {
     inner: Arc<Inner>,
+}
+
+/// Only for tests of the cache alone: a server's cache must hear of its writes ([`Callers::new`]).
+#[cfg(test)]
+impl Default for Callers {
+    fn default() -> Self {
+        Self::new(Changes::default())
+    }
 }
 
 struct Inner {
