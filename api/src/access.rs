@@ -179,7 +179,7 @@ const LINGER: Duration = Duration::from_millis(3);
 /// while it wrote the previous batch. Alone, a page waits for one small commit. Under load the
 /// writer first waits [`LINGER`] for the pages in flight, as PostgreSQL's own `commit_delay`
 /// does when other transactions are active, so that one commit serves many pages: a commit per
-/// page or two cost a fifth of the list's rate (docs/PERFORMANCE.md). A row handed to the pool
+/// page or two costs the list dearly (docs/PERFORMANCE.md, "The access log's cost"). A row handed to the pool
 /// instead waited behind the very reads that waited for it.
 #[derive(Clone)]
 pub struct AccessLog {

@@ -1,133 +1,15 @@
 //! The one authorisation module: (actor, action, resource) → allow or deny. Every handler asks it
-//! in its first line; reviewers can read the whole access model here.
+//! in its first line. What each role may do is `lumit_shared::permission` (shared so the web app
+//! offers only what is allowed); this adds API clients' scopes and the municipality of the
+//! resource, so the two files are the whole access model.
 //!
 //! Denials: no permission for the action → 403; a resource in a municipality the actor does not
 //! work for → 404, so ids can't be probed.
 
-use lumit_shared::api_client::Scope;
-use lumit_shared::user::Role;
-
 use crate::auth::{Actor, ActorKind};
 use crate::error::{ApiError, ApiResult};
 
-/// Everything that can be done through the API.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    /// List and read municipalities.
-    ReadMunicipalities,
-    /// Create and change municipalities.
-    WriteMunicipalities,
-    /// List and read desks.
-    ReadDesks,
-    /// Create and change desks.
-    WriteDesks,
-    /// List and read staff accounts.
-    ReadUsers,
-    /// Create and change staff accounts, reset passwords.
-    WriteUsers,
-    /// Create, list and revoke API clients.
-    ManageApiClients,
-    /// Read and verify the audit log.
-    ReadAudit,
-    /// Find and read people (beneficiaries) of the actor's municipalities.
-    ReadPeople,
-    /// Register and change people.
-    WritePeople,
-    /// See who read a person's record.
-    ReadAccessLog,
-    /// List and read cases of the actor's municipalities.
-    ReadCases,
-    /// Open and work cases (fields, events, workflow).
-    WriteCases,
-    /// Reopen a closed case.
-    ReopenCases,
-    /// Read the case taxonomy.
-    ReadCategories,
-    /// Export everything about a person (GDPR access right), or merge duplicates.
-    ExportOrMergePeople,
-    /// Link a person registered elsewhere to a municipality.
-    LinkPeople,
-    /// Anonymise a person for good.
-    AnonymisePeople,
-    /// Create and change case categories and their retention.
-    WriteCategories,
-    /// See mediators (operators and officers: name, languages and coverage only).
-    ReadMediators,
-    /// Register and change mediators.
-    WriteMediators,
-    /// Change a mediator's availability (mediators: their own).
-    EditAvailability,
-    /// Read service requests (of the actor's municipalities; mediators: their jobs).
-    ReadRequests,
-    /// File and cancel service requests for the actor's municipalities.
-    WriteRequests,
-    /// Approve, reject and assign requests; see every mediator's calendar and timesheet.
-    ManageRequests,
-    /// Work one's own jobs as a mediator: confirm, decline, complete, calendar feed.
-    WorkAssignments,
-}
-
-impl Action {
-    /// The scope an API client needs; `None`: clients may never do it.
-    fn scope(self) -> Option<Scope> {
-        match self {
-            Self::ReadMunicipalities => Some(Scope::MunicipalitiesRead),
-            Self::ReadDesks => Some(Scope::DesksRead),
-            Self::WriteDesks => Some(Scope::DesksWrite),
-            Self::ReadPeople | Self::ReadCases | Self::ReadCategories => Some(Scope::CasesRead),
-            Self::WriteCases => Some(Scope::CasesWrite),
-            Self::WritePeople => Some(Scope::CasesWrite),
-            Self::ReadRequests => Some(Scope::RequestsRead),
-            Self::WriteRequests => Some(Scope::RequestsWrite),
-            Self::WriteMunicipalities
-            | Self::ReadUsers
-            | Self::WriteUsers
-            | Self::ManageApiClients
-            | Self::ReadAudit
-            | Self::ReadAccessLog
-            | Self::ReopenCases
-            | Self::ExportOrMergePeople
-            | Self::LinkPeople
-            | Self::AnonymisePeople
-            | Self::WriteCategories
-            | Self::ReadMediators
-            | Self::WriteMediators
-            | Self::EditAvailability
-            | Self::ManageRequests
-            | Self::WorkAssignments => None,
-        }
-    }
-
-    /// Whether a role may do it at all (scope checks come after).
-    fn allowed_for(self, role: Role) -> bool {
-        use Role::*;
-        match self {
-            Self::ReadMunicipalities | Self::ReadDesks | Self::ReadCategories => true,
-            Self::ReadUsers | Self::ReadAccessLog => matches!(role, Admin | Coordinator),
-            // Case files are for the desks and the Prefettura, not for requesters or mediators.
-            Self::ReadPeople | Self::WritePeople | Self::ReadCases | Self::WriteCases => {
-                matches!(role, Admin | Coordinator | Operator)
-            }
-            Self::ReopenCases | Self::ExportOrMergePeople | Self::LinkPeople => {
-                matches!(role, Admin | Coordinator)
-            }
-            Self::AnonymisePeople | Self::WriteCategories => role == Admin,
-            Self::ReadMediators | Self::ReadRequests => true,
-            Self::WriteMediators | Self::ManageRequests => matches!(role, Admin | Coordinator),
-            Self::EditAvailability => matches!(role, Admin | Coordinator | Mediator),
-            // Requests come from the municipalities and the desks, not from mediators.
-            Self::WriteRequests => {
-                matches!(role, Admin | Coordinator | Operator | MunicipalOfficer)
-            }
-            Self::WorkAssignments => role == Mediator,
-            Self::WriteMunicipalities
-            | Self::WriteDesks
-            | Self::WriteUsers
-            | Self::ManageApiClients
-            | Self::ReadAudit => role == Admin,
-        }
-    }
-}
+pub use lumit_shared::permission::Action;
 
 /// Allows the action or answers 403.
 pub fn require(actor: &Actor, action: Action) -> ApiResult<()> {

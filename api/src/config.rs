@@ -73,8 +73,7 @@ pub struct Settings {
 
 /// Two connections per core, at least 4 and at most 32. Queries are short and CPU-bound, often
 /// on the same machine as the database: more connections than that only queue inside the
-/// database and the kernel (measured on 2 cores: p99 of the case list 14 ms with 4, 19 ms with
-/// 8). The ceiling keeps a few instances on a large machine inside PostgreSQL's default of 100
+/// database and the kernel (docs/PERFORMANCE.md, "Connections, threads and memory"). The ceiling keeps a few instances on a large machine inside PostgreSQL's default of 100
 /// connections.
 pub fn default_pool_size() -> u32 {
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
@@ -338,8 +337,52 @@ pub(crate) fn write_private(path: &std::path::Path, content: &str) -> std::io::R
     Ok(())
 }
 
+/// The settings, for `lumit --help`.
+pub const ENV_HELP: &str = "Configuration (environment):
+  LUMIT_DATABASE_URL    sqlite://data/lumit.db (default) or postgres://user@host/db
+  LUMIT_MIGRATION_DATABASE_URL   PostgreSQL: the owner's URL, for migrations (default: none)
+  LUMIT_BIND            address to listen on (default 127.0.0.1:8080)
+  LUMIT_DATA_DIR        folder for generated secrets (default data)
+  LUMIT_JWT_SECRET      token signing secret, 32+ characters (default: generated into LUMIT_DATA_DIR)
+  LUMIT_AUDIT_KEY       key of the audit chain, 32+ characters (default: generated into LUMIT_DATA_DIR)
+  LUMIT_ADMIN_PASSWORD  password of the first admin (default: random, printed once)
+  LUMIT_LOG             log filter (default info)
+  LUMIT_LOG_FORMAT      text (default) or json
+  LUMIT_CORS_ORIGINS    comma-separated origins allowed by CORS (default none)
+  LUMIT_WEB_DIR         built web app (default web/dist)
+  LUMIT_DB_POOL_SIZE    database connections (default: two per core, 4 to 32)
+  LUMIT_WORKERS         HTTP worker threads (default: one per database connection)
+  LUMIT_TRUST_PROXY     true to take the client IP from X-Forwarded-For
+  LUMIT_PUBLIC_URL      the address people open; https:// makes the cookie Secure
+  LUMIT_SESSION_HOURS   a session ends this long after its login (default 12)
+  LUMIT_SESSION_IDLE_MINUTES     a session ends after this long unused (default 120)
+  LUMIT_TOTP_REQUIRED_ROLES      roles that need a second factor (default admin,coordinator)
+  LUMIT_SIGNIN_FAILURES_PER_ADDRESS  failed sign-ins per address before 429 (default 20)
+  LUMIT_TRAVEL_BUFFER_MINUTES    minutes between on-site jobs in different towns (default 30)
+  LUMIT_DB_CONNECT_TIMEOUT       seconds to connect or wait for a connection (default 5)
+  LUMIT_DB_STATEMENT_TIMEOUT_MS  longest statement, either database (default 30000)
+  LUMIT_SQLITE_SYNCHRONOUS       full (default: survives power loss) or normal
+  LUMIT_SHUTDOWN_TIMEOUT         seconds to finish requests after SIGTERM (default 30)";
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_help_names_every_setting() {
+        let source = include_str!("config.rs");
+        let named: std::collections::BTreeSet<&str> = source
+            .match_indices("\"LUMIT_")
+            .filter_map(|(at, _)| source[at + 1..].split('"').next())
+            .filter(|v| v.len() > "LUMIT_".len())
+            .filter(|v| v.chars().all(|c| c.is_ascii_uppercase() || c == '_'))
+            .collect();
+        assert!(named.len() >= 24, "{named:?}");
+        let missing: Vec<&&str> = named
+            .iter()
+            .filter(|v| !super::ENV_HELP.contains(&format!("  {v} ")))
+            .collect();
+        assert!(missing.is_empty(), "not in ENV_HELP: {missing:?}");
+    }
+
     use super::*;
 
     #[test]

@@ -234,8 +234,8 @@ impl DerefMut for Conn {
 
 /// The SQLite file that holds the access log, beside the main one (`lumit.db` →
 /// `lumit-access.db`). Every read of a page writes a row there; in the main file each such
-/// commit made every other connection drop its page cache and read its pages again, halving
-/// the list pages a second (docs/PERFORMANCE.md).
+/// commit made every other connection drop its page cache and read its pages again (the cost:
+/// docs/PERFORMANCE.md, "The access log's cost").
 pub fn access_log_file(main: &str) -> String {
     match main.strip_suffix(".db") {
         Some(stem) => format!("{stem}-access.db"),
@@ -632,12 +632,12 @@ impl Db {
 
     /// Runs a short read on the calling HTTP worker itself when a connection is idle: a page of
     /// a list, a timeline — a statement bounded by an index and a page size, that costs the
-    /// database little. Handing the work to a blocking thread and back cost a list page a sixth
-    /// of the API's CPU, and more in the switching it causes (docs/PERFORMANCE.md).
+    /// database little. Handing the work to a blocking thread and back cost much of the API's CPU,
+    /// and more in the switching it causes (docs/PERFORMANCE.md, "Short reads on the worker").
     /// A worker never waits for a connection: when none is idle (all busy, or the database
     /// unreachable) the read goes to a blocking thread as [`Db::read`] does. Anything long, or
     /// that writes, does not belong here: while the statement runs, the worker's other
-    /// connections wait (a name search tried here tripled the p99 of a common name). The
+    /// connections wait (a name search tried here: docs/PERFORMANCE.md). The
     /// statement timeout and TCP keepalives bound how long a stalled network can hold it.
     pub async fn read_short<T, F>(&self, f: F) -> Result<T, ApiError>
     where

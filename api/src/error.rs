@@ -5,6 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use lumit_shared::problem::PROBLEM_CONTENT_TYPE;
+use lumit_shared::rule::RuleError;
 use lumit_shared::{FieldError, Problem};
 
 /// Every way a request can fail.
@@ -278,6 +279,86 @@ pub fn problem_response(p: &Problem) -> HttpResponse {
 /// What SQLite answers a statement stopped by its deadline (`db::statement_deadline`) with, as
 /// diesel reports it.
 const SQLITE_INTERRUPTED: &str = "interrupted";
+
+/// How the store fails, in its own terms: the models return these and know nothing of HTTP;
+/// [`ApiError`]'s `From` below is where they become statuses.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database failed or refused (a constraint, a lost connection, a timeout).
+    #[error(transparent)]
+    Db(DieselError),
+    /// No such row (diesel's own `NotFound` becomes this, so there is one to match).
+    #[error("not found")]
+    NotFound,
+    /// The row changed since the version the caller read.
+    #[error("stale version")]
+    Stale,
+    /// A rule refused the change (one that needs what the store holds, e.g. a parent's kind).
+    #[error("refused: {0:?}")]
+    Rule(RuleError),
+    /// Anything else: a value that would not serialise.
+    #[error("internal error: {0:#}")]
+    Internal(anyhow::Error),
+}
+
+impl From<DieselError> for StoreError {
+    fn from(e: DieselError) -> Self {
+        match e {
+            DieselError::NotFound => Self::NotFound,
+            e => Self::Db(e),
+        }
+    }
+}
+
+impl From<RuleError> for StoreError {
+    fn from(e: RuleError) -> Self {
+        Self::Rule(e)
+    }
+}
+
+/// What the models answer.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Db(e) => e.into(),
+            StoreError::NotFound => Self::NotFound,
+            StoreError::Stale => Self::PreconditionFailed,
+            StoreError::Rule(e) => e.into(),
+            StoreError::Internal(e) => Self::Internal(e),
+        }
+    }
+}
+
+/// A workflow's refusal: 409 with the reachable steps, 403, or 422 with the fields at fault.
+impl From<RuleError> for ApiError {
+    fn from(e: RuleError) -> Self {
+        match e {
+            RuleError::NotAllowed {
+                what,
+                from,
+                to,
+                allowed,
+            } => {
+                let mut extra = serde_json::Map::new();
+                extra.insert("allowed".into(), serde_json::json!(allowed));
+                Self::Conflict {
+                    code: "transition_not_allowed",
+                    detail: format!("A {what} in `{from}` can't move to `{to}`."),
+                    errors: Vec::new(),
+                    extra,
+                }
+            }
+            RuleError::Forbidden(_) => {
+                Self::forbidden("forbidden", "Your role does not allow this.")
+            }
+            RuleError::NotYours(code, detail) => Self::forbidden(code, detail),
+            RuleError::TooLate(code, detail) => Self::conflict(code, detail),
+            RuleError::Fields(errors) => Self::Validation(errors),
+        }
+    }
+}
 
 impl From<DieselError> for ApiError {
     fn from(e: DieselError) -> Self {

@@ -1,7 +1,9 @@
 //! The API's modules form a ladder: each uses only modules on lower rungs, so there is no import
 //! cycle and a newcomer can read the crate from the bottom up. This test reads the `crate::` paths
 //! of every source file (tests and comments aside) and fails on a step up or sideways, and on a
-//! module that is not on the ladder (a new module must be given its place here).
+//! module that is not on the ladder (a new module must be given its place here). Two more checks
+//! keep the rungs honest: handlers run no SQL (it is in `models`), and models know nothing of
+//! HTTP (they answer `StoreError`; `error` turns it into a status).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -216,4 +218,70 @@ fn the_reader_sees_braced_and_plain_paths() {
     let graph = uses(dir.path());
     let a: Vec<&str> = graph["a"].iter().map(String::as_str).collect();
     assert_eq!(a, ["b", "c", "d", "g", "h", "i"]);
+}
+
+/// The code of every source file under `dir` (tests and comments aside), by path.
+fn code_under(dir: &Path) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut files = vec![dir.to_path_buf()];
+    while let Some(path) = files.pop() {
+        if path.is_dir() {
+            let entries = std::fs::read_dir(&path).expect("read the source folder");
+            files.extend(entries.map(|e| e.expect("a folder entry").path()));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            let text = std::fs::read_to_string(&path).expect("read a source file");
+            let code: String = without_test_modules(&text)
+                .lines()
+                .map(|line| line.split("//").next().unwrap_or_default())
+                .collect::<Vec<_>>()
+                .join("\n");
+            out.push((path.display().to_string(), code));
+        }
+    }
+    out
+}
+
+/// Lines of the files under `dir` that name one of `words`.
+fn naming(dir: &Path, words: &[&str]) -> Vec<String> {
+    let mut found = Vec::new();
+    for (path, code) in code_under(dir) {
+        for (n, line) in code.lines().enumerate() {
+            if words.iter().any(|w| line.contains(w)) {
+                found.push(format!("{path}:{}: {}", n + 1, line.trim()));
+            }
+        }
+    }
+    found
+}
+
+/// Handlers read as permission → parse → one database call → respond: the SQL is in `models`.
+#[test]
+fn handlers_run_no_sql() {
+    let routes = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/routes");
+    let found = naming(&routes, &["crate::schema", "diesel::"]);
+    assert!(found.is_empty(), "SQL in a handler:\n{}", found.join("\n"));
+}
+
+/// Models answer in the store's terms (`StoreError`); statuses are the `error` module's.
+#[test]
+fn models_know_nothing_of_http() {
+    let models = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/models");
+    let found = naming(
+        &models,
+        &["ApiError", "ApiResult", "actix_web", "StatusCode"],
+    );
+    assert!(found.is_empty(), "HTTP in a model:\n{}", found.join("\n"));
+}
+
+#[test]
+fn the_checks_see_what_they_look_for() {
+    let dir = tempfile::tempdir().expect("a folder");
+    std::fs::write(
+        dir.path().join("h.rs"),
+        "use crate::schema::cases; // diesel::x\n#[cfg(test)]\nmod tests { use diesel::y; }\nfn f() -> ApiResult<()> {}",
+    )
+    .expect("write");
+    assert_eq!(naming(dir.path(), &["diesel::"]), Vec::<String>::new());
+    assert_eq!(naming(dir.path(), &["crate::schema"]).len(), 1);
+    assert_eq!(naming(dir.path(), &["ApiResult"]).len(), 1);
 }

@@ -9,33 +9,14 @@ use lumit_api::startup::{prepare, Application};
 use lumit_api::{db::Db, openapi, seed, telemetry};
 
 // Every request allocates and frees many small buffers on threads that hand them to each other
-// (HTTP workers, blocking database threads); glibc's allocator spent a tenth of the machine on it
-// under load, mimalloc a fraction of that.
+// (HTTP workers, blocking database threads); glibc's allocator was costly at it under load,
+// mimalloc much less (docs/PERFORMANCE.md, "Connections, threads and memory").
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-const ENV_HELP: &str = "Configuration (environment):
-  LUMIT_DATABASE_URL    sqlite://data/lumit.db (default) or postgres://user@host/db
-  LUMIT_BIND            address to listen on (default 127.0.0.1:8080)
-  LUMIT_DATA_DIR        folder for generated secrets (default data)
-  LUMIT_JWT_SECRET      token signing secret, 32+ characters (default: generated into LUMIT_DATA_DIR)
-  LUMIT_AUDIT_KEY       key of the audit chain, 32+ characters (default: generated into LUMIT_DATA_DIR)
-  LUMIT_ADMIN_PASSWORD  password of the first admin (default: random, printed once)
-  LUMIT_LOG             log filter (default info)
-  LUMIT_LOG_FORMAT      text (default) or json
-  LUMIT_CORS_ORIGINS    comma-separated origins allowed by CORS (default none)
-  LUMIT_WEB_DIR         built web app (default web/dist)
-  LUMIT_DB_POOL_SIZE    database connections (default: two per core, 4 to 32)
-  LUMIT_WORKERS         HTTP worker threads (default: one per database connection)
-  LUMIT_TRUST_PROXY     true to take the client IP from X-Forwarded-For
-  LUMIT_DB_CONNECT_TIMEOUT       seconds to connect or wait for a connection (default 5)
-  LUMIT_DB_STATEMENT_TIMEOUT_MS  longest PostgreSQL statement (default 30000)
-  LUMIT_SQLITE_SYNCHRONOUS       full (default: survives power loss) or normal
-  LUMIT_SHUTDOWN_TIMEOUT         seconds to finish requests after SIGTERM (default 30)";
-
 /// LUMIT — case management of the Lucca Migration Task Force.
 #[derive(Parser)]
-#[command(name = "lumit", version, after_help = ENV_HELP)]
+#[command(name = "lumit", version, after_help = lumit_api::config::ENV_HELP)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,

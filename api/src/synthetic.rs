@@ -386,7 +386,7 @@ pub fn run(
     let pb = ProgressBar::new_spinner().with_message("name-search index");
     pb.enable_steady_tick(std::time::Duration::from_millis(200));
     let words = db
-        .write_blocking(crate::models::person_words::rebuild)
+        .write_blocking(|c| Ok(crate::models::person_words::rebuild(c)?))
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     pb.finish_with_message(format!("name-search index: {words} words"));
     let ctx = AuditCtx::system("seed");

@@ -1,7 +1,7 @@
 //! Timestamps on the wire: RFC 3339 in UTC, exactly as chrono writes them
 //! (`2026-11-27T05:13:14.123456Z`), but handed to the serializer in one piece. chrono's own
 //! `Serialize` writes through `Display` a few characters at a time and serde_json escapes each
-//! piece on its own: a twenty-fifth of the server's time for a page of fifty cases.
+//! piece on its own, a measurable share of a page's time (docs/PERFORMANCE.md).
 //!
 //! Use on a field with `#[serde(serialize_with = "crate::time::serialize")]` (or
 //! `crate::time::serialize_option`); reading is chrono's own.

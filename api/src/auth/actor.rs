@@ -156,7 +156,10 @@ pub fn load(
                 .collect();
             Ok(Actor {
                 kind: ActorKind::Client,
-                municipality_ids: with_members(c, vec![municipality_id])?,
+                municipality_ids: crate::models::municipality::with_members(
+                    c,
+                    vec![municipality_id],
+                )?,
                 id,
                 name,
                 role: None,
@@ -168,22 +171,4 @@ pub fn load(
         }
         _ => Err(ApiError::Unauthorized("invalid_token")),
     }
-}
-
-/// Adds the members of any Unione in the list: working for an Unione means working for its comuni.
-pub fn with_members(c: &mut DbConn, mut ids: Vec<String>) -> ApiResult<Vec<String>> {
-    if ids.is_empty() {
-        return Ok(ids);
-    }
-    let members: Vec<String> = municipalities::table
-        .filter(municipalities::member_of_id.eq_any(&ids))
-        .filter(municipalities::active.eq(true))
-        .select(municipalities::id)
-        .load(c)?;
-    for m in members {
-        if !ids.contains(&m) {
-            ids.push(m);
-        }
-    }
-    Ok(ids)
 }

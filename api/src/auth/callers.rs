@@ -1,5 +1,6 @@
-//! A cache of who is calling: reading the caller from the database on every request cost about
-//! a third of a list page (a statement and a second hand-off to a blocking thread), and the answer
+//! A cache of who is calling: reading the caller from the database on every request was a large
+//! share of a short request's cost (a statement and a second hand-off to a blocking thread:
+//! docs/PERFORMANCE.md, "The caller cache"), and the answer
 //! changes only when an account, its municipalities, an Unione's members or an API client change.
 //!
 //! The cache keeps the promise of [`crate::caller`]: deactivating an account or revoking a client

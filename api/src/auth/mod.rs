@@ -7,7 +7,7 @@ pub mod throttle;
 pub mod totp;
 
 pub use crate::crypto::{constant_time_eq, random_token, sha256_hex};
-pub use actor::{load, with_members, Actor, ActorKind};
+pub use actor::{load, Actor, ActorKind};
 
 use std::sync::OnceLock;
 

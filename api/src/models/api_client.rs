@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use lumit_shared::api_client::{ApiClient, Scope, ValidNewApiClient};
 
 use crate::db::{new_id, now, DbConn};
-use crate::error::ApiResult;
+use crate::error::StoreResult;
 use crate::schema::api_clients;
 
 /// A stored client (the secret only as a hash).
@@ -47,7 +47,7 @@ impl ApiClientRow {
 }
 
 /// One client by row id.
-pub fn find(c: &mut DbConn, id: &str) -> ApiResult<ApiClientRow> {
+pub fn find(c: &mut DbConn, id: &str) -> StoreResult<ApiClientRow> {
     Ok(api_clients::table
         .find(id)
         .select(ApiClientRow::as_select())
@@ -55,7 +55,7 @@ pub fn find(c: &mut DbConn, id: &str) -> ApiResult<ApiClientRow> {
 }
 
 /// One client by its public client id.
-pub fn find_by_client_id(c: &mut DbConn, client_id: &str) -> ApiResult<Option<ApiClientRow>> {
+pub fn find_by_client_id(c: &mut DbConn, client_id: &str) -> StoreResult<Option<ApiClientRow>> {
     Ok(api_clients::table
         .filter(api_clients::client_id.eq(client_id))
         .select(ApiClientRow::as_select())
@@ -70,7 +70,7 @@ pub fn insert(
     client_id: &str,
     secret_hash: &str,
     created_by: &str,
-) -> ApiResult<ApiClientRow> {
+) -> StoreResult<ApiClientRow> {
     let id = new_id();
     let scopes: Vec<&str> = v.scopes.iter().map(|s| s.as_str()).collect();
     diesel::insert_into(api_clients::table)
@@ -89,7 +89,7 @@ pub fn insert(
 }
 
 /// Marks a client revoked.
-pub fn revoke(c: &mut DbConn, id: &str) -> ApiResult<()> {
+pub fn revoke(c: &mut DbConn, id: &str) -> StoreResult<()> {
     diesel::update(api_clients::table.find(id))
         .set(api_clients::revoked_at.eq(Some(now())))
         .execute(c)?;
@@ -102,7 +102,7 @@ pub fn list(
     include_revoked: bool,
     before: Option<String>,
     limit: i64,
-) -> ApiResult<Vec<ApiClientRow>> {
+) -> StoreResult<Vec<ApiClientRow>> {
     let mut q = api_clients::table
         .select(ApiClientRow::as_select())
         .into_boxed();

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use lumit_shared::desk::{Desk, ValidDesk};
 
 use crate::db::{new_id, now, DbConn};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{StoreError, StoreResult};
 use crate::schema::desks;
 
 /// A stored desk.
@@ -55,7 +55,7 @@ struct Values<'a> {
 }
 
 impl<'a> Values<'a> {
-    fn of(d: &'a ValidDesk) -> ApiResult<Self> {
+    fn of(d: &'a ValidDesk) -> StoreResult<Self> {
         Ok(Self {
             name: &d.name,
             address: d.address.as_deref(),
@@ -70,12 +70,12 @@ impl<'a> Values<'a> {
 }
 
 /// Serialises a JSON text column.
-fn to_json<T: serde::Serialize>(v: &T) -> ApiResult<String> {
-    serde_json::to_string(v).map_err(|e| ApiError::Internal(e.into()))
+fn to_json<T: serde::Serialize>(v: &T) -> StoreResult<String> {
+    serde_json::to_string(v).map_err(|e| StoreError::Internal(e.into()))
 }
 
 /// One desk.
-pub fn find(c: &mut DbConn, id: &str) -> ApiResult<DeskRow> {
+pub fn find(c: &mut DbConn, id: &str) -> StoreResult<DeskRow> {
     Ok(desks::table
         .find(id)
         .select(DeskRow::as_select())
@@ -87,7 +87,7 @@ pub fn list_for(
     c: &mut DbConn,
     municipality_id: &str,
     active: Option<bool>,
-) -> ApiResult<Vec<DeskRow>> {
+) -> StoreResult<Vec<DeskRow>> {
     let mut q = desks::table
         .filter(desks::municipality_id.eq(municipality_id))
         .select(DeskRow::as_select())
@@ -101,7 +101,7 @@ pub fn list_for(
 }
 
 /// Creates one.
-pub fn insert(c: &mut DbConn, municipality_id: &str, d: &ValidDesk) -> ApiResult<DeskRow> {
+pub fn insert(c: &mut DbConn, municipality_id: &str, d: &ValidDesk) -> StoreResult<DeskRow> {
     let id = new_id();
     diesel::insert_into(desks::table)
         .values((
@@ -116,7 +116,7 @@ pub fn insert(c: &mut DbConn, municipality_id: &str, d: &ValidDesk) -> ApiResult
 }
 
 /// Replaces the values and bumps the version.
-pub fn update(c: &mut DbConn, cur: &DeskRow, d: &ValidDesk) -> ApiResult<DeskRow> {
+pub fn update(c: &mut DbConn, cur: &DeskRow, d: &ValidDesk) -> StoreResult<DeskRow> {
     let n = diesel::update(
         desks::table
             .filter(desks::id.eq(&cur.id))
@@ -125,7 +125,7 @@ pub fn update(c: &mut DbConn, cur: &DeskRow, d: &ValidDesk) -> ApiResult<DeskRow
     .set((Values::of(d)?, desks::version.eq(cur.version + 1)))
     .execute(c)?;
     if n == 0 {
-        return Err(ApiError::PreconditionFailed);
+        return Err(StoreError::Stale);
     }
     find(c, &cur.id)
 }

@@ -8,11 +8,15 @@ use lumit_shared::mediation::{
     Availability, AvailabilityException, LanguageLevel, Mediator, MediatorKind, MediatorLanguage,
     ValidMediator, WeeklyWindow, Window,
 };
+use lumit_shared::rule::RuleError;
+use lumit_shared::user::Role;
+use lumit_shared::FieldError;
 
 use crate::db::{new_id, now, DbConn};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{StoreError, StoreResult};
 use crate::schema::{
     mediator_absences, mediator_languages, mediator_municipalities, mediator_windows, mediators,
+    users,
 };
 
 /// A stored mediator (without languages and coverage).
@@ -34,7 +38,7 @@ pub struct Row {
 }
 
 /// Mediators with their languages and coverage, by name; `ids` limits them.
-pub fn load(c: &mut DbConn, ids: Option<&[String]>) -> ApiResult<Vec<(Mediator, i64)>> {
+pub fn load(c: &mut DbConn, ids: Option<&[String]>) -> StoreResult<Vec<(Mediator, i64)>> {
     let mut q = mediators::table
         .select(Row::as_select())
         .order((mediators::full_name.asc(), mediators::id.asc()))
@@ -95,15 +99,15 @@ pub fn load(c: &mut DbConn, ids: Option<&[String]>) -> ApiResult<Vec<(Mediator, 
 }
 
 /// One mediator and its version.
-pub fn find(c: &mut DbConn, id: &str) -> ApiResult<(Mediator, i64)> {
+pub fn find(c: &mut DbConn, id: &str) -> StoreResult<(Mediator, i64)> {
     load(c, Some(&[id.to_owned()]))?
         .pop()
-        .ok_or(ApiError::NotFound)
+        .ok_or(StoreError::NotFound)
 }
 
 /// The mediator a staff account acts as, while the mediator is active: a deactivated one is cut
 /// off from their jobs at once (no confirming, completing, listing or calendar feed).
-pub fn of_user(c: &mut DbConn, user_id: &str) -> ApiResult<Option<String>> {
+pub fn of_user(c: &mut DbConn, user_id: &str) -> StoreResult<Option<String>> {
     Ok(mediators::table
         .filter(mediators::user_id.eq(user_id))
         .filter(mediators::active.eq(true))
@@ -113,7 +117,7 @@ pub fn of_user(c: &mut DbConn, user_id: &str) -> ApiResult<Option<String>> {
 }
 
 /// The account's mediator record, active or not (their own profile page).
-pub fn record_of_user(c: &mut DbConn, user_id: &str) -> ApiResult<Option<String>> {
+pub fn record_of_user(c: &mut DbConn, user_id: &str) -> StoreResult<Option<String>> {
     Ok(mediators::table
         .filter(mediators::user_id.eq(user_id))
         .select(mediators::id)
@@ -124,7 +128,7 @@ pub fn record_of_user(c: &mut DbConn, user_id: &str) -> ApiResult<Option<String>
 /// Takes the mediator's row lock until the transaction ends (PostgreSQL; SQLite has a single
 /// writer), so that two assignments of the same mediator are checked one after the other even
 /// without the writers' lock.
-pub fn lock(c: &mut DbConn, id: &str) -> ApiResult<()> {
+pub fn lock(c: &mut DbConn, id: &str) -> StoreResult<()> {
     let found = match c {
         DbConn::Pg(pg) => mediators::table
             .find(id)
@@ -138,10 +142,10 @@ pub fn lock(c: &mut DbConn, id: &str) -> ApiResult<()> {
             .first::<String>(c)
             .optional()?,
     };
-    found.map(|_| ()).ok_or(ApiError::NotFound)
+    found.map(|_| ()).ok_or(StoreError::NotFound)
 }
 
-fn write_lists(c: &mut DbConn, id: &str, v: &ValidMediator) -> ApiResult<()> {
+fn write_lists(c: &mut DbConn, id: &str, v: &ValidMediator) -> StoreResult<()> {
     diesel::delete(mediator_languages::table.filter(mediator_languages::mediator_id.eq(id)))
         .execute(c)?;
     for l in &v.languages {
@@ -169,7 +173,7 @@ fn write_lists(c: &mut DbConn, id: &str, v: &ValidMediator) -> ApiResult<()> {
 }
 
 /// Registers a mediator; returns the id.
-pub fn insert(c: &mut DbConn, v: &ValidMediator) -> ApiResult<String> {
+pub fn insert(c: &mut DbConn, v: &ValidMediator) -> StoreResult<String> {
     let id = new_id();
     let at = now();
     diesel::insert_into(mediators::table)
@@ -192,7 +196,7 @@ pub fn insert(c: &mut DbConn, v: &ValidMediator) -> ApiResult<String> {
 }
 
 /// Replaces a mediator's fields and bumps the version.
-pub fn update(c: &mut DbConn, id: &str, v: &ValidMediator) -> ApiResult<()> {
+pub fn update(c: &mut DbConn, id: &str, v: &ValidMediator) -> StoreResult<()> {
     diesel::update(mediators::table.find(id))
         .set((
             mediators::full_name.eq(&v.full_name),
@@ -223,7 +227,7 @@ fn time_of(m: i32) -> NaiveTime {
 pub type Schedule = (Vec<Window>, Vec<AvailabilityException>);
 
 /// Windows and absences of some mediators.
-pub fn schedules(c: &mut DbConn, ids: &[String]) -> ApiResult<HashMap<String, Schedule>> {
+pub fn schedules(c: &mut DbConn, ids: &[String]) -> StoreResult<HashMap<String, Schedule>> {
     let mut out: HashMap<String, Schedule> = HashMap::new();
     let windows: Vec<(String, i32, i32, i32)> = mediator_windows::table
         .filter(mediator_windows::mediator_id.eq_any(ids))
@@ -271,7 +275,7 @@ pub fn schedules(c: &mut DbConn, ids: &[String]) -> ApiResult<HashMap<String, Sc
 }
 
 /// A mediator's availability as the API shows it.
-pub fn availability(c: &mut DbConn, id: &str) -> ApiResult<Availability> {
+pub fn availability(c: &mut DbConn, id: &str) -> StoreResult<Availability> {
     let (windows, exceptions) = schedules(c, &[id.to_owned()])?
         .remove(id)
         .unwrap_or_default();
@@ -298,7 +302,7 @@ pub fn set_availability(
     id: &str,
     windows: &[Window],
     exceptions: &[AvailabilityException],
-) -> ApiResult<()> {
+) -> StoreResult<()> {
     diesel::delete(mediator_windows::table.filter(mediator_windows::mediator_id.eq(id)))
         .execute(c)?;
     for w in windows {
@@ -340,7 +344,7 @@ pub fn set_availability(
 }
 
 /// Stores the hash of a new calendar-feed secret (the old one stops working).
-pub fn set_feed_token(c: &mut DbConn, id: &str, hash: Option<&str>) -> ApiResult<()> {
+pub fn set_feed_token(c: &mut DbConn, id: &str, hash: Option<&str>) -> StoreResult<()> {
     diesel::update(mediators::table.find(id))
         .set(mediators::feed_token_hash.eq(hash))
         .execute(c)?;
@@ -349,7 +353,7 @@ pub fn set_feed_token(c: &mut DbConn, id: &str, hash: Option<&str>) -> ApiResult
 
 /// The mediator whose feed secret hashes to this, while both the mediator and their account are
 /// active.
-pub fn by_feed_token(c: &mut DbConn, hash: &str) -> ApiResult<Option<(String, String)>> {
+pub fn by_feed_token(c: &mut DbConn, hash: &str) -> StoreResult<Option<(String, String)>> {
     use crate::schema::users;
     Ok(mediators::table
         .inner_join(users::table)
@@ -360,4 +364,50 @@ pub fn by_feed_token(c: &mut DbConn, hash: &str) -> ApiResult<Option<(String, St
         .select((mediators::id, mediators::full_name))
         .first(c)
         .optional()?)
+}
+
+/// Checks a mediator's references: municipalities exist; the account exists, has the mediator
+/// role and acts for no one else.
+pub fn check_references(c: &mut DbConn, v: &ValidMediator, me: Option<&str>) -> StoreResult<()> {
+    let mut errors = Vec::new();
+    let found = crate::models::municipality::existing_ids(c, &v.municipality_ids)?;
+    for (i, m) in v.municipality_ids.iter().enumerate() {
+        if !found.contains(m) {
+            errors.push(FieldError::new(
+                format!("municipality_ids[{i}]"),
+                "invalid_reference",
+                "no such municipality",
+            ));
+        }
+    }
+    if let Some(u) = &v.user_id {
+        let role: Option<String> = users::table
+            .find(u)
+            .select(users::role)
+            .first(c)
+            .optional()?;
+        let taken: Option<String> = mediators::table
+            .filter(mediators::user_id.eq(u))
+            .select(mediators::id)
+            .first(c)
+            .optional()?;
+        if role.as_deref() != Some(Role::Mediator.as_str()) {
+            errors.push(FieldError::new(
+                "user_id",
+                "invalid_reference",
+                "must be an account with the mediator role",
+            ));
+        } else if taken.is_some_and(|t| Some(t.as_str()) != me) {
+            errors.push(FieldError::new(
+                "user_id",
+                "taken",
+                "this account already acts for another mediator",
+            ));
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(RuleError::Fields(errors).into())
+    }
 }

@@ -3,11 +3,13 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use lumit_shared::municipality::{Municipality, MunicipalityKind, ValidMunicipality};
+use lumit_shared::page::Summary;
+use lumit_shared::rule::RuleError;
 use lumit_shared::text::fold;
 use serde::{Deserialize, Serialize};
 
 use crate::db::{new_id, now, DbConn};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{StoreError, StoreResult};
 use crate::schema::municipalities;
 
 /// A stored municipality.
@@ -81,7 +83,7 @@ impl<'a> Values<'a> {
 }
 
 /// One municipality.
-pub fn find(c: &mut DbConn, id: &str) -> ApiResult<MunicipalityRow> {
+pub fn find(c: &mut DbConn, id: &str) -> StoreResult<MunicipalityRow> {
     Ok(municipalities::table
         .find(id)
         .select(MunicipalityRow::as_select())
@@ -89,7 +91,7 @@ pub fn find(c: &mut DbConn, id: &str) -> ApiResult<MunicipalityRow> {
 }
 
 /// One by ISTAT code.
-pub fn find_by_istat(c: &mut DbConn, istat: &str) -> ApiResult<Option<MunicipalityRow>> {
+pub fn find_by_istat(c: &mut DbConn, istat: &str) -> StoreResult<Option<MunicipalityRow>> {
     Ok(municipalities::table
         .filter(municipalities::istat_code.eq(istat))
         .select(MunicipalityRow::as_select())
@@ -97,8 +99,80 @@ pub fn find_by_istat(c: &mut DbConn, istat: &str) -> ApiResult<Option<Municipali
         .optional()?)
 }
 
+/// Adds the members of any Unione in the list: working for an Unione means working for its comuni.
+pub fn with_members(c: &mut DbConn, mut ids: Vec<String>) -> StoreResult<Vec<String>> {
+    if ids.is_empty() {
+        return Ok(ids);
+    }
+    let members: Vec<String> = municipalities::table
+        .filter(municipalities::member_of_id.eq_any(&ids))
+        .filter(municipalities::active.eq(true))
+        .select(municipalities::id)
+        .load(c)?;
+    for m in members {
+        if !ids.contains(&m) {
+            ids.push(m);
+        }
+    }
+    Ok(ids)
+}
+
+/// The Unione a municipality belongs to, if any (none for an unknown id).
+pub fn unione_of(c: &mut DbConn, id: &str) -> StoreResult<Option<String>> {
+    let parent: Option<Option<String>> = municipalities::table
+        .find(id)
+        .select(municipalities::member_of_id)
+        .first(c)
+        .optional()?;
+    Ok(parent.flatten())
+}
+
+/// Every member of an Unione, with its Unione.
+pub fn memberships(c: &mut DbConn) -> StoreResult<Vec<(String, Option<String>)>> {
+    Ok(municipalities::table
+        .filter(municipalities::member_of_id.is_not_null())
+        .select((municipalities::id, municipalities::member_of_id))
+        .load(c)?)
+}
+
+/// A municipality's name.
+pub fn name(c: &mut DbConn, id: &str) -> StoreResult<String> {
+    Ok(municipalities::table
+        .find(id)
+        .select(municipalities::name)
+        .first(c)?)
+}
+
+/// Counts of active municipalities, desks and (when asked) accounts, for the home page.
+pub fn counts(c: &mut DbConn, with_users: bool) -> StoreResult<Summary> {
+    use crate::schema::{desks, users};
+    let municipalities = municipalities::table
+        .filter(municipalities::active.eq(true))
+        .count()
+        .get_result(c)?;
+    let desks = desks::table
+        .filter(desks::active.eq(true))
+        .count()
+        .get_result(c)?;
+    let users = if with_users {
+        Some(
+            users::table
+                .filter(users::active.eq(true))
+                .count()
+                .get_result(c)?,
+        )
+    } else {
+        None
+    };
+    Ok(Summary {
+        municipalities,
+        desks,
+        users,
+    })
+}
+
 /// Checks that `member_of_id` names an Unione other than the municipality itself.
-fn check_parent(c: &mut DbConn, own_id: Option<&str>, m: &ValidMunicipality) -> ApiResult<()> {
+fn check_parent(c: &mut DbConn, own_id: Option<&str>, m: &ValidMunicipality) -> StoreResult<()> {
     let Some(parent) = m.member_of_id.as_deref() else {
         return Ok(());
     };
@@ -108,27 +182,24 @@ fn check_parent(c: &mut DbConn, own_id: Option<&str>, m: &ValidMunicipality) -> 
         .first::<String>(c)
         .optional()?;
     match row {
-        _ if own_id == Some(parent) => Err(ApiError::field(
+        _ if own_id == Some(parent) => Err(RuleError::field(
             "member_of_id",
             "invalid_reference",
             "cannot be a member of itself",
-        )),
+        )
+        .into()),
         Some(kind) if kind == MunicipalityKind::Unione.as_str() => Ok(()),
-        Some(_) => Err(ApiError::field(
-            "member_of_id",
-            "not_an_unione",
-            "must be an Unione",
-        )),
-        None => Err(ApiError::field(
-            "member_of_id",
-            "invalid_reference",
-            "no such municipality",
-        )),
+        Some(_) => {
+            Err(RuleError::field("member_of_id", "not_an_unione", "must be an Unione").into())
+        }
+        None => Err(
+            RuleError::field("member_of_id", "invalid_reference", "no such municipality").into(),
+        ),
     }
 }
 
 /// Creates one.
-pub fn insert(c: &mut DbConn, m: &ValidMunicipality) -> ApiResult<MunicipalityRow> {
+pub fn insert(c: &mut DbConn, m: &ValidMunicipality) -> StoreResult<MunicipalityRow> {
     check_parent(c, None, m)?;
     let id = new_id();
     let t = now();
@@ -148,7 +219,7 @@ pub fn update(
     c: &mut DbConn,
     cur: &MunicipalityRow,
     m: &ValidMunicipality,
-) -> ApiResult<MunicipalityRow> {
+) -> StoreResult<MunicipalityRow> {
     check_parent(c, Some(&cur.id), m)?;
     if m.kind != MunicipalityKind::Unione && cur.kind == MunicipalityKind::Unione.as_str() {
         let members: i64 = municipalities::table
@@ -156,11 +227,12 @@ pub fn update(
             .count()
             .get_result(c)?;
         if members > 0 {
-            return Err(ApiError::field(
+            return Err(RuleError::field(
                 "kind",
                 "has_members",
                 "an Unione with members must stay an Unione",
-            ));
+            )
+            .into());
         }
     }
     let n = diesel::update(
@@ -171,7 +243,7 @@ pub fn update(
     .set((Values::of(m), municipalities::version.eq(cur.version + 1)))
     .execute(c)?;
     if n == 0 {
-        return Err(ApiError::PreconditionFailed);
+        return Err(StoreError::Stale);
     }
     find(c, &cur.id)
 }
@@ -199,7 +271,7 @@ pub fn list(
     f: &Filter,
     after: Option<Cursor>,
     limit: i64,
-) -> ApiResult<Vec<MunicipalityRow>> {
+) -> StoreResult<Vec<MunicipalityRow>> {
     let mut q = municipalities::table
         .select(MunicipalityRow::as_select())
         .into_boxed();
@@ -252,7 +324,7 @@ pub fn like_escape(s: &str) -> String {
 }
 
 /// (id, name) of the municipalities among `ids`, by name.
-pub fn names(c: &mut DbConn, ids: &[String]) -> ApiResult<Vec<(String, String)>> {
+pub fn names(c: &mut DbConn, ids: &[String]) -> StoreResult<Vec<(String, String)>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -264,7 +336,7 @@ pub fn names(c: &mut DbConn, ids: &[String]) -> ApiResult<Vec<(String, String)>>
 }
 
 /// Ids of the given municipalities that exist (to check references).
-pub fn existing_ids(c: &mut DbConn, ids: &[String]) -> ApiResult<Vec<String>> {
+pub fn existing_ids(c: &mut DbConn, ids: &[String]) -> StoreResult<Vec<String>> {
     Ok(municipalities::table
         .filter(municipalities::id.eq_any(ids))
         .select(municipalities::id)

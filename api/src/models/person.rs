@@ -7,7 +7,7 @@ use lumit_shared::text::{fold, name_key, phonetic, search_text, sound_key};
 use serde::{Deserialize, Serialize};
 
 use crate::db::{new_id, now, DbConn};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{StoreError, StoreResult};
 use crate::models::person_words as word_index;
 use crate::schema::{cases, people, person_links};
 
@@ -115,7 +115,7 @@ impl<'a> Values<'a> {
 }
 
 /// One person (a record merged into another is gone).
-pub fn find(c: &mut DbConn, id: &str) -> ApiResult<PersonRow> {
+pub fn find(c: &mut DbConn, id: &str) -> StoreResult<PersonRow> {
     Ok(people::table
         .find(id)
         .filter(people::merged_into_id.is_null())
@@ -127,7 +127,7 @@ pub fn find(c: &mut DbConn, id: &str) -> ApiResult<PersonRow> {
 /// with the same name whatever its case, accents, order, spelling or transliteration
 /// ([`sound_key`]: "Mohammed Benali" meets "Mohamed Benali"). Found by birth date first (an
 /// index), then compared by name here, so that the same folding serves search and duplicates.
-pub fn duplicates(c: &mut DbConn, p: &ValidPerson) -> ApiResult<Vec<PersonRow>> {
+pub fn duplicates(c: &mut DbConn, p: &ValidPerson) -> StoreResult<Vec<PersonRow>> {
     let Some(year) = p.birth_year else {
         return Ok(Vec::new());
     };
@@ -175,7 +175,7 @@ pub fn candidate(r: PersonRow) -> DuplicateCandidate {
 }
 
 /// Creates a person registered by a municipality.
-pub fn insert(c: &mut DbConn, p: &ValidPerson, municipality_id: &str) -> ApiResult<PersonRow> {
+pub fn insert(c: &mut DbConn, p: &ValidPerson, municipality_id: &str) -> StoreResult<PersonRow> {
     let id = new_id();
     diesel::insert_into(people::table)
         .values((
@@ -191,7 +191,7 @@ pub fn insert(c: &mut DbConn, p: &ValidPerson, municipality_id: &str) -> ApiResu
 }
 
 /// Replaces the values if the version still matches.
-pub fn update(c: &mut DbConn, cur: &PersonRow, p: &ValidPerson) -> ApiResult<PersonRow> {
+pub fn update(c: &mut DbConn, cur: &PersonRow, p: &ValidPerson) -> StoreResult<PersonRow> {
     let n = diesel::update(
         people::table
             .filter(people::id.eq(&cur.id))
@@ -200,7 +200,7 @@ pub fn update(c: &mut DbConn, cur: &PersonRow, p: &ValidPerson) -> ApiResult<Per
     .set((Values::of(p), people::version.eq(cur.version + 1)))
     .execute(c)?;
     if n == 0 {
-        return Err(ApiError::PreconditionFailed);
+        return Err(StoreError::Stale);
     }
     word_index::reindex(c, &cur.id)?;
     find(c, &cur.id)
@@ -227,7 +227,7 @@ pub fn list(
     f: &Filter,
     after: Option<Cursor>,
     limit: i64,
-) -> ApiResult<Vec<PersonRow>> {
+) -> StoreResult<Vec<PersonRow>> {
     let mut q = people::table
         .filter(people::merged_into_id.is_null())
         .select(PersonRow::as_select())
@@ -270,8 +270,8 @@ pub fn list(
     }
     if searching {
         // Matches are few and scattered: read them and sort them. Walking the name index
-        // instead (which SQLite prefers, to skip the sort) visits every person, three times
-        // slower. `|| ''` keeps the order but hides the index from the planner.
+        // instead (which SQLite prefers, to skip the sort) visits every person, far slower
+        // (docs/PERFORMANCE.md, "Name search"). `|| ''` keeps the order but hides the index from the planner.
         q = q.order((people::last_name.concat("").asc(), people::id.asc()));
     } else {
         q = q.order((people::last_name.asc(), people::id.asc()));
@@ -285,7 +285,8 @@ pub fn list(
 /// word (the rarest, as a rule, and never a one-letter prefix typed so far) is one range of the
 /// word index (per municipality); the other words are checked in the same index entries, which
 /// carry the person's search text, and the matches are cut to the page in name order before any
-/// person is read. (A range per word, intersected, cost PostgreSQL two thirds more CPU.)
+/// person is read. (A range per word, intersected, costs PostgreSQL more CPU: docs/PERFORMANCE.md, "Name
+/// search".)
 #[derive(Debug, Clone)]
 pub(crate) struct NameWords {
     /// The column that must hold a matching person's id (`people.id`, `cases.person_id`).
@@ -393,7 +394,7 @@ super::condition!(NameWords, |self, out| {
 });
 
 /// True when the person was registered in, or has a case in, one of these municipalities.
-pub fn in_scope(c: &mut DbConn, p: &PersonRow, scope: &[String]) -> ApiResult<bool> {
+pub fn in_scope(c: &mut DbConn, p: &PersonRow, scope: &[String]) -> StoreResult<bool> {
     if scope.contains(&p.created_municipality_id) {
         return Ok(true);
     }
@@ -421,7 +422,7 @@ pub fn link(
     municipality_id: &str,
     reason: &str,
     by: &str,
-) -> ApiResult<bool> {
+) -> StoreResult<bool> {
     let exists: i64 = person_links::table
         .find((person_id, municipality_id))
         .count()
@@ -443,7 +444,7 @@ pub fn link(
 }
 
 /// Moves the duplicate's cases to the person and marks the duplicate merged (never deleted).
-pub fn merge(c: &mut DbConn, keep: &str, duplicate: &str) -> ApiResult<usize> {
+pub fn merge(c: &mut DbConn, keep: &str, duplicate: &str) -> StoreResult<usize> {
     let moved = diesel::update(cases::table.filter(cases::person_id.eq(duplicate)))
         .set(cases::person_id.eq(keep))
         .execute(c)?;
@@ -475,7 +476,7 @@ pub fn merge(c: &mut DbConn, keep: &str, duplicate: &str) -> ApiResult<usize> {
 
 /// Replaces the identifying fields for good, keeping what statistics need (sex, birth year,
 /// citizenship, country of birth, municipalities, dates); the cases' free texts go too.
-pub fn anonymise(c: &mut DbConn, id: &str) -> ApiResult<()> {
+pub fn anonymise(c: &mut DbConn, id: &str) -> StoreResult<()> {
     use crate::schema::case_events;
     let t = now();
     diesel::update(people::table.find(id))
@@ -541,7 +542,7 @@ pub fn due_for_retention(
     c: &mut DbConn,
     today: NaiveDate,
     default_years: i32,
-) -> ApiResult<Vec<(String, NaiveDateTime)>> {
+) -> StoreResult<Vec<(String, NaiveDateTime)>> {
     use crate::schema::case_categories;
     let rows: Vec<(String, String, Option<NaiveDateTime>, Option<i32>)> = cases::table
         .inner_join(people::table)
@@ -580,7 +581,7 @@ pub fn due_for_retention(
 
 /// Deletes the stored `Idempotency-Key` answers that name any of `ids` (a person and her cases),
 /// so that anonymisation leaves nothing of her in them.
-fn forget_answers_naming(c: &mut DbConn, ids: &[String]) -> ApiResult<()> {
+fn forget_answers_naming(c: &mut DbConn, ids: &[String]) -> StoreResult<()> {
     for id in ids {
         diesel::delete(
             crate::schema::idempotency_keys::table

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use diesel::sql_types::Text;
 
 use crate::db::DbConn;
-use crate::error::ApiResult;
+use crate::error::StoreResult;
 use crate::schema::person_words;
 
 // The same statement as the migration that created the table, for one person or for all.
@@ -39,7 +39,7 @@ const SQLITE_INSERT: &str =
 
 /// Rewrites one person's words: after they are registered, renamed, merged or anonymised, and
 /// after a case of theirs is opened (it may be in a new municipality).
-pub fn reindex(c: &mut DbConn, person_id: &str) -> ApiResult<()> {
+pub fn reindex(c: &mut DbConn, person_id: &str) -> StoreResult<()> {
     diesel::delete(person_words::table.filter(person_words::person_id.eq(person_id))).execute(c)?;
     match c {
         DbConn::Pg(pg) => {
@@ -57,7 +57,7 @@ pub fn reindex(c: &mut DbConn, person_id: &str) -> ApiResult<()> {
 }
 
 /// Rebuilds the whole index (after a bulk load); returns the number of rows.
-pub fn rebuild(c: &mut DbConn) -> ApiResult<usize> {
+pub fn rebuild(c: &mut DbConn) -> StoreResult<usize> {
     diesel::delete(person_words::table).execute(c)?;
     Ok(match c {
         DbConn::Pg(pg) => diesel::sql_query(PG_INSERT).execute(pg)?,

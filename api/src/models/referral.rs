@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use lumit_shared::case::{Deadline, DeadlineKind, NewReferral, OfficeKind, Referral};
 
 use crate::db::{new_id, now, DbConn};
-use crate::error::ApiResult;
+use crate::error::StoreResult;
 use crate::schema::{cases, people, referrals};
 
 type Row = (
@@ -52,7 +52,7 @@ macro_rules! columns {
 }
 
 /// A case's referrals, oldest first.
-pub fn for_case(c: &mut DbConn, case_id: &str) -> ApiResult<Vec<Referral>> {
+pub fn for_case(c: &mut DbConn, case_id: &str) -> StoreResult<Vec<Referral>> {
     let rows: Vec<Row> = referrals::table
         .filter(referrals::case_id.eq(case_id))
         .select(columns!())
@@ -62,7 +62,7 @@ pub fn for_case(c: &mut DbConn, case_id: &str) -> ApiResult<Vec<Referral>> {
 }
 
 /// One referral of a case.
-pub fn find(c: &mut DbConn, case_id: &str, id: &str) -> ApiResult<Referral> {
+pub fn find(c: &mut DbConn, case_id: &str, id: &str) -> StoreResult<Referral> {
     let row: Row = referrals::table
         .filter(referrals::case_id.eq(case_id))
         .filter(referrals::id.eq(id))
@@ -78,7 +78,7 @@ pub fn insert(
     r: &NewReferral,
     reason: &str,
     by: &str,
-) -> ApiResult<Referral> {
+) -> StoreResult<Referral> {
     let id = new_id();
     diesel::insert_into(referrals::table)
         .values((
@@ -96,7 +96,7 @@ pub fn insert(
 }
 
 /// Records the office's answer.
-pub fn answer(c: &mut DbConn, case_id: &str, id: &str, text: &str) -> ApiResult<Referral> {
+pub fn answer(c: &mut DbConn, case_id: &str, id: &str, text: &str) -> StoreResult<Referral> {
     diesel::update(
         referrals::table
             .filter(referrals::case_id.eq(case_id))
@@ -127,7 +127,7 @@ pub fn deadlines(
     scope: Option<&[String]>,
     today: NaiveDate,
     within_days: i64,
-) -> ApiResult<Vec<Deadline>> {
+) -> StoreResult<Vec<Deadline>> {
     let until = today + Duration::days(within_days);
     let mut out = Vec::new();
 

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 
 use crate::crypto::{random_token, sha256_hex};
 use crate::db::{new_id, now, DbConn};
-use crate::error::ApiResult;
+use crate::error::StoreResult;
 use crate::schema::{refresh_tokens, users};
 
 /// How long a session may last and idle (from the settings).
@@ -58,7 +58,7 @@ pub fn issue(
     user_id: &str,
     session: Option<(&str, NaiveDateTime)>,
     limits: SessionLimits,
-) -> ApiResult<NewToken> {
+) -> StoreResult<NewToken> {
     let token = random_token(32);
     let t = now();
     let (family, started) = match session {
@@ -87,7 +87,7 @@ pub fn issue(
 }
 
 /// Finds a token by its clear value.
-pub fn find(c: &mut DbConn, token: &str) -> ApiResult<Option<RefreshRow>> {
+pub fn find(c: &mut DbConn, token: &str) -> StoreResult<Option<RefreshRow>> {
     Ok(refresh_tokens::table
         .filter(refresh_tokens::token_hash.eq(sha256_hex(token)))
         .select(RefreshRow::as_select())
@@ -96,7 +96,7 @@ pub fn find(c: &mut DbConn, token: &str) -> ApiResult<Option<RefreshRow>> {
 }
 
 /// Marks a token used (rotation).
-pub fn mark_used(c: &mut DbConn, id: &str) -> ApiResult<()> {
+pub fn mark_used(c: &mut DbConn, id: &str) -> StoreResult<()> {
     diesel::update(refresh_tokens::table.find(id))
         .set(refresh_tokens::used_at.eq(Some(now())))
         .execute(c)?;
@@ -104,7 +104,7 @@ pub fn mark_used(c: &mut DbConn, id: &str) -> ApiResult<()> {
 }
 
 /// Revokes every live token of a family (reuse detected, or logout).
-pub fn revoke_family(c: &mut DbConn, family_id: &str) -> ApiResult<usize> {
+pub fn revoke_family(c: &mut DbConn, family_id: &str) -> StoreResult<usize> {
     Ok(diesel::update(
         refresh_tokens::table
             .filter(refresh_tokens::family_id.eq(family_id))
@@ -117,7 +117,7 @@ pub fn revoke_family(c: &mut DbConn, family_id: &str) -> ApiResult<usize> {
 /// Ends one session (logout): its refresh tokens are revoked, and the account's row is touched
 /// so that every instance empties its caller cache and refuses the session's access tokens
 /// from the next request on.
-pub fn end_session(c: &mut DbConn, session_id: &str, user_id: &str) -> ApiResult<usize> {
+pub fn end_session(c: &mut DbConn, session_id: &str, user_id: &str) -> StoreResult<usize> {
     let revoked = revoke_family(c, session_id)?;
     diesel::update(users::table.find(user_id))
         .set(users::sessions_valid_after.eq(users::sessions_valid_after))
@@ -127,7 +127,7 @@ pub fn end_session(c: &mut DbConn, session_id: &str, user_id: &str) -> ApiResult
 
 /// True while a session has a token that is not revoked (it may have expired: the access
 /// tokens of an expired session end on their own within minutes).
-pub fn session_is_open(c: &mut DbConn, session_id: &str) -> ApiResult<bool> {
+pub fn session_is_open(c: &mut DbConn, session_id: &str) -> StoreResult<bool> {
     Ok(diesel::select(diesel::dsl::exists(
         refresh_tokens::table
             .filter(refresh_tokens::family_id.eq(session_id))
@@ -140,7 +140,7 @@ pub fn session_is_open(c: &mut DbConn, session_id: &str) -> ApiResult<bool> {
 /// an admin's "end all sessions"): its refresh tokens are revoked, and access tokens issued
 /// before now are refused from the next request on (the caller cache holds this instant and is
 /// emptied by the change to `users`).
-pub fn end_sessions(c: &mut DbConn, user_id: &str) -> ApiResult<usize> {
+pub fn end_sessions(c: &mut DbConn, user_id: &str) -> StoreResult<usize> {
     let t = now();
     diesel::update(users::table.find(user_id))
         .set(users::sessions_valid_after.eq(Some(t)))

@@ -11,7 +11,7 @@ use lumit_shared::mediation::{
 use serde::{Deserialize, Serialize};
 
 use crate::db::{new_id, now, DbConn};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{StoreError, StoreResult};
 use crate::schema::{mediators, municipalities, request_counters, request_steps, service_requests};
 
 /// Fields that are shown but never searched, kept together as JSON.
@@ -153,7 +153,7 @@ impl Full {
 }
 
 /// Adds municipality and mediator names to rows.
-pub fn with_names(c: &mut DbConn, rows: Vec<Row>) -> ApiResult<Vec<Full>> {
+pub fn with_names(c: &mut DbConn, rows: Vec<Row>) -> StoreResult<Vec<Full>> {
     let mut places: Vec<String> = rows.iter().map(|r| r.municipality_id.clone()).collect();
     places.sort();
     places.dedup();
@@ -189,7 +189,7 @@ pub fn with_names(c: &mut DbConn, rows: Vec<Row>) -> ApiResult<Vec<Full>> {
 }
 
 /// One request.
-pub fn find(c: &mut DbConn, id: &str) -> ApiResult<Row> {
+pub fn find(c: &mut DbConn, id: &str) -> StoreResult<Row> {
     Ok(service_requests::table
         .find(id)
         .select(Row::as_select())
@@ -197,13 +197,13 @@ pub fn find(c: &mut DbConn, id: &str) -> ApiResult<Row> {
 }
 
 /// One request with names.
-pub fn find_full(c: &mut DbConn, id: &str) -> ApiResult<Full> {
+pub fn find_full(c: &mut DbConn, id: &str) -> StoreResult<Full> {
     let row = find(c, id)?;
-    with_names(c, vec![row])?.pop().ok_or(ApiError::NotFound)
+    with_names(c, vec![row])?.pop().ok_or(StoreError::NotFound)
 }
 
 /// The next reference of the year (`RS-2026-000042`). Runs inside the serialised writer.
-fn next_reference(c: &mut DbConn, at: NaiveDateTime) -> ApiResult<String> {
+fn next_reference(c: &mut DbConn, at: NaiveDateTime) -> StoreResult<String> {
     let year = at.year();
     let last: Option<i64> = request_counters::table
         .find(year)
@@ -232,7 +232,7 @@ pub fn insert(
     v: &ValidRequest,
     case_municipality_id: Option<&str>,
     by: &str,
-) -> ApiResult<String> {
+) -> StoreResult<String> {
     let id = new_id();
     let at = now();
     let details = Details {
@@ -315,7 +315,7 @@ struct Set<'a> {
 }
 
 /// Moves a request to `to` with the change; bumps the version.
-pub fn set_status(c: &mut DbConn, cur: &Row, to: RequestStatus, ch: &Change) -> ApiResult<()> {
+pub fn set_status(c: &mut DbConn, cur: &Row, to: RequestStatus, ch: &Change) -> StoreResult<()> {
     let completed = ch.outcome.map(|o| {
         let mut d = cur.details();
         d.completion_notes = ch.notes.clone();
@@ -358,7 +358,7 @@ pub struct Step<'a> {
 }
 
 /// Appends a step to a request's history.
-pub fn add_step(c: &mut DbConn, request_id: &str, s: Step, by: (&str, &str)) -> ApiResult<()> {
+pub fn add_step(c: &mut DbConn, request_id: &str, s: Step, by: (&str, &str)) -> StoreResult<()> {
     diesel::insert_into(request_steps::table)
         .values((
             request_steps::id.eq(new_id()),
@@ -387,7 +387,7 @@ type StepRow = (
 );
 
 /// A request's history, oldest first.
-pub fn steps(c: &mut DbConn, request_id: &str) -> ApiResult<Vec<RequestStep>> {
+pub fn steps(c: &mut DbConn, request_id: &str) -> StoreResult<Vec<RequestStep>> {
     let rows: Vec<StepRow> = request_steps::table
         .filter(request_steps::request_id.eq(request_id))
         .select((
@@ -443,7 +443,12 @@ pub struct Filter {
 pub struct Cursor(pub NaiveDateTime, pub String);
 
 /// A page of requests, newest first (`limit + 1` rows, for the next cursor).
-pub fn list(c: &mut DbConn, f: &Filter, after: Option<Cursor>, limit: i64) -> ApiResult<Vec<Row>> {
+pub fn list(
+    c: &mut DbConn,
+    f: &Filter,
+    after: Option<Cursor>,
+    limit: i64,
+) -> StoreResult<Vec<Row>> {
     let mut q = service_requests::table
         .select(Row::as_select())
         .order((
@@ -509,7 +514,7 @@ pub fn jobs(
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
     statuses: &[RequestStatus],
-) -> ApiResult<Vec<Row>> {
+) -> StoreResult<Vec<Row>> {
     let statuses: Vec<&str> = statuses.iter().map(|s| s.as_str()).collect();
     let mut q = service_requests::table
         .filter(service_requests::mediator_id.eq(mediator_id))
@@ -549,7 +554,7 @@ pub fn booked(
     mediator_ids: &[String],
     from: NaiveDateTime,
     to: NaiveDateTime,
-) -> ApiResult<Vec<Row>> {
+) -> StoreResult<Vec<Row>> {
     Ok(service_requests::table
         .filter(service_requests::mediator_id.eq_any(mediator_ids))
         .filter(service_requests::status.eq_any([
@@ -569,7 +574,7 @@ pub fn minutes_between(
     mediator_ids: &[String],
     from: NaiveDate,
     to: NaiveDate,
-) -> ApiResult<HashMap<String, i64>> {
+) -> StoreResult<HashMap<String, i64>> {
     type Work = (Option<String>, String, Option<i32>, Option<i32>);
     let rows: Vec<Work> = service_requests::table
         .filter(service_requests::mediator_id.eq_any(mediator_ids))
@@ -613,7 +618,7 @@ pub fn month_of_work(
     mediator_id: &str,
     from: NaiveDate,
     to: NaiveDate,
-) -> ApiResult<Vec<Full>> {
+) -> StoreResult<Vec<Full>> {
     let rows = jobs(
         c,
         mediator_id,
@@ -631,7 +636,7 @@ pub fn month_of_work(
 /// Erases what the requests for these cases say about the person (anonymisation): purpose,
 /// place, attachments, completion notes, reasons and the history's notes. What reports count
 /// stays: kind, languages, times, minutes, outcome, who cancelled and whether late.
-pub fn anonymise_for_cases(c: &mut DbConn, case_ids: &[String]) -> ApiResult<()> {
+pub fn anonymise_for_cases(c: &mut DbConn, case_ids: &[String]) -> StoreResult<()> {
     const GONE: &str = "[anonimizzato]";
     let rows: Vec<(String, String)> = service_requests::table
         .filter(service_requests::case_id.eq_any(case_ids))
@@ -672,7 +677,7 @@ pub fn anonymise_for_cases(c: &mut DbConn, case_ids: &[String]) -> ApiResult<()>
 }
 
 /// The people whose cases these requests are for (what the access log records of a request read).
-pub fn people_of(c: &mut DbConn, requests: &[Full]) -> ApiResult<Vec<String>> {
+pub fn people_of(c: &mut DbConn, requests: &[Full]) -> StoreResult<Vec<String>> {
     use crate::schema::cases;
     let case_ids: Vec<&str> = requests
         .iter()

@@ -5,12 +5,12 @@
 use diesel::prelude::*;
 
 use crate::db::{new_id, now, DbConn};
-use crate::error::ApiResult;
+use crate::error::StoreResult;
 use crate::schema::{recovery_codes, users};
 
 /// Starts (or restarts) an enrolment: the secret waits for a first code from the app. The
 /// factor in use, if any, is untouched until then.
-pub fn set_pending(c: &mut DbConn, user_id: &str, secret: &str) -> ApiResult<()> {
+pub fn set_pending(c: &mut DbConn, user_id: &str, secret: &str) -> StoreResult<()> {
     diesel::update(users::table.find(user_id))
         .set(users::totp_pending_secret.eq(Some(secret)))
         .execute(c)?;
@@ -26,7 +26,7 @@ pub fn enable(
     secret: &str,
     step: i64,
     code_hashes: &[String],
-) -> ApiResult<bool> {
+) -> StoreResult<bool> {
     let n = diesel::update(
         users::table
             .find(user_id)
@@ -45,7 +45,7 @@ pub fn enable(
     Ok(true)
 }
 
-fn replace_recovery_codes(c: &mut DbConn, user_id: &str, hashes: &[String]) -> ApiResult<()> {
+fn replace_recovery_codes(c: &mut DbConn, user_id: &str, hashes: &[String]) -> StoreResult<()> {
     diesel::delete(recovery_codes::table.filter(recovery_codes::user_id.eq(user_id))).execute(c)?;
     let t = now();
     for h in hashes {
@@ -63,7 +63,7 @@ fn replace_recovery_codes(c: &mut DbConn, user_id: &str, hashes: &[String]) -> A
 
 /// Takes a code's step: true only if it is later than every step taken before (a replayed
 /// code, or a second login racing with the same code, gets false).
-pub fn take_step(c: &mut DbConn, user_id: &str, step: i64) -> ApiResult<bool> {
+pub fn take_step(c: &mut DbConn, user_id: &str, step: i64) -> StoreResult<bool> {
     let n = diesel::update(
         users::table
             .find(user_id)
@@ -76,7 +76,7 @@ pub fn take_step(c: &mut DbConn, user_id: &str, step: i64) -> ApiResult<bool> {
 }
 
 /// Uses a recovery code: true once per code.
-pub fn use_recovery_code(c: &mut DbConn, user_id: &str, hash: &str) -> ApiResult<bool> {
+pub fn use_recovery_code(c: &mut DbConn, user_id: &str, hash: &str) -> StoreResult<bool> {
     let n = diesel::update(
         recovery_codes::table
             .filter(recovery_codes::user_id.eq(user_id))
@@ -89,7 +89,7 @@ pub fn use_recovery_code(c: &mut DbConn, user_id: &str, hash: &str) -> ApiResult
 }
 
 /// Recovery codes not used yet.
-pub fn recovery_codes_left(c: &mut DbConn, user_id: &str) -> ApiResult<i64> {
+pub fn recovery_codes_left(c: &mut DbConn, user_id: &str) -> StoreResult<i64> {
     Ok(recovery_codes::table
         .filter(recovery_codes::user_id.eq(user_id))
         .filter(recovery_codes::used_at.is_null())
@@ -99,7 +99,7 @@ pub fn recovery_codes_left(c: &mut DbConn, user_id: &str) -> ApiResult<i64> {
 
 /// Removes the second factor and its recovery codes (an admin's reset, a lost phone). Returns
 /// whether there was one.
-pub fn clear(c: &mut DbConn, user_id: &str) -> ApiResult<bool> {
+pub fn clear(c: &mut DbConn, user_id: &str) -> StoreResult<bool> {
     let n = diesel::update(
         users::table
             .find(user_id)

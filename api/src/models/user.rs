@@ -6,7 +6,7 @@ use lumit_shared::user::{Role, User};
 use serde::{Deserialize, Serialize};
 
 use crate::db::{new_id, now, DbConn};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{StoreError, StoreResult};
 use crate::models::municipality::like_escape;
 use crate::schema::{user_municipalities, users};
 
@@ -53,7 +53,7 @@ impl UserRow {
 }
 
 /// One account by id.
-pub fn find(c: &mut DbConn, id: &str) -> ApiResult<UserRow> {
+pub fn find(c: &mut DbConn, id: &str) -> StoreResult<UserRow> {
     Ok(users::table
         .find(id)
         .select(UserRow::as_select())
@@ -61,7 +61,7 @@ pub fn find(c: &mut DbConn, id: &str) -> ApiResult<UserRow> {
 }
 
 /// One account by username, ignoring case.
-pub fn find_by_username(c: &mut DbConn, username: &str) -> ApiResult<Option<UserRow>> {
+pub fn find_by_username(c: &mut DbConn, username: &str) -> StoreResult<Option<UserRow>> {
     Ok(users::table
         .filter(users::username_lower.eq(username.trim().to_lowercase()))
         .select(UserRow::as_select())
@@ -70,7 +70,7 @@ pub fn find_by_username(c: &mut DbConn, username: &str) -> ApiResult<Option<User
 }
 
 /// The municipalities assigned to an account.
-pub fn municipality_ids(c: &mut DbConn, user_id: &str) -> ApiResult<Vec<String>> {
+pub fn municipality_ids(c: &mut DbConn, user_id: &str) -> StoreResult<Vec<String>> {
     Ok(user_municipalities::table
         .filter(user_municipalities::user_id.eq(user_id))
         .select(user_municipalities::municipality_id)
@@ -79,7 +79,7 @@ pub fn municipality_ids(c: &mut DbConn, user_id: &str) -> ApiResult<Vec<String>>
 }
 
 /// The API shape of a stored account, with its municipalities.
-pub fn to_api(c: &mut DbConn, row: UserRow) -> ApiResult<User> {
+pub fn to_api(c: &mut DbConn, row: UserRow) -> StoreResult<User> {
     let ids = municipality_ids(c, &row.id)?;
     Ok(row.into_api(ids))
 }
@@ -95,7 +95,7 @@ pub struct NewAccount<'a> {
 }
 
 /// Creates an account (a duplicate username is a 409 from the unique index).
-pub fn insert(c: &mut DbConn, a: &NewAccount<'_>) -> ApiResult<UserRow> {
+pub fn insert(c: &mut DbConn, a: &NewAccount<'_>) -> StoreResult<UserRow> {
     let id = new_id();
     let t = now();
     diesel::insert_into(users::table)
@@ -119,7 +119,7 @@ pub fn insert(c: &mut DbConn, a: &NewAccount<'_>) -> ApiResult<UserRow> {
 }
 
 /// Replaces the assigned municipalities.
-pub fn set_municipalities(c: &mut DbConn, user_id: &str, ids: &[String]) -> ApiResult<()> {
+pub fn set_municipalities(c: &mut DbConn, user_id: &str, ids: &[String]) -> StoreResult<()> {
     diesel::delete(user_municipalities::table.filter(user_municipalities::user_id.eq(user_id)))
         .execute(c)?;
     for m in ids {
@@ -145,7 +145,7 @@ pub struct Profile<'a> {
 }
 
 /// Updates the profile if the version still matches, bumping it.
-pub fn update_profile(c: &mut DbConn, cur: &UserRow, p: Profile<'_>) -> ApiResult<UserRow> {
+pub fn update_profile(c: &mut DbConn, cur: &UserRow, p: Profile<'_>) -> StoreResult<UserRow> {
     let n = diesel::update(
         users::table
             .filter(users::id.eq(&cur.id))
@@ -158,13 +158,18 @@ pub fn update_profile(c: &mut DbConn, cur: &UserRow, p: Profile<'_>) -> ApiResul
     ))
     .execute(c)?;
     if n == 0 {
-        return Err(ApiError::PreconditionFailed);
+        return Err(StoreError::Stale);
     }
     find(c, &cur.id)
 }
 
 /// Sets a new password hash; `must_change` for temporary passwords.
-pub fn set_password(c: &mut DbConn, user_id: &str, hash: &str, must_change: bool) -> ApiResult<()> {
+pub fn set_password(
+    c: &mut DbConn,
+    user_id: &str,
+    hash: &str,
+    must_change: bool,
+) -> StoreResult<()> {
     diesel::update(users::table.find(user_id))
         .set((
             users::password_hash.eq(hash),
@@ -177,7 +182,7 @@ pub fn set_password(c: &mut DbConn, user_id: &str, hash: &str, must_change: bool
 }
 
 /// Active admins other than `except`.
-pub fn other_active_admins(c: &mut DbConn, except: &str) -> ApiResult<i64> {
+pub fn other_active_admins(c: &mut DbConn, except: &str) -> StoreResult<i64> {
     Ok(users::table
         .filter(users::role.eq(Role::Admin.as_str()))
         .filter(users::active.eq(true))
@@ -187,7 +192,7 @@ pub fn other_active_admins(c: &mut DbConn, except: &str) -> ApiResult<i64> {
 }
 
 /// Number of accounts.
-pub fn count(c: &mut DbConn) -> ApiResult<i64> {
+pub fn count(c: &mut DbConn) -> StoreResult<i64> {
     Ok(users::table.count().get_result(c)?)
 }
 
@@ -214,7 +219,7 @@ pub fn list(
     f: &Filter,
     after: Option<Cursor>,
     limit: i64,
-) -> ApiResult<Vec<UserRow>> {
+) -> StoreResult<Vec<UserRow>> {
     let mut q = users::table.select(UserRow::as_select()).into_boxed();
     if let Some(text) = f.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         let pat = format!("%{}%", like_escape(&fold(text)));

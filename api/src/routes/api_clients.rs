@@ -49,7 +49,7 @@ pub async fn list(
     let include_revoked = q.include_revoked.unwrap_or(false);
     let rows = state
         .db
-        .read(move |c| model::list(c, include_revoked, before, limit))
+        .read(move |c| Ok(model::list(c, include_revoked, before, limit)?))
         .await?;
     let (rows, next_cursor) = pagination::page(rows, limit, |r| r.id.clone());
     Ok(HttpResponse::Ok().json(Page {
@@ -77,7 +77,7 @@ pub async fn get(
 ) -> ApiResult<HttpResponse> {
     authz::require(&actor, Action::ManageApiClients)?;
     let id = id.into_inner();
-    let row = state.db.read(move |c| model::find(c, &id)).await?;
+    let row = state.db.read(move |c| Ok(model::find(c, &id)?)).await?;
     Ok(HttpResponse::Ok().json(row.into_api()))
 }
 

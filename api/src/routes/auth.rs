@@ -153,7 +153,7 @@ pub async fn login(
         let username = username.clone();
         state
             .db
-            .read(move |c| user::find_by_username(c, &username))
+            .read(move |c| Ok(user::find_by_username(c, &username)?))
             .await?
     };
     let password = input.password;
@@ -446,7 +446,7 @@ pub async fn token(
         let client_id = client_id.clone();
         state
             .db
-            .read(move |c| api_client::find_by_client_id(c, &client_id))
+            .read(move |c| Ok(api_client::find_by_client_id(c, &client_id)?))
             .await?
     };
     let row = match row {

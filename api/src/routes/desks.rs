@@ -45,7 +45,7 @@ pub async fn list(
         .db
         .read(move |c| {
             municipality::find(c, &id)?;
-            model::list_for(c, &id, active)
+            Ok(model::list_for(c, &id, active)?)
         })
         .await?;
     let items: Vec<Desk> = rows.into_iter().map(model::DeskRow::into_api).collect();
@@ -68,7 +68,7 @@ pub async fn get(
 ) -> ApiResult<HttpResponse> {
     authz::require(&actor, Action::ReadDesks)?;
     let id = id.into_inner();
-    let row = state.db.read(move |c| model::find(c, &id)).await?;
+    let row = state.db.read(move |c| Ok(model::find(c, &id)?)).await?;
     Ok(with_etag(row.version, &row.clone().into_api()))
 }
 
@@ -146,7 +146,7 @@ pub async fn update(
     authz::require(&actor, Action::WriteDesks)?;
     let id = id.into_inner();
     let scope_actor = actor.clone();
-    let cur = state.db.read(move |c| model::find(c, &id)).await?;
+    let cur = state.db.read(move |c| Ok(model::find(c, &id)?)).await?;
     authz::require_in(&scope_actor, Action::WriteDesks, &cur.municipality_id)?;
     let patch: DeskPatch = body.json().await?;
     let ctx = AuditCtx::new(&actor, &meta);

@@ -36,7 +36,7 @@ pub async fn get(actor: Actor, state: web::Data<AppState>) -> ApiResult<HttpResp
     let id = actor.id.clone();
     let u = state
         .db
-        .read(move |c| user::find(c, &id).and_then(|r| user::to_api(c, r)))
+        .read(move |c| Ok(user::find(c, &id).and_then(|r| user::to_api(c, r))?))
         .await?;
     Ok(HttpResponse::Ok().json(state.settings.shown(u)))
 }
@@ -73,7 +73,7 @@ pub async fn change_password(
         ));
     }
     let id = actor.id.clone();
-    let row = state.db.read(move |c| user::find(c, &id)).await?;
+    let row = state.db.read(move |c| Ok(user::find(c, &id)?)).await?;
     let (current, hash) = (input.current_password, row.password_hash.clone());
     // Two argon2 runs: under the same cap as logins (503 beyond it).
     let (ok, new_hash) = state
@@ -163,7 +163,7 @@ pub async fn confirm_totp(
     require_user(&actor)?;
     let input: TotpConfirm = body.json().await?;
     let id = actor.id.clone();
-    let row = state.db.read(move |c| user::find(c, &id)).await?;
+    let row = state.db.read(move |c| Ok(user::find(c, &id)?)).await?;
     let Some(secret) = row.totp_pending_secret else {
         return Err(ApiError::conflict(
             "no_totp_enrolment",
@@ -210,7 +210,7 @@ pub async fn mediator(actor: Actor, state: web::Data<AppState>) -> ApiResult<Htt
         .db
         .read(move |c| {
             let id = models::mediator::record_of_user(c, &actor.id)?.ok_or(ApiError::NotFound)?;
-            models::mediator::find(c, &id).map(|(m, _)| m)
+            Ok(models::mediator::find(c, &id).map(|(m, _)| m)?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(m))
@@ -350,7 +350,7 @@ pub async fn assignments_ics(
             let hash = crate::auth::sha256_hex(&token);
             state
                 .db
-                .read(move |c| models::mediator::by_feed_token(c, &hash))
+                .read(move |c| Ok(models::mediator::by_feed_token(c, &hash)?))
                 .await?
                 .map(|(id, _)| id)
                 .ok_or(ApiError::Unauthorized("invalid_token"))?
@@ -360,7 +360,7 @@ pub async fn assignments_ics(
             crate::authz::require(&actor, crate::authz::Action::WorkAssignments)?;
             state
                 .db
-                .read(move |c| models::mediator::of_user(c, &actor.id))
+                .read(move |c| Ok(models::mediator::of_user(c, &actor.id)?))
                 .await?
                 .ok_or(ApiError::NotFound)?
         }

@@ -7,7 +7,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{Datelike, Duration, NaiveDate};
 use lumit_shared::mediation::{
     Availability, LateCancellation, Mediator, MediatorInput, RequestStatus, ServiceRequest,
-    Timesheet, TimesheetRow, ValidMediator,
+    Timesheet, TimesheetRow,
 };
 use lumit_shared::user::Role;
 use lumit_shared::FieldError;
@@ -96,15 +96,8 @@ pub async fn list(
             // Covering an Unione covers its members: the place, or its Unione, will do.
             let places = match place {
                 Some(p) => {
-                    use crate::schema::municipalities;
-                    use diesel::prelude::*;
-                    let parent: Option<Option<String>> = municipalities::table
-                        .find(&p)
-                        .select(municipalities::member_of_id)
-                        .first(c)
-                        .optional()?;
                     let mut v = vec![p];
-                    v.extend(parent.flatten());
+                    v.extend(municipality::unione_of(c, &v[0])?);
                     Some(v)
                 }
                 None => None,
@@ -132,54 +125,6 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(items))
 }
 
-/// Checks a mediator's references: municipalities exist; the account exists, has the mediator
-/// role and acts for no one else.
-fn check_refs(c: &mut DbConn, v: &ValidMediator, me: Option<&str>) -> ApiResult<()> {
-    let mut errors = Vec::new();
-    let found = municipality::existing_ids(c, &v.municipality_ids)?;
-    for (i, m) in v.municipality_ids.iter().enumerate() {
-        if !found.contains(m) {
-            errors.push(FieldError::new(
-                format!("municipality_ids[{i}]"),
-                "invalid_reference",
-                "no such municipality",
-            ));
-        }
-    }
-    if let Some(u) = &v.user_id {
-        use crate::schema::{mediators, users};
-        use diesel::prelude::*;
-        let role: Option<String> = users::table
-            .find(u)
-            .select(users::role)
-            .first(c)
-            .optional()?;
-        let taken: Option<String> = mediators::table
-            .filter(mediators::user_id.eq(u))
-            .select(mediators::id)
-            .first(c)
-            .optional()?;
-        if role.as_deref() != Some(Role::Mediator.as_str()) {
-            errors.push(FieldError::new(
-                "user_id",
-                "invalid_reference",
-                "must be an account with the mediator role",
-            ));
-        } else if taken.is_some_and(|t| Some(t.as_str()) != me) {
-            errors.push(FieldError::new(
-                "user_id",
-                "taken",
-                "this account already acts for another mediator",
-            ));
-        }
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::Validation(errors))
-    }
-}
-
 /// Register a mediator or translator. Permission: admin, coordinator.
 #[utoipa::path(
     post,
@@ -202,7 +147,7 @@ pub async fn create(
     let (m, version) = state
         .db
         .write(move |c| {
-            check_refs(c, &v, None)?;
+            model::check_references(c, &v, None)?;
             let id = model::insert(c, &v)?;
             let (m, version) = model::find(c, &id)?;
             audit::record(
@@ -266,7 +211,7 @@ pub async fn update(
             let (cur, version) = model::find(c, &id)?;
             if_match.check(version)?;
             let v = input.apply(Some(&cur)).map_err(ApiError::Validation)?;
-            check_refs(c, &v, Some(&cur.id))?;
+            model::check_references(c, &v, Some(&cur.id))?;
             model::update(c, &cur.id, &v)?;
             if v.user_id != cur.user_id || !v.active {
                 // The calendar address belongs to the person: a new account or a deactivation ends it.
@@ -310,7 +255,7 @@ pub async fn availability(
         .db
         .read(move |c| {
             let m = availability_editable(c, &actor, &id)?;
-            model::availability(c, &m.id)
+            Ok(model::availability(c, &m.id)?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(a))

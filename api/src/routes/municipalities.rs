@@ -64,7 +64,7 @@ pub async fn list(
     };
     let rows = state
         .db
-        .read(move |c| model::list(c, &filter, after, limit))
+        .read(move |c| Ok(model::list(c, &filter, after, limit)?))
         .await?;
     let (rows, next_cursor) = pagination::page(rows, limit, |r| {
         model::Cursor(r.name_folded.clone(), r.id.clone())
@@ -92,7 +92,7 @@ pub async fn get(
 ) -> ApiResult<HttpResponse> {
     authz::require(&actor, Action::ReadMunicipalities)?;
     let id = id.into_inner();
-    let row = state.db.read(move |c| model::find(c, &id)).await?;
+    let row = state.db.read(move |c| Ok(model::find(c, &id)?)).await?;
     Ok(with_etag(row.version, &row.clone().into_api()))
 }
 

@@ -73,7 +73,7 @@ pub async fn list(
     };
     let rows = state
         .db
-        .read(move |c| model::list(c, &filter, after, limit))
+        .read(move |c| Ok(model::list(c, &filter, after, limit)?))
         .await?;
     let (rows, next_cursor) = pagination::page(rows, limit, |r| {
         model::Cursor(r.last_name.clone(), r.id.clone())
@@ -699,7 +699,7 @@ pub async fn merge(
                 Event::new("person.merged_into", "person", &dup.id)
                     .municipality(Some(&dup.created_municipality_id)),
             )?;
-            model::find(c, &keep.id)
+            Ok(model::find(c, &keep.id)?)
         })
         .await?;
     Ok(with_etag(kept.version, &kept.clone().into_api()))
@@ -736,7 +736,7 @@ pub async fn anonymise(
                 Event::new("person.anonymise", "person", &p.id)
                     .municipality(Some(&p.created_municipality_id)),
             )?;
-            model::find(c, &p.id)
+            Ok(model::find(c, &p.id)?)
         })
         .await?;
     Ok(with_etag(row.version, &row.clone().into_api()))

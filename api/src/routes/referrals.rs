@@ -202,7 +202,7 @@ pub async fn deadlines(
     let today = chrono::Utc::now().date_naive();
     let items = state
         .db
-        .read(move |c| model::deadlines(c, scope.as_deref(), today, within))
+        .read(move |c| Ok(model::deadlines(c, scope.as_deref(), today, within)?))
         .await?;
     let shown = items.iter().map(|d| d.person_id.clone());
     state

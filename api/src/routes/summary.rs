@@ -1,13 +1,12 @@
 //! `GET /api/v1/summary`: the numbers on the home page.
 
 use actix_web::{web, HttpResponse};
-use diesel::prelude::*;
 use lumit_shared::page::Summary;
 
 use crate::auth::Actor;
 use crate::authz::{self, Action};
 use crate::error::ApiResult;
-use crate::schema::{desks, municipalities, users};
+use crate::models::municipality;
 use crate::state::AppState;
 
 /// Counts of active municipalities, desks and (for roles that read accounts) accounts.
@@ -24,31 +23,7 @@ pub async fn get(actor: Actor, state: web::Data<AppState>) -> ApiResult<HttpResp
     let with_users = authz::require(&actor, Action::ReadUsers).is_ok();
     let summary = state
         .db
-        .read(move |c| {
-            let municipalities = municipalities::table
-                .filter(municipalities::active.eq(true))
-                .count()
-                .get_result(c)?;
-            let desks = desks::table
-                .filter(desks::active.eq(true))
-                .count()
-                .get_result(c)?;
-            let users = if with_users {
-                Some(
-                    users::table
-                        .filter(users::active.eq(true))
-                        .count()
-                        .get_result(c)?,
-                )
-            } else {
-                None
-            };
-            Ok(Summary {
-                municipalities,
-                desks,
-                users,
-            })
-        })
+        .read(move |c| Ok(municipality::counts(c, with_users)?))
         .await?;
     Ok(HttpResponse::Ok().json(summary))
 }

@@ -71,7 +71,7 @@ pub async fn list(
             let items = rows
                 .into_iter()
                 .map(|r| model::to_api(c, r))
-                .collect::<ApiResult<Vec<_>>>()?;
+                .collect::<Result<Vec<_>, _>>()?;
             Ok(Page { items, next_cursor })
         })
         .await?;

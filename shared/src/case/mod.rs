@@ -6,6 +6,11 @@ use serde::{Deserialize, Serialize};
 use crate::validate::{optional_text, required_text, Errors};
 use crate::FieldError;
 
+mod timeline;
+mod workflow;
+
+pub use workflow::CaseMove;
+
 wire_enum!(
     /// Where a case stands.
     CaseStatus {
@@ -85,20 +90,6 @@ wire_enum!(
         Referral = "referral",
     }
 );
-
-impl CaseStatus {
-    /// Where a case may go from here. Reopening (closed → open) is for coordinators.
-    pub fn next(self) -> &'static [CaseStatus] {
-        use CaseStatus::*;
-        match self {
-            Open => &[InProgress, WaitingDocuments, WaitingOffice, Closed],
-            InProgress => &[WaitingDocuments, WaitingOffice, Closed],
-            WaitingDocuments => &[InProgress, WaitingOffice, Closed],
-            WaitingOffice => &[InProgress, WaitingDocuments, Closed],
-            Closed => &[Open],
-        }
-    }
-}
 
 /// A category or sub-category of the taxonomy.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -258,7 +258,14 @@ fn StatusBar(case: Case, reload: Callback<()>) -> impl IntoView {
             })
         })
     });
-    let next: Vec<CaseStatus> = case.status.next().to_vec();
+    // Only the steps the rules allow to this person (an operator doesn't see "reopen").
+    let role = crate::session::use_session().role();
+    let next = case
+        .status
+        .steps(|a| role.is_some_and(|r| a.allowed_for(r)));
+    if next.is_empty() {
+        return ().into_any();
+    }
     let closing = next.contains(&CaseStatus::Closed);
     view! {
         <section class="card" aria-labelledby="workflow-title">
@@ -278,6 +285,7 @@ fn StatusBar(case: Case, reload: Callback<()>) -> impl IntoView {
             </div>
         </section>
     }
+    .into_any()
 }
 
 /// The category's documents, ticked when a document check recorded them.
@@ -499,12 +507,10 @@ fn Timeline(
     }
 }
 
-/// A note its author may still correct (24 hours).
+/// An entry its author may still correct (`CaseEvent::may_edit`, the server's rule).
 fn editable(e: &CaseEvent, me: &str) -> bool {
-    let now = js_sys::Date::now() as i64;
-    e.kind == EventKind::Note
-        && e.author_id.as_deref() == Some(me)
-        && now - e.at.timestamp_millis() < 24 * 3600 * 1000
+    chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64)
+        .is_some_and(|now| e.may_edit(me, now).is_ok())
 }
 
 /// Corrects a note: a disclosure with the text and a save button.

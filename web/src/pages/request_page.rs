@@ -6,8 +6,8 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use lumit_shared::mediation::{
-    hours, JobOutcome, Mediator, RequestKind, RequestStatus, RequestStep, RequestTransition,
-    ServiceRequest, Suggestion,
+    hours, late_cancellation, JobOutcome, Mediator, Party, RequestKind, RequestStatus, RequestStep,
+    RequestTransition, ServiceRequest, StepKind, Suggestion,
 };
 use lumit_shared::user::Role;
 use lumit_shared::FieldError;
@@ -258,16 +258,27 @@ fn Facts(r: ServiceRequest) -> impl IntoView {
 fn Actions(r: ServiceRequest, me_mediator: Option<String>, reload: Callback<()>) -> impl IntoView {
     let i = use_i18n();
     let s = use_session();
-    let st = r.status;
-    let next = st.next();
+    // The steps the rules allow to this person: coordination for their steps and on behalf of
+    // the mediator, the mediator for their own job, requesters to cancel.
     let coord = s.is(COORDINATION);
     let mine = me_mediator.is_some() && me_mediator == r.mediator_id;
-    let can_approve = coord && st == RequestStatus::Submitted;
-    let can_reject = coord && next.contains(&RequestStatus::Rejected);
-    let can_confirm = (coord || mine) && st == RequestStatus::Assigned;
-    let can_decline = (coord || mine) && st.books_mediator();
-    let can_complete = (coord || mine) && st == RequestStatus::Confirmed;
-    let can_cancel = s.is(REQUESTERS) && next.contains(&RequestStatus::Cancelled);
+    let requester = s.is(REQUESTERS);
+    let steps = r.status.steps(|p| match p {
+        Party::Coordination => coord,
+        Party::AssignedMediator => coord || mine,
+        Party::Requester => requester,
+    });
+    let can = |k: StepKind| steps.contains(&k);
+    let (can_approve, can_reject, can_confirm) = (
+        can(StepKind::Approve),
+        can(StepKind::Reject),
+        can(StepKind::Confirm),
+    );
+    let (can_decline, can_complete, can_cancel) = (
+        can(StepKind::Decline),
+        can(StepKind::Complete),
+        can(StepKind::Cancel),
+    );
     if !(can_approve || can_reject || can_confirm || can_decline || can_complete || can_cancel) {
         return ().into_any();
     }
@@ -280,7 +291,7 @@ fn Actions(r: ServiceRequest, me_mediator: Option<String>, reload: Callback<()>)
             {can_decline.then(|| view! { <ReasonForm id=id.clone() kind="decline" reload=reload /> })}
             {can_reject.then(|| view! { <ReasonForm id=id.clone() kind="reject" reload=reload /> })}
             {can_cancel.then(|| {
-                let late = r.starts_at.is_some_and(|s| s - now_local() < chrono::Duration::hours(24));
+                let late = late_cancellation(r.starts_at, now_local());
                 view! { <ReasonForm id=id.clone() kind="cancel" late=late reload=reload /> }
             })}
         </section>

@@ -48,7 +48,7 @@ pub(crate) fn shown(actor: &Actor, f: model::Full) -> ServiceRequest {
 /// The mediator a mediator account acts as, if any.
 pub(crate) fn own_mediator(c: &mut DbConn, actor: &Actor) -> ApiResult<Option<String>> {
     if actor.role == Some(Role::Mediator) {
-        mediator::of_user(c, &actor.id)
+        Ok(mediator::of_user(c, &actor.id)?)
     } else {
         Ok(None)
     }

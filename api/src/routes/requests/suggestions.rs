@@ -4,7 +4,6 @@ use std::collections::HashMap;
 
 use actix_web::{web, HttpResponse};
 use chrono::{Datelike, Duration, NaiveDate};
-use diesel::prelude::*;
 use lumit_shared::mediation::Suggestion;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -14,9 +13,8 @@ use crate::auth::Actor;
 use crate::authz::{self, Action};
 use crate::error::ApiResult;
 use crate::extract::Query;
-use crate::models::{mediator, request as model};
+use crate::models::{mediator, municipality, request as model};
 use crate::scheduling::{evaluate, local_now, rank, Candidate, Job};
-use crate::schema::municipalities;
 use crate::state::AppState;
 
 /// Options of the suggestions.
@@ -94,14 +92,8 @@ pub async fn suggestions(
             let (first, next) = month_of(day);
             let minutes = model::minutes_between(c, &ids, first, next)?;
             // Unioni and their members, to expand coverage.
-            let members: Vec<(String, Option<String>)> = municipalities::table
-                .filter(municipalities::member_of_id.is_not_null())
-                .select((municipalities::id, municipalities::member_of_id))
-                .load(c)?;
-            let name: String = municipalities::table
-                .find(&r.municipality_id)
-                .select(municipalities::name)
-                .first(c)?;
+            let members = municipality::memberships(c)?;
+            let name = municipality::name(c, &r.municipality_id)?;
             let mut out = Vec::new();
             for m in &all {
                 let mut covered = m.municipality_ids.clone();

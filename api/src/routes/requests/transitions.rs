@@ -2,66 +2,30 @@
 
 use actix_web::{web, HttpResponse};
 use chrono::Duration;
-use lumit_shared::mediation::{RequestStatus, RequestTransition};
-use lumit_shared::validate::{optional_text, required_paragraphs};
-use lumit_shared::FieldError;
+use lumit_shared::mediation::{Party, RequestMove, RequestTransition, StepKind};
 
 use super::{own_mediator, shown, visible};
 use crate::audit::{self, AuditCtx, Event};
 use crate::auth::Actor;
 use crate::authz::{self, Action};
 use crate::db::DbConn;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, StoreError};
 use crate::extract::{Body, RequestMeta};
 use crate::models::{mediator, request as model};
 use crate::scheduling::{clash, local_now, Job};
 use crate::state::AppState;
 
-/// A cancellation this close to the start is late (and billed).
-const LATE: i64 = 24;
-
-fn not_allowed(from: RequestStatus, to: RequestStatus) -> ApiError {
-    let mut err = ApiError::conflict(
-        "transition_not_allowed",
-        format!(
-            "A request in `{}` can't move to `{}`.",
-            from.as_str(),
-            to.as_str()
-        ),
-    );
-    if let ApiError::Conflict { extra, .. } = &mut err {
-        let allowed: Vec<&str> = from.next().iter().map(|s| s.as_str()).collect();
-        extra.insert("allowed".into(), serde_json::json!(allowed));
+/// The step's name in the audit log.
+fn audit_action(kind: StepKind) -> &'static str {
+    match kind {
+        StepKind::Approve => "request.approve",
+        StepKind::Reject => "request.reject",
+        StepKind::Assign => "request.assign",
+        StepKind::Confirm => "request.confirm",
+        StepKind::Decline => "request.decline",
+        StepKind::Complete => "request.complete",
+        StepKind::Cancel => "request.cancel",
     }
-    err
-}
-
-/// Fields that belong to another kind of step are refused rather than ignored.
-fn only(t: &RequestTransition, allowed: &[&str]) -> ApiResult<()> {
-    let present = [
-        ("reason", t.reason.is_some()),
-        ("mediator_id", t.mediator_id.is_some()),
-        ("actual_start", t.actual_start.is_some()),
-        ("actual_minutes", t.actual_minutes.is_some()),
-        ("outcome", t.outcome.is_some()),
-        ("notes", t.notes.is_some()),
-    ];
-    let errors: Vec<FieldError> = present
-        .iter()
-        .filter(|(f, p)| *p && !allowed.contains(f))
-        .map(|(f, _)| FieldError::new(*f, "not_allowed", "not for this step"))
-        .collect();
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::Validation(errors))
-    }
-}
-
-fn reason_required(reason: &Option<String>, what: &str) -> ApiResult<String> {
-    reason
-        .clone()
-        .ok_or_else(|| ApiError::field("reason", "required", format!("say why it is {what}")))
 }
 
 /// The assigned mediator acting on their own job, or a coordinator on their behalf.
@@ -88,10 +52,10 @@ fn check_free(
     buffer: Duration,
 ) -> ApiResult<String> {
     mediator::lock(c, mediator_id).map_err(|e| match e {
-        ApiError::NotFound => {
+        StoreError::NotFound => {
             ApiError::field("mediator_id", "invalid_reference", "no such mediator")
         }
-        e => e,
+        e => e.into(),
     })?;
     let (m, _) = mediator::find(c, mediator_id)?;
     if !m.active {
@@ -191,114 +155,59 @@ pub async fn transition(
             .read(move |c| visible(c, &a, &id).map(|_| ()))
             .await?;
     }
-    let mut t: RequestTransition = body.json().await?;
-    let mut errors = lumit_shared::validate::Errors::default();
-    t.reason = errors
-        .take("reason", optional_text(t.reason.as_deref(), 1000))
-        .flatten();
-    t.notes = match t.notes.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(n) => errors.take("notes", required_paragraphs(n, 2000)),
-    };
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors.0));
-    }
+    let t: RequestTransition = body.json().await?;
+    let t = t.parse().map_err(ApiError::Validation)?;
     let buffer = Duration::minutes(state.settings.travel_buffer_minutes);
     let ctx = AuditCtx::new(&actor, &meta);
     let (version, r) = state
         .db
         .write(move |c| {
-            use RequestStatus::*;
             let cur = visible(c, &actor, &id)?;
             let from = cur.status();
-            if !from.next().contains(&t.to) {
-                return Err(not_allowed(from, t.to));
-            }
+            let step = from.move_to(&t, cur.starts_at, local_now(), |p| match p {
+                Party::Coordination => authz::require(&actor, Action::ManageRequests),
+                Party::AssignedMediator => mediator_or_manager(c, &actor, &cur),
+                Party::Requester => {
+                    authz::require_in(&actor, Action::WriteRequests, &cur.municipality_id)
+                }
+            })?;
             let mut ch = model::Change::default();
             let mut mediator_name = None;
             let mut late = false;
             let mut decline = None;
-            let action = match (from, t.to) {
-                (_, Approved) if from.books_mediator() => {
-                    mediator_or_manager(c, &actor, &cur)?;
-                    only(&t, &["reason"])?;
-                    // Why a mediator declines is theirs (it may be their health): it goes to the
-                    // history, which only coordinators read in full, not on the request.
-                    decline = Some(reason_required(&t.reason, "declined")?);
+            match &step {
+                RequestMove::Approve | RequestMove::Confirm => {}
+                RequestMove::Decline { reason } => {
+                    decline = Some(reason.clone());
                     ch.mediator_id = Some(None);
                     mediator_name = cur
                         .mediator_id
                         .as_deref()
                         .map(|m| mediator::find(c, m).map(|(x, _)| x.full_name))
                         .transpose()?;
-                    "request.decline"
                 }
-                (_, Approved) => {
-                    authz::require(&actor, Action::ManageRequests)?;
-                    only(&t, &[])?;
-                    "request.approve"
+                RequestMove::Reject { reason } => ch.reason = Some(reason.clone()),
+                RequestMove::Assign { mediator_id } => {
+                    mediator_name = Some(check_free(c, &cur, mediator_id, buffer)?);
+                    ch.mediator_id = Some(Some(mediator_id.clone()));
                 }
-                (_, Rejected) => {
-                    authz::require(&actor, Action::ManageRequests)?;
-                    only(&t, &["reason"])?;
-                    ch.reason = Some(reason_required(&t.reason, "rejected")?);
-                    "request.reject"
+                RequestMove::Complete {
+                    actual_start,
+                    actual_minutes,
+                    outcome,
+                    notes,
+                } => {
+                    ch.actual_minutes = Some(*actual_minutes);
+                    ch.outcome = Some(*outcome);
+                    ch.actual_start = *actual_start;
+                    ch.notes = notes.clone();
                 }
-                (_, Assigned) => {
-                    authz::require(&actor, Action::ManageRequests)?;
-                    only(&t, &["mediator_id"])?;
-                    let m = t.mediator_id.clone().ok_or_else(|| {
-                        ApiError::field("mediator_id", "required", "choose a mediator")
-                    })?;
-                    mediator_name = Some(check_free(c, &cur, &m, buffer)?);
-                    ch.mediator_id = Some(Some(m));
-                    "request.assign"
+                RequestMove::Cancel { reason, late: l } => {
+                    late = *l;
+                    ch.cancel = Some((reason.clone(), actor.name.clone(), late));
                 }
-                (_, Confirmed) => {
-                    mediator_or_manager(c, &actor, &cur)?;
-                    only(&t, &[])?;
-                    "request.confirm"
-                }
-                (_, Completed) => {
-                    mediator_or_manager(c, &actor, &cur)?;
-                    only(&t, &["actual_start", "actual_minutes", "outcome", "notes"])?;
-                    let mut e = Vec::new();
-                    match t.actual_minutes {
-                        Some(m) if (1..=1440).contains(&m) => ch.actual_minutes = Some(m),
-                        Some(_) => e.push(FieldError::new(
-                            "actual_minutes",
-                            "out_of_range",
-                            "must be between 1 and 1440",
-                        )),
-                        None => e.push(FieldError::new(
-                            "actual_minutes",
-                            "required",
-                            "say how long the job took",
-                        )),
-                    }
-                    match t.outcome {
-                        Some(o) => ch.outcome = Some(o),
-                        None => e.push(FieldError::new("outcome", "required", "say how it went")),
-                    }
-                    if !e.is_empty() {
-                        return Err(ApiError::Validation(e));
-                    }
-                    ch.actual_start = t.actual_start.or(cur.starts_at);
-                    ch.notes = t.notes.clone();
-                    "request.complete"
-                }
-                (_, Cancelled) => {
-                    authz::require_in(&actor, Action::WriteRequests, &cur.municipality_id)?;
-                    only(&t, &["reason"])?;
-                    let reason = reason_required(&t.reason, "cancelled")?;
-                    late = cur
-                        .starts_at
-                        .is_some_and(|s| s - local_now() < Duration::hours(LATE));
-                    ch.cancel = Some((reason, actor.name.clone(), late));
-                    "request.cancel"
-                }
-                (_, Submitted) => return Err(not_allowed(from, t.to)),
-            };
+            }
+            let action = audit_action(step.kind());
             let before = shown(&actor, model::find_full(c, &cur.id)?);
             model::set_status(c, &cur, t.to, &ch)?;
             let note = decline

@@ -1,0 +1,156 @@
+//! `GET /api/v1/cases`: the list, its filters, order and count.
+
+use actix_web::{web, HttpResponse};
+use chrono::{DateTime, Utc};
+use lumit_shared::case::{CasePage, CaseStatus};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::audit::AuditCtx;
+use crate::auth::Actor;
+use crate::authz::{self, Action};
+use crate::error::ApiResult;
+use crate::extract::{Query, RequestMeta};
+use crate::models::case as model;
+use crate::pagination;
+use crate::state::AppState;
+
+/// Filters of the case list (kept in the web app's URL).
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// Municipality.
+    pub municipality_id: Option<String>,
+    /// Desk.
+    pub desk_id: Option<String>,
+    /// Status; several separated by commas.
+    pub status: Option<String>,
+    /// Category or sub-category.
+    pub category_id: Option<String>,
+    /// Operator id, `mine` or `unassigned`.
+    pub assigned: Option<String>,
+    /// Opened from (inclusive).
+    pub opened_from: Option<DateTime<Utc>>,
+    /// Opened before.
+    pub opened_to: Option<DateTime<Utc>>,
+    /// The person's citizenship (ISO code).
+    pub citizenship: Option<String>,
+    /// One person's cases.
+    pub person_id: Option<String>,
+    /// Free text: every word starts a word of the person's name (spelling variants included), or,
+    /// from three characters on, the text appears anywhere in the reference or the summary
+    /// (ignoring case).
+    pub q: Option<String>,
+    /// Order, newest first: by opening (default) or by last change.
+    pub sort: Option<SortBy>,
+    /// Also count the matches (`total`), up to 10,000 (`total_is_at_least` says there are more).
+    pub count: Option<bool>,
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<i64>,
+    /// Cursor from the previous page.
+    pub cursor: Option<String>,
+}
+
+/// The order of the case list.
+#[derive(Debug, Clone, Copy, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum SortBy {
+    /// By opening time.
+    Opened,
+    /// By last change.
+    Updated,
+}
+
+/// List cases, newest first. Permission: admin, coordinator, operator (their municipalities),
+/// clients with `cases:read` (their municipality).
+#[utoipa::path(
+    get,
+    path = "/api/v1/cases",
+    tag = "cases",
+    params(ListQuery),
+    security(("bearer" = []), ("oauth2" = ["cases:read"])),
+    responses((status = 200, description = "A page of cases", body = CasePage))
+)]
+pub async fn list(
+    actor: Actor,
+    meta: RequestMeta,
+    state: web::Data<AppState>,
+    q: Query<ListQuery>,
+) -> ApiResult<HttpResponse> {
+    authz::require(&actor, Action::ReadCases)?;
+    let ctx = AuditCtx::new(&actor, &meta);
+    let q = q.0;
+    let limit = pagination::limit(q.limit)?;
+    let after = pagination::decode::<model::Cursor>(q.cursor.as_deref())?;
+    let statuses = pagination::statuses(
+        q.status.as_deref(),
+        |s| CaseStatus::parse(s).map(CaseStatus::as_str),
+        "case",
+    )?;
+    let assigned = match q.assigned.as_deref() {
+        None | Some("") => None,
+        Some("mine") => Some(Some(actor.id.clone())),
+        Some("unassigned") => Some(None),
+        Some(id) => Some(Some(id.to_owned())),
+    };
+    let filter = model::Filter {
+        scope: (!actor.sees_all()).then(|| actor.municipality_ids.clone()),
+        municipality_id: q.municipality_id,
+        desk_id: q.desk_id,
+        statuses,
+        category_id: q.category_id,
+        assigned,
+        opened_from: q.opened_from.map(|t| t.naive_utc()),
+        opened_to: q.opened_to.map(|t| t.naive_utc()),
+        citizenship: q.citizenship.map(|c| c.to_uppercase()),
+        person_id: q.person_id,
+        q: q.q,
+    };
+    let sort = match q.sort {
+        Some(SortBy::Updated) => model::Sort::Updated,
+        _ => model::Sort::Opened,
+    };
+    let with_total = q.count.unwrap_or(false);
+    // A page read straight off the list's index ranges is short (the worklist, a desk's open
+    // cases); a count, or a filter that may skip many rows, can read every case in scope.
+    let short = !with_total && filter.reads_only_index_ranges();
+    let work = move |c: &mut crate::db::DbConn| {
+        let rows = model::list(c, &filter, sort, after, limit)?;
+        let total = if with_total {
+            Some(model::count(c, &filter, lumit_shared::case::COUNT_LIMIT)?)
+        } else {
+            None
+        };
+        Ok((rows, total))
+    };
+    let (rows, total) = if short {
+        state.db.read_short(work).await?
+    } else {
+        state.db.read(work).await?
+    };
+    let (rows, next_cursor) = pagination::page(rows, limit, |(r, _, _)| match sort {
+        model::Sort::Opened => model::Cursor(r.opened_at, r.id.clone()),
+        model::Sort::Updated => model::Cursor(r.updated_at, r.id.clone()),
+    });
+    let shown = rows.iter().map(|(r, _, _)| r.person_id.clone());
+    state
+        .access
+        .wait_written(crate::access::Shown::page(
+            &ctx,
+            "case.list",
+            "cases",
+            shown,
+        ))
+        .await?;
+    let items = rows
+        .into_iter()
+        .map(|(r, first, last)| r.into_api(format!("{first} {last}")))
+        .collect();
+    Ok(HttpResponse::Ok().json(CasePage {
+        items,
+        next_cursor,
+        total: total.map(|(n, _)| n),
+        total_is_at_least: total.is_some_and(|(_, more)| more),
+    }))
+}

@@ -1,0 +1,77 @@
+//! Timesheets and calendar feeds.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+use super::*;
+
+/// Hours of one municipality and kind in a month.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TimesheetRow {
+    /// Municipality.
+    pub municipality_id: String,
+    /// Its name.
+    pub municipality_name: String,
+    /// Kind of job.
+    pub kind: RequestKind,
+    /// Jobs completed.
+    pub jobs: i64,
+    /// Minutes worked.
+    pub minutes: i64,
+}
+
+/// A late cancellation (billed).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LateCancellation {
+    /// The request.
+    pub request_id: String,
+    /// Its reference.
+    pub reference: String,
+    /// Municipality.
+    pub municipality_name: String,
+    /// Planned start.
+    pub starts_at: Option<NaiveDateTime>,
+    /// Planned minutes.
+    pub planned_minutes: Option<i32>,
+    /// Why.
+    pub reason: Option<String>,
+}
+
+/// `GET /api/v1/mediators/{id}/timesheet?month=2026-11`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Timesheet {
+    /// The mediator.
+    pub mediator_id: String,
+    /// Their name.
+    pub mediator_name: String,
+    /// `YYYY-MM`.
+    pub month: String,
+    /// Hours per municipality and kind.
+    pub rows: Vec<TimesheetRow>,
+    /// Total minutes.
+    pub total_minutes: i64,
+    /// Late cancellations, listed apart.
+    pub late_cancellations: Vec<LateCancellation>,
+}
+
+/// Answer of `POST /api/v1/me/calendar-feed`: the private iCalendar address.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CalendarFeed {
+    /// Path with the secret token; add it to a calendar app. A new one invalidates the old.
+    pub path: String,
+}
+
+/// `YYYY-MM` into the first day of the month.
+pub fn month(s: &str) -> Result<NaiveDate, (&'static str, String)> {
+    NaiveDate::parse_from_str(&format!("{}-01", s.trim()), "%Y-%m-%d")
+        .map_err(|_| ("invalid_month", format!("`{s}` is not a month (YYYY-MM)")))
+}
+
+/// Minutes as "h:mm".
+pub fn hours(minutes: i64) -> String {
+    format!("{}:{:02}", minutes / 60, minutes % 60)
+}

@@ -1,0 +1,125 @@
+//! What each role may do: the role half of the authorisation table, shared so that the web app
+//! offers only what the server will allow. The API adds the scopes of API clients and the
+//! municipality a resource belongs to (`api/src/authz.rs`).
+
+use crate::api_client::Scope;
+use crate::user::Role;
+
+/// Everything that can be done through the API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// List and read municipalities.
+    ReadMunicipalities,
+    /// Create and change municipalities.
+    WriteMunicipalities,
+    /// List and read desks.
+    ReadDesks,
+    /// Create and change desks.
+    WriteDesks,
+    /// List and read staff accounts.
+    ReadUsers,
+    /// Create and change staff accounts, reset passwords.
+    WriteUsers,
+    /// Create, list and revoke API clients.
+    ManageApiClients,
+    /// Read and verify the audit log.
+    ReadAudit,
+    /// Find and read people (beneficiaries) of the actor's municipalities.
+    ReadPeople,
+    /// Register and change people.
+    WritePeople,
+    /// See who read a person's record.
+    ReadAccessLog,
+    /// List and read cases of the actor's municipalities.
+    ReadCases,
+    /// Open and work cases (fields, events, workflow).
+    WriteCases,
+    /// Reopen a closed case.
+    ReopenCases,
+    /// Read the case taxonomy.
+    ReadCategories,
+    /// Export everything about a person (GDPR access right), or merge duplicates.
+    ExportOrMergePeople,
+    /// Link a person registered elsewhere to a municipality.
+    LinkPeople,
+    /// Anonymise a person for good.
+    AnonymisePeople,
+    /// Create and change case categories and their retention.
+    WriteCategories,
+    /// See mediators (operators and officers: name, languages and coverage only).
+    ReadMediators,
+    /// Register and change mediators.
+    WriteMediators,
+    /// Change a mediator's availability (mediators: their own).
+    EditAvailability,
+    /// Read service requests (of the actor's municipalities; mediators: their jobs).
+    ReadRequests,
+    /// File and cancel service requests for the actor's municipalities.
+    WriteRequests,
+    /// Approve, reject and assign requests; see every mediator's calendar and timesheet.
+    ManageRequests,
+    /// Work one's own jobs as a mediator: confirm, decline, complete, calendar feed.
+    WorkAssignments,
+}
+
+impl Action {
+    /// The scope an API client needs; `None`: clients may never do it.
+    pub fn scope(self) -> Option<Scope> {
+        match self {
+            Self::ReadMunicipalities => Some(Scope::MunicipalitiesRead),
+            Self::ReadDesks => Some(Scope::DesksRead),
+            Self::WriteDesks => Some(Scope::DesksWrite),
+            Self::ReadPeople | Self::ReadCases | Self::ReadCategories => Some(Scope::CasesRead),
+            Self::WriteCases => Some(Scope::CasesWrite),
+            Self::WritePeople => Some(Scope::CasesWrite),
+            Self::ReadRequests => Some(Scope::RequestsRead),
+            Self::WriteRequests => Some(Scope::RequestsWrite),
+            Self::WriteMunicipalities
+            | Self::ReadUsers
+            | Self::WriteUsers
+            | Self::ManageApiClients
+            | Self::ReadAudit
+            | Self::ReadAccessLog
+            | Self::ReopenCases
+            | Self::ExportOrMergePeople
+            | Self::LinkPeople
+            | Self::AnonymisePeople
+            | Self::WriteCategories
+            | Self::ReadMediators
+            | Self::WriteMediators
+            | Self::EditAvailability
+            | Self::ManageRequests
+            | Self::WorkAssignments => None,
+        }
+    }
+
+    /// Whether a role may do it at all (scope checks come after).
+    pub fn allowed_for(self, role: Role) -> bool {
+        use Role::*;
+        match self {
+            Self::ReadMunicipalities | Self::ReadDesks | Self::ReadCategories => true,
+            Self::ReadUsers | Self::ReadAccessLog => matches!(role, Admin | Coordinator),
+            // Case files are for the desks and the Prefettura, not for requesters or mediators.
+            Self::ReadPeople | Self::WritePeople | Self::ReadCases | Self::WriteCases => {
+                matches!(role, Admin | Coordinator | Operator)
+            }
+            Self::ReopenCases | Self::ExportOrMergePeople | Self::LinkPeople => {
+                matches!(role, Admin | Coordinator)
+            }
+            Self::AnonymisePeople | Self::WriteCategories => role == Admin,
+            Self::ReadMediators | Self::ReadRequests => true,
+            Self::WriteMediators | Self::ManageRequests => matches!(role, Admin | Coordinator),
+            Self::EditAvailability => matches!(role, Admin | Coordinator | Mediator),
+            // Requests come from the municipalities and the desks, not from mediators.
+            Self::WriteRequests => {
+                matches!(role, Admin | Coordinator | Operator | MunicipalOfficer)
+            }
+            Self::WorkAssignments => role == Mediator,
+            Self::WriteMunicipalities
+            | Self::WriteDesks
+            | Self::WriteUsers
+            | Self::ManageApiClients
+            | Self::ReadAudit => role == Admin,
+        }
+    }
+}
