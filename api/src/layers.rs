@@ -285,3 +285,16 @@ fn the_checks_see_what_they_look_for() {
     assert_eq!(naming(dir.path(), &["crate::schema"]).len(), 1);
     assert_eq!(naming(dir.path(), &["ApiResult"]).len(), 1);
 }
+
+/// Each endpoint's path and method are written once, on its handler (`#[get("/cases")]`); the
+/// document reads them from there, so a `path = "…"` in `#[utoipa::path]` would be a second copy.
+#[test]
+fn paths_are_written_once() {
+    let routes = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/routes");
+    let found = naming(&routes, &["path = \"/"]);
+    assert!(
+        found.is_empty(),
+        "a path written twice:\n{}",
+        found.join("\n")
+    );
+}

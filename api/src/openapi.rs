@@ -1,4 +1,5 @@
-//! The OpenAPI document: every path, schema, security scheme and the standard problem answers.
+//! The OpenAPI document: the paths as registered, schemas, security schemes and the standard
+//! problem answers.
 
 use lumit_shared::api_client::Scope;
 use utoipa::openapi::path::Operation;
@@ -7,10 +8,12 @@ use utoipa::openapi::security::{
 };
 use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
+use utoipa_actix_web::AppExt;
 
 use crate::routes;
 
-/// The API description served at `/api/openapi.json` and committed as `openapi/openapi.json`.
+/// What the document says besides its paths: info, shared schemas, security schemes, tags. The
+/// paths come from the registration of the endpoints ([`api`]).
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -22,86 +25,8 @@ with a stable `code` and per-field `errors`. Lists are cursor-paginated (`limit`
 Writes to existing resources honour `If-Match` with the resource's `ETag`.",
         license(name = "EUPL-1.2")
     ),
-    paths(
-        routes::health::healthz,
-        routes::health::readyz,
-        routes::auth::login,
-        routes::auth::refresh,
-        routes::auth::logout,
-        routes::auth::token,
-        routes::me::get,
-        routes::me::change_password,
-        routes::me::start_totp,
-        routes::me::confirm_totp,
-        routes::summary::get,
-        routes::municipalities::list,
-        routes::municipalities::get,
-        routes::municipalities::create,
-        routes::municipalities::update,
-        routes::desks::list,
-        routes::desks::get,
-        routes::desks::create,
-        routes::desks::update,
-        routes::cases::categories,
-        routes::cases::create_category,
-        routes::cases::update_category,
-        routes::cases::edit_event,
-        routes::cases::list,
-        routes::cases::create,
-        routes::cases::get,
-        routes::cases::update,
-        routes::cases::transition,
-        routes::cases::events,
-        routes::cases::add_event,
-        routes::people::list,
-        routes::people::get,
-        routes::people::create,
-        routes::people::update,
-        routes::people::access_log,
-        routes::people::export,
-        routes::people::merge,
-        routes::people::anonymise,
-        routes::people::link,
-        routes::referrals::list,
-        routes::referrals::create,
-        routes::referrals::answer,
-        routes::referrals::deadlines,
-        routes::users::list,
-        routes::users::get,
-        routes::users::create,
-        routes::users::update,
-        routes::users::reset_password,
-        routes::users::end_sessions,
-        routes::users::reset_totp,
-        routes::api_clients::list,
-        routes::api_clients::get,
-        routes::api_clients::create,
-        routes::api_clients::revoke,
-        routes::audit::list,
-        routes::audit::get,
-        routes::audit::verify,
-        routes::audit::security,
-        routes::me::mediator,
-        routes::me::assignments,
-        routes::me::calendar_feed,
-        routes::me::assignments_ics,
-        routes::mediators::list,
-        routes::mediators::create,
-        routes::mediators::get,
-        routes::mediators::update,
-        routes::mediators::availability,
-        routes::mediators::set_availability,
-        routes::mediators::calendar,
-        routes::mediators::timesheet,
-        routes::requests::list,
-        routes::requests::create,
-        routes::requests::get,
-        routes::requests::history,
-        routes::requests::transition,
-        routes::requests::suggestions,
-    ),
     components(schemas(lumit_shared::Problem, lumit_shared::FieldError)),
-    modifiers(&Security, &ProblemAnswers),
+    modifiers(&Security),
     tags(
         (name = "auth", description = "Login, tokens, client credentials"),
         (name = "me", description = "The caller's own account"),
@@ -270,8 +195,22 @@ fn idempotent(op: &mut Operation) {
 }
 
 /// The document as pretty JSON with a final newline (what `lumit openapi` prints).
+/// The API description served at `/api/openapi.json` and committed as `openapi/openapi.json`:
+/// the paths collected from `routes::configure` (the calls that serve them), then the problem
+/// answers every operation can give.
+pub fn api() -> utoipa::openapi::OpenApi {
+    let (_, mut api) = actix_web::App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(routes::configure)
+        .split_for_parts();
+    ProblemAnswers.modify(&mut api);
+    api
+}
+
+/// [`api`] as pretty JSON, ending with a newline.
 pub fn document() -> String {
-    let mut s = ApiDoc::openapi().to_pretty_json().unwrap_or_default();
+    let mut s = api().to_pretty_json().unwrap_or_default();
     s.push('\n');
     s
 }

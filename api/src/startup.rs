@@ -7,7 +7,7 @@ use actix_web::dev::Server;
 use actix_web::middleware::{from_fn, DefaultHeaders, ErrorHandlers};
 use actix_web::{http::header, web, App, HttpResponse, HttpServer};
 use anyhow::Context;
-use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::callers::{Callers, Source};
@@ -17,9 +17,8 @@ use crate::config::Settings;
 use crate::db::Db;
 use crate::extract::TrustProxy;
 use crate::middleware::{problem_errors, refuse_nul, request_context};
-use crate::openapi::ApiDoc;
 use crate::state::AppState;
-use crate::{routes, seed, web_app};
+use crate::{routes, seed};
 
 /// Content-Security-Policy of every answer: scripts only from us (wasm needs `wasm-unsafe-eval`),
 /// no framing. Inline styles are allowed for Swagger UI and the app's dynamic widths.
@@ -134,7 +133,8 @@ impl Application {
             password_checks: PasswordChecks::for_this_machine(),
             settings,
         });
-        let openapi = ApiDoc::openapi();
+        let openapi = crate::openapi::api();
+        let endpoints = web::Data::new(routes::Endpoints::of(&openapi));
         let mut server = HttpServer::new(move || {
             let mut cors = Cors::default()
                 .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
@@ -172,7 +172,10 @@ impl Application {
                         .add((header::CACHE_CONTROL, "no-store")),
                 )
                 .wrap(from_fn(request_context))
+                .app_data(endpoints.clone())
+                .into_utoipa_app()
                 .configure(routes::configure)
+                .into_app()
                 .service(web::resource("/api/docs").get(|| async {
                     HttpResponse::PermanentRedirect()
                         .insert_header((header::LOCATION, "/api/docs/"))
@@ -181,7 +184,7 @@ impl Application {
                 .service(
                     SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", openapi.clone()),
                 )
-                .default_service(web::to(web_app::fallback))
+                .default_service(web::to(routes::fallback))
         })
         .listen(listener)?
         // On SIGTERM: stop accepting, let requests in flight finish (a write in flight either

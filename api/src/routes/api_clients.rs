@@ -1,6 +1,6 @@
 //! `/api/v1/api-clients`: partner systems' credentials, managed by admins.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{delete, get, post, web, HttpResponse};
 use lumit_shared::api_client::{ApiClient, NewApiClient};
 use lumit_shared::Page;
 use serde::Deserialize;
@@ -30,13 +30,12 @@ pub struct ListQuery {
 
 /// List API clients, newest first. Permission: admin.
 #[utoipa::path(
-    get,
-    path = "/api/v1/api-clients",
     tag = "api-clients",
     params(ListQuery),
     security(("bearer" = [])),
     responses((status = 200, description = "A page of clients", body = Page<ApiClient>))
 )]
+#[get("/api-clients")]
 pub async fn list(
     actor: Actor,
     state: web::Data<AppState>,
@@ -63,13 +62,12 @@ pub async fn list(
 
 /// Read one client (never its secret). Permission: admin.
 #[utoipa::path(
-    get,
-    path = "/api/v1/api-clients/{id}",
     tag = "api-clients",
     params(("id" = String, Path, description = "API client id")),
     security(("bearer" = [])),
     responses((status = 200, description = "The client", body = ApiClient))
 )]
+#[get("/api-clients/{id}")]
 pub async fn get(
     actor: Actor,
     state: web::Data<AppState>,
@@ -84,13 +82,12 @@ pub async fn get(
 /// Create a client for a municipality with scopes. The answer carries `client_secret` this once;
 /// only its hash is stored. Permission: admin.
 #[utoipa::path(
-    post,
-    path = "/api/v1/api-clients",
     tag = "api-clients",
     request_body = NewApiClient,
     security(("bearer" = [])),
     responses((status = 201, description = "Created; `client_secret` is shown only now", body = ApiClient))
 )]
+#[post("/api-clients")]
 pub async fn create(
     actor: Actor,
     meta: RequestMeta,
@@ -140,13 +137,12 @@ pub async fn create(
 /// Revoke a client: it can't get tokens any more, and tokens it holds stop working at once.
 /// Permission: admin.
 #[utoipa::path(
-    delete,
-    path = "/api/v1/api-clients/{id}",
     tag = "api-clients",
     params(("id" = String, Path, description = "API client id")),
     security(("bearer" = [])),
     responses((status = 204, description = "Revoked"))
 )]
+#[delete("/api-clients/{id}")]
 pub async fn revoke(
     actor: Actor,
     meta: RequestMeta,

@@ -1,6 +1,6 @@
 //! `/api/v1/audit`: read and verify the tamper-evident log. Admins only.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{get, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use lumit_shared::audit::{AuditEntry, AuditVerification, SecurityEvent};
 use lumit_shared::Page;
@@ -40,13 +40,12 @@ pub struct ListQuery {
 
 /// The audit log, newest first. Permission: admin.
 #[utoipa::path(
-    get,
-    path = "/api/v1/audit",
     tag = "audit",
     params(ListQuery),
     security(("bearer" = [])),
     responses((status = 200, description = "A page of entries", body = Page<AuditEntry>))
 )]
+#[get("/audit")]
 pub async fn list(
     actor: Actor,
     state: web::Data<AppState>,
@@ -74,13 +73,12 @@ pub async fn list(
 
 /// One entry with its old and new values. Permission: admin.
 #[utoipa::path(
-    get,
-    path = "/api/v1/audit/{id}",
     tag = "audit",
     params(("id" = i64, Path, description = "Entry id")),
     security(("bearer" = [])),
     responses((status = 200, description = "The entry", body = AuditEntry))
 )]
+#[get("/audit/{id}")]
 pub async fn get(
     actor: Actor,
     state: web::Data<AppState>,
@@ -96,12 +94,11 @@ pub async fn get(
 /// outside the database; reports the first row that was edited or removed (the newest rows
 /// included) and what is wrong. Permission: admin.
 #[utoipa::path(
-    get,
-    path = "/api/v1/audit/verify",
     tag = "audit",
     security(("bearer" = [])),
     responses((status = 200, description = "Result of the check", body = AuditVerification))
 )]
+#[get("/audit/verify")]
 pub async fn verify(actor: Actor, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     authz::require(&actor, Action::ReadAudit)?;
     let checkpoint = match log::read_checkpoint(&state.settings.data_dir) {
@@ -138,13 +135,12 @@ pub struct SecurityQuery {
 /// they can be deleted (what is typed at a failed sign-in is sometimes a password). Permission:
 /// admin.
 #[utoipa::path(
-    get,
-    path = "/api/v1/security-log",
     tag = "audit",
     params(SecurityQuery),
     security(("bearer" = [])),
     responses((status = 200, description = "A page of failed sign-ins", body = Page<SecurityEvent>))
 )]
+#[get("/security-log")]
 pub async fn security(
     actor: Actor,
     state: web::Data<AppState>,

@@ -3,7 +3,7 @@
 
 use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
 use actix_web::http::header;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{post, web, HttpRequest, HttpResponse};
 use base64::Engine;
 use chrono::NaiveDateTime;
 use lumit_shared::auth::{
@@ -129,8 +129,6 @@ async fn record_failed(
 /// within 15 minutes, that address gets 429; an account failing from many addresses only makes
 /// each attempt wait longer, so nobody can lock a user out. Permission: public.
 #[utoipa::path(
-    post,
-    path = "/api/v1/auth/login",
     tag = "auth",
     request_body = LoginRequest,
     responses(
@@ -140,6 +138,7 @@ async fn record_failed(
         (status = 503, description = "Too many sign-ins at once; see `Retry-After`", body = lumit_shared::Problem, content_type = "application/problem+json")
     )
 )]
+#[post("/auth/login")]
 pub async fn login(
     meta: RequestMeta,
     state: web::Data<AppState>,
@@ -228,11 +227,11 @@ pub async fn login(
             if !taken {
                 return Ok(None);
             }
-            let refresh = refresh_token::issue(c, &row.id, None, limits)?;
+            let issued = refresh_token::issue(c, &row.id, None, limits)?;
             audit::record(c, &ctx, Event::new("auth.login", "user", &row.id))?;
             Ok(Some(Issued {
                 user: user::to_api(c, row)?,
-                refresh,
+                refresh: issued,
             }))
         })
         .await?;
@@ -267,8 +266,6 @@ enum Refreshed {
 /// Exchange a refresh token (body or cookie) for a new pair. Each refresh token works once; using
 /// one again revokes its whole family (theft detection). Permission: public.
 #[utoipa::path(
-    post,
-    path = "/api/v1/auth/refresh",
     tag = "auth",
     request_body(content = Option<RefreshRequest>, description = "Empty when the token is in the `lumit_refresh` cookie"),
     responses(
@@ -276,6 +273,7 @@ enum Refreshed {
         (status = 401, description = "Invalid, expired, reused or revoked", body = lumit_shared::Problem, content_type = "application/problem+json")
     )
 )]
+#[post("/auth/refresh")]
 pub async fn refresh(
     req: HttpRequest,
     meta: RequestMeta,
@@ -284,7 +282,7 @@ pub async fn refresh(
 ) -> ApiResult<HttpResponse> {
     let input: RefreshRequest = body.json_or_empty().await?;
     let cookie = req.cookie(REFRESH_COOKIE).map(|c| c.value().to_owned());
-    let (token, from_cookie) = match (input.refresh_token, cookie) {
+    let (presented, from_cookie) = match (input.refresh_token, cookie) {
         (Some(t), _) => (t, false),
         (None, Some(c)) => (c, true),
         (None, None) => return Err(ApiError::Unauthorized("invalid_refresh_token")),
@@ -293,7 +291,7 @@ pub async fn refresh(
     let outcome = state
         .db
         .write(move |c| {
-            let Some(row) = refresh_token::find(c, &token)? else {
+            let Some(row) = refresh_token::find(c, &presented)? else {
                 return Ok(Refreshed::Invalid);
             };
             if row.used_at.is_some() {
@@ -347,12 +345,11 @@ pub async fn refresh(
 /// issued refused from the next request) and clears the cookie; the account's sessions on other
 /// devices go on. Always 204. Permission: public.
 #[utoipa::path(
-    post,
-    path = "/api/v1/auth/logout",
     tag = "auth",
     request_body(content = Option<RefreshRequest>, description = "Empty when the token is in the cookie"),
     responses((status = 204, description = "Logged out"))
 )]
+#[post("/auth/logout")]
 pub async fn logout(
     req: HttpRequest,
     meta: RequestMeta,
@@ -360,14 +357,14 @@ pub async fn logout(
     body: Body,
 ) -> ApiResult<HttpResponse> {
     let input: RefreshRequest = body.json_or_empty().await?;
-    let token = input
+    let presented = input
         .refresh_token
         .or_else(|| req.cookie(REFRESH_COOKIE).map(|c| c.value().to_owned()));
-    if let Some(token) = token {
+    if let Some(presented) = presented {
         state
             .db
             .write(move |c| {
-                if let Some(row) = refresh_token::find(c, &token)? {
+                if let Some(row) = refresh_token::find(c, &presented)? {
                     if refresh_token::end_session(c, &row.family_id, &row.user_id)? > 0 {
                         let ctx = AuditCtx::anonymous(&meta, Some(row.user_id.clone()), "logout");
                         audit::record(c, &ctx, Event::new("auth.logout", "user", &row.user_id))?;
@@ -399,8 +396,6 @@ fn basic_credentials(req: &HttpRequest) -> Option<(String, String)> {
 /// OAuth 2 client credentials: a partner system exchanges its client id and secret (form fields,
 /// JSON, or HTTP Basic) for an access token carrying its scopes. Permission: public.
 #[utoipa::path(
-    post,
-    path = "/api/v1/auth/token",
     tag = "auth",
     request_body(content = ClientTokenRequest, content_type = "application/x-www-form-urlencoded"),
     responses(
@@ -411,6 +406,7 @@ fn basic_credentials(req: &HttpRequest) -> Option<(String, String)> {
         (status = 429, description = "Too many failed attempts from this address; see `Retry-After`", body = lumit_shared::Problem, content_type = "application/problem+json")
     )
 )]
+#[post("/auth/token")]
 pub async fn token(
     req: HttpRequest,
     meta: RequestMeta,

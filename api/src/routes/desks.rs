@@ -1,6 +1,6 @@
 //! Desks: `/api/v1/municipalities/{id}/desks` and `/api/v1/desks/{id}`.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{get, patch, post, web, HttpResponse};
 use lumit_shared::desk::{Desk, DeskPatch, NewDesk, ValidDesk};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -25,13 +25,12 @@ pub struct ListQuery {
 
 /// The desks of a municipality, by name. Permission: any authenticated caller (`desks:read`).
 #[utoipa::path(
-    get,
-    path = "/api/v1/municipalities/{id}/desks",
     tag = "desks",
     params(("id" = String, Path, description = "Municipality id"), ListQuery),
     security(("bearer" = []), ("oauth2" = ["desks:read"])),
     responses((status = 200, description = "The desks", body = Vec<Desk>))
 )]
+#[get("/municipalities/{id}/desks")]
 pub async fn list(
     actor: Actor,
     state: web::Data<AppState>,
@@ -54,13 +53,12 @@ pub async fn list(
 
 /// Read one desk. Permission: any authenticated caller (`desks:read`).
 #[utoipa::path(
-    get,
-    path = "/api/v1/desks/{id}",
     tag = "desks",
     params(("id" = String, Path, description = "Desk id")),
     security(("bearer" = []), ("oauth2" = ["desks:read"])),
     responses((status = 200, description = "The desk; `ETag` carries its version", body = Desk))
 )]
+#[get("/desks/{id}")]
 pub async fn get(
     actor: Actor,
     state: web::Data<AppState>,
@@ -75,14 +73,13 @@ pub async fn get(
 /// Open a desk at a municipality. Permission: admin, or a client with `desks:write` for its own
 /// municipality.
 #[utoipa::path(
-    post,
-    path = "/api/v1/municipalities/{id}/desks",
     tag = "desks",
     params(("id" = String, Path, description = "Municipality id")),
     request_body = NewDesk,
     security(("bearer" = []), ("oauth2" = ["desks:write"])),
     responses((status = 201, description = "Created", body = Desk))
 )]
+#[post("/municipalities/{id}/desks")]
 pub async fn create(
     actor: Actor,
     meta: RequestMeta,
@@ -121,8 +118,6 @@ pub async fn create(
 /// Change a desk (opening hours and languages are replaced whole). Honours `If-Match`.
 /// Permission: admin, or a client with `desks:write` for the desk's municipality.
 #[utoipa::path(
-    patch,
-    path = "/api/v1/desks/{id}",
     tag = "desks",
     params(
         ("id" = String, Path, description = "Desk id"),
@@ -135,6 +130,7 @@ pub async fn create(
         (status = 412, description = "Stale `If-Match`", body = lumit_shared::Problem, content_type = "application/problem+json")
     )
 )]
+#[patch("/desks/{id}")]
 pub async fn update(
     actor: Actor,
     meta: RequestMeta,

@@ -1,6 +1,6 @@
 //! `/api/v1/me`: the caller's own account.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{get, post, put, web, HttpResponse};
 use lumit_shared::auth::{ChangePassword, RecoveryCodes, TotpConfirm, TotpEnrolment};
 use lumit_shared::user::User;
 use lumit_shared::validate::new_password;
@@ -25,12 +25,11 @@ fn require_user(actor: &Actor) -> ApiResult<()> {
 
 /// The caller's account. Permission: any logged-in user (also with a temporary password).
 #[utoipa::path(
-    get,
-    path = "/api/v1/me",
     tag = "me",
     security(("bearer" = [])),
     responses((status = 200, description = "The caller", body = User))
 )]
+#[get("/me")]
 pub async fn get(actor: Actor, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     require_user(&actor)?;
     let id = actor.id.clone();
@@ -44,8 +43,6 @@ pub async fn get(actor: Actor, state: web::Data<AppState>) -> ApiResult<HttpResp
 /// Change the caller's password (also the way out of a temporary one). Other sessions are logged
 /// out. Permission: any logged-in user.
 #[utoipa::path(
-    put,
-    path = "/api/v1/me/password",
     tag = "me",
     request_body = ChangePassword,
     security(("bearer" = [])),
@@ -55,6 +52,7 @@ pub async fn get(actor: Actor, state: web::Data<AppState>) -> ApiResult<HttpResp
         (status = 503, description = "Too many password checks at once; see `Retry-After`", body = lumit_shared::Problem, content_type = "application/problem+json")
     )
 )]
+#[put("/me/password")]
 pub async fn change_password(
     actor: Actor,
     meta: RequestMeta,
@@ -104,8 +102,6 @@ pub async fn change_password(
 /// text). Nothing changes for the account until a code from the app is confirmed; starting again
 /// replaces the secret not yet confirmed. Permission: any logged-in user without one.
 #[utoipa::path(
-    post,
-    path = "/api/v1/me/totp",
     tag = "me",
     security(("bearer" = [])),
     responses(
@@ -113,6 +109,7 @@ pub async fn change_password(
         (status = 409, description = "A second factor is already set up (`totp_enabled`): an admin removes it first", body = lumit_shared::Problem, content_type = "application/problem+json")
     )
 )]
+#[post("/me/totp")]
 pub async fn start_totp(actor: Actor, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     require_user(&actor)?;
     let secret = totp::new_secret();
@@ -143,8 +140,6 @@ pub async fn start_totp(actor: Actor, state: web::Data<AppState>) -> ApiResult<H
 /// Finish setting up the second factor with the code the app shows: from now on login asks for
 /// it. Answers the recovery codes, shown this once. Permission: any logged-in user.
 #[utoipa::path(
-    post,
-    path = "/api/v1/me/totp/confirm",
     tag = "me",
     request_body = TotpConfirm,
     security(("bearer" = [])),
@@ -154,6 +149,7 @@ pub async fn start_totp(actor: Actor, state: web::Data<AppState>) -> ApiResult<H
         (status = 422, description = "Wrong code", body = lumit_shared::Problem, content_type = "application/problem+json")
     )
 )]
+#[post("/me/totp/confirm")]
 pub async fn confirm_totp(
     actor: Actor,
     meta: RequestMeta,
@@ -198,12 +194,11 @@ pub async fn confirm_totp(
 /// The mediator record the caller acts as. Permission: mediators (404 until an admin links the
 /// account to a mediator).
 #[utoipa::path(
-    get,
-    path = "/api/v1/me/mediator",
     tag = "me",
     security(("bearer" = [])),
     responses((status = 200, description = "The caller's mediator record", body = lumit_shared::mediation::Mediator))
 )]
+#[get("/me/mediator")]
 pub async fn mediator(actor: Actor, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     crate::authz::require(&actor, crate::authz::Action::WorkAssignments)?;
     let m = state
@@ -219,13 +214,12 @@ pub async fn mediator(actor: Actor, state: web::Data<AppState>) -> ApiResult<Htt
 /// The caller's jobs (assigned, confirmed, completed, cancelled), by time; `from`/`to` bound the
 /// job's day. Permission: mediators.
 #[utoipa::path(
-    get,
-    path = "/api/v1/me/assignments",
     tag = "me",
     params(AssignmentsQuery),
     security(("bearer" = [])),
     responses((status = 200, description = "The caller's jobs", body = Vec<lumit_shared::mediation::ServiceRequest>))
 )]
+#[get("/me/assignments")]
 pub async fn assignments(
     actor: Actor,
     meta: RequestMeta,
@@ -284,12 +278,11 @@ pub struct AssignmentsQuery {
 /// Create (or replace) the caller's private iCalendar address. The old address stops working.
 /// Permission: mediators with a mediator record.
 #[utoipa::path(
-    post,
-    path = "/api/v1/me/calendar-feed",
     tag = "me",
     security(("bearer" = [])),
     responses((status = 200, description = "The new address", body = lumit_shared::mediation::CalendarFeed))
 )]
+#[post("/me/calendar-feed")]
 pub async fn calendar_feed(
     actor: Actor,
     meta: RequestMeta,
@@ -330,13 +323,12 @@ pub struct FeedQuery {
 /// The caller's confirmed jobs as an iCalendar feed (RFC 5545), for a calendar app: with the
 /// secret `token` of the private address, or a bearer token. Permission: mediators.
 #[utoipa::path(
-    get,
-    path = "/api/v1/me/assignments.ics",
     tag = "me",
     params(FeedQuery),
     security(("bearer" = []), ()),
     responses((status = 200, description = "The feed", content_type = "text/calendar", body = String))
 )]
+#[get("/me/assignments.ics")]
 pub async fn assignments_ics(
     req: actix_web::HttpRequest,
     meta: RequestMeta,

@@ -3,7 +3,7 @@
 //! coverage; a mediator sees and edits their own record's availability.
 
 use actix_web::http::header;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{get, patch, post, put, web, HttpRequest, HttpResponse};
 use chrono::{Datelike, Duration, NaiveDate};
 use lumit_shared::mediation::{
     Availability, LateCancellation, Mediator, MediatorInput, RequestStatus, ServiceRequest,
@@ -74,13 +74,12 @@ pub struct ListQuery {
 /// List mediators by name. Permission: any staff member (a mediator sees only themself);
 /// contact data only for admins and coordinators.
 #[utoipa::path(
-    get,
-    path = "/api/v1/mediators",
     tag = "mediators",
     params(ListQuery),
     security(("bearer" = [])),
     responses((status = 200, description = "The mediators", body = Vec<Mediator>))
 )]
+#[get("/mediators")]
 pub async fn list(
     actor: Actor,
     state: web::Data<AppState>,
@@ -127,13 +126,12 @@ pub async fn list(
 
 /// Register a mediator or translator. Permission: admin, coordinator.
 #[utoipa::path(
-    post,
-    path = "/api/v1/mediators",
     tag = "mediators",
     request_body = MediatorInput,
     security(("bearer" = [])),
     responses((status = 201, description = "Registered", body = Mediator))
 )]
+#[post("/mediators")]
 pub async fn create(
     actor: Actor,
     meta: RequestMeta,
@@ -163,13 +161,12 @@ pub async fn create(
 
 /// One mediator. Permission: as for the list.
 #[utoipa::path(
-    get,
-    path = "/api/v1/mediators/{id}",
     tag = "mediators",
     params(("id" = String, Path, description = "Mediator id")),
     security(("bearer" = [])),
     responses((status = 200, description = "The mediator; `ETag` carries its version", body = Mediator))
 )]
+#[get("/mediators/{id}")]
 pub async fn get(
     actor: Actor,
     state: web::Data<AppState>,
@@ -185,14 +182,13 @@ pub async fn get(
 /// Change a mediator (only the fields sent; `null` clears). Honours `If-Match`.
 /// Permission: admin, coordinator.
 #[utoipa::path(
-    patch,
-    path = "/api/v1/mediators/{id}",
     tag = "mediators",
     params(("id" = String, Path, description = "Mediator id"), ("If-Match" = Option<String>, Header, description = "ETag from a previous read")),
     request_body = MediatorInput,
     security(("bearer" = [])),
     responses((status = 200, description = "Changed", body = Mediator))
 )]
+#[patch("/mediators/{id}")]
 pub async fn update(
     actor: Actor,
     meta: RequestMeta,
@@ -237,13 +233,12 @@ fn availability_editable(c: &mut DbConn, actor: &Actor, id: &str) -> ApiResult<M
 
 /// A mediator's weekly windows and days away. Permission: admin, coordinator, or the mediator.
 #[utoipa::path(
-    get,
-    path = "/api/v1/mediators/{id}/availability",
     tag = "mediators",
     params(("id" = String, Path, description = "Mediator id")),
     security(("bearer" = [])),
     responses((status = 200, description = "The availability", body = Availability))
 )]
+#[get("/mediators/{id}/availability")]
 pub async fn availability(
     actor: Actor,
     state: web::Data<AppState>,
@@ -264,14 +259,13 @@ pub async fn availability(
 /// Replace a mediator's availability. Windows must not overlap on a day and must start before
 /// they end; days away must not overlap. Permission: admin, coordinator, or the mediator.
 #[utoipa::path(
-    put,
-    path = "/api/v1/mediators/{id}/availability",
     tag = "mediators",
     params(("id" = String, Path, description = "Mediator id")),
     request_body = Availability,
     security(("bearer" = [])),
     responses((status = 200, description = "Saved", body = Availability))
 )]
+#[put("/mediators/{id}/availability")]
 pub async fn set_availability(
     actor: Actor,
     meta: RequestMeta,
@@ -346,13 +340,12 @@ pub(crate) fn window(q: &CalendarQuery) -> ApiResult<(NaiveDate, NaiveDate)> {
 /// A mediator's jobs (assigned, confirmed, completed) from `from` to before `to`, by time.
 /// Permission: admin, coordinator, or the mediator.
 #[utoipa::path(
-    get,
-    path = "/api/v1/mediators/{id}/calendar",
     tag = "mediators",
     params(("id" = String, Path, description = "Mediator id"), CalendarQuery),
     security(("bearer" = [])),
     responses((status = 200, description = "The jobs", body = Vec<ServiceRequest>))
 )]
+#[get("/mediators/{id}/calendar")]
 pub async fn calendar(
     actor: Actor,
     state: web::Data<AppState>,
@@ -400,8 +393,6 @@ pub struct TimesheetQuery {
 /// apart. `Accept: text/csv` gives the same as CSV. Permission: admin, coordinator, or the
 /// mediator.
 #[utoipa::path(
-    get,
-    path = "/api/v1/mediators/{id}/timesheet",
     tag = "mediators",
     params(("id" = String, Path, description = "Mediator id"), TimesheetQuery),
     security(("bearer" = [])),
@@ -410,6 +401,7 @@ pub struct TimesheetQuery {
         (String = "text/csv")
     )))
 )]
+#[get("/mediators/{id}/timesheet")]
 pub async fn timesheet(
     actor: Actor,
     req: HttpRequest,

@@ -16,145 +16,156 @@ pub mod requests;
 pub mod summary;
 pub mod users;
 
+use actix_web::dev::ResourceDef;
 use actix_web::http::header;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
+use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
+use crate::error::ApiError;
 use crate::extract::etag;
+use crate::state::AppState;
 
-/// Registers every API route. Resources (not bare routes) so that a wrong method answers 405.
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/healthz").get(health::healthz))
-        .service(web::resource("/readyz").get(health::readyz))
+/// Registers every endpoint. The path and method of each are written once, on its handler
+/// (`#[get("/cases")]`); the OpenAPI document is collected from these same calls
+/// (`crate::openapi`), so an endpoint can't be served without being documented or the other
+/// way round. Order matters where a literal segment and a parameter could both match
+/// (`/audit/verify` before `/audit/{id}`).
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(health::healthz)
+        .service(health::readyz)
         .service(
-            web::scope("/api/v1")
-                .service(web::resource("/auth/login").post(auth::login))
-                .service(web::resource("/auth/refresh").post(auth::refresh))
-                .service(web::resource("/auth/logout").post(auth::logout))
-                .service(web::resource("/auth/token").post(auth::token))
-                .service(web::resource("/me").get(me::get))
-                .service(web::resource("/me/password").put(me::change_password))
-                .service(web::resource("/me/totp").post(me::start_totp))
-                .service(web::resource("/me/totp/confirm").post(me::confirm_totp))
-                .service(web::resource("/me/mediator").get(me::mediator))
-                .service(web::resource("/me/assignments").get(me::assignments))
-                .service(web::resource("/me/assignments.ics").get(me::assignments_ics))
-                .service(web::resource("/me/calendar-feed").post(me::calendar_feed))
-                .service(web::resource("/summary").get(summary::get))
-                .service(
-                    web::resource("/mediators")
-                        .get(mediators::list)
-                        .post(mediators::create),
-                )
-                .service(
-                    web::resource("/mediators/{id}")
-                        .get(mediators::get)
-                        .patch(mediators::update),
-                )
-                .service(
-                    web::resource("/mediators/{id}/availability")
-                        .get(mediators::availability)
-                        .put(mediators::set_availability),
-                )
-                .service(web::resource("/mediators/{id}/calendar").get(mediators::calendar))
-                .service(web::resource("/mediators/{id}/timesheet").get(mediators::timesheet))
-                .service(
-                    web::resource("/requests")
-                        .get(requests::list)
-                        .post(requests::create),
-                )
-                .service(web::resource("/requests/{id}").get(requests::get))
-                .service(web::resource("/requests/{id}/history").get(requests::history))
-                .service(web::resource("/requests/{id}/transitions").post(requests::transition))
-                .service(web::resource("/requests/{id}/suggestions").get(requests::suggestions))
-                .service(
-                    web::resource("/municipalities")
-                        .get(municipalities::list)
-                        .post(municipalities::create),
-                )
-                .service(
-                    web::resource("/municipalities/{id}")
-                        .get(municipalities::get)
-                        .patch(municipalities::update),
-                )
-                .service(
-                    web::resource("/municipalities/{id}/desks")
-                        .get(desks::list)
-                        .post(desks::create),
-                )
-                .service(
-                    web::resource("/desks/{id}")
-                        .get(desks::get)
-                        .patch(desks::update),
-                )
-                .service(
-                    web::resource("/case-categories")
-                        .get(cases::categories)
-                        .post(cases::create_category),
-                )
-                .service(web::resource("/case-categories/{id}").patch(cases::update_category))
-                .service(web::resource("/cases").get(cases::list).post(cases::create))
-                .service(
-                    web::resource("/cases/{id}")
-                        .get(cases::get)
-                        .patch(cases::update),
-                )
-                .service(web::resource("/cases/{id}/transitions").post(cases::transition))
-                .service(
-                    web::resource("/cases/{id}/events")
-                        .get(cases::events)
-                        .post(cases::add_event),
-                )
-                .service(web::resource("/cases/{id}/events/{event_id}").patch(cases::edit_event))
-                .service(
-                    web::resource("/people")
-                        .get(people::list)
-                        .post(people::create),
-                )
-                .service(
-                    web::resource("/people/{id}")
-                        .get(people::get)
-                        .patch(people::update),
-                )
-                .service(web::resource("/people/{id}/access-log").get(people::access_log))
-                .service(web::resource("/people/{id}/export").get(people::export))
-                .service(web::resource("/people/{id}/merge").post(people::merge))
-                .service(web::resource("/people/{id}/anonymise").post(people::anonymise))
-                .service(web::resource("/people/{id}/links").post(people::link))
-                .service(
-                    web::resource("/cases/{id}/referrals")
-                        .get(referrals::list)
-                        .post(referrals::create),
-                )
-                .service(
-                    web::resource("/cases/{id}/referrals/{referral_id}/answer")
-                        .post(referrals::answer),
-                )
-                .service(web::resource("/deadlines").get(referrals::deadlines))
-                .service(web::resource("/users").get(users::list).post(users::create))
-                .service(
-                    web::resource("/users/{id}")
-                        .get(users::get)
-                        .patch(users::update),
-                )
-                .service(web::resource("/users/{id}/password-reset").post(users::reset_password))
-                .service(web::resource("/users/{id}/end-sessions").post(users::end_sessions))
-                .service(web::resource("/users/{id}/totp").delete(users::reset_totp))
-                .service(
-                    web::resource("/api-clients")
-                        .get(api_clients::list)
-                        .post(api_clients::create),
-                )
-                .service(
-                    web::resource("/api-clients/{id}")
-                        .get(api_clients::get)
-                        .delete(api_clients::revoke),
-                )
-                .service(web::resource("/audit").get(audit::list))
-                .service(web::resource("/audit/verify").get(audit::verify))
-                .service(web::resource("/security-log").get(audit::security))
-                .service(web::resource("/audit/{id}").get(audit::get)),
+            scope("/api/v1")
+                .service(auth::login)
+                .service(auth::refresh)
+                .service(auth::logout)
+                .service(auth::token)
+                .service(me::get)
+                .service(me::change_password)
+                .service(me::start_totp)
+                .service(me::confirm_totp)
+                .service(me::mediator)
+                .service(me::assignments)
+                .service(me::assignments_ics)
+                .service(me::calendar_feed)
+                .service(summary::get)
+                .service(mediators::list)
+                .service(mediators::create)
+                .service(mediators::get)
+                .service(mediators::update)
+                .service(mediators::availability)
+                .service(mediators::set_availability)
+                .service(mediators::calendar)
+                .service(mediators::timesheet)
+                .service(requests::list)
+                .service(requests::create)
+                .service(requests::get)
+                .service(requests::history)
+                .service(requests::transition)
+                .service(requests::suggestions)
+                .service(municipalities::list)
+                .service(municipalities::create)
+                .service(municipalities::get)
+                .service(municipalities::update)
+                .service(desks::list)
+                .service(desks::create)
+                .service(desks::get)
+                .service(desks::update)
+                .service(cases::categories)
+                .service(cases::create_category)
+                .service(cases::update_category)
+                .service(cases::list)
+                .service(cases::create)
+                .service(cases::get)
+                .service(cases::update)
+                .service(cases::transition)
+                .service(cases::events)
+                .service(cases::add_event)
+                .service(cases::edit_event)
+                .service(people::list)
+                .service(people::create)
+                .service(people::get)
+                .service(people::update)
+                .service(people::access_log)
+                .service(people::export)
+                .service(people::merge)
+                .service(people::anonymise)
+                .service(people::link)
+                .service(referrals::list)
+                .service(referrals::create)
+                .service(referrals::answer)
+                .service(referrals::deadlines)
+                .service(users::list)
+                .service(users::create)
+                .service(users::get)
+                .service(users::update)
+                .service(users::reset_password)
+                .service(users::end_sessions)
+                .service(users::reset_totp)
+                .service(api_clients::list)
+                .service(api_clients::create)
+                .service(api_clients::get)
+                .service(api_clients::revoke)
+                .service(audit::list)
+                .service(audit::verify)
+                .service(audit::security)
+                .service(audit::get),
         );
+}
+
+/// The methods of each endpoint's path, read from the document the registration built: each
+/// handler registers its own method, so a path served with another method reaches no resource,
+/// and [`fallback`] answers 405 with `Allow` from this table.
+pub struct Endpoints(Vec<(ResourceDef, String)>);
+
+impl Endpoints {
+    /// The paths and methods of a document.
+    pub fn of(api: &utoipa::openapi::OpenApi) -> Self {
+        let table = api
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let methods = [
+                    ("GET", item.get.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("PATCH", item.patch.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                ];
+                let allow: Vec<&str> = methods
+                    .iter()
+                    .filter(|(_, on)| *on)
+                    .map(|(m, _)| *m)
+                    .collect();
+                (ResourceDef::new(path.as_str()), allow.join(", "))
+            })
+            .collect();
+        Self(table)
+    }
+
+    /// The `Allow` of the endpoint at this path, if there is one.
+    pub fn allowed(&self, path: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(def, _)| def.is_match(path))
+            .map(|(_, allow)| allow.as_str())
+    }
+}
+
+/// What no endpoint took: a known path with another method is a 405 naming the allowed ones;
+/// anything else is the web app's (its files, its pages, or a 404 under `/api`).
+pub async fn fallback(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    endpoints: web::Data<Endpoints>,
+) -> Result<HttpResponse, ApiError> {
+    if let Some(allow) = endpoints.allowed(req.path()) {
+        return Ok(HttpResponse::MethodNotAllowed()
+            .insert_header((header::ALLOW, allow))
+            .finish());
+    }
+    crate::web_app::fallback(req, state).await
 }
 
 /// 200 with the body and its `ETag`.

@@ -1,6 +1,6 @@
 //! `/api/v1/municipalities`: admins write, every authenticated caller reads.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{get, patch, post, web, HttpResponse};
 use lumit_shared::municipality::{
     Municipality, MunicipalityKind, MunicipalityPatch, NewMunicipality, ValidMunicipality,
 };
@@ -40,13 +40,12 @@ pub struct ListQuery {
 /// List municipalities and offices, sorted by name. Permission: any authenticated caller
 /// (`municipalities:read` for clients).
 #[utoipa::path(
-    get,
-    path = "/api/v1/municipalities",
     tag = "municipalities",
     params(ListQuery),
     security(("bearer" = []), ("oauth2" = ["municipalities:read"])),
     responses((status = 200, description = "A page of municipalities", body = Page<Municipality>))
 )]
+#[get("/municipalities")]
 pub async fn list(
     actor: Actor,
     state: web::Data<AppState>,
@@ -78,13 +77,12 @@ pub async fn list(
 
 /// Read one municipality. Permission: any authenticated caller (`municipalities:read`).
 #[utoipa::path(
-    get,
-    path = "/api/v1/municipalities/{id}",
     tag = "municipalities",
     params(("id" = String, Path, description = "Municipality id")),
     security(("bearer" = []), ("oauth2" = ["municipalities:read"])),
     responses((status = 200, description = "The municipality; `ETag` carries its version", body = Municipality))
 )]
+#[get("/municipalities/{id}")]
 pub async fn get(
     actor: Actor,
     state: web::Data<AppState>,
@@ -98,8 +96,6 @@ pub async fn get(
 
 /// Create a municipality or office. Permission: admin.
 #[utoipa::path(
-    post,
-    path = "/api/v1/municipalities",
     tag = "municipalities",
     request_body = NewMunicipality,
     security(("bearer" = [])),
@@ -108,6 +104,7 @@ pub async fn get(
         (status = 409, description = "Duplicate ISTAT code", body = lumit_shared::Problem, content_type = "application/problem+json")
     )
 )]
+#[post("/municipalities")]
 pub async fn create(
     actor: Actor,
     meta: RequestMeta,
@@ -143,8 +140,6 @@ pub async fn create(
 /// Change a municipality (only the fields sent; `null` clears; `active: false` deactivates).
 /// Honours `If-Match`. Permission: admin.
 #[utoipa::path(
-    patch,
-    path = "/api/v1/municipalities/{id}",
     tag = "municipalities",
     params(
         ("id" = String, Path, description = "Municipality id"),
@@ -158,6 +153,7 @@ pub async fn create(
         (status = 412, description = "Stale `If-Match`", body = lumit_shared::Problem, content_type = "application/problem+json")
     )
 )]
+#[patch("/municipalities/{id}")]
 pub async fn update(
     actor: Actor,
     meta: RequestMeta,

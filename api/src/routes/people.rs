@@ -1,7 +1,7 @@
 //! `/api/v1/people`: the people helped at the desks. Operators see the people of their
 //! municipalities; coordinators and admins see all. Every read of a record is logged.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{get, patch, post, web, HttpResponse};
 use futures_util::{StreamExt, TryStreamExt};
 use lumit_shared::audit::AccessEntry;
 use lumit_shared::person::{
@@ -47,13 +47,12 @@ pub struct ListQuery {
 /// Find people, sorted by last name. Permission: admin, coordinator, operator (their
 /// municipalities), clients with `cases:read` (their municipality).
 #[utoipa::path(
-    get,
-    path = "/api/v1/people",
     tag = "people",
     params(ListQuery),
     security(("bearer" = []), ("oauth2" = ["cases:read"])),
     responses((status = 200, description = "A page of people", body = Page<Person>))
 )]
+#[get("/people")]
 pub async fn list(
     actor: Actor,
     meta: RequestMeta,
@@ -103,13 +102,12 @@ fn visible(c: &mut DbConn, actor: &Actor, id: &str) -> ApiResult<model::PersonRo
 
 /// Read one person; the read is written to the person's access log. Permission: as the list.
 #[utoipa::path(
-    get,
-    path = "/api/v1/people/{id}",
     tag = "people",
     params(("id" = String, Path, description = "Person id")),
     security(("bearer" = []), ("oauth2" = ["cases:read"])),
     responses((status = 200, description = "The person; `ETag` carries its version", body = Person))
 )]
+#[get("/people/{id}")]
 pub async fn get(
     actor: Actor,
     meta: RequestMeta,
@@ -157,8 +155,6 @@ fn shown(actor: &Actor, row: model::PersonRow) -> Person {
 /// `confirm_new` is true. Permission: admin, coordinator, operator (their municipalities), clients
 /// with `cases:write` (their municipality).
 #[utoipa::path(
-    post,
-    path = "/api/v1/people",
     tag = "people",
     request_body = NewPerson,
     security(("bearer" = []), ("oauth2" = ["cases:write"])),
@@ -167,6 +163,7 @@ fn shown(actor: &Actor, row: model::PersonRow) -> Person {
         (status = 409, description = "Possible duplicates, in `candidates`", body = lumit_shared::Problem, content_type = "application/problem+json")
     )
 )]
+#[post("/people")]
 pub async fn create(
     actor: Actor,
     meta: RequestMeta,
@@ -294,8 +291,6 @@ fn possible_duplicates(c: &mut DbConn, actor: &Actor, p: &ValidPerson) -> ApiRes
 /// own (cases, requests, search); the reason is kept with the link and the link is on her access
 /// log. Permission: admin, coordinator.
 #[utoipa::path(
-    post,
-    path = "/api/v1/people/{id}/links",
     tag = "people",
     params(("id" = String, Path, description = "Person id")),
     request_body = NewPersonLink,
@@ -305,6 +300,7 @@ fn possible_duplicates(c: &mut DbConn, actor: &Actor, p: &ValidPerson) -> ApiRes
         (status = 409, description = "Already linked to that municipality", body = lumit_shared::Problem, content_type = "application/problem+json")
     )
 )]
+#[post("/people/{id}/links")]
 pub async fn link(
     actor: Actor,
     meta: RequestMeta,
@@ -397,8 +393,6 @@ fn check_references(c: &mut DbConn, p: &ValidPerson, registered_at: Option<&str>
 /// Change a person's data (only the fields sent; `null` clears). Honours `If-Match`.
 /// Permission: as for registering, on a person the actor can see.
 #[utoipa::path(
-    patch,
-    path = "/api/v1/people/{id}",
     tag = "people",
     params(
         ("id" = String, Path, description = "Person id"),
@@ -411,6 +405,7 @@ fn check_references(c: &mut DbConn, p: &ValidPerson, registered_at: Option<&str>
         (status = 412, description = "Stale `If-Match`", body = lumit_shared::Problem, content_type = "application/problem+json")
     )
 )]
+#[patch("/people/{id}")]
 pub async fn update(
     actor: Actor,
     meta: RequestMeta,
@@ -475,13 +470,12 @@ pub async fn update(
 /// Who read this person's record or one of their cases (or exported them), newest first.
 /// Permission: admin, coordinator.
 #[utoipa::path(
-    get,
-    path = "/api/v1/people/{id}/access-log",
     tag = "people",
     params(("id" = String, Path, description = "Person id"), ("limit" = Option<i64>, Query, description = "Page size, 1–200"), ("cursor" = Option<String>, Query, description = "Cursor")),
     security(("bearer" = [])),
     responses((status = 200, description = "Reads of the person's record and cases", body = Page<AccessEntry>))
 )]
+#[get("/people/{id}/access-log")]
 pub async fn access_log(
     actor: Actor,
     state: web::Data<AppState>,
@@ -507,13 +501,12 @@ pub async fn access_log(
 /// right of access), written out as it is read, a page of cases at a time, however many there
 /// are. The export itself is audited. Permission: admin, coordinator.
 #[utoipa::path(
-    get,
-    path = "/api/v1/people/{id}/export",
     tag = "people",
     params(("id" = String, Path, description = "Person id")),
     security(("bearer" = [])),
     responses((status = 200, description = "The export", body = lumit_shared::case::PersonExport))
 )]
+#[get("/people/{id}/export")]
 pub async fn export(
     actor: Actor,
     meta: RequestMeta,
@@ -647,14 +640,13 @@ fn export_page(
 /// Merge a duplicate record into this person: the duplicate's cases move here and the duplicate
 /// disappears from lists (it is kept, marked merged). Permission: admin, coordinator.
 #[utoipa::path(
-    post,
-    path = "/api/v1/people/{id}/merge",
     tag = "people",
     params(("id" = String, Path, description = "The person to keep")),
     request_body = lumit_shared::case::MergePeople,
     security(("bearer" = [])),
     responses((status = 200, description = "Merged; the kept person", body = Person))
 )]
+#[post("/people/{id}/merge")]
 pub async fn merge(
     actor: Actor,
     meta: RequestMeta,
@@ -709,13 +701,12 @@ pub async fn merge(
 /// year, citizenship, municipalities, categories, dates) kept so reports stay true. Permission:
 /// admin.
 #[utoipa::path(
-    post,
-    path = "/api/v1/people/{id}/anonymise",
     tag = "people",
     params(("id" = String, Path, description = "Person id")),
     security(("bearer" = [])),
     responses((status = 200, description = "Anonymised", body = Person))
 )]
+#[post("/people/{id}/anonymise")]
 pub async fn anonymise(
     actor: Actor,
     meta: RequestMeta,

@@ -1,6 +1,6 @@
 //! Referrals of a case to another office, and the deadlines of the worklist.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{get, post, web, HttpResponse};
 use lumit_shared::case::{
     Deadline, EventKind, NewReferral, Referral, ReferralAnswer, ValidCaseEvent,
 };
@@ -27,13 +27,12 @@ fn visible_case(
 
 /// A case's referrals. Permission: as reading the case.
 #[utoipa::path(
-    get,
-    path = "/api/v1/cases/{id}/referrals",
     tag = "cases",
     params(("id" = String, Path, description = "Case id")),
     security(("bearer" = []), ("oauth2" = ["cases:read"])),
     responses((status = 200, description = "The referrals", body = Vec<Referral>))
 )]
+#[get("/cases/{id}/referrals")]
 pub async fn list(
     actor: Actor,
     meta: RequestMeta,
@@ -70,14 +69,13 @@ pub async fn list(
 /// Refer a case to another office with a reason and a follow-up date; the referral goes on the
 /// timeline. Permission: as changing the case.
 #[utoipa::path(
-    post,
-    path = "/api/v1/cases/{id}/referrals",
     tag = "cases",
     params(("id" = String, Path, description = "Case id")),
     request_body = NewReferral,
     security(("bearer" = []), ("oauth2" = ["cases:write"])),
     responses((status = 201, description = "Referred", body = Referral))
 )]
+#[post("/cases/{id}/referrals")]
 pub async fn create(
     actor: Actor,
     meta: RequestMeta,
@@ -118,14 +116,13 @@ pub async fn create(
 
 /// Record the office's answer to a referral. Permission: as changing the case.
 #[utoipa::path(
-    post,
-    path = "/api/v1/cases/{id}/referrals/{referral_id}/answer",
     tag = "cases",
     params(("id" = String, Path, description = "Case id"), ("referral_id" = String, Path, description = "Referral id")),
     request_body = ReferralAnswer,
     security(("bearer" = []), ("oauth2" = ["cases:write"])),
     responses((status = 200, description = "Answered", body = Referral))
 )]
+#[post("/cases/{id}/referrals/{referral_id}/answer")]
 pub async fn answer(
     actor: Actor,
     meta: RequestMeta,
@@ -171,13 +168,12 @@ pub struct DeadlineQuery {
 /// What falls due: residence permits expiring, Integration Agreement checks and referral
 /// follow-ups (overdue ones first), in the caller's municipalities. Permission: as reading cases.
 #[utoipa::path(
-    get,
-    path = "/api/v1/deadlines",
     tag = "cases",
     params(DeadlineQuery),
     security(("bearer" = []), ("oauth2" = ["cases:read"])),
     responses((status = 200, description = "Deadlines by date", body = Vec<Deadline>))
 )]
+#[get("/deadlines")]
 pub async fn deadlines(
     actor: Actor,
     meta: RequestMeta,

@@ -1,6 +1,6 @@
 //! `/api/v1/users`: staff accounts, managed by admins.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{delete, get, patch, post, web, HttpResponse};
 use lumit_shared::text::fold;
 use lumit_shared::user::{CreatedUser, NewUser, PasswordReset, Role, User, UserPatch};
 use lumit_shared::{FieldError, Page};
@@ -39,13 +39,12 @@ pub struct ListQuery {
 
 /// List accounts by username. Permission: admin, coordinator.
 #[utoipa::path(
-    get,
-    path = "/api/v1/users",
     tag = "users",
     params(ListQuery),
     security(("bearer" = [])),
     responses((status = 200, description = "A page of accounts", body = Page<User>))
 )]
+#[get("/users")]
 pub async fn list(
     actor: Actor,
     state: web::Data<AppState>,
@@ -86,13 +85,12 @@ pub async fn list(
 
 /// Read one account. Permission: admin, coordinator.
 #[utoipa::path(
-    get,
-    path = "/api/v1/users/{id}",
     tag = "users",
     params(("id" = String, Path, description = "User id")),
     security(("bearer" = [])),
     responses((status = 200, description = "The account; `ETag` carries its version", body = User))
 )]
+#[get("/users/{id}")]
 pub async fn get(
     actor: Actor,
     state: web::Data<AppState>,
@@ -135,8 +133,6 @@ fn check_municipalities(c: &mut DbConn, ids: &[String]) -> ApiResult<()> {
 /// Create an account with a temporary password (the one given, or a generated one returned once);
 /// the person must change it at first login. Permission: admin.
 #[utoipa::path(
-    post,
-    path = "/api/v1/users",
     tag = "users",
     request_body = NewUser,
     security(("bearer" = [])),
@@ -145,6 +141,7 @@ fn check_municipalities(c: &mut DbConn, ids: &[String]) -> ApiResult<()> {
         (status = 409, description = "Username taken (case-insensitive)", body = lumit_shared::Problem, content_type = "application/problem+json")
     )
 )]
+#[post("/users")]
 pub async fn create(
     actor: Actor,
     meta: RequestMeta,
@@ -206,8 +203,6 @@ pub async fn create(
 /// deactivated or demoted. Deactivating cuts off the account's tokens at once. Honours `If-Match`.
 /// Permission: admin.
 #[utoipa::path(
-    patch,
-    path = "/api/v1/users/{id}",
     tag = "users",
     params(
         ("id" = String, Path, description = "User id"),
@@ -221,6 +216,7 @@ pub async fn create(
         (status = 412, description = "Stale `If-Match`", body = lumit_shared::Problem, content_type = "application/problem+json")
     )
 )]
+#[patch("/users/{id}")]
 pub async fn update(
     actor: Actor,
     meta: RequestMeta,
@@ -297,13 +293,12 @@ pub async fn update(
 /// Reset an account's password: returns a one-time temporary password, logs the account out
 /// everywhere, and forces a change at next login. Permission: admin.
 #[utoipa::path(
-    post,
-    path = "/api/v1/users/{id}/password-reset",
     tag = "users",
     params(("id" = String, Path, description = "User id")),
     security(("bearer" = [])),
     responses((status = 200, description = "The temporary password, shown once", body = PasswordReset))
 )]
+#[post("/users/{id}/password-reset")]
 pub async fn reset_password(
     actor: Actor,
     meta: RequestMeta,
@@ -337,8 +332,6 @@ pub async fn reset_password(
 /// tokens are revoked and its access tokens refused from the next request; it can log in again.
 /// Permission: admin.
 #[utoipa::path(
-    post,
-    path = "/api/v1/users/{id}/end-sessions",
     tag = "users",
     params(("id" = String, Path, description = "User id")),
     security(("bearer" = [])),
@@ -347,6 +340,7 @@ pub async fn reset_password(
         (status = 404, description = "No such account", body = lumit_shared::Problem, content_type = "application/problem+json")
     )
 )]
+#[post("/users/{id}/end-sessions")]
 pub async fn end_sessions(
     actor: Actor,
     meta: RequestMeta,
@@ -371,8 +365,6 @@ pub async fn end_sessions(
 /// working, its sessions end, and a role that requires one must set it up again at the next
 /// login. Permission: admin.
 #[utoipa::path(
-    delete,
-    path = "/api/v1/users/{id}/totp",
     tag = "users",
     params(("id" = String, Path, description = "User id")),
     security(("bearer" = [])),
@@ -381,6 +373,7 @@ pub async fn end_sessions(
         (status = 404, description = "No such account, or it has no second factor", body = lumit_shared::Problem, content_type = "application/problem+json")
     )
 )]
+#[delete("/users/{id}/totp")]
 pub async fn reset_totp(
     actor: Actor,
     meta: RequestMeta,

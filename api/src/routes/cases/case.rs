@@ -1,6 +1,6 @@
 //! `GET` and `PATCH /api/v1/cases/{id}`: reading a case and changing its fields.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{get, patch, web, HttpResponse};
 use lumit_shared::case::{Case, CasePatch};
 
 use crate::audit::{self, AuditCtx, Event};
@@ -16,13 +16,12 @@ use super::{check_access, visible};
 
 /// Read one case; the read is logged. Permission: as the list, on the actor's municipalities.
 #[utoipa::path(
-    get,
-    path = "/api/v1/cases/{id}",
     tag = "cases",
     params(("id" = String, Path, description = "Case id")),
     security(("bearer" = []), ("oauth2" = ["cases:read"])),
     responses((status = 200, description = "The case; `ETag` carries its version", body = Case))
 )]
+#[get("/cases/{id}")]
 pub async fn get(
     actor: Actor,
     meta: RequestMeta,
@@ -56,8 +55,6 @@ pub async fn get(
 /// Change a case's fields (status changes go through transitions). Honours `If-Match`.
 /// Permission: as for opening, on the actor's municipalities.
 #[utoipa::path(
-    patch,
-    path = "/api/v1/cases/{id}",
     tag = "cases",
     params(("id" = String, Path, description = "Case id"), ("If-Match" = Option<String>, Header, description = "ETag from a previous read")),
     request_body = CasePatch,
@@ -67,6 +64,7 @@ pub async fn get(
         (status = 412, description = "Stale `If-Match`", body = lumit_shared::Problem, content_type = "application/problem+json")
     )
 )]
+#[patch("/cases/{id}")]
 pub async fn update(
     actor: Actor,
     meta: RequestMeta,

@@ -9,16 +9,16 @@ use crate::models::case::{self as model, CaseRow};
 use crate::state::AppState;
 
 mod case;
-mod categories;
-mod list;
 mod open;
+mod search;
+mod taxonomy;
 mod timeline;
 mod transitions;
 
 pub use case::*;
-pub use categories::*;
-pub use list::*;
 pub use open::*;
+pub use search::*;
+pub use taxonomy::*;
 pub use timeline::*;
 pub use transitions::*;
 

@@ -1,6 +1,6 @@
 //! `POST /api/v1/cases`: opening a case.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{post, web, HttpResponse};
 use lumit_shared::case::{Case, NewCase};
 
 use crate::audit::{self, AuditCtx, Event};
@@ -15,13 +15,12 @@ use crate::state::AppState;
 /// Open a case for a person at a municipality's desk. Permission: admin, coordinator, operator
 /// (their municipalities), clients with `cases:write` (their municipality).
 #[utoipa::path(
-    post,
-    path = "/api/v1/cases",
     tag = "cases",
     request_body = NewCase,
     security(("bearer" = []), ("oauth2" = ["cases:write"])),
     responses((status = 201, description = "Opened", body = Case))
 )]
+#[post("/cases")]
 pub async fn create(
     actor: Actor,
     meta: RequestMeta,

@@ -1,6 +1,6 @@
 //! `/api/v1/cases/{id}/events`: the timeline, its entries and their corrections.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{get, patch, post, web, HttpResponse};
 use lumit_shared::case::{CaseEvent, NewCaseEvent};
 
 use crate::audit::{self, AuditCtx, Event};
@@ -15,13 +15,12 @@ use super::{check_access, visible};
 
 /// The case's timeline, oldest first. Permission: as reading the case.
 #[utoipa::path(
-    get,
-    path = "/api/v1/cases/{id}/events",
     tag = "cases",
     params(("id" = String, Path, description = "Case id")),
     security(("bearer" = []), ("oauth2" = ["cases:read"])),
     responses((status = 200, description = "The timeline", body = Vec<CaseEvent>))
 )]
+#[get("/cases/{id}/events")]
 pub async fn events(
     actor: Actor,
     meta: RequestMeta,
@@ -58,14 +57,13 @@ pub async fn events(
 /// Add a note, intervention (with minutes), phone call, document check or appointment to the
 /// timeline. Permission: as changing the case.
 #[utoipa::path(
-    post,
-    path = "/api/v1/cases/{id}/events",
     tag = "cases",
     params(("id" = String, Path, description = "Case id")),
     request_body = NewCaseEvent,
     security(("bearer" = []), ("oauth2" = ["cases:write"])),
     responses((status = 201, description = "Added", body = CaseEvent))
 )]
+#[post("/cases/{id}/events")]
 pub async fn add_event(
     actor: Actor,
     meta: RequestMeta,
@@ -105,8 +103,6 @@ pub async fn add_event(
 /// stays in the entry's `previous` versions; the audit log records who corrected it and when,
 /// never the text. Permission: as changing the case, and being the author.
 #[utoipa::path(
-    patch,
-    path = "/api/v1/cases/{id}/events/{event_id}",
     tag = "cases",
     params(("id" = String, Path, description = "Case id"), ("event_id" = String, Path, description = "Event id")),
     request_body = lumit_shared::case::EventEdit,
@@ -116,6 +112,7 @@ pub async fn add_event(
         (status = 409, description = "Past the 24-hour window, or not editable", body = lumit_shared::Problem, content_type = "application/problem+json")
     )
 )]
+#[patch("/cases/{id}/events/{event_id}")]
 pub async fn edit_event(
     actor: Actor,
     meta: RequestMeta,

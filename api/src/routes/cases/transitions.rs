@@ -1,6 +1,6 @@
 //! `POST /api/v1/cases/{id}/transitions`: the workflow (its rules: `CaseStatus::move_to`).
 
-use actix_web::{web, HttpResponse};
+use actix_web::{post, web, HttpResponse};
 use lumit_shared::case::{Case, EventKind, Transition, ValidCaseEvent};
 
 use crate::audit::{self, AuditCtx, Event};
@@ -18,8 +18,6 @@ use super::{check_access, visible};
 /// `waiting_office` → `closed` (with an outcome). Reopening a closed case needs a coordinator and
 /// a reason. An impossible move is a 409 listing the `allowed` ones. Permission: as for changing.
 #[utoipa::path(
-    post,
-    path = "/api/v1/cases/{id}/transitions",
     tag = "cases",
     params(("id" = String, Path, description = "Case id")),
     request_body = Transition,
@@ -29,6 +27,7 @@ use super::{check_access, visible};
         (status = 409, description = "Not allowed from the current status; see `allowed`", body = lumit_shared::Problem, content_type = "application/problem+json")
     )
 )]
+#[post("/cases/{id}/transitions")]
 pub async fn transition(
     actor: Actor,
     meta: RequestMeta,

@@ -2,13 +2,13 @@
 //! them for their municipalities; coordinators approve, reject and assign; a mediator sees only
 //! the jobs assigned to them, with the minimum data.
 
-mod suggestions;
+mod matching;
 mod transitions;
 
-pub use suggestions::{__path_suggestions, suggestions};
+pub use matching::{__path_suggestions, suggestions};
 pub use transitions::{__path_transition, transition};
 
-use actix_web::{web, HttpResponse};
+use actix_web::{get, post, web, HttpResponse};
 use lumit_shared::mediation::{
     NewRequest, RequestKind, RequestStatus, RequestStep, ServiceRequest,
 };
@@ -95,13 +95,12 @@ pub struct ListQuery {
 /// List requests, newest first. Permission: coordinators and admins all; operators, municipal
 /// officers and clients with `requests:read` their municipalities'; mediators their jobs.
 #[utoipa::path(
-    get,
-    path = "/api/v1/requests",
     tag = "requests",
     params(ListQuery),
     security(("bearer" = []), ("oauth2" = ["requests:read"])),
     responses((status = 200, description = "A page of requests", body = Page<ServiceRequest>))
 )]
+#[get("/requests")]
 pub async fn list(
     actor: Actor,
     meta: RequestMeta,
@@ -166,13 +165,12 @@ pub async fn list(
 /// operators for their municipalities, coordinators and admins for any, clients with
 /// `requests:write` for theirs. A linked case must be one the caller may read.
 #[utoipa::path(
-    post,
-    path = "/api/v1/requests",
     tag = "requests",
     request_body = NewRequest,
     security(("bearer" = []), ("oauth2" = ["requests:write"])),
     responses((status = 201, description = "Filed", body = ServiceRequest))
 )]
+#[post("/requests")]
 pub async fn create(
     actor: Actor,
     meta: RequestMeta,
@@ -252,13 +250,12 @@ pub async fn create(
 
 /// One request. Permission: as for the list; another municipality's request is "not found".
 #[utoipa::path(
-    get,
-    path = "/api/v1/requests/{id}",
     tag = "requests",
     params(("id" = String, Path, description = "Request id")),
     security(("bearer" = []), ("oauth2" = ["requests:read"])),
     responses((status = 200, description = "The request; `ETag` carries its version", body = ServiceRequest))
 )]
+#[get("/requests/{id}")]
 pub async fn get(
     actor: Actor,
     meta: RequestMeta,
@@ -293,13 +290,12 @@ pub async fn get(
 
 /// A request's history: every transition with who, when and why. Permission: as reading it.
 #[utoipa::path(
-    get,
-    path = "/api/v1/requests/{id}/history",
     tag = "requests",
     params(("id" = String, Path, description = "Request id")),
     security(("bearer" = []), ("oauth2" = ["requests:read"])),
     responses((status = 200, description = "The history, oldest first", body = Vec<RequestStep>))
 )]
+#[get("/requests/{id}/history")]
 pub async fn history(
     actor: Actor,
     meta: RequestMeta,

@@ -1,6 +1,6 @@
 //! `POST /api/v1/requests/{id}/transitions`: the life cycle of a request.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{post, web, HttpResponse};
 use chrono::Duration;
 use lumit_shared::mediation::{Party, RequestMove, RequestTransition, StepKind};
 
@@ -128,8 +128,6 @@ fn check_free(
 /// `assigned` or `confirmed`, `approved` is the mediator declining (with a reason). An impossible
 /// step is a 409 listing the `allowed` ones.
 #[utoipa::path(
-    post,
-    path = "/api/v1/requests/{id}/transitions",
     tag = "requests",
     params(("id" = String, Path, description = "Request id")),
     request_body = RequestTransition,
@@ -139,6 +137,7 @@ fn check_free(
         (status = 409, description = "Not allowed from the current status (see `allowed`), or the mediator is double-booked (see `conflicting_reference`)", body = lumit_shared::Problem, content_type = "application/problem+json")
     )
 )]
+#[post("/requests/{id}/transitions")]
 pub async fn transition(
     actor: Actor,
     meta: RequestMeta,

@@ -1,6 +1,6 @@
 //! `/api/v1/case-categories`: the taxonomy.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{get, patch, post, web, HttpResponse};
 use lumit_shared::case::CaseCategory;
 
 use crate::audit::{self, AuditCtx, Event};
@@ -14,12 +14,11 @@ use crate::state::AppState;
 /// The case categories (two levels) with their document checklists. Permission: any staff
 /// member, or a client with `cases:read`.
 #[utoipa::path(
-    get,
-    path = "/api/v1/case-categories",
     tag = "cases",
     security(("bearer" = []), ("oauth2" = ["cases:read"])),
     responses((status = 200, description = "The taxonomy", body = Vec<CaseCategory>))
 )]
+#[get("/case-categories")]
 pub async fn categories(actor: Actor, state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     authz::require(&actor, Action::ReadCategories)?;
     let all = state.db.read(|c| Ok(model::categories(c)?)).await?;
@@ -28,13 +27,12 @@ pub async fn categories(actor: Actor, state: web::Data<AppState>) -> ApiResult<H
 
 /// Add a category or sub-category to the taxonomy. Permission: admin.
 #[utoipa::path(
-    post,
-    path = "/api/v1/case-categories",
     tag = "cases",
     request_body = lumit_shared::case::CategoryInput,
     security(("bearer" = [])),
     responses((status = 201, description = "Added", body = CaseCategory))
 )]
+#[post("/case-categories")]
 pub async fn create_category(
     actor: Actor,
     meta: RequestMeta,
@@ -75,14 +73,13 @@ pub async fn create_category(
 
 /// Change a category: names, checklist, retention years, active. Permission: admin.
 #[utoipa::path(
-    patch,
-    path = "/api/v1/case-categories/{id}",
     tag = "cases",
     params(("id" = String, Path, description = "Category id")),
     request_body = lumit_shared::case::CategoryInput,
     security(("bearer" = [])),
     responses((status = 200, description = "Changed", body = CaseCategory))
 )]
+#[patch("/case-categories/{id}")]
 pub async fn update_category(
     actor: Actor,
     meta: RequestMeta,

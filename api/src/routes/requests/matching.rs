@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use actix_web::{web, HttpResponse};
+use actix_web::{get, web, HttpResponse};
 use chrono::{Datelike, Duration, NaiveDate};
 use lumit_shared::mediation::Suggestion;
 use serde::Deserialize;
@@ -44,13 +44,12 @@ fn month_of(d: NaiveDate) -> (NaiveDate, NaiveDate) {
 /// municipalities. Then by language level and by the fewest hours in the job's month. Each
 /// suggestion explains its place. Permission: admin, coordinator.
 #[utoipa::path(
-    get,
-    path = "/api/v1/requests/{id}/suggestions",
     tag = "requests",
     params(("id" = String, Path, description = "Request id"), SuggestionQuery),
     security(("bearer" = [])),
     responses((status = 200, description = "Eligible mediators ranked, then (on request) the others", body = Vec<Suggestion>))
 )]
+#[get("/requests/{id}/suggestions")]
 pub async fn suggestions(
     actor: Actor,
     state: web::Data<AppState>,

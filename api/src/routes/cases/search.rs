@@ -1,6 +1,6 @@
 //! `GET /api/v1/cases`: the list, its filters, order and count.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{get, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use lumit_shared::case::{CasePage, CaseStatus};
 use serde::Deserialize;
@@ -65,13 +65,12 @@ pub enum SortBy {
 /// List cases, newest first. Permission: admin, coordinator, operator (their municipalities),
 /// clients with `cases:read` (their municipality).
 #[utoipa::path(
-    get,
-    path = "/api/v1/cases",
     tag = "cases",
     params(ListQuery),
     security(("bearer" = []), ("oauth2" = ["cases:read"])),
     responses((status = 200, description = "A page of cases", body = CasePage))
 )]
+#[get("/cases")]
 pub async fn list(
     actor: Actor,
     meta: RequestMeta,
