@@ -68,6 +68,46 @@ pub fn page<T, K: Serialize>(
     (rows, next)
 }
 
+/// Where a list request's page starts and how long it is: `?limit=` checked and `?cursor=`
+/// decoded into the list's sort key `K`. Every paginated list reads its page through this.
+#[derive(Debug)]
+pub struct Pager<K> {
+    /// Page size.
+    pub limit: i64,
+    /// The sort key of the previous page's last item.
+    pub after: Option<K>,
+}
+
+impl<K: DeserializeOwned + Serialize> Pager<K> {
+    /// Reads `?limit=` and `?cursor=`: 400 naming the one at fault.
+    pub fn new(limit_param: Option<i64>, cursor: Option<&str>) -> Result<Self, ApiError> {
+        Ok(Self {
+            limit: limit(limit_param)?,
+            after: decode(cursor)?,
+        })
+    }
+
+    /// What the model reads: `limit` and the cursor's key (it fetches one row more).
+    pub fn query(&mut self) -> (i64, Option<K>) {
+        (self.limit, self.after.take())
+    }
+
+    /// The page of rows fetched with `limit + 1`, each shown as the API answers it, and the
+    /// next page's cursor.
+    pub fn page<T, U>(
+        &self,
+        rows: Vec<T>,
+        key: impl Fn(&T) -> K,
+        shown: impl FnMut(T) -> U,
+    ) -> lumit_shared::Page<U> {
+        let (rows, next_cursor) = page(rows, self.limit, key);
+        lumit_shared::Page {
+            items: rows.into_iter().map(shown).collect(),
+            next_cursor,
+        }
+    }
+}
+
 /// `?limit=&cursor=` of lists that have no other filter.
 #[derive(Debug, serde::Deserialize)]
 #[serde(deny_unknown_fields)]

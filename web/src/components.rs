@@ -381,3 +381,93 @@ pub fn filters_path(base: &str, fields: &[(&str, RwSignal<String>)]) -> String {
         format!("{base}?{}", parts.join("&"))
     }
 }
+
+/// A list read from the API page by page: its rows so far, the next page's cursor, whether a
+/// page is on its way and the last error. The list pages share it, with [`MoreButton`].
+pub struct Paged<T: Send + Sync + 'static> {
+    /// The rows so far.
+    pub items: RwSignal<Vec<T>>,
+    next: RwSignal<Option<String>>,
+    /// A page is on its way.
+    pub loading: RwSignal<bool>,
+    /// The last page's failure.
+    pub error: RwSignal<Option<ApiError>>,
+}
+
+impl<T: Send + Sync + 'static> Clone for Paged<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: Send + Sync + 'static> Copy for Paged<T> {}
+
+impl<T: serde::de::DeserializeOwned + Send + Sync + 'static> Paged<T> {
+    /// An empty list.
+    pub fn new() -> Self {
+        Self {
+            items: RwSignal::new(Vec::new()),
+            next: RwSignal::new(None),
+            loading: RwSignal::new(false),
+            error: RwSignal::new(None),
+        }
+    }
+
+    /// Reads the first page of `path` (an API path with its filters in the query string) in
+    /// place of the rows, or with `more` the page after the last one, added to them.
+    pub fn load(self, mut path: String, more: bool) {
+        if more {
+            match self.next.get_untracked() {
+                Some(c) => path.push_str(&format!("&cursor={}", crate::api::enc(&c))),
+                None => return,
+            }
+        }
+        self.loading.set(true);
+        leptos::task::spawn_local(async move {
+            match crate::api::get::<lumit_shared::Page<T>>(&path).await {
+                Ok(page) => {
+                    self.error.set(None);
+                    if more {
+                        self.items.update(|v| v.extend(page.items));
+                    } else {
+                        self.items.set(page.items);
+                    }
+                    self.next.set(page.next_cursor);
+                }
+                Err(e) => self.error.set(Some(e)),
+            }
+            self.loading.set(false);
+        });
+    }
+
+    /// Whether another page follows.
+    pub fn has_more(self) -> bool {
+        self.next.with(Option::is_some)
+    }
+}
+
+impl<T: serde::de::DeserializeOwned + Send + Sync + 'static> Default for Paged<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// "Load more" under a [`Paged`] list, while another page follows.
+#[component]
+pub fn MoreButton(
+    /// Another page follows.
+    #[prop(into)]
+    more: Signal<bool>,
+    /// A page is on its way.
+    #[prop(into)]
+    loading: Signal<bool>,
+    /// Reads the next page.
+    on_more: Callback<()>,
+) -> impl IntoView {
+    let i = use_i18n();
+    view! {
+        <Show when=move || more.get()>
+            <button type="button" class="btn" on:click=move |_| on_more.run(()) disabled=move || loading.get()>{move || i.t("app.more")}</button>
+        </Show>
+    }
+}

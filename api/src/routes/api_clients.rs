@@ -12,7 +12,7 @@ use crate::authz::{self, Action};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Body, Query, RequestMeta};
 use crate::models::{api_client as model, municipality};
-use crate::pagination;
+use crate::pagination::Pager;
 use crate::state::AppState;
 
 /// Filters of the client list.
@@ -43,21 +43,15 @@ pub async fn list(
 ) -> ApiResult<HttpResponse> {
     authz::require(&actor, Action::ManageApiClients)?;
     let q = q.0;
-    let limit = pagination::limit(q.limit)?;
-    let before = pagination::decode::<String>(q.cursor.as_deref())?;
+    let mut pager = Pager::<String>::new(q.limit, q.cursor.as_deref())?;
+    let (limit, before) = pager.query();
     let include_revoked = q.include_revoked.unwrap_or(false);
     let rows = state
         .db
         .read(move |c| Ok(model::list(c, include_revoked, before, limit)?))
         .await?;
-    let (rows, next_cursor) = pagination::page(rows, limit, |r| r.id.clone());
-    Ok(HttpResponse::Ok().json(Page {
-        items: rows
-            .into_iter()
-            .map(model::ApiClientRow::into_api)
-            .collect(),
-        next_cursor,
-    }))
+    let page = pager.page(rows, |r| r.id.clone(), model::ApiClientRow::into_api);
+    Ok(HttpResponse::Ok().json(page))
 }
 
 /// Read one client (never its secret). Permission: admin.

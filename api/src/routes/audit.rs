@@ -12,7 +12,7 @@ use crate::auth::Actor;
 use crate::authz::{self, Action};
 use crate::error::ApiResult;
 use crate::extract::Query;
-use crate::pagination;
+use crate::pagination::Pager;
 use crate::state::AppState;
 
 /// Filters of the audit log.
@@ -53,7 +53,8 @@ pub async fn list(
 ) -> ApiResult<HttpResponse> {
     authz::require(&actor, Action::ReadAudit)?;
     let q = q.0;
-    let limit = pagination::limit(q.limit)?;
+    let mut pager = Pager::<i64>::new(q.limit, q.cursor.as_deref())?;
+    let (limit, before_id) = pager.query();
     let filter = Filter {
         actor_id: q.actor_id,
         entity_type: q.entity_type,
@@ -61,14 +62,13 @@ pub async fn list(
         action: q.action,
         from: q.from.map(|t| t.naive_utc()),
         to: q.to.map(|t| t.naive_utc()),
-        before_id: pagination::decode::<i64>(q.cursor.as_deref())?,
+        before_id,
     };
     let rows = state
         .db
         .read(move |c| log::list(c, &filter, limit + 1))
         .await?;
-    let (items, next_cursor) = pagination::page(rows, limit, |e| e.id);
-    Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
+    Ok(HttpResponse::Ok().json(pager.page(rows, |e| e.id, |e| e)))
 }
 
 /// One entry with its old and new values. Permission: admin.
@@ -147,12 +147,11 @@ pub async fn security(
     q: Query<SecurityQuery>,
 ) -> ApiResult<HttpResponse> {
     authz::require(&actor, Action::ReadAudit)?;
-    let limit = pagination::limit(q.0.limit)?;
-    let before = pagination::decode::<String>(q.0.cursor.as_deref())?;
+    let mut pager = Pager::<String>::new(q.0.limit, q.0.cursor.as_deref())?;
+    let (limit, before) = pager.query();
     let rows = state
         .db
         .read(move |c| crate::security_log::list(c, before.as_deref(), limit + 1))
         .await?;
-    let (items, next_cursor) = pagination::page(rows, limit, |e| e.id.clone());
-    Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
+    Ok(HttpResponse::Ok().json(pager.page(rows, |e| e.id.clone(), |e| e)))
 }

@@ -14,7 +14,7 @@ use crate::authz::{self, Action};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Body, IfMatch, Query, RequestMeta};
 use crate::models::municipality as model;
-use crate::pagination;
+use crate::pagination::Pager;
 use crate::routes::{created, with_etag};
 use crate::state::AppState;
 
@@ -53,8 +53,8 @@ pub async fn list(
 ) -> ApiResult<HttpResponse> {
     authz::require(&actor, Action::ReadMunicipalities)?;
     let q = q.0;
-    let limit = pagination::limit(q.limit)?;
-    let after = pagination::decode::<model::Cursor>(q.cursor.as_deref())?;
+    let mut pager = Pager::<model::Cursor>::new(q.limit, q.cursor.as_deref())?;
+    let (limit, after) = pager.query();
     let filter = model::Filter {
         q: q.q,
         kind: q.kind,
@@ -65,14 +65,12 @@ pub async fn list(
         .db
         .read(move |c| Ok(model::list(c, &filter, after, limit)?))
         .await?;
-    let (rows, next_cursor) = pagination::page(rows, limit, |r| {
-        model::Cursor(r.name_folded.clone(), r.id.clone())
-    });
-    let items = rows
-        .into_iter()
-        .map(model::MunicipalityRow::into_api)
-        .collect();
-    Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
+    let page = pager.page(
+        rows,
+        |r| model::Cursor(r.name_folded.clone(), r.id.clone()),
+        model::MunicipalityRow::into_api,
+    );
+    Ok(HttpResponse::Ok().json(page))
 }
 
 /// Read one municipality. Permission: any authenticated caller (`municipalities:read`).

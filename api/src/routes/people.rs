@@ -20,7 +20,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{Body, IfMatch, Query, RequestMeta};
 use crate::models::case::Cursor as CaseCursor;
 use crate::models::{municipality, person as model};
-use crate::pagination;
+use crate::pagination::{self, Pager};
 use crate::routes::{created, with_etag};
 use crate::state::AppState;
 
@@ -62,8 +62,8 @@ pub async fn list(
     authz::require(&actor, Action::ReadPeople)?;
     let ctx = AuditCtx::new(&actor, &meta);
     let q = q.0;
-    let limit = pagination::limit(q.limit)?;
-    let after = pagination::decode::<model::Cursor>(q.cursor.as_deref())?;
+    let mut pager = Pager::<model::Cursor>::new(q.limit, q.cursor.as_deref())?;
+    let (limit, after) = pager.query();
     let scope = (!actor.sees_all()).then(|| actor.municipality_ids.clone());
     let filter = model::Filter {
         q: q.q,
@@ -74,18 +74,17 @@ pub async fn list(
         .db
         .read(move |c| Ok(model::list(c, &filter, after, limit)?))
         .await?;
-    let (rows, next_cursor) = pagination::page(rows, limit, |r| {
-        model::Cursor(r.last_name.clone(), r.id.clone())
-    });
-    let on_page = rows.iter().map(|r| r.id.clone());
+    let page = pager.page(
+        rows,
+        |r| model::Cursor(r.last_name.clone(), r.id.clone()),
+        |r| shown(&actor, r),
+    );
+    let on_page = page.items.iter().map(|p| p.id.clone());
     state
         .access
         .wait_written(access::Shown::page(&ctx, "person.list", "people", on_page))
         .await?;
-    Ok(HttpResponse::Ok().json(Page {
-        items: rows.into_iter().map(|r| shown(&actor, r)).collect(),
-        next_cursor,
-    }))
+    Ok(HttpResponse::Ok().json(page))
 }
 
 /// The person if the actor may see it (registered in, or with a case in, one of the actor's
@@ -483,8 +482,8 @@ pub async fn access_log(
     q: Query<pagination::PageQuery>,
 ) -> ApiResult<HttpResponse> {
     authz::require(&actor, Action::ReadAccessLog)?;
-    let limit = pagination::limit(q.0.limit)?;
-    let before_id = pagination::decode::<i64>(q.0.cursor.as_deref())?;
+    let mut pager = Pager::<i64>::new(q.0.limit, q.0.cursor.as_deref())?;
+    let (limit, before_id) = pager.query();
     let id = id.into_inner();
     let rows = state
         .db
@@ -493,8 +492,7 @@ pub async fn access_log(
             access::for_person(c, &id, before_id, limit + 1)
         })
         .await?;
-    let (items, next_cursor) = pagination::page(rows, limit, |e| e.id);
-    Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
+    Ok(HttpResponse::Ok().json(pager.page(rows, |e| e.id, |e| e)))
 }
 
 /// Everything LUMIT holds about a person — data, cases, timelines, referrals — as JSON (the GDPR

@@ -14,7 +14,7 @@ use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Body, IfMatch, Query, RequestMeta};
 use crate::models::{municipality, refresh_token, second_factor, user as model};
-use crate::pagination;
+use crate::pagination::Pager;
 use crate::routes::{created, with_etag};
 use crate::state::AppState;
 
@@ -52,34 +52,32 @@ pub async fn list(
 ) -> ApiResult<HttpResponse> {
     authz::require(&actor, Action::ReadUsers)?;
     let q = q.0;
-    let limit = pagination::limit(q.limit)?;
-    let after = pagination::decode::<model::Cursor>(q.cursor.as_deref())?;
+    let mut pager = Pager::<model::Cursor>::new(q.limit, q.cursor.as_deref())?;
+    let (limit, after) = pager.query();
     let filter = model::Filter {
         q: q.q,
         role: q.role,
         municipality_id: q.municipality_id,
         active: q.active,
     };
-    let page = state
+    let rows = state
         .db
         .read(move |c| {
+            // Each account with its municipalities, and its place in the order.
             let rows = model::list(c, &filter, after, limit)?;
-            let (rows, next_cursor) = pagination::page(rows, limit, |r| {
-                model::Cursor(r.username_lower.clone(), r.id.clone())
-            });
-            let items = rows
-                .into_iter()
-                .map(|r| model::to_api(c, r))
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(Page { items, next_cursor })
+            rows.into_iter()
+                .map(|r| {
+                    let key = model::Cursor(r.username_lower.clone(), r.id.clone());
+                    Ok((key, model::to_api(c, r)?))
+                })
+                .collect::<ApiResult<Vec<_>>>()
         })
         .await?;
-    let mut page = page;
-    page.items = page
-        .items
-        .into_iter()
-        .map(|u| state.settings.shown(u))
-        .collect();
+    let page = pager.page(
+        rows,
+        |(key, _)| key.clone(),
+        |(_, u)| state.settings.shown(u),
+    );
     Ok(HttpResponse::Ok().json(page))
 }
 

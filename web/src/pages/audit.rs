@@ -9,7 +9,7 @@ use lumit_shared::Page as ListPage;
 
 use crate::api::{self, enc, ApiError};
 use crate::app::RoleGate;
-use crate::components::{Empty, ErrorView, Loading};
+use crate::components::{Empty, ErrorView, Loading, MoreButton, Paged};
 use crate::i18n::{fmt_datetime, fmt_int, use_i18n};
 
 /// The audit page (admin).
@@ -78,10 +78,8 @@ fn Audit() -> impl IntoView {
     let entity_id = RwSignal::new(String::new());
     let from = RwSignal::new(String::new());
     let to = RwSignal::new(String::new());
-    let items = RwSignal::new(Vec::<AuditEntry>::new());
-    let next = RwSignal::new(None::<String>);
-    let loading = RwSignal::new(false);
-    let error = RwSignal::new(None::<ApiError>);
+    let list = Paged::<AuditEntry>::new();
+    let (items, loading, error) = (list.items, list.loading, list.error);
     let selected = RwSignal::new(None::<AuditEntry>);
     let verification = RwSignal::new(None::<Result<AuditVerification, ApiError>>);
     let verifying = RwSignal::new(false);
@@ -104,27 +102,7 @@ fn Audit() -> impl IntoView {
         if !to.get_untracked().is_empty() {
             path.push_str(&format!("&to={}T23:59:59Z", to.get_untracked()));
         }
-        if !reset {
-            if let Some(c) = next.get_untracked() {
-                path.push_str(&format!("&cursor={}", enc(&c)));
-            }
-        }
-        loading.set(true);
-        spawn_local(async move {
-            match api::get::<ListPage<AuditEntry>>(&path).await {
-                Ok(page) => {
-                    error.set(None);
-                    if reset {
-                        items.set(page.items);
-                    } else {
-                        items.update(|v| v.extend(page.items));
-                    }
-                    next.set(page.next_cursor);
-                }
-                Err(e) => error.set(Some(e)),
-            }
-            loading.set(false);
-        });
+        list.load(path, !reset);
     };
     load(true);
     let verify = move |_| {
@@ -227,8 +205,6 @@ fn Audit() -> impl IntoView {
                 </tbody>
             </table>
         </Show>
-        <Show when=move || next.with(Option::is_some)>
-            <button type="button" class="btn" on:click=move |_| load(false) disabled=move || loading.get()>{move || i.t("app.more")}</button>
-        </Show>
+        <MoreButton more=Signal::derive(move || list.has_more()) loading=loading on_more=Callback::new(move |_| load(false)) />
     }
 }

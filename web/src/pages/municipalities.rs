@@ -13,7 +13,8 @@ use lumit_shared::Page;
 
 use crate::api::{self, enc, ApiError};
 use crate::components::{
-    error_message, field_error, Empty, ErrorView, FormStatus, Loading, SelectField, TextField,
+    error_message, field_error, Empty, ErrorView, FormStatus, Loading, MoreButton, Paged,
+    SelectField, TextField,
 };
 use crate::i18n::{text, use_i18n};
 use crate::pages::desks::weekday_key;
@@ -87,10 +88,8 @@ pub fn List() -> impl IntoView {
     let q = RwSignal::new(String::new());
     let kind = RwSignal::new(String::new());
     let active = RwSignal::new("true".to_owned());
-    let items = RwSignal::new(Vec::<Municipality>::new());
-    let next = RwSignal::new(None::<String>);
-    let loading = RwSignal::new(false);
-    let error = RwSignal::new(None::<ApiError>);
+    let list = Paged::<Municipality>::new();
+    let (items, loading, error) = (list.items, list.loading, list.error);
     let unioni = LocalResource::new(|| {
         api::get::<Page<Municipality>>("/api/v1/municipalities?kind=unione&limit=200")
     });
@@ -106,27 +105,7 @@ pub fn List() -> impl IntoView {
         if !active.get_untracked().is_empty() {
             path.push_str(&format!("&active={}", active.get_untracked()));
         }
-        if !reset {
-            if let Some(c) = next.get_untracked() {
-                path.push_str(&format!("&cursor={}", enc(&c)));
-            }
-        }
-        loading.set(true);
-        spawn_local(async move {
-            match api::get::<Page<Municipality>>(&path).await {
-                Ok(page) => {
-                    error.set(None);
-                    if reset {
-                        items.set(page.items);
-                    } else {
-                        items.update(|v| v.extend(page.items));
-                    }
-                    next.set(page.next_cursor);
-                }
-                Err(e) => error.set(Some(e)),
-            }
-            loading.set(false);
-        });
+        list.load(path, !reset);
     };
     load(true);
     let kinds = Signal::derive(move || {
@@ -203,9 +182,7 @@ pub fn List() -> impl IntoView {
                 </tbody>
             </table>
         </Show>
-        <Show when=move || next.with(Option::is_some)>
-            <button type="button" class="btn" on:click=move |_| load(false) disabled=move || loading.get()>{move || i.t("app.more")}</button>
-        </Show>
+        <MoreButton more=Signal::derive(move || list.has_more()) loading=loading on_more=Callback::new(move |_| load(false)) />
     }
 }
 

@@ -3,7 +3,6 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use lumit_shared::mediation::{
@@ -13,9 +12,11 @@ use lumit_shared::mediation::{
 use lumit_shared::user::Role;
 use lumit_shared::Page;
 
-use crate::api::{self, enc, ApiError};
+use crate::api::{self, enc};
 use crate::app::RoleGate;
-use crate::components::{filters_path, Empty, ErrorView, Loading, SelectField, TextField};
+use crate::components::{
+    filters_path, Empty, ErrorView, Loading, MoreButton, Paged, SelectField, TextField,
+};
 use crate::i18n::{text, use_i18n, Lang};
 use crate::pages::municipalities::{all_municipalities, my_municipalities};
 use crate::session::use_session;
@@ -311,34 +312,9 @@ pub fn List() -> impl IntoView {
 fn RequestList() -> impl IntoView {
     let i = use_i18n();
     let s = use_session();
-    let items = RwSignal::new(Vec::<ServiceRequest>::new());
-    let next = RwSignal::new(None::<String>);
-    let loading = RwSignal::new(false);
-    let error = RwSignal::new(None::<ApiError>);
-    let load = move |reset: bool| {
-        let mut path = "/api/v1/requests?limit=50".to_owned();
-        if !reset {
-            if let Some(c) = next.get_untracked() {
-                path.push_str(&format!("&cursor={}", enc(&c)));
-            }
-        }
-        loading.set(true);
-        spawn_local(async move {
-            match api::get::<Page<ServiceRequest>>(&path).await {
-                Ok(page) => {
-                    error.set(None);
-                    if reset {
-                        items.set(page.items);
-                    } else {
-                        items.update(|v| v.extend(page.items));
-                    }
-                    next.set(page.next_cursor);
-                }
-                Err(e) => error.set(Some(e)),
-            }
-            loading.set(false);
-        });
-    };
+    let list = Paged::<ServiceRequest>::new();
+    let (items, loading, error) = (list.items, list.loading, list.error);
+    let load = move |reset: bool| list.load("/api/v1/requests?limit=50".to_owned(), !reset);
     load(true);
     view! {
         <div class="page-head">
@@ -380,9 +356,7 @@ fn RequestList() -> impl IntoView {
                 </tbody>
             </table>
         </Show>
-        <Show when=move || next.with(Option::is_some)>
-            <button type="button" class="btn" on:click=move |_| load(false) disabled=move || loading.get()>{move || i.t("app.more")}</button>
-        </Show>
+        <MoreButton more=Signal::derive(move || list.has_more()) loading=loading on_more=Callback::new(move |_| load(false)) />
     }
 }
 

@@ -7,14 +7,13 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use lumit_shared::municipality::Municipality;
 use lumit_shared::user::{CreatedUser, NewUser, PasswordReset, Role, User, UserPatch};
-use lumit_shared::Page;
 use reqwest::Method;
 
 use crate::api::{self, enc, ApiError};
 use crate::app::{role_key, RoleGate};
 use crate::components::{
-    error_message, field_error, CheckField, Empty, ErrorView, FormStatus, Loading, SecretOnce,
-    SelectField, TextField,
+    error_message, field_error, CheckField, Empty, ErrorView, FormStatus, Loading, MoreButton,
+    Paged, SecretOnce, SelectField, TextField,
 };
 use crate::i18n::{text, use_i18n};
 use crate::pages::municipalities::{all_municipalities, confirm};
@@ -47,10 +46,8 @@ fn UserList() -> impl IntoView {
     let role = RwSignal::new(String::new());
     let municipality = RwSignal::new(String::new());
     let active = RwSignal::new("true".to_owned());
-    let items = RwSignal::new(Vec::<User>::new());
-    let next = RwSignal::new(None::<String>);
-    let loading = RwSignal::new(false);
-    let error = RwSignal::new(None::<ApiError>);
+    let list = Paged::<User>::new();
+    let (items, loading, error) = (list.items, list.loading, list.error);
     let municipalities = LocalResource::new(all_municipalities);
 
     let load = move |reset: bool| {
@@ -64,27 +61,7 @@ fn UserList() -> impl IntoView {
                 path.push_str(&format!("&{k}={}", enc(&v)));
             }
         }
-        if !reset {
-            if let Some(c) = next.get_untracked() {
-                path.push_str(&format!("&cursor={}", enc(&c)));
-            }
-        }
-        loading.set(true);
-        spawn_local(async move {
-            match api::get::<Page<User>>(&path).await {
-                Ok(page) => {
-                    error.set(None);
-                    if reset {
-                        items.set(page.items);
-                    } else {
-                        items.update(|v| v.extend(page.items));
-                    }
-                    next.set(page.next_cursor);
-                }
-                Err(e) => error.set(Some(e)),
-            }
-            loading.set(false);
-        });
+        list.load(path, !reset);
     };
     load(true);
     Effect::new(move |prev: Option<()>| {
@@ -167,9 +144,7 @@ fn UserList() -> impl IntoView {
                 </tbody>
             </table>
         </Show>
-        <Show when=move || next.with(Option::is_some)>
-            <button type="button" class="btn" on:click=move |_| load(false) disabled=move || loading.get()>{move || i.t("app.more")}</button>
-        </Show>
+        <MoreButton more=Signal::derive(move || list.has_more()) loading=loading on_more=Callback::new(move |_| load(false)) />
     }
 }
 

@@ -12,7 +12,7 @@ use crate::authz::{self, Action};
 use crate::error::ApiResult;
 use crate::extract::{Query, RequestMeta};
 use crate::models::case as model;
-use crate::pagination;
+use crate::pagination::{self, Pager};
 use crate::state::AppState;
 
 /// Filters of the case list (kept in the web app's URL).
@@ -80,8 +80,8 @@ pub async fn list(
     authz::require(&actor, Action::ReadCases)?;
     let ctx = AuditCtx::new(&actor, &meta);
     let q = q.0;
-    let limit = pagination::limit(q.limit)?;
-    let after = pagination::decode::<model::Cursor>(q.cursor.as_deref())?;
+    let mut pager = Pager::<model::Cursor>::new(q.limit, q.cursor.as_deref())?;
+    let (limit, after) = pager.query();
     let statuses = pagination::statuses(
         q.status.as_deref(),
         |s| CaseStatus::parse(s).map(CaseStatus::as_str),
@@ -128,11 +128,15 @@ pub async fn list(
     } else {
         state.db.read(work).await?
     };
-    let (rows, next_cursor) = pagination::page(rows, limit, |(r, _, _)| match sort {
-        model::Sort::Opened => model::Cursor(r.opened_at, r.id.clone()),
-        model::Sort::Updated => model::Cursor(r.updated_at, r.id.clone()),
-    });
-    let shown = rows.iter().map(|(r, _, _)| r.person_id.clone());
+    let page = pager.page(
+        rows,
+        |(r, _, _)| match sort {
+            model::Sort::Opened => model::Cursor(r.opened_at, r.id.clone()),
+            model::Sort::Updated => model::Cursor(r.updated_at, r.id.clone()),
+        },
+        |(r, first, last)| r.into_api(format!("{first} {last}")),
+    );
+    let shown = page.items.iter().map(|c| c.person_id.clone());
     state
         .access
         .wait_written(crate::access::Shown::page(
@@ -142,13 +146,9 @@ pub async fn list(
             shown,
         ))
         .await?;
-    let items = rows
-        .into_iter()
-        .map(|(r, first, last)| r.into_api(format!("{first} {last}")))
-        .collect();
     Ok(HttpResponse::Ok().json(CasePage {
-        items,
-        next_cursor,
+        items: page.items,
+        next_cursor: page.next_cursor,
         total: total.map(|(n, _)| n),
         total_is_at_least: total.is_some_and(|(_, more)| more),
     }))

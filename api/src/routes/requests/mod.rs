@@ -24,7 +24,7 @@ use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Body, Query, RequestMeta};
 use crate::models::{case as cases, mediator, municipality, request as model};
-use crate::pagination;
+use crate::pagination::{self, Pager};
 use crate::routes::created;
 use crate::state::AppState;
 
@@ -110,8 +110,8 @@ pub async fn list(
     authz::require(&actor, Action::ReadRequests)?;
     let ctx = AuditCtx::new(&actor, &meta);
     let q = q.0;
-    let limit = pagination::limit(q.limit)?;
-    let after = pagination::decode::<model::Cursor>(q.cursor.as_deref())?;
+    let mut pager = Pager::<model::Cursor>::new(q.limit, q.cursor.as_deref())?;
+    let (limit, after) = pager.query();
     let statuses = pagination::statuses(
         q.status.as_deref(),
         |s| RequestStatus::parse(s).map(RequestStatus::as_str),
@@ -154,11 +154,12 @@ pub async fn list(
             people,
         ))
         .await?;
-    let (rows, next_cursor) = pagination::page(rows, limit, |f| {
-        model::Cursor(f.row.created_at, f.row.id.clone())
-    });
-    let items = rows.into_iter().map(|f| shown(&actor, f)).collect();
-    Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
+    let page = pager.page(
+        rows,
+        |f| model::Cursor(f.row.created_at, f.row.id.clone()),
+        |f| shown(&actor, f),
+    );
+    Ok(HttpResponse::Ok().json(page))
 }
 
 /// File a translation or mediation request for a municipality. Permission: municipal officers and
