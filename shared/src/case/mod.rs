@@ -6,9 +6,15 @@ use serde::{Deserialize, Serialize};
 use crate::validate::{optional_text, required_text, Errors};
 use crate::FieldError;
 
+mod category;
+mod export;
+mod referral;
 mod timeline;
 mod workflow;
 
+pub use category::*;
+pub use export::*;
+pub use referral::*;
 pub use workflow::CaseMove;
 
 wire_enum!(
@@ -436,143 +442,6 @@ mod tests {
     }
 }
 
-wire_enum!(
-    /// The office a case is referred to.
-    OfficeKind {
-        /// Questura (immigration office of the police).
-        Questura = "questura",
-        /// Prefettura.
-        Prefettura = "prefettura",
-        /// Local health authority.
-        Asl = "asl",
-        /// Social security.
-        Inps = "inps",
-        /// A school.
-        School = "school",
-        /// Social services.
-        SocialServices = "social_services",
-        /// Another municipality's desk.
-        Desk = "desk",
-        /// Anything else.
-        Other = "other",
-    }
-);
-
-/// A referral of a case to another office.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Referral {
-    /// Identifier.
-    pub id: String,
-    /// The case.
-    pub case_id: String,
-    /// Where to.
-    pub office_kind: OfficeKind,
-    /// The municipality (for another desk, or the office's seat).
-    pub target_municipality_id: Option<String>,
-    /// Why.
-    pub reason: String,
-    /// When to check back.
-    pub follow_up_date: Option<chrono::NaiveDate>,
-    /// The office's answer.
-    pub answer: Option<String>,
-    /// When the answer was recorded.
-    #[serde(serialize_with = "crate::time::serialize_option")]
-    pub answered_at: Option<DateTime<Utc>>,
-    /// When it was made.
-    #[serde(serialize_with = "crate::time::serialize")]
-    pub created_at: DateTime<Utc>,
-}
-
-/// Body of `POST /api/v1/cases/{id}/referrals`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-#[allow(missing_docs)]
-pub struct NewReferral {
-    pub office_kind: OfficeKind,
-    pub target_municipality_id: Option<String>,
-    pub reason: String,
-    pub follow_up_date: Option<chrono::NaiveDate>,
-}
-
-/// Body of `POST /api/v1/cases/{id}/referrals/{referral_id}/answer`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct ReferralAnswer {
-    /// What the office answered.
-    pub answer: String,
-}
-
-wire_enum!(
-    /// What falls due.
-    DeadlineKind {
-        /// A residence permit expires: renew about 60 days before.
-        PermitExpiry = "permit_expiry",
-        /// The two-year check of an Integration Agreement.
-        IntegrationCheck = "integration_check",
-        /// A referral's follow-up date.
-        ReferralFollowUp = "referral_follow_up",
-    }
-);
-
-/// One item of `GET /api/v1/deadlines`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Deadline {
-    /// What falls due.
-    pub kind: DeadlineKind,
-    /// When.
-    pub date: chrono::NaiveDate,
-    /// Already past.
-    pub overdue: bool,
-    /// The person.
-    pub person_id: String,
-    /// Their name.
-    pub person_name: String,
-    /// The case, if the deadline belongs to one.
-    pub case_id: Option<String>,
-    /// Its reference.
-    pub case_reference: Option<String>,
-    /// The municipality.
-    pub municipality_id: String,
-}
-
-/// Body of `POST /api/v1/people/{id}/merge`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct MergePeople {
-    /// The duplicate record, whose cases move to this person.
-    pub duplicate_id: String,
-}
-
-/// Answer of `GET /api/v1/people/{id}/export`: everything LUMIT holds about a person.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct PersonExport {
-    /// When the export was made.
-    #[serde(serialize_with = "crate::time::serialize")]
-    pub exported_at: DateTime<Utc>,
-    /// The person.
-    pub person: crate::person::Person,
-    /// Their cases, each with its timeline and referrals.
-    pub cases: Vec<CaseExport>,
-}
-
-/// One case in an export.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct CaseExport {
-    /// The case.
-    pub case: Case,
-    /// Its timeline.
-    pub events: Vec<CaseEvent>,
-    /// Its referrals.
-    pub referrals: Vec<Referral>,
-}
-
 /// Body of `PATCH /api/v1/cases/{id}/events/{event_id}`: the author corrects a note within 24 hours.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -580,122 +449,6 @@ pub struct CaseExport {
 pub struct EventEdit {
     /// The corrected text.
     pub note: String,
-}
-
-/// Body of `POST /api/v1/case-categories` and `PATCH /api/v1/case-categories/{id}`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct CategoryInput {
-    /// Slug (creation only): lower case letters, digits, `_` and `.`; a sub-category is `parent.child`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Parent category (creation only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parent_id: Option<String>,
-    /// Italian name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name_it: Option<String>,
-    /// English name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name_en: Option<String>,
-    /// Documents to check.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub checklist: Option<Vec<String>>,
-    /// Years kept after the last case closed; `null` for the default (5).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::patch"
-    )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<i32>))]
-    pub retention_years: Option<Option<i32>>,
-    /// Offered for new cases.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub active: Option<bool>,
-}
-
-impl CategoryInput {
-    /// Applies the input to a category (a new one when `cur` is `None`) and checks the result.
-    pub fn apply(&self, cur: Option<&CaseCategory>) -> Result<CaseCategory, Vec<FieldError>> {
-        let mut e = Errors::default();
-        let id = match (cur, &self.id) {
-            (Some(c), None) => c.id.clone(),
-            (Some(_), Some(_)) => {
-                e.add("id", "not_allowed", "a category's id can't change");
-                String::new()
-            }
-            (None, Some(id)) => {
-                let ok = (2..=60).contains(&id.len())
-                    && id.chars().all(|c| {
-                        c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.'
-                    });
-                if !ok {
-                    e.add(
-                        "id",
-                        "invalid_format",
-                        "2–60 of lower-case letters, digits, `_` and `.`",
-                    );
-                }
-                id.clone()
-            }
-            (None, None) => {
-                e.add("id", "required", "must not be empty");
-                String::new()
-            }
-        };
-        if cur.is_some() && self.parent_id.is_some() {
-            e.add("parent_id", "not_allowed", "a category can't move");
-        }
-        let name_it = match (&self.name_it, cur) {
-            (Some(n), _) => e.take("name_it", required_text(n, 200)),
-            (None, Some(c)) => Some(c.name_it.clone()),
-            (None, None) => e.take("name_it", required_text("", 200)),
-        };
-        let name_en = match (&self.name_en, cur) {
-            (Some(n), _) => e.take("name_en", required_text(n, 200)),
-            (None, Some(c)) => Some(c.name_en.clone()),
-            (None, None) => e.take("name_en", required_text("", 200)),
-        };
-        let checklist = match (&self.checklist, cur) {
-            (Some(items), _) => {
-                let mut out = Vec::new();
-                for (i, it) in items.iter().enumerate().take(50) {
-                    if let Some(t) = e.take(&format!("checklist[{i}]"), required_text(it, 200)) {
-                        out.push(t);
-                    }
-                }
-                out
-            }
-            (None, Some(c)) => c.checklist.clone(),
-            (None, None) => Vec::new(),
-        };
-        let retention_years = match (&self.retention_years, cur) {
-            (Some(v), _) => *v,
-            (None, Some(c)) => c.retention_years,
-            (None, None) => None,
-        };
-        if retention_years.is_some_and(|y| !(1..=100).contains(&y)) {
-            e.add(
-                "retention_years",
-                "out_of_range",
-                "must be between 1 and 100",
-            );
-        }
-        let parent_id = cur
-            .map(|c| c.parent_id.clone())
-            .unwrap_or_else(|| self.parent_id.clone());
-        let active = self.active.or(cur.map(|c| c.active)).unwrap_or(true);
-        e.finish(|| CaseCategory {
-            id,
-            parent_id,
-            name_it: name_it.unwrap_or_default(),
-            name_en: name_en.unwrap_or_default(),
-            checklist,
-            retention_years,
-            active,
-        })
-    }
 }
 
 /// Answer of `GET /api/v1/cases`: a page, with the total when asked for (`count=true`).
