@@ -4,22 +4,20 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_query_map};
 use lumit_shared::mediation::{
     JobOutcome, LanguageLevel, MediatorKind, RequestKind, RequestStatus, Rule, ServiceRequest,
     Setting, Urgency,
 };
 use lumit_shared::user::Role;
-use lumit_shared::Page;
 
-use crate::api::{self, enc};
 use crate::app::RoleGate;
-use crate::components::{
-    filters_path, Empty, ErrorView, Loading, MoreButton, Paged, SelectField, TextField,
-};
+use crate::components::{Empty, ErrorView, Loading, MoreButton, Paged};
 use crate::i18n::{text, use_i18n, Lang};
-use crate::pages::municipalities::{all_municipalities, my_municipalities};
 use crate::session::use_session;
+
+mod board;
+
+pub use board::*;
 
 /// Roles that file requests.
 pub const REQUESTERS: &[Role] = &[
@@ -358,191 +356,6 @@ fn RequestList() -> impl IntoView {
         </Show>
         <MoreButton more=Signal::derive(move || list.has_more()) loading=loading on_more=Callback::new(move |_| load(false)) />
     }
-}
-
-/// The board's filters, as they appear in the URL.
-const FILTERS: &[&str] = &["municipality_id", "language", "kind", "from", "to"];
-
-/// The columns of open requests, in the order work flows.
-const OPEN: &[RequestStatus] = &[
-    RequestStatus::Submitted,
-    RequestStatus::Approved,
-    RequestStatus::Assigned,
-    RequestStatus::Confirmed,
-];
-
-/// The API query of one part of the board.
-fn board_query(statuses: &str, limit: u32, get: impl Fn(&str) -> String) -> String {
-    let mut path = format!("/api/v1/requests?limit={limit}&status={statuses}");
-    for k in FILTERS {
-        let v = get(k);
-        if v.is_empty() {
-            continue;
-        }
-        // The form's "to" includes its day; the API's is the day after.
-        let v = match (*k, NaiveDate::parse_from_str(&v, "%Y-%m-%d")) {
-            ("to", Ok(d)) => (d + chrono::Duration::days(1)).to_string(),
-            _ => v,
-        };
-        path.push_str(&format!("&{k}={}", enc(&v)));
-    }
-    path
-}
-
-/// The coordinators' board: a column per open status, and the closed requests folded away.
-#[component]
-fn Board() -> impl IntoView {
-    let i = use_i18n();
-    let s = use_session();
-    let query = use_query_map();
-    let navigate = use_navigate();
-    let param = move |k: &str| query.with(|q| q.get(k).unwrap_or_default());
-    let municipality = RwSignal::new(param("municipality_id"));
-    let language = RwSignal::new(param("language"));
-    let kind = RwSignal::new(param("kind"));
-    let from = RwSignal::new(param("from"));
-    let to = RwSignal::new(param("to"));
-    let fields = [
-        ("municipality_id", municipality),
-        ("language", language),
-        ("kind", kind),
-        ("from", from),
-        ("to", to),
-    ];
-    let open = LocalResource::new(move || {
-        let path = board_query("submitted,approved,assigned,confirmed", 200, param);
-        async move { api::get::<Page<ServiceRequest>>(&path).await }
-    });
-    let closed = LocalResource::new(move || {
-        let path = board_query("completed,cancelled,rejected", 50, param);
-        async move { api::get::<Page<ServiceRequest>>(&path).await }
-    });
-    let apply = move || navigate(&filters_path("/requests", &fields), Default::default());
-    let apply2 = apply.clone();
-    // Choices apply at once; dates on submit.
-    Effect::new(move |prev: Option<()>| {
-        municipality.track();
-        language.track();
-        kind.track();
-        if prev.is_some() {
-            apply2();
-        }
-    });
-    let municipalities = LocalResource::new(all_municipalities);
-    let mun_options = Signal::derive(move || {
-        let lang = i.lang.get();
-        let mut v = vec![(String::new(), text(lang, "app.all").to_owned())];
-        v.extend(my_municipalities(
-            s,
-            municipalities.get().and_then(|r| r.ok()),
-        ));
-        v
-    });
-    let lang_options = Signal::derive(move || {
-        let lang = i.lang.get();
-        let mut v = vec![(String::new(), text(lang, "app.all").to_owned())];
-        v.extend(language_options(lang));
-        v
-    });
-    let kinds = Signal::derive(move || {
-        let lang = i.lang.get();
-        let mut v = vec![(String::new(), text(lang, "app.all").to_owned())];
-        v.extend(
-            RequestKind::ALL
-                .iter()
-                .map(|k| (k.as_str().to_owned(), text(lang, kind_key(*k)).to_owned())),
-        );
-        v
-    });
-    let no_error = Signal::derive(|| None::<String>);
-    view! {
-        <div class="page-head">
-            <h1 tabindex="-1">{move || i.t("req.board")}</h1>
-            <A href="/requests/new" attr:class="btn btn-primary">{move || i.t("req.new")}</A>
-        </div>
-        <form class="filters" role="search" aria-label=move || i.t("app.filters") on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); apply(); }>
-            <SelectField id="municipality_id" label="req.municipality" value=municipality options=mun_options />
-            <SelectField id="language" label="req.language" value=language options=lang_options />
-            <SelectField id="kind" label="req.kind" value=kind options=kinds />
-            <TextField id="from" label="req.from" kind="date" value=from error=no_error />
-            <TextField id="to" label="req.to" kind="date" value=to error=no_error />
-            <button type="submit" class="btn">{move || i.t("app.search")}</button>
-        </form>
-        <Transition fallback=|| view! { <Loading /> }>
-            {move || open.get().map(|r| match r {
-                Err(e) => view! { <ErrorView error=e retry=Callback::new(move |_| open.refetch()) /> }.into_any(),
-                Ok(page) => {
-                    let more = page.next_cursor.is_some();
-                    view! {
-                        {more.then(|| view! { <p class="alert alert-info" role="status">{move || i.t("req.board_truncated")}</p> })}
-                        <div class="board">
-                            {OPEN.iter().map(|st| {
-                                let st = *st;
-                                let cards: Vec<ServiceRequest> = page.items.iter().filter(|r| r.status == st).cloned().collect();
-                                let n = cards.len();
-                                let title_id = format!("col-{}", st.as_str());
-                                let label_id = title_id.clone();
-                                view! {
-                                    <section class="board-col" aria-labelledby=label_id>
-                                        <h2 id=title_id>{move || i.t(status_key(st))} " " <span class="count">{format!("({n})")}</span></h2>
-                                        <BoardCards items=cards show_status=false />
-                                    </section>
-                                }
-                            }).collect_view()}
-                        </div>
-                    }.into_any()
-                }
-            })}
-        </Transition>
-        <Transition fallback=|| view! { <Loading /> }>
-            {move || closed.get().map(|r| match r {
-                Err(e) => view! { <ErrorView error=e retry=Callback::new(move |_| closed.refetch()) /> }.into_any(),
-                Ok(page) => {
-                    let n = page.items.len();
-                    let more = page.next_cursor.is_some();
-                    view! {
-                        <section class="board-closed" aria-labelledby="col-closed">
-                            <h2 id="col-closed">{move || i.t("req.closed")} " " <span class="count">{format!("({n}{})", if more { "+" } else { "" })}</span></h2>
-                            <details>
-                                <summary>{move || i.t("req.show_closed")}</summary>
-                                <BoardCards items=page.items show_status=true />
-                            </details>
-                        </section>
-                    }.into_any()
-                }
-            })}
-        </Transition>
-    }
-}
-
-/// The cards of one board column.
-#[component]
-fn BoardCards(items: Vec<ServiceRequest>, show_status: bool) -> impl IntoView {
-    let i = use_i18n();
-    if items.is_empty() {
-        return view! { <p class="muted">{move || i.t("req.none_here")}</p> }.into_any();
-    }
-    view! {
-        <ul class="board-cards">
-            {items.into_iter().map(|r| {
-                let (r1, r2) = (r.clone(), r.clone());
-                view! {
-                    <li class="req-card" class:urgent=r.urgency == Urgency::Urgent>
-                        <h3><A href=format!("/requests/{}", r.id)>{r.reference.clone()}</A></h3>
-                        <p>{r.municipality_name.clone()}</p>
-                        <p>{move || i.t(kind_key(r.kind))} " · " {move || languages_of(i.lang.get(), &r1)}</p>
-                        <p>{move || when(i.lang.get(), &r2)}</p>
-                        <p>
-                            {(r.urgency == Urgency::Urgent).then(|| view! { <span class="badge badge-danger">{move || i.t("urgency.urgent")}</span> })}
-                            {show_status.then(|| view! { <StatusBadge status=r.status /> })}
-                            {r.mediator_name.clone().map(|m| view! { <span class="muted">" " {m}</span> })}
-                        </p>
-                    </li>
-                }
-            }).collect_view()}
-        </ul>
-    }
-    .into_any()
 }
 
 /// One job in a list: reference, when, what, where, status.
