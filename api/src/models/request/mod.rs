@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use lumit_shared::mediation::{
-    JobOutcome, RequestKind, RequestStatus, RequestStep, ServiceRequest, Setting, Urgency,
-    ValidRequest,
+    Booking, Job, JobOutcome, RequestKind, RequestStatus, RequestStep, ServiceRequest, Setting,
+    Urgency, ValidRequest,
 };
 use serde::{Deserialize, Serialize};
 
@@ -105,6 +105,30 @@ impl Row {
     /// On site (a mediation not held remotely): travel time counts.
     pub fn on_site(&self) -> bool {
         self.kind() == RequestKind::Mediation && !self.remote
+    }
+
+    /// The job, as the matching rules see it.
+    pub fn job(&self) -> Job {
+        let mut languages = vec![self.language.clone()];
+        languages.extend(self.target_language.clone());
+        Job {
+            kind: self.kind(),
+            languages,
+            municipality_id: self.municipality_id.clone(),
+            slot: self.starts_at.zip(self.ends_at),
+            on_site: self.on_site(),
+        }
+    }
+
+    /// The job as a mediator's booking, for the rules that keep bookings apart.
+    pub fn booking(&self) -> Booking {
+        Booking {
+            id: self.id.clone(),
+            reference: self.reference.clone(),
+            municipality_id: self.municipality_id.clone(),
+            slot: self.starts_at.zip(self.ends_at),
+            on_site: self.on_site(),
+        }
     }
 }
 

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use actix_web::{get, web, HttpResponse};
 use chrono::{Datelike, Duration, NaiveDate};
-use lumit_shared::mediation::Suggestion;
+use lumit_shared::mediation::{evaluate, rank, Booking, Candidate, Suggestion};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -14,7 +14,7 @@ use crate::authz::{self, Action};
 use crate::error::ApiResult;
 use crate::extract::Query;
 use crate::models::{mediator, municipality, request as model};
-use crate::scheduling::{evaluate, local_now, rank, Candidate, Job};
+use crate::scheduling::local_now;
 use crate::state::AppState;
 
 /// Options of the suggestions.
@@ -64,7 +64,7 @@ pub async fn suggestions(
         .db
         .read(move |c| {
             let r = visible(c, &actor, &id)?;
-            let job = Job::of(&r);
+            let job = r.job();
             let all: Vec<_> = mediator::load(c, None)?
                 .into_iter()
                 .map(|(m, _)| m)
@@ -72,12 +72,12 @@ pub async fn suggestions(
                 .collect();
             let ids: Vec<String> = all.iter().map(|m| m.id.clone()).collect();
             let mut schedules = mediator::schedules(c, &ids)?;
-            let mut booked: HashMap<String, Vec<model::Row>> = HashMap::new();
+            let mut booked: HashMap<String, Vec<Booking>> = HashMap::new();
             if let Some((start, end)) = job.slot {
                 for b in model::booked(c, &ids, start - buffer, end + buffer)? {
                     if b.id != r.id {
                         if let Some(m) = b.mediator_id.clone() {
-                            booked.entry(m).or_default().push(b);
+                            booked.entry(m).or_default().push(b.booking());
                         }
                     }
                 }

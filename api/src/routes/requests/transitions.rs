@@ -2,7 +2,7 @@
 
 use actix_web::{post, web, HttpResponse};
 use chrono::Duration;
-use lumit_shared::mediation::{Party, RequestMove, RequestTransition, StepKind};
+use lumit_shared::mediation::{clash, Party, RequestMove, RequestTransition, StepKind};
 
 use super::{own_mediator, shown, visible};
 use crate::audit::{self, AuditCtx, Event};
@@ -12,7 +12,7 @@ use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult, StoreError};
 use crate::extract::{Body, RequestMeta};
 use crate::models::{mediator, request as model};
-use crate::scheduling::{clash, local_now, Job};
+use crate::scheduling::local_now;
 use crate::state::AppState;
 
 /// The step's name in the audit log.
@@ -65,7 +65,7 @@ fn check_free(
             "this mediator takes no jobs",
         ));
     }
-    let job = Job::of(cur);
+    let job = cur.job();
     // Coverage and availability are the coordinator's call (the suggestions show them); a job
     // in a language the mediator doesn't work in, or of a kind they don't do, is not.
     let missing: Vec<&String> = job
@@ -97,7 +97,7 @@ fn check_free(
         if let Some(f) = booked
             .iter()
             .filter(|o| o.id != cur.id)
-            .find_map(|o| clash(&job, o, buffer))
+            .find_map(|o| clash(&job, &o.booking(), buffer))
         {
             let mut err = ApiError::conflict(
                 "double_booked",
