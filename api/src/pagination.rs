@@ -92,6 +92,12 @@ impl<K: DeserializeOwned + Serialize> Pager<K> {
         (self.limit, self.after.take())
     }
 
+    /// The rows of the page among the `limit + 1` fetched, and the next page's cursor: for a
+    /// list whose rows cost more to show (a query each), so that the extra row costs nothing.
+    pub fn cut<T>(&self, rows: Vec<T>, key: impl Fn(&T) -> K) -> (Vec<T>, Option<String>) {
+        page(rows, self.limit, key)
+    }
+
     /// The page of rows fetched with `limit + 1`, each shown as the API answers it, and the
     /// next page's cursor.
     pub fn page<T, U>(
@@ -100,7 +106,7 @@ impl<K: DeserializeOwned + Serialize> Pager<K> {
         key: impl Fn(&T) -> K,
         shown: impl FnMut(T) -> U,
     ) -> lumit_shared::Page<U> {
-        let (rows, next_cursor) = page(rows, self.limit, key);
+        let (rows, next_cursor) = self.cut(rows, key);
         lumit_shared::Page {
             items: rows.into_iter().map(shown).collect(),
             next_cursor,

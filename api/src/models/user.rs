@@ -210,7 +210,7 @@ pub struct Filter {
 }
 
 /// Sort key (lower-case username, id).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Cursor(pub String, pub String);
 
 /// A page sorted by username.

@@ -60,25 +60,23 @@ pub async fn list(
         municipality_id: q.municipality_id,
         active: q.active,
     };
-    let rows = state
+    let (users, next_cursor) = state
         .db
         .read(move |c| {
-            // Each account with its municipalities, and its place in the order.
             let rows = model::list(c, &filter, after, limit)?;
-            rows.into_iter()
-                .map(|r| {
-                    let key = model::Cursor(r.username_lower.clone(), r.id.clone());
-                    Ok((key, model::to_api(c, r)?))
-                })
-                .collect::<ApiResult<Vec<_>>>()
+            // Cut first: showing an account costs a query for its municipalities.
+            let (rows, next_cursor) = pager.cut(rows, |r| {
+                model::Cursor(r.username_lower.clone(), r.id.clone())
+            });
+            let users = rows
+                .into_iter()
+                .map(|r| model::to_api(c, r))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok((users, next_cursor))
         })
         .await?;
-    let page = pager.page(
-        rows,
-        |(key, _)| key.clone(),
-        |(_, u)| state.settings.shown(u),
-    );
-    Ok(HttpResponse::Ok().json(page))
+    let items = users.into_iter().map(|u| state.settings.shown(u)).collect();
+    Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
 }
 
 /// Read one account. Permission: admin, coordinator.
