@@ -298,3 +298,23 @@ fn paths_are_written_once() {
         found.join("\n")
     );
 }
+
+/// Every paginated list reads `?limit=` and `?cursor=` and cuts its page through
+/// `pagination::Pager`, so lists page one way.
+#[test]
+fn lists_page_through_the_pager() {
+    let routes = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/routes");
+    let found = naming(
+        &routes,
+        &[
+            "pagination::limit(",
+            "pagination::decode",
+            "pagination::page(",
+        ],
+    );
+    assert!(
+        found.is_empty(),
+        "a list paging on its own:\n{}",
+        found.join("\n")
+    );
+}

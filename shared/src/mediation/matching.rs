@@ -75,6 +75,16 @@ pub struct Job {
     pub on_site: bool,
 }
 
+impl Job {
+    /// The job's languages that `m` does not work in, in the job's order.
+    pub fn missing_languages<'a>(&'a self, m: &Mediator) -> Vec<&'a String> {
+        self.languages
+            .iter()
+            .filter(|l| !m.languages.iter().any(|x| &x.language == *l))
+            .collect()
+    }
+}
+
 /// Another job a mediator is booked for, as the rules need it.
 #[derive(Debug, Clone)]
 pub struct Booking {
@@ -160,14 +170,16 @@ pub fn evaluate(job: &Job, c: &Candidate, municipality_name: &str, buffer: Durat
             format!("does not do {}s", job.kind.as_str()),
         );
     }
-    for l in &job.languages {
-        match m.languages.iter().find(|x| &x.language == l) {
-            Some(x) => {
-                if level.is_none_or(|cur| x.level.rank() < cur.rank()) {
-                    level = Some(x.level);
-                }
-            }
-            None => fail(Rule::Language, format!("does not speak `{l}`")),
+    for l in job.missing_languages(m) {
+        fail(Rule::Language, format!("does not speak `{l}`"));
+    }
+    let spoken = job
+        .languages
+        .iter()
+        .filter_map(|l| m.languages.iter().find(|x| &x.language == l));
+    for x in spoken {
+        if level.is_none_or(|cur| x.level.rank() < cur.rank()) {
+            level = Some(x.level);
         }
     }
     let remote_work = job.kind == RequestKind::Translation || !job.on_site;

@@ -68,11 +68,7 @@ fn check_free(
     let job = cur.job();
     // Coverage and availability are the coordinator's call (the suggestions show them); a job
     // in a language the mediator doesn't work in, or of a kind they don't do, is not.
-    let missing: Vec<&String> = job
-        .languages
-        .iter()
-        .filter(|l| !m.languages.iter().any(|x| &x.language == *l))
-        .collect();
+    let missing = job.missing_languages(&m);
     if !m.kind.does(job.kind) || !missing.is_empty() {
         let what = if missing.is_empty() {
             format!("does not do {}s", job.kind.as_str())

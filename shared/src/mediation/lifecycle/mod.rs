@@ -43,19 +43,6 @@ pub enum StepKind {
 }
 
 impl StepKind {
-    /// The step's name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Approve => "approve",
-            Self::Reject => "reject",
-            Self::Assign => "assign",
-            Self::Confirm => "confirm",
-            Self::Decline => "decline",
-            Self::Complete => "complete",
-            Self::Cancel => "cancel",
-        }
-    }
-
     /// Whose step it is.
     pub fn party(self) -> Party {
         match self {
