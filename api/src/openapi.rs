@@ -20,7 +20,7 @@ use crate::routes;
         title = "LUMIT API",
         version = "1.0.0",
         description = "Case management of the Lucca Migration Task Force: municipalities, help desks, \
-staff accounts, partner API clients and the audit log.\n\nErrors are RFC 9457 `application/problem+json` \
+staff accounts, mediation requests, training for public offices, partner API clients and the audit log.\n\nErrors are RFC 9457 `application/problem+json` \
 with a stable `code` and per-field `errors`. Lists are cursor-paginated (`limit`, `cursor` → `next_cursor`). \
 Writes to existing resources honour `If-Match` with the resource's `ETag`.",
         license(name = "EUPL-1.2")
@@ -36,6 +36,7 @@ Writes to existing resources honour `If-Match` with the resource's `ETag`.",
         (name = "people", description = "People helped at the desks; every read is logged"),
         (name = "mediators", description = "Mediators and translators: languages, coverage, availability, calendar, hours"),
         (name = "requests", description = "Translation and mediation requests, their life cycle and matching"),
+        (name = "training", description = "Training for public offices: topics, courses, sessions, enrolments"),
         (name = "users", description = "Staff accounts"),
         (name = "api-clients", description = "Partner systems"),
         (name = "audit", description = "Tamper-evident audit log"),

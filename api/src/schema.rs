@@ -432,6 +432,99 @@ diesel::joinable!(mediator_municipalities -> mediators (mediator_id));
 diesel::joinable!(service_requests -> municipalities (municipality_id));
 diesel::joinable!(request_steps -> service_requests (request_id));
 
+diesel::table! {
+    training_topics (id) {
+        id -> Text,
+        name_it -> Text,
+        name_en -> Text,
+        active -> Bool,
+        position -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    training_courses (id) {
+        id -> Text,
+        title -> Text,
+        title_folded -> Text,
+        topic_id -> Text,
+        description -> Nullable<Text>,
+        organisation -> Text,
+        target_offices -> Text,
+        min_attendance_percent -> BigInt,
+        enrolment_changes -> BigInt,
+        version -> BigInt,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    training_course_trainers (course_id, user_id) {
+        course_id -> Text,
+        user_id -> Text,
+    }
+}
+
+diesel::table! {
+    training_sessions (id) {
+        id -> Text,
+        course_id -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        place_kind -> Text,
+        municipality_id -> Nullable<Text>,
+        address -> Nullable<Text>,
+        room -> Nullable<Text>,
+        room_key -> Nullable<Text>,
+        link -> Nullable<Text>,
+        capacity -> BigInt,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    training_participants (id) {
+        id -> Text,
+        full_name -> Text,
+        full_name_folded -> Text,
+        email -> Text,
+        email_lower -> Text,
+        municipality_id -> Nullable<Text>,
+        organisation -> Nullable<Text>,
+        job_title -> Nullable<Text>,
+        language -> Text,
+        anonymised -> Bool,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    training_enrolments (id) {
+        id -> Text,
+        course_id -> Text,
+        participant_id -> Text,
+        status -> Text,
+        enrolled_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(training_courses -> training_topics (topic_id));
+diesel::joinable!(training_course_trainers -> training_courses (course_id));
+diesel::joinable!(training_course_trainers -> users (user_id));
+diesel::joinable!(training_sessions -> training_courses (course_id));
+diesel::joinable!(training_enrolments -> training_courses (course_id));
+diesel::joinable!(training_enrolments -> training_participants (participant_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     mediators,
     mediator_languages,
@@ -461,4 +554,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     cases,
     case_events,
     referrals,
+    training_topics,
+    training_courses,
+    training_course_trainers,
+    training_sessions,
+    training_participants,
+    training_enrolments,
 );

@@ -44,6 +44,7 @@ pub mod problem;
 pub mod rule;
 pub mod text;
 pub mod time;
+pub mod training;
 pub mod user;
 pub mod validate;
 

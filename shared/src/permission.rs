@@ -60,6 +60,15 @@ pub enum Action {
     ManageRequests,
     /// Work one's own jobs as a mediator: confirm, decline, complete, calendar feed.
     WorkAssignments,
+    /// See the training programme: topics, courses, sessions (trainers: the courses they teach).
+    ReadTraining,
+    /// Plan the training programme: topics, courses, sessions.
+    PlanTraining,
+    /// See who is enrolled in a course (officers: their municipalities' staff; trainers: their
+    /// courses).
+    ReadEnrolments,
+    /// Enrol participants and withdraw them (officers: their municipalities' staff).
+    EnrolParticipants,
 }
 
 impl Action {
@@ -89,7 +98,11 @@ impl Action {
             | Self::WriteMediators
             | Self::EditAvailability
             | Self::ManageRequests
-            | Self::WorkAssignments => None,
+            | Self::WorkAssignments
+            | Self::ReadTraining
+            | Self::PlanTraining
+            | Self::ReadEnrolments
+            | Self::EnrolParticipants => None,
         }
     }
 
@@ -107,7 +120,8 @@ impl Action {
                 matches!(role, Admin | Coordinator)
             }
             Self::AnonymisePeople | Self::WriteCategories => role == Admin,
-            Self::ReadMediators | Self::ReadRequests => true,
+            // Trainers are external: nothing of cases, requests or mediators.
+            Self::ReadMediators | Self::ReadRequests => role != Trainer,
             Self::WriteMediators | Self::ManageRequests => matches!(role, Admin | Coordinator),
             Self::EditAvailability => matches!(role, Admin | Coordinator | Mediator),
             // Requests come from the municipalities and the desks, not from mediators.
@@ -115,6 +129,12 @@ impl Action {
                 matches!(role, Admin | Coordinator | Operator | MunicipalOfficer)
             }
             Self::WorkAssignments => role == Mediator,
+            Self::ReadTraining => true,
+            Self::PlanTraining => matches!(role, Admin | Coordinator),
+            Self::ReadEnrolments => {
+                matches!(role, Admin | Coordinator | MunicipalOfficer | Trainer)
+            }
+            Self::EnrolParticipants => matches!(role, Admin | Coordinator | MunicipalOfficer),
             Self::WriteMunicipalities
             | Self::WriteDesks
             | Self::WriteUsers

@@ -20,16 +20,19 @@ pub enum Role {
     MunicipalOfficer,
     /// Linguistic-cultural mediator or translator.
     Mediator,
+    /// Expert of the university partner: sees only the courses they teach.
+    Trainer,
 }
 
 impl Role {
     /// All roles.
-    pub const ALL: [Role; 5] = [
+    pub const ALL: [Role; 6] = [
         Self::Admin,
         Self::Coordinator,
         Self::Operator,
         Self::MunicipalOfficer,
         Self::Mediator,
+        Self::Trainer,
     ];
 
     /// The stored and serialised name.
@@ -40,6 +43,7 @@ impl Role {
             Self::Operator => "operator",
             Self::MunicipalOfficer => "municipal_officer",
             Self::Mediator => "mediator",
+            Self::Trainer => "trainer",
         }
     }
 

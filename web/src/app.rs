@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes, A};
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::path;
+use lumit_shared::permission::Action;
 use lumit_shared::user::Role;
 
 use crate::i18n::{self, use_i18n, I18n, Lang};
@@ -47,6 +48,10 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("mediators/:id/calendar") view=pages::mediator_calendar::Calendar />
                         <Route path=path!("mediators/:id/timesheet") view=pages::timesheet::Page />
                         <Route path=path!("my-jobs") view=pages::my_jobs::MyJobs />
+                        <Route path=path!("training") view=pages::training::Programme />
+                        <Route path=path!("training/courses/new") view=pages::training::NewCourse />
+                        <Route path=path!("training/courses/:id") view=pages::training::CoursePage />
+                        <Route path=path!("training/courses/:id/edit") view=pages::training::EditCourse />
                         <Route path=path!("users") view=pages::users::List />
                         <Route path=path!("users/new") view=pages::users::Create />
                         <Route path=path!("users/:id") view=pages::users::Detail />
@@ -66,7 +71,7 @@ fn nav_items(role: Role) -> Vec<(&'static str, &'static str)> {
     if matches!(role, Role::Admin | Role::Coordinator | Role::Operator) {
         items.push(("/cases", "nav.cases"));
     }
-    if role != Role::Mediator {
+    if Action::ReadRequests.allowed_for(role) && role != Role::Mediator {
         items.push(("/requests", "nav.requests"));
     }
     if matches!(role, Role::Admin | Role::Coordinator) {
@@ -75,6 +80,7 @@ fn nav_items(role: Role) -> Vec<(&'static str, &'static str)> {
     if role == Role::Mediator {
         items.push(("/my-jobs", "nav.my_jobs"));
     }
+    items.push(("/training", "nav.training"));
     items.push(("/municipalities", "nav.municipalities"));
     if matches!(role, Role::Admin | Role::Coordinator) {
         items.push(("/users", "nav.users"));
@@ -224,6 +230,7 @@ pub fn role_key(r: Role) -> &'static str {
         Role::Operator => "role.operator",
         Role::MunicipalOfficer => "role.municipal_officer",
         Role::Mediator => "role.mediator",
+        Role::Trainer => "role.trainer",
     }
 }
 

@@ -46,4 +46,5 @@ pub mod referral;
 pub mod refresh_token;
 pub mod request;
 pub mod second_factor;
+pub mod training;
 pub mod user;

@@ -14,6 +14,7 @@ pub mod people;
 pub mod referrals;
 pub mod requests;
 pub mod summary;
+pub mod training;
 pub mod users;
 
 use actix_web::dev::ResourceDef;
@@ -109,7 +110,22 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(audit::list)
                 .service(audit::verify)
                 .service(audit::security)
-                .service(audit::get),
+                .service(audit::get)
+                .service(training::list_topics)
+                .service(training::create_topic)
+                .service(training::update_topic)
+                .service(training::list_courses)
+                .service(training::create_course)
+                .service(training::get_course)
+                .service(training::update_course)
+                .service(training::course_sessions)
+                .service(training::create_session)
+                .service(training::list_enrolments)
+                .service(training::enrol)
+                .service(training::calendar)
+                .service(training::get_session)
+                .service(training::update_session)
+                .service(training::withdraw),
         );
 }
 

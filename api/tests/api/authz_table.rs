@@ -10,7 +10,7 @@ use crate::db_tests;
 db_tests!(every_endpoint_for_every_caller);
 
 /// The callers, in the order of each row's expectations.
-const CALLERS: [&str; 8] = [
+const CALLERS: [&str; 9] = [
     "anonymous",
     "admin",
     "coordinator",
@@ -19,6 +19,7 @@ const CALLERS: [&str; 8] = [
     "mediator",
     "client of Gallicano with every scope",
     "client of Gallicano without the scope",
+    "trainer",
 ];
 
 async fn every_endpoint_for_every_caller(app: TestApp) {
@@ -45,7 +46,8 @@ async fn every_endpoint_for_every_caller(app: TestApp) {
     let scoped: Value = app.client_token(&id, &secret).await.json().await.unwrap();
     let (_, id, secret) = app.api_client(&gallicano, &["reports:read"]).await;
     let unscoped: Value = app.client_token(&id, &secret).await.json().await.unwrap();
-    let tokens: [Option<String>; 8] = [
+    let (trainer_user, trainer) = app.user("trainer", "trainer", &[]).await;
+    let tokens: [Option<String>; 9] = [
         None,
         Some(admin.clone()),
         Some(coordinator),
@@ -54,6 +56,7 @@ async fn every_endpoint_for_every_caller(app: TestApp) {
         Some(mediator),
         Some(scoped["access_token"].as_str().unwrap().to_owned()),
         Some(unscoped["access_token"].as_str().unwrap().to_owned()),
+        Some(trainer),
     ];
 
     // Fixtures the rows refer to.
@@ -212,155 +215,223 @@ async fn every_endpoint_for_every_caller(app: TestApp) {
         assert_eq!(res.status(), 200);
     }
 
+    // Training: a course the trainer caller teaches and one they don't, a session of each, an
+    // enrolment of Gallicano's staff.
+    let mut training = Vec::new();
+    for (title, trainers) in [("Permessi", vec![trainer_user.clone()]), ("Asilo", vec![])] {
+        let c: Value = app
+            .post("/api/v1/training/courses", &admin, json!({"title": title, "topic_id": "asylum", "organisation": "Sant'Anna", "trainer_ids": trainers}))
+            .await
+            .json()
+            .await
+            .unwrap();
+        let id = c["id"].as_str().unwrap().to_owned();
+        let s: Value = app
+            .post(&format!("/api/v1/training/courses/{id}/sessions"), &admin, json!({"date": day, "start": "09:00", "end": "12:00", "place_kind": "online", "link": "https://meet.example.org/x", "capacity": 30}))
+            .await
+            .json()
+            .await
+            .unwrap();
+        training.push((id, s["id"].as_str().unwrap().to_owned()));
+    }
+    let ((course_t, session_t), (course_o, session_o)) = (training[0].clone(), training[1].clone());
+    let colleague = |municipality: &String, email: &str| json!({"full_name": "Giulia Bianchi", "email": email, "municipality_id": municipality});
+    let enrolment: Value = app
+        .post(
+            &format!("/api/v1/training/courses/{course_t}/enrolments"),
+            &admin,
+            colleague(&gallicano, "g.b@comune.gallicano.lu.it"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let enrolment = enrolment["id"].as_str().unwrap().to_owned();
+
     use Method as M;
     let n = || None::<Value>;
     #[rustfmt::skip]
-    let rows: Vec<(Method, String, Option<Value>, [u16; 8])> = vec![
-        //                                                                 anon admin coord op  officer med  client+ client-
-        (M::GET, "/api/v1/me".into(), n(),                                  [401, 200, 200, 200, 200, 200, 403, 403]),
+    let rows: Vec<(Method, String, Option<Value>, [u16; 9])> = vec![
+        //                                                                 anon admin coord op  officer med  client+ client- trainer
+        (M::GET, "/api/v1/me".into(), n(),                                  [401, 200, 200, 200, 200, 200, 403, 403, 200]),
         (M::PUT, "/api/v1/me/password".into(),
             Some(json!({"current_password": "wrong password!!", "new_password": "whatever long enough"})),
-                                                                            [401, 422, 422, 422, 422, 422, 403, 403]),
+                                                                            [401, 422, 422, 422, 422, 422, 403, 403, 422]),
         // Nothing is being set up yet: 409 for every person; clients have no account.
         (M::POST, "/api/v1/me/totp/confirm".into(), Some(json!({"code": "000000"})),
-                                                                            [401, 409, 409, 409, 409, 409, 403, 403]),
-        (M::POST, "/api/v1/me/totp".into(), n(),                            [401, 200, 200, 200, 200, 200, 403, 403]),
-        (M::GET, "/api/v1/summary".into(), n(),                             [401, 200, 200, 200, 200, 200, 200, 403]),
-        (M::GET, "/api/v1/municipalities".into(), n(),                      [401, 200, 200, 200, 200, 200, 200, 403]),
-        (M::GET, format!("/api/v1/municipalities/{gallicano}"), n(),        [401, 200, 200, 200, 200, 200, 200, 403]),
+                                                                            [401, 409, 409, 409, 409, 409, 403, 403, 409]),
+        (M::POST, "/api/v1/me/totp".into(), n(),                            [401, 200, 200, 200, 200, 200, 403, 403, 200]),
+        (M::GET, "/api/v1/summary".into(), n(),                             [401, 200, 200, 200, 200, 200, 200, 403, 200]),
+        (M::GET, "/api/v1/municipalities".into(), n(),                      [401, 200, 200, 200, 200, 200, 200, 403, 200]),
+        (M::GET, format!("/api/v1/municipalities/{gallicano}"), n(),        [401, 200, 200, 200, 200, 200, 200, 403, 200]),
         (M::POST, "/api/v1/municipalities".into(), Some(json!({"name": "Nuovo ufficio", "kind": "other"})),
-                                                                            [401, 201, 403, 403, 403, 403, 403, 403]),
+                                                                            [401, 201, 403, 403, 403, 403, 403, 403, 403]),
         (M::PATCH, format!("/api/v1/municipalities/{camaiore}"), Some(json!({"phone": "0584 000000"})),
-                                                                            [401, 200, 403, 403, 403, 403, 403, 403]),
-        (M::GET, format!("/api/v1/municipalities/{gallicano}/desks"), n(),  [401, 200, 200, 200, 200, 200, 200, 403]),
+                                                                            [401, 200, 403, 403, 403, 403, 403, 403, 403]),
+        (M::GET, format!("/api/v1/municipalities/{gallicano}/desks"), n(),  [401, 200, 200, 200, 200, 200, 200, 403, 200]),
         (M::POST, format!("/api/v1/municipalities/{gallicano}/desks"), Some(json!({"name": "Nuovo"})),
-                                                                            [401, 201, 403, 403, 403, 403, 201, 403]),
+                                                                            [401, 201, 403, 403, 403, 403, 201, 403, 403]),
         (M::POST, format!("/api/v1/municipalities/{camaiore}/desks"), Some(json!({"name": "Nuovo"})),
-                                                                            [401, 201, 403, 403, 403, 403, 404, 403]),
-        (M::GET, format!("/api/v1/desks/{desk_c}"), n(),                    [401, 200, 200, 200, 200, 200, 200, 403]),
+                                                                            [401, 201, 403, 403, 403, 403, 404, 403, 403]),
+        (M::GET, format!("/api/v1/desks/{desk_c}"), n(),                    [401, 200, 200, 200, 200, 200, 200, 403, 200]),
         (M::PATCH, format!("/api/v1/desks/{desk_g}"), Some(json!({"phone": "0583 111111"})),
-                                                                            [401, 200, 403, 403, 403, 403, 200, 403]),
+                                                                            [401, 200, 403, 403, 403, 403, 200, 403, 403]),
         (M::PATCH, format!("/api/v1/desks/{desk_c}"), Some(json!({"phone": "0584 111111"})),
-                                                                            [401, 200, 403, 403, 403, 403, 404, 403]),
-        (M::GET, "/api/v1/case-categories".into(), n(),                     [401, 200, 200, 200, 200, 200, 200, 403]),
+                                                                            [401, 200, 403, 403, 403, 403, 404, 403, 403]),
+        (M::GET, "/api/v1/case-categories".into(), n(),                     [401, 200, 200, 200, 200, 200, 200, 403, 200]),
         (M::PATCH, "/api/v1/case-categories/other".into(), Some(json!({"retention_years": 6})),
-                                                                            [401, 200, 403, 403, 403, 403, 403, 403]),
+                                                                            [401, 200, 403, 403, 403, 403, 403, 403, 403]),
         (M::POST, "/api/v1/case-categories".into(), Some(json!({"id": "other.faq", "parent_id": "other", "name_it": "Domande", "name_en": "Questions"})),
-                                                                            [401, 201, 403, 403, 403, 403, 403, 403]),
-        (M::GET, "/api/v1/cases".into(), n(),                               [401, 200, 200, 200, 403, 403, 200, 403]),
-        (M::POST, "/api/v1/cases".into(), Some(open(&person_g, &gallicano)), [401, 201, 201, 201, 403, 403, 201, 403]),
-        (M::GET, format!("/api/v1/cases/{case_g}"), n(),                    [401, 200, 200, 200, 403, 403, 200, 403]),
-        (M::GET, format!("/api/v1/cases/{case_c}"), n(),                    [401, 200, 200, 404, 403, 403, 404, 403]),
+                                                                            [401, 201, 403, 403, 403, 403, 403, 403, 403]),
+        (M::GET, "/api/v1/cases".into(), n(),                               [401, 200, 200, 200, 403, 403, 200, 403, 403]),
+        (M::POST, "/api/v1/cases".into(), Some(open(&person_g, &gallicano)), [401, 201, 201, 201, 403, 403, 201, 403, 403]),
+        (M::GET, format!("/api/v1/cases/{case_g}"), n(),                    [401, 200, 200, 200, 403, 403, 200, 403, 403]),
+        (M::GET, format!("/api/v1/cases/{case_c}"), n(),                    [401, 200, 200, 404, 403, 403, 404, 403, 403]),
         (M::PATCH, format!("/api/v1/cases/{case_g}"), Some(json!({"priority": "high"})),
-                                                                            [401, 200, 200, 200, 403, 403, 200, 403]),
+                                                                            [401, 200, 200, 200, 403, 403, 200, 403, 403]),
         (M::PATCH, format!("/api/v1/cases/{case_c}"), Some(json!({"priority": "high"})),
-                                                                            [401, 200, 200, 404, 403, 403, 404, 403]),
-        (M::GET, format!("/api/v1/cases/{case_g}/events"), n(),             [401, 200, 200, 200, 403, 403, 200, 403]),
+                                                                            [401, 200, 200, 404, 403, 403, 404, 403, 403]),
+        (M::GET, format!("/api/v1/cases/{case_g}/events"), n(),             [401, 200, 200, 200, 403, 403, 200, 403, 403]),
         (M::POST, format!("/api/v1/cases/{case_g}/events"), Some(json!({"kind": "note", "note": "Telefonata"})),
-                                                                            [401, 201, 201, 201, 403, 403, 201, 403]),
+                                                                            [401, 201, 201, 201, 403, 403, 201, 403, 403]),
         (M::POST, format!("/api/v1/cases/{case_c}/events"), Some(json!({"kind": "note", "note": "Telefonata"})),
-                                                                            [401, 201, 201, 404, 403, 403, 404, 403]),
+                                                                            [401, 201, 201, 404, 403, 403, 404, 403, 403]),
         (M::POST, format!("/api/v1/cases/{case_c}/transitions"), Some(json!({"to": "in_progress"})),
-                                                                            [401, 409, 200, 404, 403, 403, 404, 403]),
-        (M::GET, "/api/v1/deadlines".into(), n(),                           [401, 200, 200, 200, 403, 403, 200, 403]),
-        (M::GET, format!("/api/v1/cases/{case_g}/referrals"), n(),          [401, 200, 200, 200, 403, 403, 200, 403]),
+                                                                            [401, 409, 200, 404, 403, 403, 404, 403, 403]),
+        (M::GET, "/api/v1/deadlines".into(), n(),                           [401, 200, 200, 200, 403, 403, 200, 403, 403]),
+        (M::GET, format!("/api/v1/cases/{case_g}/referrals"), n(),          [401, 200, 200, 200, 403, 403, 200, 403, 403]),
         (M::POST, format!("/api/v1/cases/{case_g}/referrals"), Some(json!({"office_kind": "questura", "reason": "Impronte"})),
-                                                                            [401, 201, 201, 201, 403, 403, 201, 403]),
+                                                                            [401, 201, 201, 201, 403, 403, 201, 403, 403]),
         (M::POST, format!("/api/v1/cases/{case_c}/referrals"), Some(json!({"office_kind": "questura", "reason": "Impronte"})),
-                                                                            [401, 201, 201, 404, 403, 403, 404, 403]),
+                                                                            [401, 201, 201, 404, 403, 403, 404, 403, 403]),
         // Only the note's author (the admin) may edit it; others get 403 even with access to the case.
         (M::PATCH, format!("/api/v1/cases/{case_g}/events/{note_g}"), Some(json!({"note": "Nota corretta"})),
-                                                                            [401, 200, 403, 403, 403, 403, 403, 403]),
+                                                                            [401, 200, 403, 403, 403, 403, 403, 403, 403]),
         (M::PATCH, format!("/api/v1/cases/{case_c}/events/{note_g}"), Some(json!({"note": "Nota corretta"})),
-                                                                            [401, 404, 404, 404, 403, 403, 404, 403]),
+                                                                            [401, 404, 404, 404, 403, 403, 404, 403, 403]),
         (M::POST, format!("/api/v1/cases/{case_g}/referrals/{referral_g}/answer"), Some(json!({"answer": "Fissato"})),
-                                                                            [401, 200, 200, 200, 403, 403, 200, 403]),
+                                                                            [401, 200, 200, 200, 403, 403, 200, 403, 403]),
         (M::POST, format!("/api/v1/cases/{case_c}/referrals/{referral_g}/answer"), Some(json!({"answer": "Fissato"})),
-                                                                            [401, 404, 404, 404, 403, 403, 404, 403]),
-        (M::GET, format!("/api/v1/people/{person_g}/export"), n(),          [401, 200, 200, 403, 403, 403, 403, 403]),
+                                                                            [401, 404, 404, 404, 403, 403, 404, 403, 403]),
+        (M::GET, format!("/api/v1/people/{person_g}/export"), n(),          [401, 200, 200, 403, 403, 403, 403, 403, 403]),
         (M::POST, format!("/api/v1/people/{person_g}/merge"), Some(json!({"duplicate_id": person_g})),
-                                                                            [401, 422, 422, 403, 403, 403, 403, 403]),
-        (M::GET, "/api/v1/people".into(), n(),                              [401, 200, 200, 200, 403, 403, 200, 403]),
+                                                                            [401, 422, 422, 403, 403, 403, 403, 403, 403]),
+        (M::GET, "/api/v1/people".into(), n(),                              [401, 200, 200, 200, 403, 403, 200, 403, 403]),
         (M::POST, "/api/v1/people".into(), Some(json!({"first_name": "Nuova", "last_name": "Persona", "municipality_id": gallicano, "confirm_new": true})),
-                                                                            [401, 201, 201, 201, 403, 403, 201, 403]),
-        (M::GET, format!("/api/v1/people/{person_g}"), n(),                 [401, 200, 200, 200, 403, 403, 200, 403]),
-        (M::GET, format!("/api/v1/people/{person_c}"), n(),                 [401, 200, 200, 404, 403, 403, 404, 403]),
+                                                                            [401, 201, 201, 201, 403, 403, 201, 403, 403]),
+        (M::GET, format!("/api/v1/people/{person_g}"), n(),                 [401, 200, 200, 200, 403, 403, 200, 403, 403]),
+        (M::GET, format!("/api/v1/people/{person_c}"), n(),                 [401, 200, 200, 404, 403, 403, 404, 403, 403]),
         (M::PATCH, format!("/api/v1/people/{person_g}"), Some(json!({"phone": "333 1234567"})),
-                                                                            [401, 200, 200, 200, 403, 403, 200, 403]),
+                                                                            [401, 200, 200, 200, 403, 403, 200, 403, 403]),
         (M::PATCH, format!("/api/v1/people/{person_c}"), Some(json!({"phone": "333 1234567"})),
-                                                                            [401, 200, 200, 404, 403, 403, 404, 403]),
-        (M::GET, format!("/api/v1/people/{person_g}/access-log"), n(),      [401, 200, 200, 403, 403, 403, 403, 403]),
-        (M::POST, format!("/api/v1/people/{person_c}/anonymise"), n(),      [401, 200, 403, 403, 403, 403, 403, 403]),
-        (M::GET, "/api/v1/users".into(), n(),                               [401, 200, 200, 403, 403, 403, 403, 403]),
-        (M::GET, format!("/api/v1/users/{target_user}"), n(),               [401, 200, 200, 403, 403, 403, 403, 403]),
+                                                                            [401, 200, 200, 404, 403, 403, 404, 403, 403]),
+        (M::GET, format!("/api/v1/people/{person_g}/access-log"), n(),      [401, 200, 200, 403, 403, 403, 403, 403, 403]),
+        (M::POST, format!("/api/v1/people/{person_c}/anonymise"), n(),      [401, 200, 403, 403, 403, 403, 403, 403, 403]),
+        (M::GET, "/api/v1/users".into(), n(),                               [401, 200, 200, 403, 403, 403, 403, 403, 403]),
+        (M::GET, format!("/api/v1/users/{target_user}"), n(),               [401, 200, 200, 403, 403, 403, 403, 403, 403]),
         (M::POST, "/api/v1/users".into(), Some(json!({"username": "new.user", "full_name": "New", "role": "operator"})),
-                                                                            [401, 201, 403, 403, 403, 403, 403, 403]),
+                                                                            [401, 201, 403, 403, 403, 403, 403, 403, 403]),
         (M::PATCH, format!("/api/v1/users/{target_user}"), Some(json!({"full_name": "Renamed"})),
-                                                                            [401, 200, 403, 403, 403, 403, 403, 403]),
+                                                                            [401, 200, 403, 403, 403, 403, 403, 403, 403]),
         (M::POST, format!("/api/v1/users/{target_user}/password-reset"), n(),
-                                                                            [401, 200, 403, 403, 403, 403, 403, 403]),
+                                                                            [401, 200, 403, 403, 403, 403, 403, 403, 403]),
         (M::POST, format!("/api/v1/users/{target_user}/end-sessions"), n(),
-                                                                            [401, 204, 403, 403, 403, 403, 403, 403]),
+                                                                            [401, 204, 403, 403, 403, 403, 403, 403, 403]),
         // The account has no second factor to remove: 404 for the admin.
-        (M::DELETE, format!("/api/v1/users/{target_user}/totp"), n(),       [401, 404, 403, 403, 403, 403, 403, 403]),
-        (M::GET, "/api/v1/api-clients".into(), n(),                         [401, 200, 403, 403, 403, 403, 403, 403]),
-        (M::GET, format!("/api/v1/api-clients/{client_row}"), n(),          [401, 200, 403, 403, 403, 403, 403, 403]),
+        (M::DELETE, format!("/api/v1/users/{target_user}/totp"), n(),       [401, 404, 403, 403, 403, 403, 403, 403, 403]),
+        (M::GET, "/api/v1/api-clients".into(), n(),                         [401, 200, 403, 403, 403, 403, 403, 403, 403]),
+        (M::GET, format!("/api/v1/api-clients/{client_row}"), n(),          [401, 200, 403, 403, 403, 403, 403, 403, 403]),
         (M::POST, "/api/v1/api-clients".into(), Some(json!({"name": "X", "municipality_id": camaiore, "scopes": ["desks:read"]})),
-                                                                            [401, 201, 403, 403, 403, 403, 403, 403]),
-        (M::DELETE, format!("/api/v1/api-clients/{client_row}"), n(),       [401, 204, 403, 403, 403, 403, 403, 403]),
-        (M::GET, "/api/v1/audit".into(), n(),                               [401, 200, 403, 403, 403, 403, 403, 403]),
-        (M::GET, "/api/v1/audit/1".into(), n(),                             [401, 200, 403, 403, 403, 403, 403, 403]),
-        (M::GET, "/api/v1/audit/verify".into(), n(),                        [401, 200, 403, 403, 403, 403, 403, 403]),
-        (M::GET, "/api/v1/security-log".into(), n(),                        [401, 200, 403, 403, 403, 403, 403, 403]),
-        (M::GET, "/api/v1/mediators".into(), n(),                          [401, 200, 200, 200, 200, 200, 403, 403]),
+                                                                            [401, 201, 403, 403, 403, 403, 403, 403, 403]),
+        (M::DELETE, format!("/api/v1/api-clients/{client_row}"), n(),       [401, 204, 403, 403, 403, 403, 403, 403, 403]),
+        (M::GET, "/api/v1/audit".into(), n(),                               [401, 200, 403, 403, 403, 403, 403, 403, 403]),
+        (M::GET, "/api/v1/audit/1".into(), n(),                             [401, 200, 403, 403, 403, 403, 403, 403, 403]),
+        (M::GET, "/api/v1/audit/verify".into(), n(),                        [401, 200, 403, 403, 403, 403, 403, 403, 403]),
+        (M::GET, "/api/v1/security-log".into(), n(),                        [401, 200, 403, 403, 403, 403, 403, 403, 403]),
+        (M::GET, "/api/v1/mediators".into(), n(),                          [401, 200, 200, 200, 200, 200, 403, 403, 403]),
         (M::POST, "/api/v1/mediators".into(), Some(new_mediator("Nuovo", None)),
-                                                                            [401, 201, 201, 403, 403, 403, 403, 403]),
-        (M::GET, format!("/api/v1/mediators/{med_own}"), n(),               [401, 200, 200, 200, 200, 200, 403, 403]),
-        (M::GET, format!("/api/v1/mediators/{med_other}"), n(),             [401, 200, 200, 200, 200, 404, 403, 403]),
+                                                                            [401, 201, 201, 403, 403, 403, 403, 403, 403]),
+        (M::GET, format!("/api/v1/mediators/{med_own}"), n(),               [401, 200, 200, 200, 200, 200, 403, 403, 403]),
+        (M::GET, format!("/api/v1/mediators/{med_other}"), n(),             [401, 200, 200, 200, 200, 404, 403, 403, 403]),
         (M::PATCH, format!("/api/v1/mediators/{med_other}"), Some(json!({"phone": "333 7654321"})),
-                                                                            [401, 200, 200, 403, 403, 403, 403, 403]),
-        (M::GET, format!("/api/v1/mediators/{med_own}/availability"), n(),  [401, 200, 200, 403, 403, 200, 403, 403]),
+                                                                            [401, 200, 200, 403, 403, 403, 403, 403, 403]),
+        (M::GET, format!("/api/v1/mediators/{med_own}/availability"), n(),  [401, 200, 200, 403, 403, 200, 403, 403, 403]),
         (M::PUT, format!("/api/v1/mediators/{med_other}/availability"), Some(json!({"weekly": [], "exceptions": []})),
-                                                                            [401, 200, 200, 403, 403, 404, 403, 403]),
-        (M::GET, format!("/api/v1/mediators/{med_own}/calendar"), n(),      [401, 200, 200, 403, 403, 200, 403, 403]),
-        (M::GET, format!("/api/v1/mediators/{med_other}/calendar"), n(),    [401, 200, 200, 403, 403, 404, 403, 403]),
+                                                                            [401, 200, 200, 403, 403, 404, 403, 403, 403]),
+        (M::GET, format!("/api/v1/mediators/{med_own}/calendar"), n(),      [401, 200, 200, 403, 403, 200, 403, 403, 403]),
+        (M::GET, format!("/api/v1/mediators/{med_other}/calendar"), n(),    [401, 200, 200, 403, 403, 404, 403, 403, 403]),
         (M::GET, format!("/api/v1/mediators/{med_own}/timesheet?month=2026-11"), n(),
-                                                                            [401, 200, 200, 403, 403, 200, 403, 403]),
-        (M::GET, "/api/v1/requests".into(), n(),                            [401, 200, 200, 200, 200, 200, 200, 403]),
-        (M::POST, "/api/v1/requests".into(), Some(mediation(&gallicano)),   [401, 201, 201, 201, 422, 403, 201, 403]),
-        (M::POST, "/api/v1/requests".into(), Some(mediation(&camaiore)),    [401, 201, 201, 422, 201, 403, 422, 403]),
-        (M::GET, format!("/api/v1/requests/{req_g}"), n(),                  [401, 200, 200, 200, 404, 200, 200, 403]),
-        (M::GET, format!("/api/v1/requests/{req_c}"), n(),                  [401, 200, 200, 404, 200, 404, 404, 403]),
-        (M::GET, format!("/api/v1/requests/{req_c}/history"), n(),          [401, 200, 200, 404, 200, 404, 404, 403]),
-        (M::GET, format!("/api/v1/requests/{req_c}/suggestions"), n(),      [401, 200, 200, 403, 403, 403, 403, 403]),
+                                                                            [401, 200, 200, 403, 403, 200, 403, 403, 403]),
+        (M::GET, "/api/v1/requests".into(), n(),                            [401, 200, 200, 200, 200, 200, 200, 403, 403]),
+        (M::POST, "/api/v1/requests".into(), Some(mediation(&gallicano)),   [401, 201, 201, 201, 422, 403, 201, 403, 403]),
+        (M::POST, "/api/v1/requests".into(), Some(mediation(&camaiore)),    [401, 201, 201, 422, 201, 403, 422, 403, 403]),
+        (M::GET, format!("/api/v1/requests/{req_g}"), n(),                  [401, 200, 200, 200, 404, 200, 200, 403, 403]),
+        (M::GET, format!("/api/v1/requests/{req_c}"), n(),                  [401, 200, 200, 404, 200, 404, 404, 403, 403]),
+        (M::GET, format!("/api/v1/requests/{req_c}/history"), n(),          [401, 200, 200, 404, 200, 404, 404, 403, 403]),
+        (M::GET, format!("/api/v1/requests/{req_c}/suggestions"), n(),      [401, 200, 200, 403, 403, 403, 403, 403, 403]),
         // Rejecting needs a reason: those allowed get 422, so the request stays as it is.
         (M::POST, format!("/api/v1/requests/{req_c}/transitions"), Some(json!({"to": "rejected"})),
-                                                                            [401, 422, 422, 404, 403, 404, 404, 403]),
+                                                                            [401, 422, 422, 404, 403, 404, 404, 403, 403]),
         // Confirming takes no reason: the assigned mediator and coordinators get 422.
         (M::POST, format!("/api/v1/requests/{req_g}/transitions"), Some(json!({"to": "confirmed", "reason": "x"})),
-                                                                            [401, 422, 422, 403, 404, 422, 403, 403]),
+                                                                            [401, 422, 422, 403, 404, 422, 403, 403, 403]),
         // Cancelling needs a reason: requesters and coordinators get 422; mediators never cancel.
         (M::POST, format!("/api/v1/requests/{req_c}/transitions"), Some(json!({"to": "cancelled"})),
-                                                                            [401, 422, 422, 404, 422, 404, 404, 403]),
+                                                                            [401, 422, 422, 404, 422, 404, 404, 403, 403]),
         (M::POST, format!("/api/v1/requests/{req_g}/transitions"), Some(json!({"to": "cancelled"})),
-                                                                            [401, 422, 422, 422, 404, 403, 422, 403]),
-        (M::GET, "/api/v1/me/mediator".into(), n(),                         [401, 403, 403, 403, 403, 200, 403, 403]),
-        (M::GET, "/api/v1/me/assignments".into(), n(),                      [401, 403, 403, 403, 403, 200, 403, 403]),
-        (M::POST, "/api/v1/me/calendar-feed".into(), n(),                   [401, 403, 403, 403, 403, 200, 403, 403]),
-        (M::GET, "/api/v1/me/assignments.ics".into(), n(),                  [401, 403, 403, 403, 403, 200, 403, 403]),
+                                                                            [401, 422, 422, 422, 404, 403, 422, 403, 403]),
+        (M::GET, "/api/v1/me/mediator".into(), n(),                         [401, 403, 403, 403, 403, 200, 403, 403, 403]),
+        (M::GET, "/api/v1/me/assignments".into(), n(),                      [401, 403, 403, 403, 403, 200, 403, 403, 403]),
+        (M::POST, "/api/v1/me/calendar-feed".into(), n(),                   [401, 403, 403, 403, 403, 200, 403, 403, 403]),
+        (M::GET, "/api/v1/me/assignments.ics".into(), n(),                  [401, 403, 403, 403, 403, 200, 403, 403, 403]),
+        (M::GET, "/api/v1/training/topics".into(), n(),                      [401, 200, 200, 200, 200, 200, 403, 403, 200]),
+        (M::POST, "/api/v1/training/topics".into(), Some(json!({"name_it": "Scuola", "name_en": "School"})),
+                                                                            [401, 201, 201, 403, 403, 403, 403, 403, 403]),
+        (M::PATCH, "/api/v1/training/topics/asylum".into(), Some(json!({"name_en": "Asylum"})),
+                                                                            [401, 200, 200, 403, 403, 403, 403, 403, 403]),
+        (M::GET, "/api/v1/training/courses".into(), n(),                     [401, 200, 200, 200, 200, 200, 403, 403, 200]),
+        (M::POST, "/api/v1/training/courses".into(), Some(json!({"title": "Nuovo", "topic_id": "asylum", "organisation": "Sant'Anna"})),
+                                                                            [401, 201, 201, 403, 403, 403, 403, 403, 403]),
+        (M::GET, format!("/api/v1/training/courses/{course_t}"), n(),       [401, 200, 200, 200, 200, 200, 403, 403, 200]),
+        // Trainers see only the courses they teach.
+        (M::GET, format!("/api/v1/training/courses/{course_o}"), n(),       [401, 200, 200, 200, 200, 200, 403, 403, 404]),
+        (M::PATCH, format!("/api/v1/training/courses/{course_o}"), Some(json!({"description": "Per gli uffici anagrafe"})),
+                                                                            [401, 200, 200, 403, 403, 403, 403, 403, 403]),
+        (M::GET, format!("/api/v1/training/courses/{course_t}/sessions"), n(), [401, 200, 200, 200, 200, 200, 403, 403, 200]),
+        (M::GET, format!("/api/v1/training/courses/{course_o}/sessions"), n(), [401, 200, 200, 200, 200, 200, 403, 403, 404]),
+        (M::POST, format!("/api/v1/training/courses/{course_o}/sessions"), Some(json!({"date": day, "start": "14:00", "end": "16:00", "place_kind": "online", "link": "https://meet.example.org/y", "capacity": 30})),
+                                                                            [401, 201, 201, 403, 403, 403, 403, 403, 403]),
+        (M::GET, "/api/v1/training/sessions".into(), n(),                    [401, 200, 200, 200, 200, 200, 403, 403, 200]),
+        (M::GET, format!("/api/v1/training/sessions/{session_t}"), n(),     [401, 200, 200, 200, 200, 200, 403, 403, 200]),
+        (M::GET, format!("/api/v1/training/sessions/{session_o}"), n(),     [401, 200, 200, 200, 200, 200, 403, 403, 404]),
+        (M::PATCH, format!("/api/v1/training/sessions/{session_o}"), Some(json!({"capacity": 40})),
+                                                                            [401, 200, 200, 403, 403, 403, 403, 403, 403]),
+        // Enrolled names: coordinators, the course's trainers, officers (their own staff).
+        (M::GET, format!("/api/v1/training/courses/{course_t}/enrolments"), n(), [401, 200, 200, 403, 200, 403, 403, 403, 200]),
+        (M::GET, format!("/api/v1/training/courses/{course_o}/enrolments"), n(), [401, 200, 200, 403, 200, 403, 403, 403, 404]),
+        // A nameless colleague: everyone allowed to enrol is told what is missing.
+        (M::POST, format!("/api/v1/training/courses/{course_o}/enrolments"), Some(json!({"full_name": "", "email": "x@comune.camaiore.lu.it", "municipality_id": camaiore})),
+                                                                            [401, 422, 422, 403, 422, 403, 403, 403, 403]),
+        // Gallicano's staff: not for Camaiore's officer; the coordinator enrols first, so the
+        // admin finds them enrolled.
+        (M::POST, format!("/api/v1/training/courses/{course_o}/enrolments"), Some(colleague(&gallicano, "p.v@comune.gallicano.lu.it")),
+                                                                            [401, 422, 201, 403, 422, 403, 403, 403, 403]),
+        // Withdrawn by the coordinator first; Camaiore's officer can't reach Gallicano's staff.
+        (M::POST, format!("/api/v1/training/enrolments/{enrolment}/withdrawal"), n(),
+                                                                            [401, 409, 200, 403, 404, 403, 403, 403, 403]),
         // A possible duplicate registered at Camaiore: everyone who may register is told (the
         // operator and the client of Gallicano only that it exists at Camaiore).
         (M::POST, "/api/v1/people".into(), Some(json!({"first_name": "Khan", "last_name": "Ahmed", "birth_date": "1985-03-02", "municipality_id": gallicano})),
-                                                                            [401, 409, 409, 409, 403, 403, 409, 403]),
+                                                                            [401, 409, 409, 409, 403, 403, 409, 403, 403]),
         // Last: linking makes Camaiore's person Gallicano's too.
         (M::POST, format!("/api/v1/people/{person_c}/links"), Some(json!({"municipality_id": gallicano, "reason": "Trasferito"})),
-                                                                            [401, 409, 201, 403, 403, 403, 403, 403]),
+                                                                            [401, 409, 201, 403, 403, 403, 403, 403, 403]),
     ];
 
     let mut failures = Vec::new();
     for (method, path, body, expected) in &rows {
         // The admin goes last, so that its successful writes don't change what others see.
-        for i in [0, 2, 3, 4, 5, 6, 7, 1] {
+        for i in [0, 2, 3, 4, 5, 6, 7, 8, 1] {
             let body = body
                 .clone()
                 .or_else(|| matches!(*method, M::POST | M::PUT | M::PATCH).then(|| json!({})));

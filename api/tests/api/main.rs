@@ -18,5 +18,6 @@ mod openapi;
 mod people;
 mod person_scope;
 mod second_factor;
+mod training;
 mod users;
 mod web_app;

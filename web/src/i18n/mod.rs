@@ -7,6 +7,7 @@ mod admin;
 mod cases;
 mod common;
 mod mediation;
+mod training;
 
 /// A language of the interface.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,6 +117,7 @@ pub fn text(lang: Lang, key: &'static str) -> &'static str {
         .or_else(|| cases::word(key))
         .or_else(|| mediation::word(key))
         .or_else(|| admin::word(key))
+        .or_else(|| training::word(key))
         .unwrap_or((key, key));
     match lang {
         Lang::It => it,
@@ -135,6 +137,7 @@ mod tests {
             include_str!("cases.rs"),
             include_str!("mediation.rs"),
             include_str!("admin.rs"),
+            include_str!("training.rs"),
         ];
         let mut seen = std::collections::HashSet::new();
         for area in areas {

@@ -20,6 +20,7 @@ pub mod request_page;
 pub mod requests;
 pub mod second_factor;
 pub mod timesheet;
+pub mod training;
 pub mod users;
 pub mod worklist;
 

@@ -1,0 +1,7 @@
+//! Training in the database: topics, courses with their trainers, sessions, participants and
+//! enrolments.
+
+pub mod course;
+pub mod enrolment;
+pub mod session;
+pub mod topic;
