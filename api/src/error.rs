@@ -354,7 +354,9 @@ impl From<RuleError> for ApiError {
                 Self::forbidden("forbidden", "Your role does not allow this.")
             }
             RuleError::NotYours(code, detail) => Self::forbidden(code, detail),
-            RuleError::TooLate(code, detail) => Self::conflict(code, detail),
+            RuleError::TooLate(code, detail) | RuleError::NotYet(code, detail) => {
+                Self::conflict(code, detail)
+            }
             RuleError::Fields(errors) => Self::Validation(errors),
         }
     }

@@ -518,6 +518,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    training_attendance (session_id, enrolment_id) {
+        session_id -> Text,
+        enrolment_id -> Text,
+        presence -> Text,
+        minutes -> Nullable<BigInt>,
+        recorded_by -> Nullable<Text>,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(training_attendance -> training_sessions (session_id));
+diesel::joinable!(training_attendance -> training_enrolments (enrolment_id));
 diesel::joinable!(training_courses -> training_topics (topic_id));
 diesel::joinable!(training_course_trainers -> training_courses (course_id));
 diesel::joinable!(training_course_trainers -> users (user_id));
@@ -560,4 +573,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     training_sessions,
     training_participants,
     training_enrolments,
+    training_attendance,
 );

@@ -69,6 +69,8 @@ pub enum Action {
     ReadEnrolments,
     /// Enrol participants and withdraw them (officers: their municipalities' staff).
     EnrolParticipants,
+    /// Take attendance at sessions (trainers: of the courses they teach).
+    TakeAttendance,
 }
 
 impl Action {
@@ -102,7 +104,8 @@ impl Action {
             | Self::ReadTraining
             | Self::PlanTraining
             | Self::ReadEnrolments
-            | Self::EnrolParticipants => None,
+            | Self::EnrolParticipants
+            | Self::TakeAttendance => None,
         }
     }
 
@@ -135,6 +138,7 @@ impl Action {
                 matches!(role, Admin | Coordinator | MunicipalOfficer | Trainer)
             }
             Self::EnrolParticipants => matches!(role, Admin | Coordinator | MunicipalOfficer),
+            Self::TakeAttendance => matches!(role, Admin | Coordinator | Trainer),
             Self::WriteMunicipalities
             | Self::WriteDesks
             | Self::WriteUsers

@@ -27,6 +27,8 @@ pub enum RuleError {
     NotYours(&'static str, &'static str),
     /// The thing is past the point where the step is possible (409): a stable code and why.
     TooLate(&'static str, &'static str),
+    /// The thing has not reached the point where the step is possible (409): a code and why.
+    NotYet(&'static str, &'static str),
     /// Fields missing, not wanted or wrong for this step (422).
     Fields(Vec<FieldError>),
 }

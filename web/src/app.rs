@@ -52,6 +52,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("training/courses/new") view=pages::training::NewCourse />
                         <Route path=path!("training/courses/:id") view=pages::training::CoursePage />
                         <Route path=path!("training/courses/:id/edit") view=pages::training::EditCourse />
+                        <Route path=path!("training/sessions/:id/attendance") view=pages::training::SessionAttendancePage />
                         <Route path=path!("users") view=pages::users::List />
                         <Route path=path!("users/new") view=pages::users::Create />
                         <Route path=path!("users/:id") view=pages::users::Detail />

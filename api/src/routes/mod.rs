@@ -125,7 +125,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(training::calendar)
                 .service(training::get_session)
                 .service(training::update_session)
-                .service(training::withdraw),
+                .service(training::withdraw)
+                .service(training::session_attendance)
+                .service(training::mark_attendance)
+                .service(training::course_attendance),
         );
 }
 

@@ -406,6 +406,14 @@ async fn every_endpoint_for_every_caller(app: TestApp) {
         (M::GET, format!("/api/v1/training/sessions/{session_o}"), n(),     [401, 200, 200, 200, 200, 200, 403, 403, 404]),
         (M::PATCH, format!("/api/v1/training/sessions/{session_o}"), Some(json!({"capacity": 40})),
                                                                             [401, 200, 200, 403, 403, 403, 403, 403, 403]),
+        // Attendance: the sessions are days ahead, so those allowed to mark are told the session
+        // hasn't started (409).
+        (M::GET, format!("/api/v1/training/sessions/{session_t}/attendance"), n(), [401, 200, 200, 403, 403, 403, 403, 403, 200]),
+        (M::GET, format!("/api/v1/training/sessions/{session_o}/attendance"), n(), [401, 200, 200, 403, 403, 403, 403, 403, 404]),
+        (M::PUT, format!("/api/v1/training/sessions/{session_t}/attendance/{enrolment}"), Some(json!({"presence": "present"})),
+                                                                            [401, 409, 409, 403, 403, 403, 403, 403, 409]),
+        (M::GET, format!("/api/v1/training/courses/{course_t}/attendance"), n(), [401, 200, 200, 403, 200, 403, 403, 403, 200]),
+        (M::GET, format!("/api/v1/training/courses/{course_o}/attendance"), n(), [401, 200, 200, 403, 200, 403, 403, 403, 404]),
         // Enrolled names: coordinators, the course's trainers, officers (their own staff).
         (M::GET, format!("/api/v1/training/courses/{course_t}/enrolments"), n(), [401, 200, 200, 403, 200, 403, 403, 403, 200]),
         (M::GET, format!("/api/v1/training/courses/{course_o}/enrolments"), n(), [401, 200, 200, 403, 200, 403, 403, 403, 404]),

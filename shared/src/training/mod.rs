@@ -7,10 +7,12 @@ use serde::{Deserialize, Serialize};
 use crate::validate::{required_text, Errors};
 use crate::FieldError;
 
+mod attendance;
 mod course;
 mod enrolment;
 mod session;
 
+pub use attendance::*;
 pub use course::*;
 pub use enrolment::*;
 pub use session::*;

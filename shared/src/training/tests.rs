@@ -202,3 +202,47 @@ fn courses_need_a_title_a_topic_an_organisation_and_a_sane_threshold() {
         ]
     );
 }
+
+#[test]
+fn marks_count_the_minutes_they_say() {
+    let mark = |presence, minutes| Mark { presence, minutes };
+    assert_eq!(
+        mark(Presence::Present, None).parse(240).unwrap().minutes,
+        240
+    );
+    assert_eq!(mark(Presence::Absent, None).parse(240).unwrap().minutes, 0);
+    assert_eq!(
+        mark(Presence::Partial, Some(90))
+            .parse(240)
+            .unwrap()
+            .minutes,
+        90
+    );
+    let code = |r: Result<ValidMark, Vec<FieldError>>| r.unwrap_err()[0].code.clone();
+    assert_eq!(
+        code(mark(Presence::Partial, Some(240)).parse(240)),
+        "out_of_range"
+    );
+    assert_eq!(
+        code(mark(Presence::Partial, Some(0)).parse(240)),
+        "out_of_range"
+    );
+    assert_eq!(code(mark(Presence::Partial, None).parse(240)), "required");
+    assert_eq!(
+        code(mark(Presence::Present, Some(10)).parse(240)),
+        "not_for_presence"
+    );
+}
+
+#[test]
+fn attendance_is_taken_from_the_start_and_the_threshold_is_exact() {
+    let at = |h: u32| day().and_hms_opt(h, 0, 0).unwrap();
+    assert!(may_take_attendance(at(8), at(9)).is_err());
+    assert!(may_take_attendance(at(9), at(9)).is_ok());
+    // 75 % of 6 h is 4 h 30.
+    assert!(certificate_due(270, 360, 75));
+    assert!(!certificate_due(269, 360, 75));
+    assert!(!certificate_due(0, 0, 75));
+    assert_eq!(percent(269, 360), 74);
+    assert_eq!(percent(10, 0), 0);
+}

@@ -134,15 +134,23 @@ test('a coordinator plans a course with two sessions; an officer enrols three co
       await page.locator('#enrol-municipality').selectOption(camaiore);
       await page.locator('#enrol-job').fill(job);
       await page.getByRole('button', { name: 'Iscrivi', exact: true }).click();
-      await page.getByRole('cell', { name, exact: true }).waitFor();
+      await page.locator('#enrolments').getByRole('cell', { name, exact: true }).waitFor();
       const message = i < 2 ? 'Iscrizione registrata.' : 'Il corso è completo: iscrizione messa in lista d\'attesa.';
       await page.getByRole('status').filter({ hasText: message }).waitFor();
     }
-    const row = page.getByRole('row').filter({ has: page.getByRole('cell', { name: 'Sara Conti', exact: true }) });
+    const row = page.locator('#enrolments').getByRole('row').filter({ has: page.getByRole('cell', { name: 'Sara Conti', exact: true }) });
     await row.getByText('In lista d\'attesa (posizione 1)').waitFor();
     await page.getByText('2 / 2', { exact: true }).waitFor();
     await checkA11y(page, 'course with enrolments');
     await logout(page);
+
+    // A session held yesterday, registered afterwards, for the trainer to take attendance at.
+    const courseId = (await api(baseUrl, 'GET', '/api/v1/training/courses?q=rinnovo', admin)).items[0].id;
+    const yesterday = new Date();
+    yesterday.setDate(yesterday.getDate() - 1);
+    await api(baseUrl, 'POST', `/api/v1/training/courses/${courseId}/sessions`, admin, {
+      date: ymd(yesterday), start: '15:00', end: '17:00', place_kind: 'online', link: 'https://meet.example.org/ieri', capacity: 40,
+    });
 
     // The trainer sees the course they teach, and who is enrolled.
     await login(page, baseUrl, 'prof.rossi');
@@ -151,9 +159,30 @@ test('a coordinator plans a course with two sessions; an officer enrols three co
     await courses.getByRole('link', { name: 'Il rinnovo del permesso di soggiorno' }).waitFor();
     assert.equal(await courses.getByRole('link', { name: 'Cittadinanza' }).count(), 0, 'a trainer sees only the courses they teach');
     await courses.getByRole('link', { name: 'Il rinnovo del permesso di soggiorno' }).click();
-    await page.getByRole('cell', { name: 'Marco Neri', exact: true }).waitFor();
+    await page.locator('#enrolments').getByRole('cell', { name: 'Marco Neri', exact: true }).waitFor();
     assert.equal(await page.getByRole('button', { name: /^Ritira/ }).count(), 0, 'trainers do not withdraw anyone');
     assert.equal(await page.getByRole('navigation').getByRole('link', { name: /Richieste/ }).count(), 0, 'nothing of requests for trainers');
+
+    // Attendance at the door: only the session already held offers it; one tap per person.
+    const attendanceLinks = page.getByRole('link', { name: 'Registra presenze' });
+    assert.equal(await attendanceLinks.count(), 1, 'attendance only for a session that has started');
+    await attendanceLinks.click();
+    await page.getByRole('heading', { level: 1, name: 'Presenze: Il rinnovo del permesso di soggiorno' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'Presenti 0 su 2 · 2 da segnare' }).waitFor();
+    await page.getByRole('group', { name: /Giulia Bianchi/ }).getByRole('button', { name: 'Presente' }).click();
+    await page.getByRole('group', { name: /Giulia Bianchi/ }).getByRole('button', { name: 'Presente', pressed: true }).waitFor();
+    await page.locator('#attendance-search').fill('neri');
+    assert.equal(await page.getByRole('group', { name: /Giulia Bianchi/ }).count(), 0, 'the search narrows the list');
+    await page.getByRole('group', { name: /Marco Neri/ }).getByRole('button', { name: 'Parziale' }).click();
+    await page.getByLabel('Minuti di presenza').fill('60');
+    await page.getByRole('button', { name: 'Salva minuti' }).click();
+    await page.getByRole('status').filter({ hasText: 'Presenti 2 su 2 · 0 da segnare' }).waitFor();
+    await checkA11y(page, 'attendance');
+    await page.getByRole('link', { name: 'Torna al corso' }).click();
+    const hours = page.locator('#hours');
+    await hours.getByRole('row').filter({ hasText: 'Giulia Bianchi' }).getByText('23 %').waitFor();
+    await hours.getByRole('row').filter({ hasText: 'Marco Neri' }).getByText('11 %').waitFor();
+    await checkA11y(page, 'course with attendance');
     assert.deepEqual(page.consoleErrors.filter((e) => !e.startsWith('Failed to load resource')), []);
   });
 });

@@ -254,6 +254,11 @@ pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Re
     decode(send(Method::POST, path, Some(to_value(body)?), None).await?).await
 }
 
+/// PUT JSON, expecting JSON back.
+pub async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
+    decode(send(Method::PUT, path, Some(to_value(body)?), None).await?).await
+}
+
 /// PATCH JSON with an optional `If-Match`.
 pub async fn patch<B: Serialize, T: DeserializeOwned>(
     path: &str,

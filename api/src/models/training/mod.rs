@@ -1,6 +1,7 @@
 //! Training in the database: topics, courses with their trainers, sessions, participants and
 //! enrolments.
 
+pub mod attendance;
 pub mod course;
 pub mod enrolment;
 pub mod session;

@@ -2,11 +2,13 @@
 //! the programme (trainers only the courses they teach); coordinators plan it; coordinators and
 //! municipal officers enrol participants (officers only their municipalities' staff).
 
+mod attendance;
 mod courses;
 mod enrolments;
 mod sessions;
 mod topics;
 
+pub use attendance::*;
 pub use courses::*;
 pub use enrolments::*;
 pub use sessions::*;

@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 
 use crate::common::TestApp;
 
+mod attendance;
 mod courses;
 mod enrolment;
 

@@ -6,7 +6,7 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use lumit_shared::permission::Action;
-use lumit_shared::training::{Course, NewSession, PlaceKind, Session};
+use lumit_shared::training::{Course, CourseAttendance, NewSession, PlaceKind, Session};
 use lumit_shared::FieldError;
 
 use super::enrol::Enrolments;
@@ -20,6 +20,7 @@ use crate::components::{
 use crate::i18n::{fmt_int, text, use_i18n};
 use crate::pages::municipalities::all_municipalities;
 use crate::pages::new_request::date;
+use crate::pages::requests::{fmt_date, now_local};
 
 /// The course page.
 #[component]
@@ -50,6 +51,11 @@ pub fn CoursePage() -> impl IntoView {
     };
     let planner = may(Action::PlanTraining);
     let sees_enrolments = may(Action::ReadEnrolments);
+    // Read once: the sessions' closure must not track the session (see `may`).
+    let takes = {
+        let t = untrack(may(Action::TakeAttendance));
+        move || t
+    };
     view! {
         <Suspense fallback=|| view! { <Loading /> }>
             {move || course.get().map(|r| match r {
@@ -105,6 +111,7 @@ pub fn CoursePage() -> impl IntoView {
                                 <th scope="col">{move || i.t("tr.when")}</th>
                                 <th scope="col">{move || i.t("tr.place")}</th>
                                 <th scope="col" class="num">{move || i.t("tr.capacity")}</th>
+                                <th scope="col">{move || i.t("tr.attendance")}</th>
                             </tr></thead>
                             <tbody>
                                 {list.into_iter().map(|s| {
@@ -115,6 +122,9 @@ pub fn CoursePage() -> impl IntoView {
                                             <td>{move || place_text(i.lang.get(), &s2, office_name)}
                                                 {s.link.clone().map(|l| { let shown = l.clone(); view! { " " <a href=l rel="noopener noreferrer" target="_blank">{shown}</a> } })}</td>
                                             <td class="num">{s.capacity}</td>
+                                            <td>{(takes() && s.starts_at <= now_local()).then(|| view! {
+                                                <A href=format!("/training/sessions/{}/attendance", s.id)>{move || i.t("tr.take_attendance")}</A>
+                                            })}</td>
                                         </tr>
                                     }
                                 }).collect_view()}
@@ -128,6 +138,7 @@ pub fn CoursePage() -> impl IntoView {
             </Show>
         </section>
         <Show when=sees_enrolments>
+            <Hours course_id=id() changed=changed />
             <Enrolments course_id=id() changed=changed />
         </Show>
     }
@@ -247,5 +258,66 @@ fn SessionForm(course_id: String, changed: RwSignal<u32>) -> impl IntoView {
                 </div>
             </form>
         </details>
+    }
+}
+
+/// Hours delivered, each session's attendance as a bar, and each participant's hours against
+/// the certificate's threshold.
+#[component]
+fn Hours(course_id: String, changed: RwSignal<u32>) -> impl IntoView {
+    let i = use_i18n();
+    let report = LocalResource::new(move || {
+        changed.track();
+        let path = format!("/api/v1/training/courses/{course_id}/attendance");
+        async move { api::get::<CourseAttendance>(&path).await }
+    });
+    view! {
+        <section aria-labelledby="hours-title">
+            <h2 id="hours-title">{move || i.t("tr.attendance")}</h2>
+            <Suspense fallback=|| view! { <Loading /> }>
+                {move || report.get().map(|r| match r {
+                    Err(e) => view! { <ErrorView error=e /> }.into_any(),
+                    Ok(a) => {
+                        let delivered = a.delivered_minutes;
+                        let planned = a.planned_minutes;
+                        view! {
+                            <p>{move || format!("{}: {} / {}", i.t("tr.delivered_hours"), fmt_hours(i.lang.get(), delivered), fmt_hours(i.lang.get(), planned))}</p>
+                            <h3>{move || i.t("tr.rates")}</h3>
+                            {a.sessions.iter().map(|s| {
+                                let pct = if s.enrolled > 0 { s.attended * 100 / s.enrolled } else { 0 };
+                                let label = format!("{} {}", fmt_date(s.starts_at.date()), s.starts_at.format("%H:%M"));
+                                let (attended, enrolled, taken) = (s.attended, s.enrolled, s.taken);
+                                view! {
+                                    <div class="rate">
+                                        <span>{label}</span>
+                                        <span class="bar" aria-hidden="true"><span style=format!("width: {pct}%")></span></span>
+                                        <span>{move || if taken { format!("{attended} {} {enrolled}", i.t("tr.of")) } else { i.t("tr.not_taken").to_owned() }}</span>
+                                    </div>
+                                }
+                            }).collect_view()}
+                            <table class="table" id="hours">
+                                <caption class="visually-hidden">{move || i.t("tr.hours_attended")}</caption>
+                                <thead><tr>
+                                    <th scope="col">{move || i.t("tr.full_name")}</th>
+                                    <th scope="col" class="num">{move || i.t("tr.hours_attended")}</th>
+                                    <th scope="col" class="num">{move || i.t("tr.percent")}</th>
+                                    <th scope="col">{move || i.t("tr.certificate")}</th>
+                                </tr></thead>
+                                <tbody>
+                                    {a.participants.into_iter().map(|p| view! {
+                                        <tr>
+                                            <td>{p.full_name.clone()}</td>
+                                            <td class="num">{move || fmt_hours(i.lang.get(), p.attended_minutes)}</td>
+                                            <td class="num">{format!("{} %", p.percent)}</td>
+                                            <td>{move || i.t(if p.certificate_due { "tr.certificate_due" } else { "tr.certificate_not_due" })}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any()
+                    }
+                })}
+            </Suspense>
+        </section>
     }
 }

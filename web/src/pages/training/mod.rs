@@ -13,11 +13,13 @@ use crate::i18n::{fmt_int, text, use_i18n, Lang};
 use crate::pages::requests::{fmt_date, today};
 use crate::session::use_session;
 
+mod attendance;
 mod course_form;
 mod course_page;
 mod enrol;
 mod topics;
 
+pub use attendance::SessionAttendancePage;
 pub use course_form::{EditCourse, NewCourse};
 pub use course_page::CoursePage;
 
