@@ -69,7 +69,12 @@ pub struct Settings {
     /// Roles that must sign in with a second factor (`LUMIT_TOTP_REQUIRED_ROLES`, default
     /// `admin,coordinator`; `none` for none). Other roles may set one up.
     pub totp_required_roles: Vec<Role>,
+    /// Sending e-mail (`LUMIT_SMTP_URL`, `LUMIT_MAIL_…`).
+    pub mail: MailSettings,
 }
+
+mod mail;
+pub use mail::MailSettings;
 
 /// Two connections per core, at least 4 and at most 32. Queries are short and CPU-bound, often
 /// on the same machine as the database: more connections than that only queue inside the
@@ -93,7 +98,13 @@ fn pool_size(v: Option<&str>) -> anyhow::Result<u32> {
 }
 
 /// A whole number of `unit`s between `min` and `max` from the variable `name`, or `default`.
-fn bounded(name: &str, min: u64, max: u64, default: u64, unit: &str) -> anyhow::Result<u64> {
+pub(crate) fn bounded(
+    name: &str,
+    min: u64,
+    max: u64,
+    default: u64,
+    unit: &str,
+) -> anyhow::Result<u64> {
     match var(name) {
         None => Ok(default),
         Some(v) => v
@@ -120,14 +131,14 @@ fn totp_required_roles(v: Option<&str>) -> anyhow::Result<Vec<Role>> {
             Role::parse(&r.to_ascii_lowercase()).with_context(|| {
                 format!(
                     "LUMIT_TOTP_REQUIRED_ROLES: `{r}` is not a role (admin, coordinator, \
-                     operator, municipal_officer, mediator; or `none`)"
+                     operator, municipal_officer, mediator, trainer; or `none`)"
                 )
             })
         })
         .collect()
 }
 
-fn var(name: &str) -> Option<String> {
+pub(crate) fn var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
@@ -181,6 +192,7 @@ impl Settings {
             60 * bounded("LUMIT_SESSION_IDLE_MINUTES", 5, 1440, 120, "minutes")?,
         );
         let totp_required_roles = totp_required_roles(var("LUMIT_TOTP_REQUIRED_ROLES").as_deref())?;
+        let mail = MailSettings::from_env()?;
         let s = Self {
             database_url: var("LUMIT_DATABASE_URL")
                 .unwrap_or_else(|| "sqlite://data/lumit.db".into()),
@@ -221,6 +233,7 @@ impl Settings {
             session_lifetime,
             session_idle,
             totp_required_roles,
+            mail,
         };
         if let Some(secret) = &s.jwt_secret {
             if secret.len() < 32 {
@@ -362,13 +375,17 @@ pub const ENV_HELP: &str = "Configuration (environment):
   LUMIT_DB_CONNECT_TIMEOUT       seconds to connect or wait for a connection (default 5)
   LUMIT_DB_STATEMENT_TIMEOUT_MS  longest statement, either database (default 30000)
   LUMIT_SQLITE_SYNCHRONOUS       full (default: survives power loss) or normal
-  LUMIT_SHUTDOWN_TIMEOUT         seconds to finish requests after SIGTERM (default 30)";
+  LUMIT_SHUTDOWN_TIMEOUT         seconds to finish requests after SIGTERM (default 30)
+  LUMIT_SMTP_URL        smtp://host:25, smtps://user:pass@host (default none: mail stays in the outbox)
+  LUMIT_MAIL_FROM       sender, Name <address> (default LUMIT <lumit@localhost>)
+  LUMIT_MAIL_RETRY_SECONDS       first wait before sending again, doubled each time (default 60)
+  LUMIT_MAIL_MAX_ATTEMPTS        attempts before a message is marked failed (default 8)";
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn the_help_names_every_setting() {
-        let source = include_str!("config.rs");
+        let source = [include_str!("config.rs"), include_str!("config/mail.rs")].concat();
         let named: std::collections::BTreeSet<&str> = source
             .match_indices("\"LUMIT_")
             .filter_map(|(at, _)| source[at + 1..].split('"').next())
@@ -424,6 +441,7 @@ mod tests {
             session_lifetime: Duration::from_secs(12 * 3600),
             session_idle: Duration::from_secs(2 * 3600),
             totp_required_roles: vec![],
+            mail: MailSettings::default(),
         };
         assert!(!s.secure_cookies(), "plain-http local default");
         s.bind = "0.0.0.0:8080".into();

@@ -64,3 +64,27 @@ fn kind_it(k: RequestKind) -> &'static str {
         RequestKind::Translation => "Traduzione",
     }
 }
+
+/// A course's sessions for a participant's calendar (sent with the invitation), local times in
+/// Italy sent in UTC. `places` are the sessions' places in words.
+pub fn training(
+    course_title: &str,
+    organisation: &str,
+    sessions: &[(crate::models::training::session::SessionRow, String)],
+) -> String {
+    let mut cal = Calendar::new();
+    cal.name(course_title);
+    cal.append_property(("METHOD", "PUBLISH"));
+    for (s, place) in sessions {
+        let mut ev = Event::new();
+        ev.uid(&format!("{}@lumit", s.id))
+            .summary(course_title)
+            .description(organisation)
+            .location(place)
+            .starts(to_utc(s.starts_at))
+            .ends(to_utc(s.ends_at))
+            .status(EventStatus::Confirmed);
+        cal.push(ev.done());
+    }
+    cal.done().to_string()
+}

@@ -32,7 +32,8 @@ const LADDER: &[&[&str]] = &[
         "seed",
         "synthetic",
     ],
-    &["state"],
+    // E-mail: the outbox's messages and the worker that sends them.
+    &["state", "mail"],
     // Request plumbing that needs the application's state.
     &["caller", "idempotency", "web_app"],
     // The handlers.

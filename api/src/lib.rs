@@ -19,6 +19,7 @@ pub mod ical;
 pub mod idempotency;
 #[cfg(test)]
 mod layers;
+pub mod mail;
 pub mod middleware;
 pub mod models;
 pub mod openapi;

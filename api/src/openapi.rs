@@ -40,6 +40,7 @@ Writes to existing resources honour `If-Match` with the resource's `ETag`.",
         (name = "users", description = "Staff accounts"),
         (name = "api-clients", description = "Partner systems"),
         (name = "audit", description = "Tamper-evident audit log"),
+        (name = "outbox", description = "E-mail sent by LUMIT, with retries"),
         (name = "health", description = "Probes")
     )
 )]

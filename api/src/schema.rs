@@ -529,6 +529,27 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    outbox (id) {
+        id -> Text,
+        kind -> Text,
+        recipient -> Text,
+        recipient_name -> Text,
+        language -> Text,
+        subject -> Text,
+        body -> Text,
+        attachments -> Text,
+        participant_id -> Nullable<Text>,
+        status -> Text,
+        attempts -> BigInt,
+        next_attempt_at -> Timestamp,
+        claimed_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        sent_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(training_attendance -> training_sessions (session_id));
 diesel::joinable!(training_attendance -> training_enrolments (enrolment_id));
 diesel::joinable!(training_courses -> training_topics (topic_id));
@@ -574,4 +595,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     training_participants,
     training_enrolments,
     training_attendance,
+    outbox,
 );

@@ -221,6 +221,7 @@ impl Application {
     /// the end, writes the audit checkpoint.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let (db, settings) = (self.db, self.settings);
+        let mailer = crate::mail::worker::start(db.clone(), settings.mail.clone());
         let write = move || {
             let (db, settings) = (db.clone(), settings.clone());
             tokio::task::spawn_blocking(move || checkpoint(&db, &settings))
@@ -238,6 +239,7 @@ impl Application {
         });
         let served = self.server.await;
         ticker.abort();
+        mailer.abort();
         let _ = write().await;
         served
     }

@@ -36,6 +36,7 @@ pub mod case;
 pub mod desk;
 pub mod mediation;
 pub mod municipality;
+pub mod outbox;
 pub mod page;
 pub mod patch;
 pub mod permission;

@@ -71,6 +71,8 @@ pub enum Action {
     EnrolParticipants,
     /// Take attendance at sessions (trainers: of the courses they teach).
     TakeAttendance,
+    /// See the outbox and send a failed message again.
+    ManageOutbox,
 }
 
 impl Action {
@@ -105,7 +107,8 @@ impl Action {
             | Self::PlanTraining
             | Self::ReadEnrolments
             | Self::EnrolParticipants
-            | Self::TakeAttendance => None,
+            | Self::TakeAttendance
+            | Self::ManageOutbox => None,
         }
     }
 
@@ -143,7 +146,8 @@ impl Action {
             | Self::WriteDesks
             | Self::WriteUsers
             | Self::ManageApiClients
-            | Self::ReadAudit => role == Admin,
+            | Self::ReadAudit
+            | Self::ManageOutbox => role == Admin,
         }
     }
 }

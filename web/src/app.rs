@@ -58,6 +58,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("users/:id") view=pages::users::Detail />
                         <Route path=path!("api-clients") view=pages::api_clients::Page />
                         <Route path=path!("audit") view=pages::audit::Page />
+                        <Route path=path!("outbox") view=pages::outbox::Page />
                         <Route path=path!("account") view=pages::account::Account />
                     </ParentRoute>
                 </Routes>
@@ -89,6 +90,7 @@ fn nav_items(role: Role) -> Vec<(&'static str, &'static str)> {
     if role == Role::Admin {
         items.push(("/api-clients", "nav.api_clients"));
         items.push(("/audit", "nav.audit"));
+        items.push(("/outbox", "nav.outbox"));
     }
     items.push(("/account", "nav.account"));
     items

@@ -40,6 +40,7 @@ pub mod case;
 pub mod desk;
 pub mod mediator;
 pub mod municipality;
+pub mod outbox;
 pub mod person;
 pub mod person_words;
 pub mod referral;

@@ -10,6 +10,7 @@ pub mod health;
 pub mod me;
 pub mod mediators;
 pub mod municipalities;
+pub mod outbox;
 pub mod people;
 pub mod referrals;
 pub mod requests;
@@ -111,6 +112,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(audit::verify)
                 .service(audit::security)
                 .service(audit::get)
+                .service(outbox::list)
+                .service(outbox::summary)
+                .service(outbox::retry)
                 .service(training::list_topics)
                 .service(training::create_topic)
                 .service(training::update_topic)
@@ -128,7 +132,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(training::withdraw)
                 .service(training::session_attendance)
                 .service(training::mark_attendance)
-                .service(training::course_attendance),
+                .service(training::course_attendance)
+                .service(training::anonymise_participant),
         );
 }
 

@@ -247,6 +247,14 @@ async fn every_endpoint_for_every_caller(app: TestApp) {
         .await
         .unwrap();
     let enrolment = enrolment["id"].as_str().unwrap().to_owned();
+    // The enrolment's invitation waits in the outbox (no mail server in tests).
+    let mail: Value = app
+        .get("/api/v1/outbox", &admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mail = mail["items"][0]["id"].as_str().unwrap().to_owned();
 
     use Method as M;
     let n = || None::<Value>;
@@ -346,6 +354,9 @@ async fn every_endpoint_for_every_caller(app: TestApp) {
         (M::DELETE, format!("/api/v1/api-clients/{client_row}"), n(),       [401, 204, 403, 403, 403, 403, 403, 403, 403]),
         (M::GET, "/api/v1/audit".into(), n(),                               [401, 200, 403, 403, 403, 403, 403, 403, 403]),
         (M::GET, "/api/v1/audit/1".into(), n(),                             [401, 200, 403, 403, 403, 403, 403, 403, 403]),
+        (M::GET, "/api/v1/outbox".into(), n(),                              [401, 200, 403, 403, 403, 403, 403, 403, 403]),
+        (M::GET, "/api/v1/outbox/summary".into(), n(),                      [401, 200, 403, 403, 403, 403, 403, 403, 403]),
+        (M::POST, format!("/api/v1/outbox/{mail}/retry"), n(),              [401, 200, 403, 403, 403, 403, 403, 403, 403]),
         (M::GET, "/api/v1/audit/verify".into(), n(),                        [401, 200, 403, 403, 403, 403, 403, 403, 403]),
         (M::GET, "/api/v1/security-log".into(), n(),                        [401, 200, 403, 403, 403, 403, 403, 403, 403]),
         (M::GET, "/api/v1/mediators".into(), n(),                          [401, 200, 200, 200, 200, 200, 403, 403, 403]),
@@ -424,6 +435,8 @@ async fn every_endpoint_for_every_caller(app: TestApp) {
         // admin finds them enrolled.
         (M::POST, format!("/api/v1/training/courses/{course_o}/enrolments"), Some(colleague(&gallicano, "p.v@comune.gallicano.lu.it")),
                                                                             [401, 422, 201, 403, 422, 403, 403, 403, 403]),
+        (M::POST, "/api/v1/training/participants/no-such-participant/anonymise".into(), n(),
+                                                                            [401, 404, 403, 403, 403, 403, 403, 403, 403]),
         // Withdrawn by the coordinator first; Camaiore's officer can't reach Gallicano's staff.
         (M::POST, format!("/api/v1/training/enrolments/{enrolment}/withdrawal"), n(),
                                                                             [401, 409, 200, 403, 404, 403, 403, 403, 403]),

@@ -160,6 +160,7 @@ impl TestApp {
             session_lifetime: std::time::Duration::from_secs(12 * 3600),
             session_idle: std::time::Duration::from_secs(2 * 3600),
             totp_required_roles: Vec::new(),
+            mail: lumit_api::config::MailSettings::default(),
         };
         change(&mut settings);
         let prepared = tokio::task::spawn_blocking({

@@ -436,6 +436,7 @@ async fn server_errors_never_leak_causes(app: TestApp) {
         session_lifetime: std::time::Duration::from_secs(12 * 3600),
         session_idle: std::time::Duration::from_secs(2 * 3600),
         totp_required_roles: Vec::new(),
+        mail: lumit_api::config::MailSettings::default(),
     };
     let db = lumit_api::db::Db::connect_lazy(&db_url, 1).unwrap();
     let server = lumit_api::startup::Application::build(settings, db).unwrap();

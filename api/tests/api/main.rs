@@ -18,6 +18,7 @@ mod openapi;
 mod people;
 mod person_scope;
 mod second_factor;
+mod smtp_sink;
 mod training;
 mod users;
 mod web_app;

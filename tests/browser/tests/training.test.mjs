@@ -183,6 +183,18 @@ test('a coordinator plans a course with two sessions; an officer enrols three co
     await hours.getByRole('row').filter({ hasText: 'Giulia Bianchi' }).getByText('23 %').waitFor();
     await hours.getByRole('row').filter({ hasText: 'Marco Neri' }).getByText('11 %').waitFor();
     await checkA11y(page, 'course with attendance');
+    // The invitations wait in the outbox (no mail server here), which the admin sees.
+    await logout(page);
+    await page.locator('#username').fill(adminUsername);
+    await page.locator('#password').fill(adminPassword);
+    await page.getByRole('button', { name: 'Accedi', exact: true }).click();
+    // Back where the last person was, the course page: the admin goes on from there.
+    await page.getByRole('navigation').getByRole('link', { name: 'Posta in uscita' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Posta in uscita' }).waitFor();
+    await page.getByText('Nessun server di posta configurato', { exact: false }).waitFor();
+    await page.getByRole('cell', { name: 'Iscrizione al corso «Il rinnovo del permesso di soggiorno»', exact: true }).first().waitFor();
+    await page.getByRole('cell', { name: 'Lista d\'attesa del corso «Il rinnovo del permesso di soggiorno»', exact: true }).waitFor();
+    await checkA11y(page, 'outbox');
     assert.deepEqual(page.consoleErrors.filter((e) => !e.startsWith('Failed to load resource')), []);
   });
 });

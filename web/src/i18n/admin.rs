@@ -4,6 +4,22 @@
 pub(super) fn word(key: &str) -> Option<(&'static str, &'static str)> {
     Some(match key {
         "role.admin" => ("Amministratore", "Administrator"),
+        "nav.outbox" => ("Posta in uscita", "Outbox"),
+        "outbox.title" => ("Posta in uscita", "Outbox"),
+        "outbox.no_smtp" => (
+            "Nessun server di posta configurato (LUMIT_SMTP_URL): i messaggi restano qui, in attesa.",
+            "No mail server configured (LUMIT_SMTP_URL): messages stay here, waiting.",
+        ),
+        "outbox.pending" => ("In attesa", "Waiting"),
+        "outbox.sent" => ("Inviati", "Sent"),
+        "outbox.failed" => ("Non recapitati", "Failed"),
+        "outbox.status" => ("Stato", "Status"),
+        "outbox.written" => ("Scritto il", "Written"),
+        "outbox.recipient" => ("Destinatario", "Recipient"),
+        "outbox.subject" => ("Oggetto", "Subject"),
+        "outbox.attempts" => ("Tentativi", "Attempts"),
+        "outbox.last_error" => ("Ultimo errore", "Last error"),
+        "outbox.retry" => ("Invia di nuovo", "Send again"),
         "role.coordinator" => ("Coordinatore", "Coordinator"),
         "role.operator" => ("Operatore di sportello", "Desk operator"),
         "role.municipal_officer" => ("Referente comunale", "Municipal officer"),

@@ -104,6 +104,11 @@ pub(super) fn word(key: &str) -> Option<(&'static str, &'static str)> {
         "tr.offer" => ("Offri di nuovo", "Offer again"),
         "tr.retire" => ("Non offrire più", "Stop offering"),
         "tr.actions" => ("Azioni", "Actions"),
+        "tr.anonymise" => ("Anonimizza", "Anonymise"),
+        "tr.anonymise_confirm" => (
+            "Anonimizzare per sempre questo partecipante? Nome, e-mail e qualifica saranno cancellati da LUMIT; restano le ore frequentate.",
+            "Anonymise this participant for good? Name, e-mail and job title are erased from LUMIT; their hours remain.",
+        ),
         "tr.attendance" => ("Presenze", "Attendance"),
         "tr.attendance_of" => ("Presenze", "Attendance"),
         "tr.take_attendance" => ("Registra presenze", "Take attendance"),

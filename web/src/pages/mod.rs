@@ -15,6 +15,7 @@ pub mod municipalities;
 pub mod my_jobs;
 pub mod new_case;
 pub mod new_request;
+pub mod outbox;
 pub mod person;
 pub mod request_page;
 pub mod requests;

@@ -288,3 +288,26 @@ pub fn move_up(c: &mut DbConn, course_id: &str) -> StoreResult<Vec<EnrolmentRow>
         .execute(c)?;
     Ok(next)
 }
+
+/// Anonymises a participant for good: no name, no address, no job title or organisation; the
+/// municipality stays for the programme's figures. Their messages in the outbox are emptied.
+pub fn anonymise_participant(c: &mut DbConn, id: &str) -> StoreResult<()> {
+    let placeholder = format!("anonimo-{id}@invalid");
+    let n = diesel::update(participants::table.find(id))
+        .set((
+            participants::full_name.eq("Partecipante anonimo"),
+            participants::full_name_folded.eq("partecipante anonimo"),
+            participants::email.eq(&placeholder),
+            participants::email_lower.eq(&placeholder),
+            participants::organisation.eq(None::<String>),
+            participants::job_title.eq(None::<String>),
+            participants::anonymised.eq(true),
+            participants::version.eq(participants::version + 1),
+            participants::updated_at.eq(now()),
+        ))
+        .execute(c)?;
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    crate::models::outbox::forget_participant(c, id)
+}

@@ -108,7 +108,7 @@ pub async fn enrol(
     let enrolment = state
         .db
         .write(move |c| {
-            course::find(c, &id)?;
+            let course_row = course::find(c, &id)?;
             // Someone already registered elsewhere stays out of an officer's reach.
             if let Some(p) = model::participant_by_email(c, &valid.email)? {
                 if officer
@@ -137,6 +137,7 @@ pub async fn enrol(
                         }),
                     )),
             )?;
+            tell(c, &course_row, &p, e.status())?;
             let position = model::of_course(c, &id, None)?
                 .into_iter()
                 .find(|r| r.0.id == e.id)
@@ -215,4 +216,56 @@ pub async fn withdraw(
         })
         .await?;
     Ok(HttpResponse::Ok().json(enrolment))
+}
+
+/// Writes the participant's message about their enrolment into the outbox, in this transaction.
+pub(super) fn tell(
+    c: &mut crate::db::DbConn,
+    course: &course::CourseRow,
+    p: &model::ParticipantRow,
+    status: EnrolmentStatus,
+) -> ApiResult<()> {
+    if let Some(m) = crate::mail::texts::enrolment(c, course, p, status)? {
+        crate::models::outbox::enqueue(c, &m)?;
+    }
+    Ok(())
+}
+
+/// Anonymise a participant for good (right to erasure): their name, address, job title and
+/// organisation are gone from the participant and from the messages written to them; the
+/// municipality stays for the programme's figures, their attendance for its hours. Permission:
+/// admin.
+#[utoipa::path(
+    tag = "training",
+    params(("id" = String, Path, description = "Participant id")),
+    security(("bearer" = [])),
+    responses((status = 204, description = "Anonymised"))
+)]
+#[post("/training/participants/{id}/anonymise")]
+pub async fn anonymise_participant(
+    actor: Actor,
+    meta: RequestMeta,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    authz::require(&actor, Action::AnonymisePeople)?;
+    let id = id.into_inner();
+    let ctx = AuditCtx::new(&actor, &meta);
+    state
+        .db
+        .write(move |c| {
+            model::anonymise_participant(c, &id)?;
+            audit::record(
+                c,
+                &ctx,
+                Event::new(
+                    "training.participant.anonymise",
+                    "training_participant",
+                    &id,
+                ),
+            )?;
+            Ok(())
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
 }

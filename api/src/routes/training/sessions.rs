@@ -177,9 +177,22 @@ pub async fn update_session(
     Ok(with_etag(row.version, &row.clone().into_api(title)))
 }
 
-/// Gives free places to the waiting list, with an audit row for each enrolment moved up.
+/// Gives free places to the waiting list, with an audit row and an invitation for each
+/// enrolment moved up.
 pub(super) fn move_up(c: &mut DbConn, ctx: &AuditCtx, course_id: &str) -> ApiResult<()> {
-    for e in enrolment::move_up(c, course_id)? {
+    let moved = enrolment::move_up(c, course_id)?;
+    if moved.is_empty() {
+        return Ok(());
+    }
+    let row = course::find(c, course_id)?;
+    for e in moved {
+        let (_, p) = enrolment::find(c, &e.id)?;
+        super::enrolments::tell(
+            c,
+            &row,
+            &p,
+            lumit_shared::training::EnrolmentStatus::Enrolled,
+        )?;
         audit::record(
             c,
             ctx,

@@ -11,7 +11,8 @@ use crate::db_tests;
 db_tests!(
     places_then_the_waiting_list_then_moving_up,
     officers_enrol_their_own_staff,
-    two_enrolments_race_for_the_last_place
+    two_enrolments_race_for_the_last_place,
+    anonymising_a_participant_reaches_everything
 );
 
 fn statuses(list: &Value) -> Vec<(String, String, Value)> {
@@ -418,4 +419,84 @@ async fn two_enrolments_race_for_the_last_place(app: TestApp) {
             "round {round}"
         );
     }
+}
+
+async fn anonymising_a_participant_reaches_everything(app: TestApp) {
+    let camaiore = app.municipality("046005").await;
+    let admin = app.admin().await;
+    let c = course(&app, &admin, "Diritto dell'immigrazione", &[]).await;
+    session(
+        &app,
+        &admin,
+        &c,
+        at_office(&camaiore, "Sala A", day_ahead(-1), "09:00", "11:00", 5),
+    )
+    .await;
+    let e = enrol(&app, &admin, &c, json!({"full_name": "Ottavia Quaranta", "email": "ottavia.quaranta@esempio.it", "municipality_id": camaiore, "job_title": "Responsabile XYZW"})).await;
+    let pid = e["participant"]["id"].as_str().unwrap().to_owned();
+    let eid = e["id"].as_str().unwrap();
+    let sid = json_of(
+        app.get(&format!("/api/v1/training/courses/{c}/sessions"), &admin)
+            .await,
+        200,
+    )
+    .await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    json_of(
+        app.call(
+            reqwest::Method::PUT,
+            &format!("/api/v1/training/sessions/{sid}/attendance/{eid}"),
+            Some(&admin),
+            Some(json!({"presence": "present"})),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let needles = ["Quaranta", "ottavia.quaranta", "XYZW"];
+    let columns = app.text_columns();
+    let holding = || {
+        let mut found = Vec::new();
+        for (table, column) in &columns {
+            for needle in needles {
+                if app.rows_containing(table, column, needle) > 0 {
+                    found.push(format!("{table}.{column} holds {needle}"));
+                }
+            }
+        }
+        found
+    };
+    let before = holding();
+    assert!(
+        before
+            .iter()
+            .any(|f| f.starts_with("training_participants.")),
+        "{before:?}"
+    );
+    assert!(
+        before.iter().any(|f| f.starts_with("outbox.")),
+        "the invitation names her: {before:?}"
+    );
+
+    let (_, coord) = app.user("coord", "coordinator", &[]).await;
+    let path = format!("/api/v1/training/participants/{pid}/anonymise");
+    assert_eq!(app.post(&path, &coord, json!({})).await.status(), 403);
+    assert_eq!(app.post(&path, &admin, json!({})).await.status(), 204);
+    assert_eq!(holding(), Vec::<String>::new());
+    // Her hours still count for the course.
+    let report = json_of(
+        app.get(&format!("/api/v1/training/courses/{c}/attendance"), &admin)
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(report["participants"][0]["attended_minutes"], 120);
+    assert_eq!(
+        report["participants"][0]["full_name"],
+        "Partecipante anonimo"
+    );
+    let outbox = json_of(app.get("/api/v1/outbox", &admin).await, 200).await;
+    assert_eq!(outbox["items"][0]["status"], "failed");
 }

@@ -10,6 +10,7 @@ use crate::common::TestApp;
 mod attendance;
 mod courses;
 mod enrolment;
+mod mail;
 
 /// A day some weeks ahead.
 fn day_ahead(days: i64) -> NaiveDate {

@@ -51,6 +51,7 @@ pub fn Enrolments(course_id: String, changed: RwSignal<u32>) -> impl IntoView {
     // Read once: inside the list's closure it would track the session, and the list would be
     // drawn again (from values already gone) while the page is taken down at logout.
     let can_withdraw = untrack(enrols);
+    let can_anonymise = untrack(super::may(Action::AnonymisePeople));
     let done = RwSignal::new(None::<&'static str>);
     let err = RwSignal::new(None::<ApiError>);
     let withdraw = move |id: String| {
@@ -71,6 +72,24 @@ pub fn Enrolments(course_id: String, changed: RwSignal<u32>) -> impl IntoView {
             .await
             {
                 Ok(_) => changed.update(|n| *n += 1),
+                Err(e) => err.set(Some(e)),
+            }
+        });
+    };
+    let anonymise = move |participant: String| {
+        if !web_sys::window()
+            .and_then(|w| {
+                w.confirm_with_message(text(i.lang.get_untracked(), "tr.anonymise_confirm"))
+                    .ok()
+            })
+            .unwrap_or(false)
+        {
+            return;
+        }
+        spawn_local(async move {
+            let path = format!("/api/v1/training/participants/{participant}/anonymise");
+            match api::no_content(reqwest::Method::POST, &path, None::<&()>).await {
+                Ok(()) => changed.update(|n| *n += 1),
                 Err(e) => err.set(Some(e)),
             }
         });
@@ -99,6 +118,8 @@ pub fn Enrolments(course_id: String, changed: RwSignal<u32>) -> impl IntoView {
                                     let place = works_for(&e);
                                     let name = e.participant.full_name.clone();
                                     let id = e.id.clone();
+                                    let participant = e.participant.id.clone();
+                                    let name2 = name.clone();
                                     let active = e.status != EnrolmentStatus::Withdrawn;
                                     view! {
                                         <tr>
@@ -113,6 +134,11 @@ pub fn Enrolments(course_id: String, changed: RwSignal<u32>) -> impl IntoView {
                                                 <button type="button" class="btn btn-ghost"
                                                     aria-label=move || format!("{}: {name}", i.t("tr.withdraw"))
                                                     on:click=move |_| withdraw(id.clone())>{move || i.t("tr.withdraw")}</button>
+                                            })}
+                                            {can_anonymise.then(|| view! {
+                                                <button type="button" class="btn btn-ghost"
+                                                    aria-label=move || format!("{}: {name2}", i.t("tr.anonymise"))
+                                                    on:click=move |_| anonymise(participant.clone())>{move || i.t("tr.anonymise")}</button>
                                             })}</td>
                                         </tr>
                                     }

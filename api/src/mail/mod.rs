@@ -1,0 +1,49 @@
+//! E-mail: messages are written to the outbox in the transaction of the change they tell about
+//! (`models::outbox::enqueue`) and sent by [`worker`] over SMTP, with retries; [`texts`] writes
+//! them in the participant's language.
+
+use anyhow::Context;
+use lettre::message::{header::ContentType, Attachment, Mailbox, MultiPart, SinglePart};
+use lettre::{AsyncSmtpTransport, Message, Tokio1Executor};
+
+use crate::models::outbox::OutboxRow;
+
+pub mod texts;
+pub mod worker;
+
+pub use crate::config::MailSettings;
+
+/// The SMTP client for a URL (`smtp://`, `smtps://`, `?tls=required` for STARTTLS).
+pub fn transport(url: &str) -> anyhow::Result<AsyncSmtpTransport<Tokio1Executor>> {
+    Ok(AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+        .context("LUMIT_SMTP_URL must be smtp://host[:port] or smtps://user:password@host")?
+        .timeout(Some(std::time::Duration::from_secs(20)))
+        .build())
+}
+
+/// The message of an outbox row: its text, and its files attached.
+pub fn message(from: &str, row: &OutboxRow) -> anyhow::Result<Message> {
+    let to = Mailbox::new(
+        Some(row.recipient_name.clone()).filter(|n| !n.is_empty()),
+        row.recipient.parse().context("the recipient's address")?,
+    );
+    let text = SinglePart::builder()
+        .header(ContentType::TEXT_PLAIN)
+        .body(row.body.clone());
+    let files = row.attachments();
+    let builder = Message::builder()
+        .from(from.parse().context("the sender's address")?)
+        .to(to)
+        .subject(row.subject.clone());
+    let message = if files.is_empty() {
+        builder.singlepart(text)
+    } else {
+        let mut parts = MultiPart::mixed().singlepart(text);
+        for f in files {
+            let kind = ContentType::parse(&f.content_type).context("an attachment's type")?;
+            parts = parts.singlepart(Attachment::new(f.filename).body(f.content, kind));
+        }
+        builder.multipart(parts)
+    };
+    message.context("building the message")
+}

@@ -1,0 +1,128 @@
+//! The messages to participants, in Italian or English as they prefer: the invitation (with the
+//! sessions in an iCalendar file) and the notice of a place on the waiting list.
+
+use diesel::prelude::*;
+use lumit_shared::training::{EnrolmentStatus, MessageLanguage, PlaceKind};
+
+use crate::db::DbConn;
+use crate::error::StoreResult;
+use crate::models::outbox::{Attachment, NewMessage};
+use crate::models::training::course::CourseRow;
+use crate::models::training::enrolment::ParticipantRow;
+use crate::models::training::session::{self, SessionRow};
+use crate::schema::municipalities;
+
+/// A session's place in words: the office and room, the address and room, or the link.
+fn place(c: &mut DbConn, s: &SessionRow) -> StoreResult<String> {
+    let room = s
+        .room
+        .as_ref()
+        .map(|r| format!(", {r}"))
+        .unwrap_or_default();
+    Ok(match PlaceKind::parse(&s.place_kind) {
+        Some(PlaceKind::Office) => {
+            let name: Option<String> = municipalities::table
+                .find(s.municipality_id.clone().unwrap_or_default())
+                .select(municipalities::name)
+                .first(c)
+                .optional()?;
+            format!("{}{room}", name.unwrap_or_default())
+        }
+        Some(PlaceKind::Online) => format!("Online: {}", s.link.clone().unwrap_or_default()),
+        _ => format!("{}{room}", s.address.clone().unwrap_or_default()),
+    })
+}
+
+/// The message telling a participant where their enrolment stands: an invitation with the
+/// sessions (and their calendar file) for a place, a notice for the waiting list.
+pub fn enrolment(
+    c: &mut DbConn,
+    course: &CourseRow,
+    p: &ParticipantRow,
+    status: EnrolmentStatus,
+) -> StoreResult<Option<NewMessage>> {
+    let lang = MessageLanguage::parse(&p.language).unwrap_or_default();
+    let sessions = session::of_course(c, &course.id)?;
+    let mut placed = Vec::new();
+    for s in sessions {
+        let where_ = place(c, &s)?;
+        placed.push((s, where_));
+    }
+    let lines: Vec<String> = placed
+        .iter()
+        .map(|(s, w)| {
+            format!(
+                "- {} {}–{}, {w}",
+                s.starts_at.format("%d/%m/%Y"),
+                s.starts_at.format("%H:%M"),
+                s.ends_at.format("%H:%M")
+            )
+        })
+        .collect();
+    let sessions_text = if lines.is_empty() {
+        match lang {
+            MessageLanguage::It => "Le date degli incontri vi saranno comunicate.".to_owned(),
+            MessageLanguage::En => "The dates of the sessions will follow.".to_owned(),
+        }
+    } else {
+        lines.join("\n")
+    };
+    let (kind, subject, body, attachments) = match (status, lang) {
+        (EnrolmentStatus::Enrolled, MessageLanguage::It) => (
+            "training.invitation",
+            format!("Iscrizione al corso «{}»", course.title),
+            format!(
+                "Gentile {},\n\nla sua iscrizione al corso «{}» ({}) è confermata.\n\nIncontri:\n{}\n\nIn allegato il calendario degli incontri. Per un attestato di frequenza serve almeno il {} % delle ore.\n\nLUMIT – Lucca Migration Task Force",
+                p.full_name, course.title, course.organisation, sessions_text, course.min_attendance_percent
+            ),
+            true,
+        ),
+        (EnrolmentStatus::Enrolled, MessageLanguage::En) => (
+            "training.invitation",
+            format!("Enrolment in the course “{}”", course.title),
+            format!(
+                "Dear {},\n\nyour enrolment in the course “{}” ({}) is confirmed.\n\nSessions:\n{}\n\nThe calendar of the sessions is attached. A certificate of attendance needs at least {} % of the hours.\n\nLUMIT – Lucca Migration Task Force",
+                p.full_name, course.title, course.organisation, sessions_text, course.min_attendance_percent
+            ),
+            true,
+        ),
+        (EnrolmentStatus::Waiting, MessageLanguage::It) => (
+            "training.waiting",
+            format!("Lista d'attesa del corso «{}»", course.title),
+            format!(
+                "Gentile {},\n\nil corso «{}» è al completo: la sua iscrizione è in lista d'attesa. Se si libera un posto le scriveremo con il calendario degli incontri.\n\nLUMIT – Lucca Migration Task Force",
+                p.full_name, course.title
+            ),
+            false,
+        ),
+        (EnrolmentStatus::Waiting, MessageLanguage::En) => (
+            "training.waiting",
+            format!("Waiting list of the course “{}”", course.title),
+            format!(
+                "Dear {},\n\nthe course “{}” is full: your enrolment is on the waiting list. If a place frees up we will write to you with the calendar of the sessions.\n\nLUMIT – Lucca Migration Task Force",
+                p.full_name, course.title
+            ),
+            false,
+        ),
+        (EnrolmentStatus::Withdrawn, _) => return Ok(None),
+    };
+    let attachments = if attachments && !placed.is_empty() {
+        vec![Attachment {
+            filename: "incontri.ics".into(),
+            content_type: "text/calendar; charset=utf-8; method=PUBLISH".into(),
+            content: crate::ical::training(&course.title, &course.organisation, &placed),
+        }]
+    } else {
+        Vec::new()
+    };
+    Ok(Some(NewMessage {
+        kind,
+        recipient: p.email.clone(),
+        recipient_name: p.full_name.clone(),
+        language: lang.as_str(),
+        subject,
+        body,
+        attachments,
+        participant_id: Some(p.id.clone()),
+    }))
+}

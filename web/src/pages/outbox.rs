@@ -1,0 +1,143 @@
+//! The outbox, for admins: whether a mail server is configured, what waits, what went, what
+//! failed (with the reason), and sending a failed message again.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use lumit_shared::outbox::{OutboxMessage, OutboxStatus, OutboxSummary};
+use lumit_shared::user::Role;
+
+use crate::api::{self, enc, ApiError};
+use crate::app::RoleGate;
+use crate::components::{error_message, Empty, ErrorView, Loading, MoreButton, Paged, SelectField};
+use crate::i18n::{fmt_int, text, use_i18n};
+use crate::pages::requests::fmt_local;
+
+fn status_key(s: OutboxStatus) -> &'static str {
+    match s {
+        OutboxStatus::Pending => "outbox.pending",
+        OutboxStatus::Sent => "outbox.sent",
+        OutboxStatus::Failed => "outbox.failed",
+    }
+}
+
+/// The outbox page.
+#[component]
+pub fn Page() -> impl IntoView {
+    view! { <RoleGate roles=&[Role::Admin]><Outbox /></RoleGate> }
+}
+
+#[component]
+fn Outbox() -> impl IntoView {
+    let i = use_i18n();
+    let status = RwSignal::new(String::new());
+    let changed = RwSignal::new(0u32);
+    let summary = LocalResource::new(move || {
+        changed.track();
+        api::get::<OutboxSummary>("/api/v1/outbox/summary")
+    });
+    let list = Paged::<OutboxMessage>::new();
+    let (items, loading, error) = (list.items, list.loading, list.error);
+    let load = move |reset: bool| {
+        let mut path = "/api/v1/outbox?limit=50".to_owned();
+        let s = status.get_untracked();
+        if !s.is_empty() {
+            path.push_str(&format!("&status={}", enc(&s)));
+        }
+        list.load(path, !reset);
+    };
+    load(true);
+    Effect::new(move |prev: Option<()>| {
+        status.track();
+        changed.track();
+        if prev.is_some() {
+            load(true);
+        }
+    });
+    let err = RwSignal::new(None::<ApiError>);
+    let retry = move |id: String| {
+        spawn_local(async move {
+            match api::post::<_, OutboxMessage>(
+                &format!("/api/v1/outbox/{id}/retry"),
+                &serde_json::json!({}),
+            )
+            .await
+            {
+                Ok(_) => {
+                    err.set(None);
+                    changed.update(|n| *n += 1);
+                }
+                Err(e) => err.set(Some(e)),
+            }
+        });
+    };
+    let states = Signal::derive(move || {
+        let lang = i.lang.get();
+        let mut v = vec![(String::new(), text(lang, "app.all").to_owned())];
+        v.extend(
+            [
+                OutboxStatus::Pending,
+                OutboxStatus::Failed,
+                OutboxStatus::Sent,
+            ]
+            .into_iter()
+            .map(|s| (s.as_str().to_owned(), text(lang, status_key(s)).to_owned())),
+        );
+        v
+    });
+    view! {
+        <h1 tabindex="-1">{move || i.t("outbox.title")}</h1>
+        <Suspense fallback=|| view! { <Loading /> }>
+            {move || summary.get().map(|r| match r {
+                Ok(s) => view! {
+                    {(!s.smtp_configured).then(|| view! { <p class="alert alert-error" role="status">{move || i.t("outbox.no_smtp")}</p> })}
+                    <div class="stats">
+                        <div class="stat"><p class="stat-value">{move || fmt_int(i.lang.get(), s.pending)}</p><p class="stat-label">{move || i.t("outbox.pending")}</p></div>
+                        <div class="stat"><p class="stat-value">{move || fmt_int(i.lang.get(), s.failed)}</p><p class="stat-label">{move || i.t("outbox.failed")}</p></div>
+                        <div class="stat"><p class="stat-value">{move || fmt_int(i.lang.get(), s.sent)}</p><p class="stat-label">{move || i.t("outbox.sent")}</p></div>
+                    </div>
+                }.into_any(),
+                Err(e) => view! { <ErrorView error=e /> }.into_any(),
+            })}
+        </Suspense>
+        <div class="filters">
+            <SelectField id="outbox-status" label="outbox.status" value=status options=states />
+        </div>
+        {move || err.get().map(|e| view! { <p class="alert alert-error" role="alert">{error_message(i.lang.get(), &e)}</p> })}
+        {move || error.get().map(|e| view! { <ErrorView error=e retry=Callback::new(move |_| load(true)) /> })}
+        <Show when=move || !items.with(Vec::is_empty) fallback=move || view! { <Show when=move || !loading.get() fallback=|| view! { <Loading /> }><Empty /></Show> }>
+            <table class="table">
+                <caption class="visually-hidden">{move || i.t("outbox.title")}</caption>
+                <thead><tr>
+                    <th scope="col">{move || i.t("outbox.written")}</th>
+                    <th scope="col">{move || i.t("outbox.recipient")}</th>
+                    <th scope="col">{move || i.t("outbox.subject")}</th>
+                    <th scope="col">{move || i.t("outbox.status")}</th>
+                    <th scope="col" class="num">{move || i.t("outbox.attempts")}</th>
+                    <th scope="col">{move || i.t("outbox.last_error")}</th>
+                    <th scope="col"><span class="visually-hidden">{move || i.t("tr.actions")}</span></th>
+                </tr></thead>
+                <tbody>
+                    <For each=move || items.get() key=|m| (m.id.clone(), m.status.as_str(), m.attempts) let:m>
+                        <tr>
+                            <td>{fmt_local(m.created_at)}</td>
+                            <td>{m.recipient.clone()}</td>
+                            <td>{m.subject.clone()}</td>
+                            <td>{move || i.t(status_key(m.status))}{m.sent_at.map(|t| format!(" · {}", fmt_local(t)))}</td>
+                            <td class="num">{m.attempts}</td>
+                            <td>{m.last_error.clone().unwrap_or_default()}</td>
+                            <td>{(m.status != OutboxStatus::Sent && !m.recipient.is_empty()).then(|| {
+                                let id = m.id.clone();
+                                let subject = m.subject.clone();
+                                view! {
+                                    <button type="button" class="btn btn-ghost" aria-label=move || format!("{}: {subject}", i.t("outbox.retry"))
+                                        on:click=move |_| retry(id.clone())>{move || i.t("outbox.retry")}</button>
+                                }
+                            })}</td>
+                        </tr>
+                    </For>
+                </tbody>
+            </table>
+        </Show>
+        <MoreButton more=Signal::derive(move || list.has_more()) loading=loading on_more=Callback::new(move |_| load(false)) />
+    }
+}
