@@ -24,6 +24,17 @@ fn acceptable_id(v: &HeaderValue) -> Option<String> {
     ok.then(|| s.to_owned())
 }
 
+/// The path as logged: a questionnaire link's secret is a key (and would tell when its owner
+/// answered), so it never reaches the log.
+fn loggable(path: &str) -> std::borrow::Cow<'_, str> {
+    for prefix in ["/api/v1/questionnaire/", "/questionario/"] {
+        if path.starts_with(prefix) {
+            return format!("{prefix}…").into();
+        }
+    }
+    path.into()
+}
+
 /// Accepts or generates `X-Request-Id`, runs the request in a span carrying it, echoes it and
 /// logs one line per request.
 pub async fn request_context(
@@ -36,7 +47,7 @@ pub async fn request_context(
         .and_then(acceptable_id)
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     req.extensions_mut().insert(RequestId(id.clone()));
-    let span = tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.path());
+    let span = tracing::info_span!("request", request_id = %id, method = %req.method(), path = %loggable(req.path()));
     let started = Instant::now();
     let mut res = next.call(req).instrument(span.clone()).await?;
     if let Ok(v) = HeaderValue::from_str(&id) {
@@ -130,4 +141,17 @@ pub fn problem_errors<B: MessageBody + 'static>(
     let res: ServiceResponse<EitherBody<B, BoxBody>> =
         ServiceResponse::new(req, new).map_into_right_body();
     Ok(ErrorHandlerResponse::Response(res))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn questionnaire_secrets_stay_out_of_the_log() {
+        assert_eq!(
+            super::loggable("/api/v1/questionnaire/abc123"),
+            "/api/v1/questionnaire/…"
+        );
+        assert_eq!(super::loggable("/questionario/abc123"), "/questionario/…");
+        assert_eq!(super::loggable("/api/v1/cases/1"), "/api/v1/cases/1");
+    }
 }

@@ -550,6 +550,29 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    training_questionnaire_links (token_hash) {
+        token_hash -> Text,
+        course_id -> Text,
+        enrolment_id -> Text,
+        expires_at -> Timestamp,
+        answered -> Bool,
+    }
+}
+
+diesel::table! {
+    training_answers (id) {
+        id -> Text,
+        course_id -> Text,
+        satisfaction -> BigInt,
+        usefulness -> BigInt,
+        recommend -> Bool,
+        comment -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(training_questionnaire_links -> training_courses (course_id));
+diesel::joinable!(training_answers -> training_courses (course_id));
 diesel::joinable!(training_attendance -> training_sessions (session_id));
 diesel::joinable!(training_attendance -> training_enrolments (enrolment_id));
 diesel::joinable!(training_courses -> training_topics (topic_id));
@@ -596,4 +619,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     training_enrolments,
     training_attendance,
     outbox,
+    training_questionnaire_links,
+    training_answers,
 );

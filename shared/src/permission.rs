@@ -73,6 +73,8 @@ pub enum Action {
     TakeAttendance,
     /// See the outbox and send a failed message again.
     ManageOutbox,
+    /// Send a course's questionnaire and read its results (trainers: of their courses).
+    ReadFeedback,
 }
 
 impl Action {
@@ -108,7 +110,8 @@ impl Action {
             | Self::ReadEnrolments
             | Self::EnrolParticipants
             | Self::TakeAttendance
-            | Self::ManageOutbox => None,
+            | Self::ManageOutbox
+            | Self::ReadFeedback => None,
         }
     }
 
@@ -141,7 +144,9 @@ impl Action {
                 matches!(role, Admin | Coordinator | MunicipalOfficer | Trainer)
             }
             Self::EnrolParticipants => matches!(role, Admin | Coordinator | MunicipalOfficer),
-            Self::TakeAttendance => matches!(role, Admin | Coordinator | Trainer),
+            Self::TakeAttendance | Self::ReadFeedback => {
+                matches!(role, Admin | Coordinator | Trainer)
+            }
             Self::WriteMunicipalities
             | Self::WriteDesks
             | Self::WriteUsers

@@ -27,6 +27,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=pages::login::Login />
                     <Route path=path!("/password") view=pages::account::ForcedPassword />
                     <Route path=path!("/totp") view=pages::second_factor::Setup />
+                    <Route path=path!("/questionario/:token") view=pages::training::QuestionnairePage />
                     <ParentRoute path=path!("") view=Shell>
                         <Route path=path!("") view=pages::home::Home />
                         <Route path=path!("municipalities") view=pages::municipalities::List />

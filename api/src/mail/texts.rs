@@ -126,3 +126,35 @@ pub fn enrolment(
         participant_id: Some(p.id.clone()),
     }))
 }
+
+/// The invitation to the questionnaire after the course: the personal link and how long it lasts.
+pub fn questionnaire(course: &CourseRow, p: &ParticipantRow, link: &str) -> NewMessage {
+    let lang = MessageLanguage::parse(&p.language).unwrap_or_default();
+    let days = lumit_shared::training::LINK_DAYS;
+    let (subject, body) = match lang {
+        MessageLanguage::It => (
+            format!("Com'è andato il corso «{}»?", course.title),
+            format!(
+                "Gentile {},\n\ngrazie per aver partecipato al corso «{}». Ci aiuta a migliorarlo rispondendo a quattro domande (un minuto):\n\n{link}\n\nIl link è personale, vale una sola volta e scade tra {days} giorni. Le risposte sono anonime: LUMIT registra solo che lei ha risposto, non che cosa.\n\nLUMIT – Lucca Migration Task Force",
+                p.full_name, course.title
+            ),
+        ),
+        MessageLanguage::En => (
+            format!("How was the course “{}”?", course.title),
+            format!(
+                "Dear {},\n\nthank you for taking part in the course “{}”. Help us improve it by answering four questions (one minute):\n\n{link}\n\nThe link is personal, works once and expires in {days} days. The answers are anonymous: LUMIT records only that you answered, not what.\n\nLUMIT – Lucca Migration Task Force",
+                p.full_name, course.title
+            ),
+        ),
+    };
+    NewMessage {
+        kind: "training.questionnaire",
+        recipient: p.email.clone(),
+        recipient_name: p.full_name.clone(),
+        language: lang.as_str(),
+        subject,
+        body,
+        attachments: Vec::new(),
+        participant_id: Some(p.id.clone()),
+    }
+}

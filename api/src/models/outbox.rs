@@ -53,6 +53,7 @@ pub struct OutboxRow {
     pub subject: String,
     pub body: String,
     pub attachments: String,
+    pub participant_id: Option<String>,
     pub status: String,
     pub attempts: i64,
     pub next_attempt_at: NaiveDateTime,
@@ -144,8 +145,16 @@ pub fn claim(c: &mut DbConn, id: &str, until: NaiveDateTime) -> StoreResult<bool
     Ok(n == 1)
 }
 
-/// The mail server accepted it.
+/// The mail server accepted it. A questionnaire's text holds its link's secret: emptied once
+/// delivered, so the database keeps no key to anyone's questionnaire.
 pub fn sent(c: &mut DbConn, id: &str) -> StoreResult<()> {
+    diesel::update(
+        outbox::table
+            .filter(outbox::id.eq(id))
+            .filter(outbox::kind.eq("training.questionnaire")),
+    )
+    .set(outbox::body.eq(""))
+    .execute(c)?;
     diesel::update(outbox::table.find(id))
         .set((
             outbox::status.eq(OutboxStatus::Sent.as_str()),

@@ -133,7 +133,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(training::session_attendance)
                 .service(training::mark_attendance)
                 .service(training::course_attendance)
-                .service(training::anonymise_participant),
+                .service(training::anonymise_participant)
+                .service(training::send_questionnaire)
+                .service(training::questionnaire_results)
+                .service(training::open_questionnaire)
+                .service(training::answer_questionnaire),
         );
 }
 

@@ -40,10 +40,12 @@ pub struct OutboxQuery {
 #[get("/outbox")]
 pub async fn list(
     actor: Actor,
+    meta: RequestMeta,
     state: web::Data<AppState>,
     q: Query<OutboxQuery>,
 ) -> ApiResult<HttpResponse> {
     authz::require(&actor, Action::ManageOutbox)?;
+    let ctx = AuditCtx::new(&actor, &meta);
     let q = q.0;
     let mut pager = Pager::<String>::new(q.limit, q.cursor.as_deref())?;
     let (limit, before) = pager.query();
@@ -52,7 +54,25 @@ pub async fn list(
         .db
         .read(move |c| Ok(model::list(c, status, before, limit)?))
         .await?;
-    Ok(HttpResponse::Ok().json(pager.page(rows, |r| r.id.clone(), model::OutboxRow::into_api)))
+    let (rows, next_cursor) = pager.cut(rows, |r| r.id.clone());
+    // Addresses are personal data: whose messages were shown goes into the access log.
+    let shown = rows.iter().filter_map(|r| r.participant_id.clone());
+    state
+        .access
+        .wait_written(crate::access::Shown::page(
+            &ctx,
+            "outbox.list",
+            "outbox",
+            shown,
+        ))
+        .await?;
+    Ok(HttpResponse::Ok().json(Page {
+        items: rows
+            .into_iter()
+            .map(model::OutboxRow::into_api)
+            .collect::<Vec<_>>(),
+        next_cursor,
+    }))
 }
 
 /// Counts by state, and whether an SMTP server is configured. Permission: admin.

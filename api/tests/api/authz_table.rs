@@ -435,6 +435,15 @@ async fn every_endpoint_for_every_caller(app: TestApp) {
         // admin finds them enrolled.
         (M::POST, format!("/api/v1/training/courses/{course_o}/enrolments"), Some(colleague(&gallicano, "p.v@comune.gallicano.lu.it")),
                                                                             [401, 422, 201, 403, 422, 403, 403, 403, 403]),
+        // The sessions are days ahead: the course is not over, so no questionnaire yet (409).
+        (M::POST, format!("/api/v1/training/courses/{course_t}/questionnaire"), n(),
+                                                                            [401, 409, 409, 403, 403, 403, 403, 403, 403]),
+        (M::GET, format!("/api/v1/training/courses/{course_t}/questionnaire"), n(), [401, 200, 200, 403, 403, 403, 403, 403, 200]),
+        (M::GET, format!("/api/v1/training/courses/{course_o}/questionnaire"), n(), [401, 200, 200, 403, 403, 403, 403, 403, 404]),
+        // The questionnaire's own page needs no account: a link that does not exist is 404 for all.
+        (M::GET, "/api/v1/questionnaire/no-such-link".into(), n(),          [404, 404, 404, 404, 404, 404, 404, 404, 404]),
+        (M::POST, "/api/v1/questionnaire/no-such-link".into(), Some(json!({"satisfaction": 4, "usefulness": 4, "recommend": true})),
+                                                                            [404, 404, 404, 404, 404, 404, 404, 404, 404]),
         (M::POST, "/api/v1/training/participants/no-such-participant/anonymise".into(), n(),
                                                                             [401, 404, 403, 403, 403, 403, 403, 403, 403]),
         // Withdrawn by the coordinator first; Camaiore's officer can't reach Gallicano's staff.

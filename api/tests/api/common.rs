@@ -382,6 +382,32 @@ impl TestApp {
             .expect("request")
     }
 
+    /// The columns of a table, sorted.
+    pub fn columns_of(&self, table: &str) -> Vec<String> {
+        #[derive(diesel::QueryableByName)]
+        struct Column {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            name: String,
+        }
+        use diesel::sql_types::Text;
+        let mut c = self.db.conn().expect("conn");
+        let found: Vec<Column> = match &mut **c {
+            DbConn::Pg(pg) => diesel::sql_query(
+                "SELECT column_name::text AS name FROM information_schema.columns \
+                 WHERE table_schema = current_schema() AND table_name = $1",
+            )
+            .bind::<Text, _>(table)
+            .load(pg),
+            DbConn::Sqlite(lite) => diesel::sql_query("SELECT name FROM pragma_table_info(?)")
+                .bind::<Text, _>(table)
+                .load(lite),
+        }
+        .expect("list columns");
+        let mut names: Vec<String> = found.into_iter().map(|c| c.name).collect();
+        names.sort();
+        names
+    }
+
     /// Every text column of every table of the test's database, as (table, column).
     pub fn text_columns(&self) -> Vec<(String, String)> {
         #[derive(diesel::QueryableByName)]

@@ -10,11 +10,13 @@ use crate::FieldError;
 mod attendance;
 mod course;
 mod enrolment;
+mod questionnaire;
 mod session;
 
 pub use attendance::*;
 pub use course::*;
 pub use enrolment::*;
+pub use questionnaire::*;
 pub use session::*;
 
 /// The kinds of office a course is meant for.

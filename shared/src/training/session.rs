@@ -241,6 +241,15 @@ struct RawSession<'a> {
 
 fn check(r: RawSession<'_>) -> Result<ValidSession, Vec<FieldError>> {
     let mut e = Errors::default();
+    // A real programme's day: anything else is a typing mistake (and would not fit every
+    // database's timestamps).
+    if !(2000..=2100).contains(&chrono::Datelike::year(&r.date)) {
+        e.add(
+            "date",
+            "out_of_range",
+            "must be between the years 2000 and 2100",
+        );
+    }
     let start = e.take("start", time_of_day(r.start));
     let end = e.take("end", time_of_day(r.end));
     if let (Some(s), Some(t)) = (start, end) {

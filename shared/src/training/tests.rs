@@ -47,6 +47,9 @@ fn a_session_ends_after_it_starts() {
     );
     s.end = "nine".into();
     assert_eq!(fields(s.parse())[0].0, "end");
+    s.end = "13:00".into();
+    s.date = NaiveDate::from_ymd_opt(-4000, 1, 1).unwrap();
+    assert_eq!(fields(s.parse()), [("date".into(), "out_of_range".into())]);
 }
 
 #[test]
@@ -245,4 +248,46 @@ fn attendance_is_taken_from_the_start_and_the_threshold_is_exact() {
     assert!(!certificate_due(0, 0, 75));
     assert_eq!(percent(269, 360), 74);
     assert_eq!(percent(10, 0), 0);
+}
+
+#[test]
+fn answers_are_scores_from_one_to_five_and_a_short_comment() {
+    let ok = Answers {
+        satisfaction: 5,
+        usefulness: 1,
+        recommend: true,
+        comment: Some(" Molto utile.\nGrazie ".into()),
+    };
+    assert_eq!(
+        ok.parse().unwrap().comment.as_deref(),
+        Some("Molto utile.\nGrazie")
+    );
+    let bad = Answers {
+        satisfaction: 0,
+        usefulness: 6,
+        recommend: false,
+        comment: Some("x".repeat(2001)),
+    };
+    let f: Vec<String> = bad
+        .parse()
+        .unwrap_err()
+        .into_iter()
+        .map(|f| f.field)
+        .collect();
+    assert_eq!(f, ["satisfaction", "usefulness", "comment"]);
+}
+
+#[test]
+fn results_average_and_spread_the_answers() {
+    let r = feedback(
+        4,
+        &[(5, 4, true, Some("Ottimo".into())), (3, 4, false, None)],
+    );
+    assert_eq!((r.sent, r.answered), (4, 2));
+    assert_eq!(r.satisfaction_average, Some(4.0));
+    assert_eq!(r.satisfaction, [0, 0, 1, 0, 1]);
+    assert_eq!(r.usefulness, [0, 0, 0, 2, 0]);
+    assert_eq!((r.recommend_yes, r.recommend_no), (1, 1));
+    assert_eq!(r.comments, ["Ottimo"]);
+    assert_eq!(feedback(3, &[]).satisfaction_average, None);
 }

@@ -9,8 +9,7 @@ use lumit_shared::user::Role;
 use crate::api::{self, enc, ApiError};
 use crate::app::RoleGate;
 use crate::components::{error_message, Empty, ErrorView, Loading, MoreButton, Paged, SelectField};
-use crate::i18n::{fmt_int, text, use_i18n};
-use crate::pages::requests::fmt_local;
+use crate::i18n::{fmt_datetime, fmt_int, text, use_i18n};
 
 fn status_key(s: OutboxStatus) -> &'static str {
     match s {
@@ -119,10 +118,10 @@ fn Outbox() -> impl IntoView {
                 <tbody>
                     <For each=move || items.get() key=|m| (m.id.clone(), m.status.as_str(), m.attempts) let:m>
                         <tr>
-                            <td>{fmt_local(m.created_at)}</td>
+                            <td>{move || fmt_datetime(i.lang.get(), &m.created_at.and_utc())}</td>
                             <td>{m.recipient.clone()}</td>
                             <td>{m.subject.clone()}</td>
-                            <td>{move || i.t(status_key(m.status))}{m.sent_at.map(|t| format!(" · {}", fmt_local(t)))}</td>
+                            <td>{move || i.t(status_key(m.status))}{move || m.sent_at.map(|t| format!(" · {}", fmt_datetime(i.lang.get(), &t.and_utc())))}</td>
                             <td class="num">{m.attempts}</td>
                             <td>{m.last_error.clone().unwrap_or_default()}</td>
                             <td>{(m.status != OutboxStatus::Sent && !m.recipient.is_empty()).then(|| {

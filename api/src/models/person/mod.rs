@@ -11,7 +11,7 @@ use crate::error::{StoreError, StoreResult};
 use crate::models::person_words as word_index;
 use crate::schema::{cases, people, person_links};
 
-mod rights;
+pub(crate) mod rights;
 
 pub use rights::*;
 

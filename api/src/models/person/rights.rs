@@ -146,7 +146,7 @@ pub fn due_for_retention(
 
 /// Deletes the stored `Idempotency-Key` answers that name any of `ids` (a person and her cases),
 /// so that anonymisation leaves nothing of her in them.
-pub(super) fn forget_answers_naming(c: &mut DbConn, ids: &[String]) -> StoreResult<()> {
+pub(crate) fn forget_answers_naming(c: &mut DbConn, ids: &[String]) -> StoreResult<()> {
     for id in ids {
         diesel::delete(
             crate::schema::idempotency_keys::table

@@ -122,9 +122,14 @@ fn offices_text(v: &ValidCourse) -> String {
         .join(" ")
 }
 
-/// The topic must exist (and be offered, when it changes) and every trainer must be an active
-/// trainer account.
-fn check_references(c: &mut DbConn, v: &ValidCourse, old_topic: Option<&str>) -> StoreResult<()> {
+/// The topic must exist (and be offered, when it changes) and every trainer added must be an
+/// active trainer account (one deactivated since stays listed until removed).
+fn check_references(
+    c: &mut DbConn,
+    v: &ValidCourse,
+    old_topic: Option<&str>,
+    old_trainers: &[String],
+) -> StoreResult<()> {
     let topic: Option<bool> = training_topics::table
         .find(&v.topic_id)
         .select(training_topics::active)
@@ -149,7 +154,7 @@ fn check_references(c: &mut DbConn, v: &ValidCourse, old_topic: Option<&str>) ->
         .trainer_ids
         .iter()
         .enumerate()
-        .filter(|(_, id)| !found.contains(id))
+        .filter(|(_, id)| !found.contains(id) && !old_trainers.contains(id))
         .map(|(i, _)| {
             lumit_shared::FieldError::new(
                 format!("trainer_ids[{i}]"),
@@ -177,7 +182,7 @@ fn set_trainers(c: &mut DbConn, id: &str, v: &ValidCourse) -> StoreResult<()> {
 
 /// Stores a new course.
 pub fn insert(c: &mut DbConn, v: &ValidCourse, by: Option<&str>) -> StoreResult<CourseRow> {
-    check_references(c, v, None)?;
+    check_references(c, v, None, &[])?;
     let id = new_id();
     let at = now();
     diesel::insert_into(courses::table)
@@ -201,7 +206,11 @@ pub fn insert(c: &mut DbConn, v: &ValidCourse, by: Option<&str>) -> StoreResult<
 
 /// Changes a course, if it is still at the version read.
 pub fn update(c: &mut DbConn, cur: &CourseRow, v: &ValidCourse) -> StoreResult<CourseRow> {
-    check_references(c, v, Some(&cur.topic_id))?;
+    let old: Vec<String> = trainers::table
+        .filter(trainers::course_id.eq(&cur.id))
+        .select(trainers::user_id)
+        .load(c)?;
+    check_references(c, v, Some(&cur.topic_id), &old)?;
     let n = diesel::update(
         courses::table
             .filter(courses::id.eq(&cur.id))

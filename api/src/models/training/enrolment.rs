@@ -290,8 +290,10 @@ pub fn move_up(c: &mut DbConn, course_id: &str) -> StoreResult<Vec<EnrolmentRow>
 }
 
 /// Anonymises a participant for good: no name, no address, no job title or organisation; the
-/// municipality stays for the programme's figures. Their messages in the outbox are emptied.
-pub fn anonymise_participant(c: &mut DbConn, id: &str) -> StoreResult<()> {
+/// municipality stays for the programme's figures, and so do the places they attended. Places
+/// they never used are withdrawn (the courses freed are returned, for the waiting list to move
+/// up); their messages in the outbox are emptied; stored answers that named them are forgotten.
+pub fn anonymise_participant(c: &mut DbConn, id: &str) -> StoreResult<Vec<String>> {
     let placeholder = format!("anonimo-{id}@invalid");
     let n = diesel::update(participants::table.find(id))
         .set((
@@ -309,5 +311,23 @@ pub fn anonymise_participant(c: &mut DbConn, id: &str) -> StoreResult<()> {
     if n == 0 {
         return Err(StoreError::NotFound);
     }
-    crate::models::outbox::forget_participant(c, id)
+    let attended = crate::schema::training_attendance::table
+        .select(crate::schema::training_attendance::enrolment_id);
+    let unused = enrolments::table
+        .filter(enrolments::participant_id.eq(id))
+        .filter(enrolments::status.ne(EnrolmentStatus::Withdrawn.as_str()))
+        .filter(diesel::dsl::not(enrolments::id.eq_any(attended)));
+    let open: Vec<(String, String)> = unused
+        .select((enrolments::id, enrolments::course_id))
+        .load(c)?;
+    let ids: Vec<&str> = open.iter().map(|o| o.0.as_str()).collect();
+    diesel::update(enrolments::table.filter(enrolments::id.eq_any(&ids)))
+        .set((
+            enrolments::status.eq(EnrolmentStatus::Withdrawn.as_str()),
+            enrolments::updated_at.eq(now()),
+        ))
+        .execute(c)?;
+    crate::models::outbox::forget_participant(c, id)?;
+    crate::models::person::rights::forget_answers_naming(c, &[id.to_owned()])?;
+    Ok(open.into_iter().map(|o| o.1).collect())
 }

@@ -4,5 +4,6 @@
 pub mod attendance;
 pub mod course;
 pub mod enrolment;
+pub mod questionnaire;
 pub mod session;
 pub mod topic;

@@ -232,9 +232,9 @@ pub(super) fn tell(
 }
 
 /// Anonymise a participant for good (right to erasure): their name, address, job title and
-/// organisation are gone from the participant and from the messages written to them; the
-/// municipality stays for the programme's figures, their attendance for its hours. Permission:
-/// admin.
+/// organisation are gone from the participant and from the messages written to them; places
+/// they never used are withdrawn (the waiting list moves up), those they attended stay, as does
+/// the municipality, for the programme's figures. Permission: admin.
 #[utoipa::path(
     tag = "training",
     params(("id" = String, Path, description = "Participant id")),
@@ -254,7 +254,7 @@ pub async fn anonymise_participant(
     state
         .db
         .write(move |c| {
-            model::anonymise_participant(c, &id)?;
+            let freed = model::anonymise_participant(c, &id)?;
             audit::record(
                 c,
                 &ctx,
@@ -264,6 +264,9 @@ pub async fn anonymise_participant(
                     &id,
                 ),
             )?;
+            for course_id in freed {
+                super::sessions::move_up(c, &ctx, &course_id)?;
+            }
             Ok(())
         })
         .await?;

@@ -5,12 +5,14 @@
 mod attendance;
 mod courses;
 mod enrolments;
+mod questionnaire;
 mod sessions;
 mod topics;
 
 pub use attendance::*;
 pub use courses::*;
 pub use enrolments::*;
+pub use questionnaire::*;
 pub use sessions::*;
 pub use topics::*;
 

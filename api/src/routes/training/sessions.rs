@@ -51,7 +51,23 @@ pub async fn calendar(
     let from =
         q.0.from
             .unwrap_or_else(|| today.with_day(1).unwrap_or(today));
-    let to = q.0.to.unwrap_or(from + Duration::days(92));
+    let to = match q.0.to {
+        Some(t) => Some(t),
+        None => from.checked_add_signed(Duration::days(92)),
+    };
+    // Days at the end of the calendar's range have no day after them: refused, not a panic.
+    let end = to.and_then(|t| t.checked_add_signed(Duration::days(1)));
+    let (Some(to), Some(end)) = (to, end) else {
+        return Err(ApiError::BadRequest {
+            code: "invalid_query",
+            detail: "`from` and `to` must be days the calendar can show.".into(),
+            errors: vec![FieldError::new(
+                "to",
+                "out_of_range",
+                "is not a day the calendar can show",
+            )],
+        });
+    };
     if to < from || (to - from).num_days() > MAX_DAYS {
         return Err(ApiError::BadRequest {
             code: "invalid_query",
@@ -87,7 +103,7 @@ pub async fn calendar(
             let rows = model::between(
                 c,
                 from.and_time(chrono::NaiveTime::MIN),
-                (to + Duration::days(1)).and_time(chrono::NaiveTime::MIN),
+                end.and_time(chrono::NaiveTime::MIN),
                 only.as_deref(),
             )?;
             Ok(rows

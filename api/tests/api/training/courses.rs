@@ -338,6 +338,40 @@ async fn planning_courses_and_sessions(app: TestApp) {
         fields(&assert_problem(res, 400, "invalid_query").await),
         ["to"]
     );
+    // The calendar's last days: refused, not a crash.
+    let res = app
+        .get(
+            "/api/v1/training/sessions?from=%2B262143-12-01&to=%2B262143-12-31",
+            &coord,
+        )
+        .await;
+    assert_eq!(res.status(), 400);
+    // A year no programme has.
+    let res = app
+        .post(&format!("/api/v1/training/courses/{taught}/sessions"), &coord, json!({"date": "0001-01-01", "start": "09:00", "end": "10:00", "place_kind": "online", "link": "https://x.org/a", "capacity": 5}))
+        .await;
+    assert_eq!(
+        fields(&assert_problem(res, 422, "validation_failed").await),
+        ["date"]
+    );
+    // A trainer who has left stays listed; the course can still be changed.
+    let admin = app.admin().await;
+    let res = app
+        .patch(
+            &format!("/api/v1/users/{trainer_id}"),
+            &admin,
+            json!({"active": false}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let res = app
+        .patch(
+            &format!("/api/v1/training/courses/{taught}"),
+            &coord,
+            json!({"title": "Il rinnovo del permesso di soggiorno"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
 
     // Courses page by title.
     let page = json_of(

@@ -429,7 +429,7 @@ async fn anonymising_a_participant_reaches_everything(app: TestApp) {
         &app,
         &admin,
         &c,
-        at_office(&camaiore, "Sala A", day_ahead(-1), "09:00", "11:00", 5),
+        at_office(&camaiore, "Sala A", day_ahead(-1), "09:00", "11:00", 1),
     )
     .await;
     let e = enrol(&app, &admin, &c, json!({"full_name": "Ottavia Quaranta", "email": "ottavia.quaranta@esempio.it", "municipality_id": camaiore, "job_title": "Responsabile XYZW"})).await;
@@ -455,6 +455,24 @@ async fn anonymising_a_participant_reaches_everything(app: TestApp) {
         200,
     )
     .await;
+    // She also holds the only place of a course to come, where Nino waits.
+    let later = course(&app, &admin, "Cittadinanza", &[]).await;
+    session(
+        &app,
+        &admin,
+        &later,
+        at_office(&camaiore, "Sala B", day_ahead(9), "09:00", "11:00", 1),
+    )
+    .await;
+    enrol(&app, &admin, &later, json!({"full_name": "Ottavia Quaranta", "email": "ottavia.quaranta@esempio.it", "municipality_id": camaiore})).await;
+    let next = enrol(
+        &app,
+        &admin,
+        &later,
+        colleague("Nino Primo", "nino.primo@esempio.it", &camaiore),
+    )
+    .await;
+    assert_eq!(next["status"], "waiting");
     let needles = ["Quaranta", "ottavia.quaranta", "XYZW"];
     let columns = app.text_columns();
     let holding = || {
@@ -485,7 +503,8 @@ async fn anonymising_a_participant_reaches_everything(app: TestApp) {
     assert_eq!(app.post(&path, &coord, json!({})).await.status(), 403);
     assert_eq!(app.post(&path, &admin, json!({})).await.status(), 204);
     assert_eq!(holding(), Vec::<String>::new());
-    // Her hours still count for the course.
+    // Her hours still count for the course she attended; the place she never used goes to
+    // the next in line.
     let report = json_of(
         app.get(&format!("/api/v1/training/courses/{c}/attendance"), &admin)
             .await,
@@ -497,6 +516,38 @@ async fn anonymising_a_participant_reaches_everything(app: TestApp) {
         report["participants"][0]["full_name"],
         "Partecipante anonimo"
     );
-    let outbox = json_of(app.get("/api/v1/outbox", &admin).await, 200).await;
-    assert_eq!(outbox["items"][0]["status"], "failed");
+    let list = json_of(
+        app.get(
+            &format!("/api/v1/training/courses/{later}/enrolments"),
+            &admin,
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        statuses(&list),
+        [
+            ("Nino Primo".into(), "enrolled".into(), Value::Null),
+            (
+                "Partecipante anonimo".into(),
+                "withdrawn".into(),
+                Value::Null
+            ),
+        ]
+    );
+    let failed = json_of(app.get("/api/v1/outbox?status=failed", &admin).await, 200).await;
+    assert!(
+        failed["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["last_error"] == "anonymised" && m["recipient"] == ""),
+        "{failed}"
+    );
+    assert_eq!(
+        failed["items"].as_array().unwrap().len(),
+        2,
+        "her two invitations, never to be sent"
+    );
 }

@@ -32,12 +32,17 @@ mail_tests!(
     without_a_mail_server_messages_wait_and_failed_ones_go_again
 );
 
-async fn app_with_mail(backend: Backend, url: Option<String>, max_attempts: i64) -> TestApp {
+pub(super) async fn app_with_mail(
+    backend: Backend,
+    url: Option<String>,
+    max_attempts: i64,
+) -> TestApp {
     TestApp::spawn_with(backend, |s| {
         s.mail.smtp_url = url;
         s.mail.poll = Duration::from_millis(100);
         s.mail.retry_after = Duration::from_secs(1);
         s.mail.max_attempts = max_attempts;
+        s.public_url = Some("https://lumit.example.it".into());
     })
     .await
 }
@@ -168,6 +173,10 @@ async fn invitations_reach_the_mail_server_with_the_calendar(backend: Backend) {
 
     let sent = outbox_until(&app, &admin, "sent", 3).await;
     assert_eq!(sent["items"].as_array().unwrap().len(), 3, "{sent}");
+    assert!(
+        app.rows_containing("access_log", "action", "outbox.list") >= 1,
+        "addresses shown are logged"
+    );
     let summary = json_of(app.get("/api/v1/outbox/summary", &admin).await, 200).await;
     assert_eq!(
         summary,

@@ -11,6 +11,7 @@ mod attendance;
 mod courses;
 mod enrolment;
 mod mail;
+mod questionnaire;
 
 /// A day some weeks ahead.
 fn day_ahead(days: i64) -> NaiveDate {

@@ -51,6 +51,7 @@ pub fn CoursePage() -> impl IntoView {
     };
     let planner = may(Action::PlanTraining);
     let sees_enrolments = may(Action::ReadEnrolments);
+    let reads_feedback = may(Action::ReadFeedback);
     // Read once: the sessions' closure must not track the session (see `may`).
     let takes = {
         let t = untrack(may(Action::TakeAttendance));
@@ -137,6 +138,9 @@ pub fn CoursePage() -> impl IntoView {
                 <SessionForm course_id=id() changed=changed />
             </Show>
         </section>
+        <Show when=reads_feedback>
+            <super::questionnaire::Results course_id=id() changed=changed can_send=untrack(planner) />
+        </Show>
         <Show when=sees_enrolments>
             <Hours course_id=id() changed=changed />
             <Enrolments course_id=id() changed=changed />

@@ -17,11 +17,13 @@ mod attendance;
 mod course_form;
 mod course_page;
 mod enrol;
+mod questionnaire;
 mod topics;
 
 pub use attendance::SessionAttendancePage;
 pub use course_form::{EditCourse, NewCourse};
 pub use course_page::CoursePage;
+pub use questionnaire::QuestionnairePage;
 
 /// Whether the person may do this, read from the session itself: a signal derived in a page
 /// would be gone while the page is taken down at logout, and reading it then panics.

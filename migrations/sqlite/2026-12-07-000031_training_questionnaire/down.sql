@@ -1,0 +1,2 @@
+DROP TABLE training_answers;
+DROP TABLE training_questionnaire_links;
