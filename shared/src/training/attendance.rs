@@ -47,6 +47,7 @@ pub struct Mark {
     pub presence: Presence,
     /// Minutes attended (`partial` only): more than 0, less than the session's length.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub minutes: Option<i64>,
 }
 

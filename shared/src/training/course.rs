@@ -70,13 +70,16 @@ pub struct Course {
 #[serde(deny_unknown_fields)]
 pub struct NewCourse {
     /// Title.
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub title: String,
     /// Topic id.
     pub topic_id: String,
     /// What the course is about.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 4000))]
     pub description: Option<String>,
     /// The organisation giving it.
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub organisation: String,
     /// Trainer accounts teaching it.
     #[serde(default)]
@@ -86,6 +89,7 @@ pub struct NewCourse {
     pub target_offices: Vec<OfficeKind>,
     /// Attendance needed for a certificate, 1–100 per cent (default 75).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 100))]
     pub min_attendance_percent: Option<i64>,
 }
 

@@ -116,17 +116,21 @@ pub struct Enrolment {
 #[serde(deny_unknown_fields)]
 pub struct NewEnrolment {
     /// Full name.
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub full_name: String,
     /// E-mail.
+    #[cfg_attr(feature = "openapi", schema(max_length = 254))]
     pub email: String,
     /// The municipality or office of the registry they work for…
     #[serde(default)]
     pub municipality_id: Option<String>,
     /// …or a free-text organisation.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub organisation: Option<String>,
     /// Job title.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 120))]
     pub job_title: Option<String>,
     /// Language of their messages (default Italian).
     #[serde(default)]

@@ -94,8 +94,10 @@ pub struct Topic {
 #[serde(deny_unknown_fields)]
 pub struct NewTopic {
     /// Name in Italian.
+    #[cfg_attr(feature = "openapi", schema(max_length = 120))]
     pub name_it: String,
     /// Name in English.
+    #[cfg_attr(feature = "openapi", schema(max_length = 120))]
     pub name_en: String,
 }
 

@@ -27,13 +27,16 @@ pub struct QuestionnaireInvite {
 #[serde(deny_unknown_fields)]
 pub struct Answers {
     /// Overall satisfaction, 1 (poor) to 5 (excellent).
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5))]
     pub satisfaction: i64,
     /// Useful for my work, 1 (not at all) to 5 (very).
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5))]
     pub usefulness: i64,
     /// Would recommend the course to a colleague.
     pub recommend: bool,
     /// A free comment.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
     pub comment: Option<String>,
 }
 

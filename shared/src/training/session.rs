@@ -147,14 +147,18 @@ pub struct NewSession {
     pub municipality_id: Option<String>,
     /// Postal address (`address`).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 300))]
     pub address: Option<String>,
     /// Room (`office`, `address`).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 120))]
     pub room: Option<String>,
     /// An `https://` link (`online`).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
     pub link: Option<String>,
     /// Seats, at least 1 and not below the enrolled.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub capacity: i64,
 }
 
