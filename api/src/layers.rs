@@ -20,6 +20,8 @@ const LADDER: &[&[&str]] = &[
     &["config", "backup"],
     // One module per table family: SQL in, rows out.
     &["models"],
+    // Documents to print (PDF), read from the models.
+    &["pdf"],
     // Who is calling, and what they may do.
     &["auth"],
     &["audit", "scheduling"],

@@ -24,6 +24,7 @@ pub mod middleware;
 pub mod models;
 pub mod openapi;
 pub mod pagination;
+pub mod pdf;
 pub mod routes;
 pub mod scheduling;
 pub mod schema;

@@ -571,8 +571,25 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    training_certificates (id) {
+        id -> Text,
+        code -> Text,
+        course_id -> Text,
+        enrolment_id -> Text,
+        participant_id -> Text,
+        attended_minutes -> BigInt,
+        planned_minutes -> BigInt,
+        issued_at -> Timestamp,
+        issued_by -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(training_questionnaire_links -> training_courses (course_id));
 diesel::joinable!(training_answers -> training_courses (course_id));
+diesel::joinable!(training_certificates -> training_courses (course_id));
+diesel::joinable!(training_certificates -> training_enrolments (enrolment_id));
+diesel::joinable!(training_certificates -> training_participants (participant_id));
 diesel::joinable!(training_attendance -> training_sessions (session_id));
 diesel::joinable!(training_attendance -> training_enrolments (enrolment_id));
 diesel::joinable!(training_courses -> training_topics (topic_id));
@@ -621,4 +638,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     training_questionnaire_links,
     training_answers,
+    training_certificates,
 );

@@ -221,7 +221,11 @@ impl Application {
     /// the end, writes the audit checkpoint.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let (db, settings) = (self.db, self.settings);
-        let mailer = crate::mail::worker::start(db.clone(), settings.mail.clone());
+        let mailer = crate::mail::worker::start(
+            db.clone(),
+            settings.mail.clone(),
+            settings.public_url.clone(),
+        );
         let write = move || {
             let (db, settings) = (db.clone(), settings.clone());
             tokio::task::spawn_blocking(move || checkpoint(&db, &settings))

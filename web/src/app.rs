@@ -28,6 +28,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/password") view=pages::account::ForcedPassword />
                     <Route path=path!("/totp") view=pages::second_factor::Setup />
                     <Route path=path!("/questionario/:token") view=pages::training::QuestionnairePage />
+                    <Route path=path!("/attestati") view=pages::training::CheckPage />
+                    <Route path=path!("/attestati/:code") view=pages::training::CheckPage />
                     <ParentRoute path=path!("") view=Shell>
                         <Route path=path!("") view=pages::home::Home />
                         <Route path=path!("municipalities") view=pages::municipalities::List />

@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use leptos::task::spawn_local;
+
 use crate::api::ApiError;
 use crate::i18n::use_i18n;
 
@@ -338,11 +340,16 @@ pub fn has_field(err: &Option<ApiError>, field: &str) -> bool {
 
 /// Saves text as a file through a temporary object URL.
 pub fn download(name: &str, mime: &str, content: &str) {
+    download_bytes(name, mime, content.as_bytes());
+}
+
+/// Saves bytes (a PDF, a text) as a file through a temporary object URL.
+pub fn download_bytes(name: &str, mime: &str, content: &[u8]) {
     use wasm_bindgen::JsCast;
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(content));
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(content));
     let opts = web_sys::BlobPropertyBag::new();
     opts.set_type(mime);
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else {
+    let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &opts) else {
         return;
     };
     let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
@@ -364,6 +371,44 @@ pub fn download(name: &str, mime: &str, content: &str) {
         },
         std::time::Duration::from_secs(5),
     );
+}
+
+/// A button that downloads a PDF from the API (with the session's token), saying so while it
+/// works and announcing a failure.
+#[component]
+pub fn PdfButton(
+    /// The API path.
+    path: String,
+    /// The file's name.
+    filename: String,
+    /// What the button says.
+    #[prop(into)]
+    label: Signal<String>,
+) -> impl IntoView {
+    let i = use_i18n();
+    let busy = RwSignal::new(false);
+    let err = RwSignal::new(None::<String>);
+    let click = move |_| {
+        let (path, filename) = (path.clone(), filename.clone());
+        busy.set(true);
+        spawn_local(async move {
+            match crate::api::get_bytes(&path, "application/pdf").await {
+                Ok(bytes) => {
+                    err.set(None);
+                    download_bytes(&filename, "application/pdf", &bytes);
+                }
+                Err(e) => err.set(Some(error_message(i.lang.get_untracked(), &e))),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <button type="button" class="btn btn-small" on:click=click disabled=move || busy.get()
+            aria-busy=move || busy.get().to_string()>
+            {move || label.get()} " (PDF)"
+        </button>
+        <span class="error" role="alert">{move || err.get()}</span>
+    }
 }
 
 /// A list's path with its filled-in filters as the query string (so the view can be bookmarked).

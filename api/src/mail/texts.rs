@@ -1,37 +1,14 @@
 //! The messages to participants, in Italian or English as they prefer: the invitation (with the
 //! sessions in an iCalendar file) and the notice of a place on the waiting list.
 
-use diesel::prelude::*;
-use lumit_shared::training::{EnrolmentStatus, MessageLanguage, PlaceKind};
+use lumit_shared::training::{EnrolmentStatus, MessageLanguage};
 
 use crate::db::DbConn;
 use crate::error::StoreResult;
 use crate::models::outbox::{Attachment, NewMessage};
 use crate::models::training::course::CourseRow;
 use crate::models::training::enrolment::ParticipantRow;
-use crate::models::training::session::{self, SessionRow};
-use crate::schema::municipalities;
-
-/// A session's place in words: the office and room, the address and room, or the link.
-fn place(c: &mut DbConn, s: &SessionRow) -> StoreResult<String> {
-    let room = s
-        .room
-        .as_ref()
-        .map(|r| format!(", {r}"))
-        .unwrap_or_default();
-    Ok(match PlaceKind::parse(&s.place_kind) {
-        Some(PlaceKind::Office) => {
-            let name: Option<String> = municipalities::table
-                .find(s.municipality_id.clone().unwrap_or_default())
-                .select(municipalities::name)
-                .first(c)
-                .optional()?;
-            format!("{}{room}", name.unwrap_or_default())
-        }
-        Some(PlaceKind::Online) => format!("Online: {}", s.link.clone().unwrap_or_default()),
-        _ => format!("{}{room}", s.address.clone().unwrap_or_default()),
-    })
-}
+use crate::models::training::session;
 
 /// The message telling a participant where their enrolment stands: an invitation with the
 /// sessions (and their calendar file) for a place, a notice for the waiting list.
@@ -45,7 +22,7 @@ pub fn enrolment(
     let sessions = session::of_course(c, &course.id)?;
     let mut placed = Vec::new();
     for s in sessions {
-        let where_ = place(c, &s)?;
+        let where_ = session::place_in_words(c, &s)?;
         placed.push((s, where_));
     }
     let lines: Vec<String> = placed
@@ -108,6 +85,7 @@ pub fn enrolment(
     };
     let attachments = if attachments && !placed.is_empty() {
         vec![Attachment {
+            certificate_id: None,
             filename: "incontri.ics".into(),
             content_type: "text/calendar; charset=utf-8; method=PUBLISH".into(),
             content: crate::ical::training(&course.title, &course.organisation, &placed),
@@ -155,6 +133,49 @@ pub fn questionnaire(course: &CourseRow, p: &ParticipantRow, link: &str) -> NewM
         subject,
         body,
         attachments: Vec::new(),
+        participant_id: Some(p.id.clone()),
+    }
+}
+
+/// The certificate of attendance, attached as PDF (made when the message is sent).
+pub fn certificate(
+    course: &CourseRow,
+    p: &ParticipantRow,
+    cert: &crate::models::training::certificate::CertificateRow,
+) -> NewMessage {
+    let lang = MessageLanguage::parse(&p.language).unwrap_or_default();
+    let hours = lumit_shared::training::hours_in_words(cert.attended_minutes, lang);
+    let (subject, body, filename) = match lang {
+        MessageLanguage::It => (
+            format!("Attestato di partecipazione: «{}»", course.title),
+            format!(
+                "Gentile {},\n\nin allegato l'attestato di partecipazione al corso «{}» ({hours}).\n\nChiunque può verificarlo con il codice {}.\n\nLUMIT – Lucca Migration Task Force",
+                p.full_name, course.title, cert.code
+            ),
+            format!("attestato-{}.pdf", cert.code),
+        ),
+        MessageLanguage::En => (
+            format!("Certificate of attendance: “{}”", course.title),
+            format!(
+                "Dear {},\n\nattached is your certificate of attendance of the course “{}” ({hours}).\n\nAnyone can check it with the code {}.\n\nLUMIT – Lucca Migration Task Force",
+                p.full_name, course.title, cert.code
+            ),
+            format!("certificate-{}.pdf", cert.code),
+        ),
+    };
+    NewMessage {
+        kind: "training.certificate",
+        recipient: p.email.clone(),
+        recipient_name: p.full_name.clone(),
+        language: lang.as_str(),
+        subject,
+        body,
+        attachments: vec![Attachment {
+            filename,
+            content_type: "application/pdf".into(),
+            content: String::new(),
+            certificate_id: Some(cert.id.clone()),
+        }],
         participant_id: Some(p.id.clone()),
     }
 }

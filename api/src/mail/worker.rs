@@ -8,7 +8,7 @@ use std::time::Duration;
 use chrono::Duration as Span;
 
 use crate::db::Db;
-use crate::mail::{message, transport, MailSettings};
+use crate::mail::{files, message, transport, MailSettings};
 use crate::models::outbox;
 
 /// How long a claimed message is left to its worker before another may take it.
@@ -22,7 +22,11 @@ pub fn backoff(first: Duration, attempts: i64) -> Span {
 }
 
 /// Starts the worker; it runs until the task is aborted.
-pub fn start(db: Db, settings: MailSettings) -> tokio::task::JoinHandle<()> {
+pub fn start(
+    db: Db,
+    settings: MailSettings,
+    public_url: Option<String>,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let Some(url) = settings.smtp_url.clone() else {
             tracing::info!("no LUMIT_SMTP_URL: e-mail stays in the outbox");
@@ -42,7 +46,7 @@ pub fn start(db: Db, settings: MailSettings) -> tokio::task::JoinHandle<()> {
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             every.tick().await;
-            if let Err(e) = round(&db, &mailer, &settings).await {
+            if let Err(e) = round(&db, &mailer, &settings, public_url.as_deref()).await {
                 tracing::warn!(error = format!("{e:#}"), "outbox round failed; retrying");
             }
         }
@@ -54,6 +58,7 @@ async fn round(
     db: &Db,
     mailer: &lettre::AsyncSmtpTransport<lettre::Tokio1Executor>,
     settings: &MailSettings,
+    public_url: Option<&str>,
 ) -> anyhow::Result<()> {
     use lettre::AsyncTransport;
     let due = db
@@ -70,9 +75,17 @@ async fn round(
         if !claimed {
             continue;
         }
-        let result = match message(&settings.from, &row) {
+        let (with, url) = (row.clone(), public_url.map(str::to_owned));
+        // Files are made (a certificate's PDF) outside the write lock, from what is stored now.
+        let files = db
+            .read(move |c| Ok(files(c, &with, url.as_deref()).map_err(|e| format!("{e:#}"))))
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let result = match files
+            .and_then(|f| message(&settings.from, &row, f).map_err(|e| format!("{e:#}")))
+        {
             Ok(m) => mailer.send(m).await.map(|_| ()).map_err(|e| format!("{e}")),
-            Err(e) => Err(format!("{e:#}")),
+            Err(e) => Err(e),
         };
         let (wait, max) = (
             backoff(settings.retry_after, row.attempts),

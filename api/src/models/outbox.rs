@@ -19,6 +19,10 @@ pub struct Attachment {
     pub content_type: String,
     /// Its content (text).
     pub content: String,
+    /// A certificate's PDF, made when the message is sent (from the certificate as it is then,
+    /// so the outbox never holds a copy of it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate_id: Option<String>,
 }
 
 /// A message to write into the outbox.

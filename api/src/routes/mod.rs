@@ -137,7 +137,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(training::send_questionnaire)
                 .service(training::questionnaire_results)
                 .service(training::open_questionnaire)
-                .service(training::answer_questionnaire),
+                .service(training::answer_questionnaire)
+                .service(training::sign_in_sheet)
+                .service(training::issue_certificates)
+                .service(training::list_certificates)
+                .service(training::certificate_pdf)
+                .service(training::check_certificate),
         );
 }
 

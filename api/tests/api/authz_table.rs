@@ -440,6 +440,18 @@ async fn every_endpoint_for_every_caller(app: TestApp) {
                                                                             [401, 409, 409, 403, 403, 403, 403, 403, 403]),
         (M::GET, format!("/api/v1/training/courses/{course_t}/questionnaire"), n(), [401, 200, 200, 403, 403, 403, 403, 403, 200]),
         (M::GET, format!("/api/v1/training/courses/{course_o}/questionnaire"), n(), [401, 200, 200, 403, 403, 403, 403, 403, 404]),
+        // Paper: the sign-in sheet for those who take attendance; certificates only once the
+        // course is over (409); a course's certificates for whoever sees its enrolments.
+        (M::GET, format!("/api/v1/training/sessions/{session_t}/sign-in-sheet"), n(), [401, 200, 200, 403, 403, 403, 403, 403, 200]),
+        (M::GET, format!("/api/v1/training/sessions/{session_o}/sign-in-sheet"), n(), [401, 200, 200, 403, 403, 403, 403, 403, 404]),
+        (M::POST, format!("/api/v1/training/courses/{course_t}/certificates"), n(),
+                                                                            [401, 409, 409, 403, 403, 403, 403, 403, 403]),
+        (M::GET, format!("/api/v1/training/courses/{course_t}/certificates"), n(), [401, 200, 200, 403, 200, 403, 403, 403, 200]),
+        (M::GET, format!("/api/v1/training/courses/{course_o}/certificates"), n(), [401, 200, 200, 403, 200, 403, 403, 403, 404]),
+        (M::GET, "/api/v1/training/certificates/no-such-certificate/pdf".into(), n(), [401, 404, 404, 403, 404, 403, 403, 403, 404]),
+        // Checking a code needs no account.
+        (M::GET, "/api/v1/certificates/ZZZZ-ZZZZ-ZZZZ".into(), n(),          [404, 404, 404, 404, 404, 404, 404, 404, 404]),
+        (M::GET, "/api/v1/certificates/not-a-code".into(), n(),              [400, 400, 400, 400, 400, 400, 400, 400, 400]),
         // The questionnaire's own page needs no account: a link that does not exist is 404 for all.
         (M::GET, "/api/v1/questionnaire/no-such-link".into(), n(),          [404, 404, 404, 404, 404, 404, 404, 404, 404]),
         (M::POST, "/api/v1/questionnaire/no-such-link".into(), Some(json!({"satisfaction": 4, "usefulness": 4, "recommend": true})),

@@ -8,12 +8,14 @@ use crate::validate::{required_text, Errors};
 use crate::FieldError;
 
 mod attendance;
+mod certificate;
 mod course;
 mod enrolment;
 mod questionnaire;
 mod session;
 
 pub use attendance::*;
+pub use certificate::*;
 pub use course::*;
 pub use enrolment::*;
 pub use questionnaire::*;

@@ -1,10 +1,13 @@
 // Training in the web app: a coordinator plans a course with two sessions (a room of Camaiore's
 // town hall with two seats, then online); a room already taken is refused with the course in the
 // way; Camaiore's officer enrols three colleagues, the third going to the waiting list; the
-// trainer sees the course and its enrolled; axe finds nothing serious on the pages on the way.
+// trainer sees the course and its enrolled and takes attendance; for a course already over, the
+// sign-in sheet and the certificate download and the public page checks the certificate's code;
+// axe finds nothing serious on the pages on the way.
 // Set-up (accounts) goes through the API, the scenario through the browser.
 
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
 import { checkA11y, withApp } from '../harness.mjs';
@@ -195,6 +198,45 @@ test('a coordinator plans a course with two sessions; an officer enrols three co
     await page.getByRole('cell', { name: 'Iscrizione al corso «Il rinnovo del permesso di soggiorno»', exact: true }).first().waitFor();
     await page.getByRole('cell', { name: 'Lista d\'attesa del corso «Il rinnovo del permesso di soggiorno»', exact: true }).waitFor();
     await checkA11y(page, 'outbox');
+
+    // A course already over: the sign-in sheet and the certificate download as PDFs, and anyone
+    // can check the certificate's code on the public page.
+    const over = await api(baseUrl, 'POST', '/api/v1/training/courses', admin, {
+      title: 'Comunicazione interculturale', topic_id: 'citizenship', organisation: 'Università di Pisa', trainer_ids: [], target_offices: [],
+    });
+    const held = await api(baseUrl, 'POST', `/api/v1/training/courses/${over.id}/sessions`, admin, {
+      date: ymd(yesterday), start: '09:00', end: '12:00', place_kind: 'online', link: 'https://meet.example.org/intercultura', capacity: 10,
+    });
+    const lucia = await api(baseUrl, 'POST', `/api/v1/training/courses/${over.id}/enrolments`, admin, {
+      full_name: 'Lucìa Parè', email: 'l.pare@comune.camaiore.lu.it', municipality_id: camaiore, job_title: 'Assistente sociale',
+    });
+    await api(baseUrl, 'PUT', `/api/v1/training/sessions/${held.id}/attendance/${lucia.id}`, admin, { presence: 'present' });
+    await page.goto(`${baseUrl}/training/courses/${over.id}`);
+    await page.getByRole('heading', { level: 1, name: 'Comunicazione interculturale' }).waitFor();
+    const pdfOf = async (button) => {
+      const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
+      const bytes = readFileSync(await download.path());
+      assert.equal(bytes.subarray(0, 5).toString(), '%PDF-', `${download.suggestedFilename()} is a PDF`);
+      return download.suggestedFilename();
+    };
+    assert.match(await pdfOf(page.getByRole('button', { name: /^Foglio firme/ })), /^foglio-firme-.*\.pdf$/);
+    await page.getByRole('button', { name: 'Rilascia gli attestati' }).click();
+    await page.getByRole('status').filter({ hasText: 'Attestati rilasciati per questo corso: 1' }).waitFor();
+    const certificate = page.locator('#certificates').getByRole('row').filter({ hasText: 'Lucìa Parè' });
+    const code = await certificate.locator('code').innerText();
+    assert.match(code, /^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    assert.equal(await pdfOf(certificate.getByRole('button', { name: /Scarica l'attestato/ })), `attestato-${code}.pdf`);
+    await checkA11y(page, 'course with certificates');
+    await page.goto(`${baseUrl}/attestati`);
+    await page.getByRole('heading', { level: 1, name: 'Verifica di un attestato' }).waitFor();
+    await page.getByLabel('Codice di verifica').fill(code.toLowerCase().replaceAll('-', ' '));
+    await page.getByRole('button', { name: 'Verifica', exact: true }).click();
+    const valid = page.getByRole('status').filter({ hasText: 'Attestato valido' });
+    await valid.waitFor();
+    await valid.getByText('L. P.', { exact: true }).waitFor();
+    await valid.getByText('Comunicazione interculturale', { exact: true }).waitFor();
+    assert.equal(await valid.getByText('Lucìa').count(), 0, 'only the initials');
+    await checkA11y(page, 'certificate check');
     assert.deepEqual(page.consoleErrors.filter((e) => !e.startsWith('Failed to load resource')), []);
   });
 });

@@ -227,6 +227,18 @@ pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
     decode(send(Method::GET, path, None, None).await?).await
 }
 
+/// GET a file (a PDF) as bytes.
+pub async fn get_bytes(path: &str, accept: &str) -> Result<Vec<u8>, ApiError> {
+    let res = send_accepting(Method::GET, path, None, None, Some(accept)).await?;
+    if !res.status().is_success() {
+        return Err(to_error(res).await);
+    }
+    res.bytes()
+        .await
+        .map(|b| b.to_vec())
+        .map_err(|e| ApiError::Network(e.to_string()))
+}
+
 /// GET a resource as text in another representation (`Accept: text/csv`), e.g. for a download.
 pub async fn get_text(path: &str, accept: &str) -> Result<String, ApiError> {
     let res = send_accepting(Method::GET, path, None, None, Some(accept)).await?;

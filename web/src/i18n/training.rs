@@ -167,6 +167,37 @@ pub(super) fn word(key: &str) -> Option<(&'static str, &'static str)> {
             "The session has not started: attendance is taken from its start.",
         ),
         "role.trainer" => ("Formatore", "Trainer"),
+        "tr.sign_in_sheet" => ("Foglio firme", "Sign-in sheet"),
+        "cert.title" => ("Attestati di partecipazione", "Certificates of attendance"),
+        "cert.issue" => ("Rilascia gli attestati", "Issue the certificates"),
+        "cert.issue_hint" => (
+            "A corso concluso, l'attestato va a chi ha raggiunto la frequenza minima, con le ore registrate ora, e arriva per e-mail. Rilasciare di nuovo aggiunge solo quelli mancanti.",
+            "Once the course is over, a certificate goes to everyone who reached the minimum attendance, with the hours recorded now, and arrives by e-mail. Issuing again only adds the missing ones.",
+        ),
+        "cert.issued_now" => ("Attestati rilasciati per questo corso:", "Certificates issued for this course:"),
+        "cert.not_over" => (
+            "Gli attestati si rilasciano dopo l'ultimo incontro del corso.",
+            "Certificates are issued after the course's last session.",
+        ),
+        "cert.none" => ("Nessun attestato rilasciato.", "No certificate issued."),
+        "cert.code" => ("Codice di verifica", "Verification code"),
+        "cert.code_hint" => ("12 lettere e cifre, es. 7KQ2-M9XD-4HTA", "12 letters and digits, e.g. 7KQ2-M9XD-4HTA"),
+        "cert.issued_on" => ("Rilasciato il", "Issued on"),
+        "cert.download" => ("Scarica l'attestato", "Download the certificate"),
+        "cert.check_title" => ("Verifica di un attestato", "Check a certificate"),
+        "cert.check_hint" => (
+            "Inserisca il codice stampato sull'attestato: la pagina conferma le iniziali del titolare, il corso e le ore, e nient'altro.",
+            "Type the code printed on the certificate: the page confirms the holder's initials, the course and the hours, and nothing else.",
+        ),
+        "cert.check" => ("Verifica", "Check"),
+        "cert.valid" => ("Attestato valido, rilasciato da LUMIT.", "A valid certificate issued by LUMIT."),
+        "cert.initials" => ("Iniziali del titolare", "Holder's initials"),
+        "cert.course" => ("Corso", "Course"),
+        "cert.unknown" => ("Nessun attestato ha questo codice.", "No certificate has this code."),
+        "cert.bad_code" => (
+            "Il codice ha 12 lettere e cifre, come 7KQ2-M9XD-4HTA.",
+            "A code has 12 letters and digits, like 7KQ2-M9XD-4HTA.",
+        ),
         _ => return None,
     })
 }

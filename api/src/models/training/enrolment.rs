@@ -292,7 +292,8 @@ pub fn move_up(c: &mut DbConn, course_id: &str) -> StoreResult<Vec<EnrolmentRow>
 /// Anonymises a participant for good: no name, no address, no job title or organisation; the
 /// municipality stays for the programme's figures, and so do the places they attended. Places
 /// they never used are withdrawn (the courses freed are returned, for the waiting list to move
-/// up); their messages in the outbox are emptied; stored answers that named them are forgotten.
+/// up); their messages in the outbox are emptied, their certificates withdrawn; stored answers
+/// that named them are forgotten.
 pub fn anonymise_participant(c: &mut DbConn, id: &str) -> StoreResult<Vec<String>> {
     let placeholder = format!("anonimo-{id}@invalid");
     let n = diesel::update(participants::table.find(id))
@@ -328,6 +329,7 @@ pub fn anonymise_participant(c: &mut DbConn, id: &str) -> StoreResult<Vec<String
         ))
         .execute(c)?;
     crate::models::outbox::forget_participant(c, id)?;
+    super::certificate::forget_participant(c, id)?;
     crate::models::person::rights::forget_answers_naming(c, &[id.to_owned()])?;
     Ok(open.into_iter().map(|o| o.1).collect())
 }

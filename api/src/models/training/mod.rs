@@ -2,6 +2,7 @@
 //! enrolments.
 
 pub mod attendance;
+pub mod certificate;
 pub mod course;
 pub mod enrolment;
 pub mod questionnaire;

@@ -219,3 +219,24 @@ pub fn update(c: &mut DbConn, cur: &SessionRow, v: &ValidSession) -> StoreResult
     }
     Ok(find(c, &cur.id)?.0)
 }
+
+/// A session's place in words: the office and room, the address and room, or the link.
+pub fn place_in_words(c: &mut DbConn, s: &SessionRow) -> StoreResult<String> {
+    let room = s
+        .room
+        .as_ref()
+        .map(|r| format!(", {r}"))
+        .unwrap_or_default();
+    Ok(match PlaceKind::parse(&s.place_kind) {
+        Some(PlaceKind::Office) => {
+            let name: Option<String> = municipalities::table
+                .find(s.municipality_id.clone().unwrap_or_default())
+                .select(municipalities::name)
+                .first(c)
+                .optional()?;
+            format!("{}{room}", name.unwrap_or_default())
+        }
+        Some(PlaceKind::Online) => format!("Online: {}", s.link.clone().unwrap_or_default()),
+        _ => format!("{}{room}", s.address.clone().unwrap_or_default()),
+    })
+}

@@ -3,6 +3,7 @@
 //! municipal officers enrol participants (officers only their municipalities' staff).
 
 mod attendance;
+mod certificates;
 mod courses;
 mod enrolments;
 mod questionnaire;
@@ -10,6 +11,7 @@ mod sessions;
 mod topics;
 
 pub use attendance::*;
+pub use certificates::*;
 pub use courses::*;
 pub use enrolments::*;
 pub use questionnaire::*;
@@ -40,4 +42,17 @@ fn trainer_filter(actor: &Actor) -> Option<String> {
 /// (officers).
 fn participants_scope(actor: &Actor) -> Option<Vec<String>> {
     (actor.role == Some(Role::MunicipalOfficer)).then(|| actor.municipality_ids.clone())
+}
+
+/// Refuses what needs the course over (certificates, the questionnaire) before its last session
+/// has ended; a course with no session is never over.
+fn require_over(c: &mut DbConn, course_id: &str, detail: &'static str) -> ApiResult<()> {
+    let last_end = crate::models::training::session::of_course(c, course_id)?
+        .iter()
+        .map(|s| s.ends_at)
+        .max();
+    if last_end.is_none_or(|end| end > crate::scheduling::local_now()) {
+        return Err(lumit_shared::rule::RuleError::NotYet("course_not_over", detail).into());
+    }
+    Ok(())
 }

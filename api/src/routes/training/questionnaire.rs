@@ -6,15 +6,14 @@ use actix_web::{get, post, web, HttpResponse};
 use lumit_shared::rule::RuleError;
 use lumit_shared::training::{feedback, Answers, Feedback, MessageLanguage, QuestionnaireInvite};
 
-use super::may_see_course;
+use super::{may_see_course, require_over};
 use crate::audit::{self, AuditCtx, Event};
 use crate::auth::Actor;
 use crate::authz::{self, Action};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{Body, RequestMeta};
 use crate::models::outbox;
-use crate::models::training::{course, questionnaire as model, session};
-use crate::scheduling::local_now;
+use crate::models::training::{course, questionnaire as model};
 use crate::state::AppState;
 
 /// Send the questionnaire to everyone holding a place who has not had it yet, once the course's
@@ -50,14 +49,11 @@ pub async fn send_questionnaire(
         .db
         .write(move |c| {
             let row = course::find(c, &id)?;
-            let last_end = session::of_course(c, &id)?.iter().map(|s| s.ends_at).max();
-            if last_end.is_none_or(|end| end > local_now()) {
-                return Err(RuleError::NotYet(
-                    "course_not_over",
-                    "The questionnaire goes out once the course's last session is over.",
-                )
-                .into());
-            }
+            require_over(
+                c,
+                &id,
+                "The questionnaire goes out once the course's last session is over.",
+            )?;
             let made = model::make_links(c, &id)?;
             for l in &made {
                 let link = format!("{base}/questionario/{}", l.token);

@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 use crate::common::TestApp;
 
 mod attendance;
+mod certificates;
 mod courses;
 mod enrolment;
 mod mail;

@@ -15,7 +15,7 @@ use super::{
 };
 use crate::api::{self, ApiError};
 use crate::components::{
-    error_message, field_error, ErrorView, FormStatus, Loading, SelectField, TextField,
+    error_message, field_error, ErrorView, FormStatus, Loading, PdfButton, SelectField, TextField,
 };
 use crate::i18n::{fmt_int, text, use_i18n};
 use crate::pages::municipalities::all_municipalities;
@@ -123,9 +123,20 @@ pub fn CoursePage() -> impl IntoView {
                                             <td>{move || place_text(i.lang.get(), &s2, office_name)}
                                                 {s.link.clone().map(|l| { let shown = l.clone(); view! { " " <a href=l rel="noopener noreferrer" target="_blank">{shown}</a> } })}</td>
                                             <td class="num">{s.capacity}</td>
-                                            <td>{(takes() && s.starts_at <= now_local()).then(|| view! {
-                                                <A href=format!("/training/sessions/{}/attendance", s.id)>{move || i.t("tr.take_attendance")}</A>
-                                            })}</td>
+                                            <td>
+                                                {(takes() && s.starts_at <= now_local()).then(|| view! {
+                                                    <A href=format!("/training/sessions/{}/attendance", s.id)>{move || i.t("tr.take_attendance")}</A>
+                                                    " "
+                                                })}
+                                                {takes().then(|| {
+                                                    let when = fmt_session_time(&s);
+                                                    view! {
+                                                        <PdfButton path=format!("/api/v1/training/sessions/{}/sign-in-sheet?lang={}", s.id, i.lang.get_untracked().tag())
+                                                            filename=format!("foglio-firme-{}.pdf", s.starts_at.format("%Y-%m-%d-%H%M"))
+                                                            label=Signal::derive(move || format!("{} {when}", i.t("tr.sign_in_sheet"))) />
+                                                    }
+                                                })}
+                                            </td>
                                         </tr>
                                     }
                                 }).collect_view()}
@@ -143,6 +154,7 @@ pub fn CoursePage() -> impl IntoView {
         </Show>
         <Show when=sees_enrolments>
             <Hours course_id=id() changed=changed />
+            <super::certificates::Certificates course_id=id() changed=changed can_issue=untrack(planner) />
             <Enrolments course_id=id() changed=changed />
         </Show>
     }

@@ -14,6 +14,7 @@ use crate::pages::requests::{fmt_date, today};
 use crate::session::use_session;
 
 mod attendance;
+mod certificates;
 mod course_form;
 mod course_page;
 mod enrol;
@@ -21,6 +22,7 @@ mod questionnaire;
 mod topics;
 
 pub use attendance::SessionAttendancePage;
+pub use certificates::CheckPage;
 pub use course_form::{EditCourse, NewCourse};
 pub use course_page::CoursePage;
 pub use questionnaire::QuestionnairePage;

@@ -1,0 +1,152 @@
+//! Certificates of attendance in the database: issued once per place, with the minutes
+//! certified at that moment and a random code to check them by.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use lumit_shared::training::{Certificate, CertificateCode, ParticipantHours};
+use rand::RngCore;
+
+use super::enrolment::ParticipantRow;
+use crate::db::{new_id, now, DbConn};
+use crate::error::StoreResult;
+use crate::schema::{
+    training_certificates as certificates, training_courses as courses,
+    training_participants as participants,
+};
+
+/// A stored certificate.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = certificates)]
+pub struct CertificateRow {
+    pub id: String,
+    pub code: String,
+    pub course_id: String,
+    pub enrolment_id: String,
+    pub participant_id: String,
+    pub attended_minutes: i64,
+    pub planned_minutes: i64,
+    pub issued_at: NaiveDateTime,
+}
+
+impl CertificateRow {
+    /// The API shape, with the holder's name.
+    pub fn into_api(self, full_name: String) -> Certificate {
+        Certificate {
+            id: self.id,
+            code: self.code,
+            course_id: self.course_id,
+            participant_id: self.participant_id,
+            full_name,
+            attended_minutes: self.attended_minutes,
+            planned_minutes: self.planned_minutes,
+            issued_at: self.issued_at,
+        }
+    }
+}
+
+/// Issues a certificate to each of these participants who reached the threshold and has none
+/// for this course yet; returns those just issued.
+pub fn issue(
+    c: &mut DbConn,
+    course_id: &str,
+    planned_minutes: i64,
+    due: &[ParticipantHours],
+    by: Option<&str>,
+) -> StoreResult<Vec<CertificateRow>> {
+    let have: Vec<String> = certificates::table
+        .filter(certificates::course_id.eq(course_id))
+        .select(certificates::enrolment_id)
+        .load(c)?;
+    let mut made = Vec::new();
+    for p in due
+        .iter()
+        .filter(|p| p.certificate_due && !have.contains(&p.enrolment_id))
+    {
+        let row = CertificateRow {
+            id: new_id(),
+            code: CertificateCode::from_bits(rand::rngs::OsRng.next_u64())
+                .as_str()
+                .to_owned(),
+            course_id: course_id.to_owned(),
+            enrolment_id: p.enrolment_id.clone(),
+            participant_id: p.participant_id.clone(),
+            attended_minutes: p.attended_minutes,
+            planned_minutes,
+            issued_at: now(),
+        };
+        diesel::insert_into(certificates::table)
+            .values((
+                certificates::id.eq(&row.id),
+                certificates::code.eq(&row.code),
+                certificates::course_id.eq(&row.course_id),
+                certificates::enrolment_id.eq(&row.enrolment_id),
+                certificates::participant_id.eq(&row.participant_id),
+                certificates::attended_minutes.eq(row.attended_minutes),
+                certificates::planned_minutes.eq(row.planned_minutes),
+                certificates::issued_at.eq(row.issued_at),
+                certificates::issued_by.eq(by),
+            ))
+            .execute(c)?;
+        made.push(row);
+    }
+    Ok(made)
+}
+
+/// A course's certificates with their holders, by name (only those of these municipalities'
+/// staff when given).
+pub fn of_course(
+    c: &mut DbConn,
+    course_id: &str,
+    only: Option<&[String]>,
+) -> StoreResult<Vec<Certificate>> {
+    let mut q = certificates::table
+        .inner_join(participants::table)
+        .filter(certificates::course_id.eq(course_id))
+        .into_boxed();
+    if let Some(ms) = only {
+        q = q.filter(participants::municipality_id.eq_any(ms.to_vec()));
+    }
+    let rows: Vec<(CertificateRow, String)> = q
+        .order((participants::full_name_folded, certificates::id))
+        .select((CertificateRow::as_select(), participants::full_name))
+        .load(c)?;
+    Ok(rows.into_iter().map(|(r, n)| r.into_api(n)).collect())
+}
+
+/// One certificate and its holder.
+pub fn find(c: &mut DbConn, id: &str) -> StoreResult<(CertificateRow, ParticipantRow)> {
+    Ok(certificates::table
+        .inner_join(participants::table)
+        .filter(certificates::id.eq(id))
+        .select((CertificateRow::as_select(), ParticipantRow::as_select()))
+        .first(c)?)
+}
+
+/// What the public page may say of a code: holder's name (for the initials), course title,
+/// minutes. `None` when no certificate has it.
+pub fn check(
+    c: &mut DbConn,
+    code: &CertificateCode,
+) -> StoreResult<Option<(String, String, String, i64)>> {
+    Ok(certificates::table
+        .inner_join(participants::table)
+        .inner_join(courses::table)
+        .filter(certificates::code.eq(code.as_str()))
+        .select((
+            participants::id,
+            participants::full_name,
+            courses::title,
+            certificates::attended_minutes,
+        ))
+        .first(c)
+        .optional()?)
+}
+
+/// Anonymising a participant withdraws their certificates: the public page would otherwise
+/// confirm initials that are no longer theirs.
+pub fn forget_participant(c: &mut DbConn, participant_id: &str) -> StoreResult<usize> {
+    Ok(
+        diesel::delete(certificates::table.filter(certificates::participant_id.eq(participant_id)))
+            .execute(c)?,
+    )
+}

@@ -1,0 +1,16 @@
+-- Certificates of attendance, issued once a course is over to everyone who reached its
+-- threshold. The code is what the public page checks; the minutes are those certified at
+-- issue, so a later correction of attendance never changes a certificate already given.
+CREATE TABLE training_certificates (
+    id TEXT PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE,
+    course_id TEXT NOT NULL REFERENCES training_courses (id),
+    enrolment_id TEXT NOT NULL UNIQUE REFERENCES training_enrolments (id),
+    participant_id TEXT NOT NULL REFERENCES training_participants (id),
+    attended_minutes BIGINT NOT NULL,
+    planned_minutes BIGINT NOT NULL,
+    issued_at TIMESTAMP NOT NULL,
+    issued_by TEXT REFERENCES users (id)
+);
+CREATE INDEX training_certificates_course_idx ON training_certificates (course_id);
+CREATE INDEX training_certificates_participant_idx ON training_certificates (participant_id);
