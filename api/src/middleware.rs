@@ -25,9 +25,14 @@ fn acceptable_id(v: &HeaderValue) -> Option<String> {
 }
 
 /// The path as logged: a questionnaire link's secret is a key (and would tell when its owner
-/// answered), so it never reaches the log.
+/// answered), and a certificate's code leads to a person's initials, so neither reaches the log.
 fn loggable(path: &str) -> std::borrow::Cow<'_, str> {
-    for prefix in ["/api/v1/questionnaire/", "/questionario/"] {
+    for prefix in [
+        "/api/v1/questionnaire/",
+        "/questionario/",
+        "/api/v1/certificates/",
+        "/attestati/",
+    ] {
         if path.starts_with(prefix) {
             return format!("{prefix}…").into();
         }

@@ -580,6 +580,12 @@ diesel::table! {
         participant_id -> Text,
         attended_minutes -> BigInt,
         planned_minutes -> BigInt,
+        course_title -> Text,
+        organisation -> Text,
+        trainers -> Text,
+        first_day -> Date,
+        last_day -> Date,
+        sessions -> BigInt,
         issued_at -> Timestamp,
         issued_by -> Nullable<Text>,
     }

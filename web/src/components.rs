@@ -388,6 +388,13 @@ pub fn PdfButton(
     let i = use_i18n();
     let busy = RwSignal::new(false);
     let err = RwSignal::new(None::<String>);
+    // The failure, if any, describes this button: an id made from the path it downloads.
+    let err_id = format!(
+        "pdf-error-{}",
+        path.chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect::<String>()
+    );
     let click = move |_| {
         let (path, filename) = (path.clone(), filename.clone());
         busy.set(true);
@@ -404,10 +411,10 @@ pub fn PdfButton(
     };
     view! {
         <button type="button" class="btn btn-small" on:click=click disabled=move || busy.get()
-            aria-busy=move || busy.get().to_string()>
+            aria-busy=move || busy.get().to_string() aria-describedby=err_id.clone()>
             {move || label.get()} " (PDF)"
         </button>
-        <span class="error" role="alert">{move || err.get()}</span>
+        <span class="error" id=err_id role="alert">{move || err.get()}</span>
     }
 }
 

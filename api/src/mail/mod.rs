@@ -21,15 +21,34 @@ pub fn transport(url: &str) -> anyhow::Result<AsyncSmtpTransport<Tokio1Executor>
         .build())
 }
 
-/// A file to attach, as sent.
+/// A file to attach: its bytes, or the certificate whose PDF is made just before sending.
 pub struct File {
     pub filename: String,
     pub content_type: String,
-    pub bytes: Vec<u8>,
+    pub body: FileBody,
 }
 
-/// The files of an outbox row, as they are sent: a certificate's PDF is made now, from the
-/// certificate as it stands (a certificate withdrawn since cannot be sent).
+/// What a [`File`] holds.
+pub enum FileBody {
+    Bytes(Vec<u8>),
+    Certificate(Box<crate::pdf::certificate::CertificateDoc>),
+}
+
+impl File {
+    /// The file's bytes (a certificate's PDF is made now: call it off the async threads).
+    pub fn into_bytes(self) -> anyhow::Result<(String, String, Vec<u8>)> {
+        let bytes = match self.body {
+            FileBody::Bytes(b) => b,
+            FileBody::Certificate(doc) => {
+                crate::pdf::certificate::pdf(&doc).map_err(|e| anyhow::anyhow!("{e}"))?
+            }
+        };
+        Ok((self.filename, self.content_type, bytes))
+    }
+}
+
+/// The files of an outbox row, read from the database: a certificate's as it stands now (one
+/// withdrawn since cannot be sent).
 pub fn files(
     c: &mut crate::db::DbConn,
     row: &OutboxRow,
@@ -38,25 +57,29 @@ pub fn files(
     row.attachments()
         .into_iter()
         .map(|a| {
-            let bytes = match &a.certificate_id {
-                None => a.content.into_bytes(),
+            let body = match &a.certificate_id {
+                None => FileBody::Bytes(a.content.into_bytes()),
                 Some(id) => {
                     let (_, doc) = crate::pdf::certificate::load(c, id, public_url)
                         .map_err(|e| anyhow::anyhow!("certificate {id}: {e}"))?;
-                    crate::pdf::certificate::pdf(&doc).map_err(|e| anyhow::anyhow!("{e}"))?
+                    FileBody::Certificate(Box::new(doc))
                 }
             };
             Ok(File {
                 filename: a.filename,
                 content_type: a.content_type,
-                bytes,
+                body,
             })
         })
         .collect()
 }
 
 /// The message of an outbox row: its text, and its files attached.
-pub fn message(from: &str, row: &OutboxRow, files: Vec<File>) -> anyhow::Result<Message> {
+pub fn message(
+    from: &str,
+    row: &OutboxRow,
+    files: Vec<(String, String, Vec<u8>)>,
+) -> anyhow::Result<Message> {
     let to = Mailbox::new(
         Some(row.recipient_name.clone()).filter(|n| !n.is_empty()),
         row.recipient.parse().context("the recipient's address")?,
@@ -72,9 +95,9 @@ pub fn message(from: &str, row: &OutboxRow, files: Vec<File>) -> anyhow::Result<
         builder.singlepart(text)
     } else {
         let mut parts = MultiPart::mixed().singlepart(text);
-        for f in files {
-            let kind = ContentType::parse(&f.content_type).context("an attachment's type")?;
-            parts = parts.singlepart(Attachment::new(f.filename).body(f.bytes, kind));
+        for (filename, content_type, bytes) in files {
+            let kind = ContentType::parse(&content_type).context("an attachment's type")?;
+            parts = parts.singlepart(Attachment::new(filename).body(bytes, kind));
         }
         builder.multipart(parts)
     };

@@ -8,7 +8,7 @@ use std::time::Duration;
 use chrono::Duration as Span;
 
 use crate::db::Db;
-use crate::mail::{files, message, transport, MailSettings};
+use crate::mail::{files, message, transport, File, MailSettings};
 use crate::models::outbox;
 
 /// How long a claimed message is left to its worker before another may take it.
@@ -76,14 +76,27 @@ async fn round(
             continue;
         }
         let (with, url) = (row.clone(), public_url.map(str::to_owned));
-        // Files are made (a certificate's PDF) outside the write lock, from what is stored now.
+        // What the files hold is read now; a certificate's PDF is then made off the async
+        // threads and without holding a connection.
         let files = db
             .read(move |c| Ok(files(c, &with, url.as_deref()).map_err(|e| format!("{e:#}"))))
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
-        let result = match files
-            .and_then(|f| message(&settings.from, &row, f).map_err(|e| format!("{e:#}")))
-        {
+        let made = match files {
+            Ok(files) => tokio::task::spawn_blocking(move || {
+                files
+                    .into_iter()
+                    .map(File::into_bytes)
+                    .collect::<anyhow::Result<Vec<_>>>()
+                    .map_err(|e| format!("{e:#}"))
+            })
+            .await
+            .unwrap_or_else(|e| Err(format!("{e}"))),
+            Err(e) => Err(e),
+        };
+        let built =
+            made.and_then(|f| message(&settings.from, &row, f).map_err(|e| format!("{e:#}")));
+        let result = match built {
             Ok(m) => mailer.send(m).await.map(|_| ()).map_err(|e| format!("{e}")),
             Err(e) => Err(e),
         };

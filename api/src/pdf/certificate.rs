@@ -175,21 +175,16 @@ pub fn load(
     id: &str,
     public_url: Option<&str>,
 ) -> crate::error::StoreResult<(String, CertificateDoc)> {
+    use crate::models::municipality;
     use crate::models::training::{certificate, course, topic};
-    use diesel::prelude::*;
 
     let (cert, p) = certificate::find(c, id)?;
-    let row = course::find(c, &cert.course_id)?;
-    let course = course::one_to_api(c, row)?;
+    let topic_id = course::find(c, &cert.course_id)?.topic_id;
     let language = MessageLanguage::parse(&p.language).unwrap_or_default();
-    let t = topic::find(c, &course.topic_id)?;
+    let t = topic::find(c, &topic_id)?;
     let office = match (&p.organisation, &p.municipality_id) {
         (Some(o), _) => Some(o.clone()),
-        (None, Some(m)) => crate::schema::municipalities::table
-            .find(m)
-            .select(crate::schema::municipalities::name)
-            .first::<String>(c)
-            .optional()?,
+        (None, Some(m)) => Some(municipality::name(c, m)?),
         (None, None) => None,
     };
     let role = [p.job_title.clone(), office]
@@ -197,25 +192,30 @@ pub fn load(
         .flatten()
         .collect::<Vec<_>>()
         .join(", ");
-    let issued_on = cert.issued_at.date();
+    // The course as it was at issue: what the certificate said then, it says now.
     let doc = CertificateDoc {
         full_name: p.full_name,
         role: (!role.is_empty()).then_some(role),
-        course_title: course.title,
+        course_title: cert.course_title.clone(),
         topic: match language {
             MessageLanguage::It => t.name_it,
             MessageLanguage::En => t.name_en,
         },
-        organisation: course.organisation,
-        trainers: course.trainers.into_iter().map(|t| t.full_name).collect(),
-        first_day: course.first_day.unwrap_or(issued_on),
-        last_day: course.last_day.unwrap_or(issued_on),
-        sessions: usize::try_from(course.sessions).unwrap_or(0),
+        organisation: cert.organisation.clone(),
+        trainers: cert
+            .trainers
+            .lines()
+            .filter(|n| !n.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        first_day: cert.first_day,
+        last_day: cert.last_day,
+        sessions: usize::try_from(cert.sessions).unwrap_or(0),
         attended_minutes: cert.attended_minutes,
         planned_minutes: cert.planned_minutes,
         verify_url: public_url.map(|u| format!("{u}/attestati/{}", cert.code)),
         code: cert.code.clone(),
-        issued_on,
+        issued_on: cert.issued_at.date(),
         language,
     };
     let name = match language {

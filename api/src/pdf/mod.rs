@@ -46,6 +46,21 @@ impl Face {
         }
     }
 
+    /// Whether the face can draw `ch` in an archival, accessible PDF: it has a glyph, and it is
+    /// not a byte-order mark or a private-use code point (PDF/A and PDF/UA refuse those).
+    fn draws(&self, ch: char) -> bool {
+        let private = matches!(ch, '\u{E000}'..='\u{F8FF}' | '\u{F0000}'..);
+        ch != '\u{FEFF}' && !private && self.metrics.glyph_index(ch).is_some()
+    }
+
+    /// `text` with what the face can't draw (a name in a script DejaVu lacks) shown as `?`,
+    /// so that no name makes the document fail.
+    fn printable(&self, text: &str) -> String {
+        text.chars()
+            .map(|ch| if ch == ' ' || self.draws(ch) { ch } else { '?' })
+            .collect()
+    }
+
     /// The width of `text` at `size` points (advances only: enough to break lines).
     fn width(&self, text: &str, size: f32) -> f32 {
         let units: u32 = text
@@ -137,9 +152,27 @@ pub struct Sheet {
     pub page_words: (&'static str, &'static str),
 }
 
+/// `text` cut with an ellipsis where it would run past `width` (a line that must stay one line).
+fn fit(text: &str, size: f32, width: f32) -> String {
+    let f = face(false);
+    let text = f.printable(text);
+    if f.width(&text, size) <= width {
+        return text;
+    }
+    let mut out = String::new();
+    for ch in text.chars() {
+        if f.width(&format!("{out}{ch}…"), size) > width {
+            break;
+        }
+        out.push(ch);
+    }
+    format!("{}…", out.trim_end())
+}
+
 /// Breaks `text` into lines no wider than `width` (a word longer than the line is cut).
 fn wrap(text: &str, size: f32, bold: bool, width: f32) -> Vec<String> {
     let f = face(bold);
+    let text = f.printable(&text.replace('\r', ""));
     let mut lines = Vec::new();
     for paragraph in text.split('\n') {
         let mut line = String::new();
@@ -206,11 +239,12 @@ impl Pen<'_, '_> {
             opacity: NormalizedF32::ONE,
             rule: FillRule::default(),
         }));
+        let f = face(bold);
         self.surface.draw_text(
             Point::from_xy(x, baseline),
-            face(bold).font.clone(),
+            f.font.clone(),
             size,
-            text,
+            &f.printable(text),
             false,
             TextDirection::Auto,
         );
@@ -382,19 +416,25 @@ pub fn render(sheet: &Sheet) -> Result<Vec<u8>, String> {
                 });
                 groups.push(TagGroup::new(Tag::Table));
                 table_of_group.push(Some(table));
-                flow.make_room(header_height + row_height);
+                let heights: Vec<f32> = rows
+                    .iter()
+                    .map(|row| {
+                        let tallest = row
+                            .iter()
+                            .zip(columns.iter())
+                            .map(|(cell, col)| {
+                                wrap(cell, 10.0, false, col.share * content_width - 8.0).len()
+                            })
+                            .max()
+                            .unwrap_or(1);
+                        row_height.max(leading(10.0) * tallest as f32 + 8.0)
+                    })
+                    .collect();
+                // The header never stays alone at the foot of a page: it goes with the first row.
+                flow.make_room(header_height + heights.first().copied().unwrap_or(0.0));
                 let header = |repeated| Step::TableHeader { table, repeated };
                 flow.push(header(false), header_height);
-                for (r, row) in rows.iter().enumerate() {
-                    let tallest = row
-                        .iter()
-                        .zip(columns.iter())
-                        .map(|(cell, col)| {
-                            wrap(cell, 10.0, false, col.share * content_width - 8.0).len()
-                        })
-                        .max()
-                        .unwrap_or(1);
-                    let height = row_height.max(leading(10.0) * tallest as f32 + 8.0);
+                for (r, height) in heights.into_iter().enumerate() {
                     if flow.make_room(height) {
                         flow.push(header(true), header_height);
                     }
@@ -530,7 +570,9 @@ pub fn render(sheet: &Sheet) -> Result<Vec<u8>, String> {
             }
         }
         let (page_word, of_word) = sheet.page_words;
-        let footer = format!("{} · {page_word} {} {of_word} {total}", sheet.footer, n + 1);
+        let numbers = format!(" · {page_word} {} {of_word} {total}", n + 1);
+        let room = content_width - face(false).width(&numbers, FOOTER_SIZE);
+        let footer = format!("{}{numbers}", fit(&sheet.footer, FOOTER_SIZE, room));
         pen.artifact_text(
             ArtifactType::Footer,
             MARGIN,
@@ -574,15 +616,41 @@ mod tests {
     use super::*;
 
     #[test]
-    fn lines_never_run_past_the_width() {
+    fn lines_are_filled_and_nothing_is_lost() {
         let text = "Attestato di partecipazione al corso «Diritto dell'immigrazione: novità \
                     normative e prassi degli uffici», più di una riga.";
         let lines = wrap(text, 11.0, false, 200.0);
         assert!(lines.len() > 1);
-        for l in &lines {
-            assert!(face(false).width(l, 11.0) <= 200.0, "{l}");
-        }
         assert_eq!(lines.join(" "), text);
+        // Greedy: each line took every word that fits, so the next line's first word doesn't.
+        for pair in lines.windows(2) {
+            let next = pair[1].split(' ').next().unwrap();
+            let longer = format!("{} {next}", pair[0]);
+            assert!(face(false).width(&longer, 11.0) > 200.0, "{longer}");
+        }
+        // Widths grow with the text and the size (DejaVu's advances, not a guess).
+        assert!(face(false).width("mmmm", 10.0) > face(false).width("iiii", 10.0));
+        assert!(
+            (face(false).width("Lucca", 20.0) - 2.0 * face(false).width("Lucca", 10.0)).abs()
+                < 0.01
+        );
+    }
+
+    #[test]
+    fn what_the_font_cannot_draw_becomes_a_question_mark() {
+        assert_eq!(
+            face(false).printable("王芳 Àlvarez\u{FEFF}\u{E000}"),
+            "?? Àlvarez??"
+        );
+    }
+
+    #[test]
+    fn a_line_too_long_is_cut_with_an_ellipsis() {
+        let long = "Corso ".repeat(60);
+        let cut = fit(&long, 8.0, 300.0);
+        assert!(cut.ends_with('…'));
+        assert!(face(false).width(&cut, 8.0) <= 300.0);
+        assert_eq!(fit("Breve", 8.0, 300.0), "Breve");
     }
 
     #[test]
@@ -644,6 +712,29 @@ mod extracted {
         ] {
             assert!(text.contains(expected), "{expected:?} not in {text:?}");
         }
+    }
+
+    #[test]
+    fn names_the_font_lacks_and_long_titles_still_make_a_valid_pdf() {
+        let at = NaiveDate::from_ymd_opt(2026, 5, 4).unwrap();
+        let bytes = sign_in::pdf(&SignInSheet {
+            course_title: "Titolo lunghissimo ".repeat(11),
+            organisation: "Università di Pisa".into(),
+            trainers: Vec::new(),
+            starts_at: at.and_hms_opt(9, 0, 0).unwrap(),
+            ends_at: at.and_hms_opt(13, 0, 0).unwrap(),
+            place: "Online".into(),
+            people: vec![
+                ("王芳".into(), String::new()),
+                ("Zoë\u{FEFF} Ménard\u{E000}".into(), "x".repeat(300)),
+            ],
+            language: MessageLanguage::En,
+        })
+        .expect("krilla's PDF/UA and PDF/A checks pass");
+        let text = text_of(&bytes);
+        assert!(text.contains("Sign-in sheet"), "{text}");
+        assert!(text.contains("Zoë? Ménard?"), "{text}");
+        assert!(text.contains('…'), "the footer's title is cut: {text}");
     }
 
     #[test]

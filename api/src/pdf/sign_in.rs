@@ -143,33 +143,19 @@ pub fn load(
     session_id: &str,
     language: MessageLanguage,
 ) -> crate::error::StoreResult<SignInSheet> {
-    use crate::models::training::enrolment::ParticipantRow;
-    use crate::models::training::{course, session};
-    use crate::schema::{
-        municipalities, training_enrolments as enrolments, training_participants as participants,
-    };
-    use diesel::prelude::*;
-    use lumit_shared::training::EnrolmentStatus;
+    use crate::models::municipality;
+    use crate::models::training::{course, enrolment, session};
 
     let (s, _) = session::find(c, session_id)?;
     let row = course::find(c, &s.course_id)?;
     let course = course::one_to_api(c, row)?;
     let place = session::place_in_words(c, &s)?;
-    let holders: Vec<ParticipantRow> = enrolments::table
-        .inner_join(participants::table)
-        .filter(enrolments::course_id.eq(&s.course_id))
-        .filter(enrolments::status.eq(EnrolmentStatus::Enrolled.as_str()))
-        .order((participants::full_name_folded, enrolments::id))
-        .select(ParticipantRow::as_select())
-        .load(c)?;
-    let ids: Vec<&str> = holders
+    let holders = enrolment::holding_places(c, &s.course_id)?;
+    let ids: Vec<String> = holders
         .iter()
-        .filter_map(|p| p.municipality_id.as_deref())
+        .filter_map(|p| p.municipality_id.clone())
         .collect();
-    let names: Vec<(String, String)> = municipalities::table
-        .filter(municipalities::id.eq_any(&ids))
-        .select((municipalities::id, municipalities::name))
-        .load(c)?;
+    let names = municipality::names(c, &ids)?;
     let people = holders
         .into_iter()
         .map(|p| {

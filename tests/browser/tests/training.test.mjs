@@ -217,6 +217,7 @@ test('a coordinator plans a course with two sessions; an officer enrols three co
       const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
       const bytes = readFileSync(await download.path());
       assert.equal(bytes.subarray(0, 5).toString(), '%PDF-', `${download.suggestedFilename()} is a PDF`);
+      assert.ok(bytes.length > 5000 && bytes.subarray(-7).toString().includes('%%EOF'), 'a whole PDF, font embedded');
       return download.suggestedFilename();
     };
     assert.match(await pdfOf(page.getByRole('button', { name: /^Foglio firme/ })), /^foglio-firme-.*\.pdf$/);

@@ -1,7 +1,7 @@
 //! Certificates of attendance in the database: issued once per place, with the minutes
 //! certified at that moment and a random code to check them by.
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use lumit_shared::training::{Certificate, CertificateCode, ParticipantHours};
 use rand::RngCore;
@@ -9,10 +9,7 @@ use rand::RngCore;
 use super::enrolment::ParticipantRow;
 use crate::db::{new_id, now, DbConn};
 use crate::error::StoreResult;
-use crate::schema::{
-    training_certificates as certificates, training_courses as courses,
-    training_participants as participants,
-};
+use crate::schema::{training_certificates as certificates, training_participants as participants};
 
 /// A stored certificate.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -25,7 +22,26 @@ pub struct CertificateRow {
     pub participant_id: String,
     pub attended_minutes: i64,
     pub planned_minutes: i64,
+    pub course_title: String,
+    pub organisation: String,
+    /// The trainers' names, one a line.
+    pub trainers: String,
+    pub first_day: NaiveDate,
+    pub last_day: NaiveDate,
+    pub sessions: i64,
     pub issued_at: NaiveDateTime,
+}
+
+/// What a certificate says of its course, as the course is when it is issued.
+#[derive(Debug, Clone)]
+pub struct CourseAtIssue {
+    pub title: String,
+    pub organisation: String,
+    pub trainers: String,
+    pub first_day: NaiveDate,
+    pub last_day: NaiveDate,
+    pub sessions: i64,
+    pub planned_minutes: i64,
 }
 
 impl CertificateRow {
@@ -49,7 +65,7 @@ impl CertificateRow {
 pub fn issue(
     c: &mut DbConn,
     course_id: &str,
-    planned_minutes: i64,
+    course: &CourseAtIssue,
     due: &[ParticipantHours],
     by: Option<&str>,
 ) -> StoreResult<Vec<CertificateRow>> {
@@ -57,11 +73,20 @@ pub fn issue(
         .filter(certificates::course_id.eq(course_id))
         .select(certificates::enrolment_id)
         .load(c)?;
+    // Anonymised participants keep their hours in the figures, but get no certificate: it
+    // would confirm a name that is no longer theirs.
+    let ids: Vec<&str> = due.iter().map(|p| p.participant_id.as_str()).collect();
+    let anonymised: Vec<String> = participants::table
+        .filter(participants::id.eq_any(&ids))
+        .filter(participants::anonymised.eq(true))
+        .select(participants::id)
+        .load(c)?;
     let mut made = Vec::new();
-    for p in due
-        .iter()
-        .filter(|p| p.certificate_due && !have.contains(&p.enrolment_id))
-    {
+    for p in due.iter().filter(|p| {
+        p.certificate_due
+            && !have.contains(&p.enrolment_id)
+            && !anonymised.contains(&p.participant_id)
+    }) {
         let row = CertificateRow {
             id: new_id(),
             code: CertificateCode::from_bits(rand::rngs::OsRng.next_u64())
@@ -71,7 +96,13 @@ pub fn issue(
             enrolment_id: p.enrolment_id.clone(),
             participant_id: p.participant_id.clone(),
             attended_minutes: p.attended_minutes,
-            planned_minutes,
+            planned_minutes: course.planned_minutes,
+            course_title: course.title.clone(),
+            organisation: course.organisation.clone(),
+            trainers: course.trainers.clone(),
+            first_day: course.first_day,
+            last_day: course.last_day,
+            sessions: course.sessions,
             issued_at: now(),
         };
         diesel::insert_into(certificates::table)
@@ -83,6 +114,12 @@ pub fn issue(
                 certificates::participant_id.eq(&row.participant_id),
                 certificates::attended_minutes.eq(row.attended_minutes),
                 certificates::planned_minutes.eq(row.planned_minutes),
+                certificates::course_title.eq(&row.course_title),
+                certificates::organisation.eq(&row.organisation),
+                certificates::trainers.eq(&row.trainers),
+                certificates::first_day.eq(row.first_day),
+                certificates::last_day.eq(row.last_day),
+                certificates::sessions.eq(row.sessions),
                 certificates::issued_at.eq(row.issued_at),
                 certificates::issued_by.eq(by),
             ))
@@ -122,20 +159,19 @@ pub fn find(c: &mut DbConn, id: &str) -> StoreResult<(CertificateRow, Participan
         .first(c)?)
 }
 
-/// What the public page may say of a code: holder's name (for the initials), course title,
-/// minutes. `None` when no certificate has it.
+/// What the public page may say of a code: holder's id and name (for the initials), course
+/// title as certified, minutes. `None` when no certificate has it.
 pub fn check(
     c: &mut DbConn,
     code: &CertificateCode,
 ) -> StoreResult<Option<(String, String, String, i64)>> {
     Ok(certificates::table
         .inner_join(participants::table)
-        .inner_join(courses::table)
         .filter(certificates::code.eq(code.as_str()))
         .select((
             participants::id,
             participants::full_name,
-            courses::title,
+            certificates::course_title,
             certificates::attended_minutes,
         ))
         .first(c)

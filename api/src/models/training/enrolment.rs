@@ -333,3 +333,14 @@ pub fn anonymise_participant(c: &mut DbConn, id: &str) -> StoreResult<Vec<String
     crate::models::person::rights::forget_answers_naming(c, &[id.to_owned()])?;
     Ok(open.into_iter().map(|o| o.1).collect())
 }
+
+/// Everyone holding a place in a course, by name.
+pub fn holding_places(c: &mut DbConn, course_id: &str) -> StoreResult<Vec<ParticipantRow>> {
+    Ok(enrolments::table
+        .inner_join(participants::table)
+        .filter(enrolments::course_id.eq(course_id))
+        .filter(enrolments::status.eq(EnrolmentStatus::Enrolled.as_str()))
+        .order((participants::full_name_folded, enrolments::id))
+        .select(ParticipantRow::as_select())
+        .load(c)?)
+}

@@ -137,6 +137,7 @@ pub async fn issue_certificates(
     authz::require(&actor, Action::PlanTraining)?;
     let id = id.into_inner();
     let ctx = AuditCtx::new(&actor, &meta);
+    let ctx_read = ctx.clone();
     let by = actor.id.clone();
     let list = state
         .db
@@ -147,6 +148,8 @@ pub async fn issue_certificates(
                 &id,
                 "Certificates are issued once the course's last session is over.",
             )?;
+            // Two coordinators issuing at once: the second waits, then finds the first's.
+            course::lock_enrolments(c, &id)?;
             let sessions = session::of_course(c, &id)?;
             let hours = attendance::of_course(
                 c,
@@ -156,13 +159,23 @@ pub async fn issue_certificates(
                 local_now(),
                 None,
             )?;
-            let made = model::issue(
-                c,
-                &id,
-                hours.planned_minutes,
-                &hours.participants,
-                Some(&by),
-            )?;
+            let api = course::one_to_api(c, row.clone())?;
+            let today = local_now().date();
+            let at_issue = model::CourseAtIssue {
+                title: api.title,
+                organisation: api.organisation,
+                trainers: api
+                    .trainers
+                    .into_iter()
+                    .map(|t| t.full_name)
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                first_day: api.first_day.unwrap_or(today),
+                last_day: api.last_day.unwrap_or(today),
+                sessions: api.sessions,
+                planned_minutes: hours.planned_minutes,
+            };
+            let made = model::issue(c, &id, &at_issue, &hours.participants, Some(&by))?;
             for cert in &made {
                 let (_, p) = crate::models::training::enrolment::find(c, &cert.enrolment_id)?;
                 outbox::enqueue(c, &crate::mail::texts::certificate(&row, &p, cert))?;
@@ -183,6 +196,16 @@ pub async fn issue_certificates(
             }
             Ok(model::of_course(c, &id, None)?)
         })
+        .await?;
+    let shown = list.iter().map(|c| c.participant_id.clone());
+    state
+        .access
+        .wait_written(access::Shown::page(
+            &ctx_read,
+            "training.certificates",
+            "training_certificates",
+            shown,
+        ))
         .await?;
     Ok(HttpResponse::Ok().json(list))
 }
@@ -293,6 +316,7 @@ pub async fn certificate_pdf(
 )]
 #[get("/certificates/{code}")]
 pub async fn check_certificate(
+    meta: RequestMeta,
     state: web::Data<AppState>,
     code: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
@@ -301,7 +325,8 @@ pub async fn check_certificate(
         detail: e.message.clone(),
         errors: vec![e],
     })?;
-    let ctx = AuditCtx::system("certificate check");
+    // Whoever asks is anonymous; their address and request id say where a check came from.
+    let ctx = AuditCtx::anonymous(&meta, None, "certificate check");
     let checked = code.clone();
     let (holder, name, course_title, minutes) = state
         .db

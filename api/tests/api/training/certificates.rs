@@ -92,6 +92,7 @@ async fn sign_in_sheets_and_certificates(backend: Backend) {
     )
     .await;
     let mut people = Vec::new();
+    let mut niccolo_id = String::new();
     for (name, email, m) in [
         ("Anna Blu", "a.blu@comune.it", &camaiore),
         ("Bruno Gialli", "b.gialli@comune.it", &camaiore),
@@ -99,14 +100,19 @@ async fn sign_in_sheets_and_certificates(backend: Backend) {
     ] {
         let e = enrol(&app, &coord, &c, colleague(name, email, m)).await;
         people.push(e["id"].as_str().unwrap().to_owned());
+        niccolo_id = e["participant"]["id"].as_str().unwrap().to_owned();
     }
+    // Each read that shows Niccolò adds a line naming him to the access log.
+    let logged = || app.rows_containing("access_log", "subjects", &niccolo_id);
 
     // The sheet: everyone holding a place, accents and all, for trainers and coordinators.
     let sheet = format!(
         "/api/v1/training/sessions/{}/sign-in-sheet",
         s1["id"].as_str().unwrap()
     );
+    let before = logged();
     let text = pdf_of(app.get(&sheet, &trainer).await).await;
+    assert_eq!(logged(), before + 1, "the sheet's reading is logged");
     for expected in [
         "Foglio firme – Cittadinanza: novità",
         "Sala Consiliare",
@@ -182,8 +188,17 @@ async fn sign_in_sheets_and_certificates(backend: Backend) {
         403
     );
 
-    // Issued to those at or above the threshold, with the minutes as recorded.
-    let list = json_of(app.post(&issue(&c), &coord, json!({})).await, 200).await;
+    // Issued to those at or above the threshold, with the minutes as recorded; two coordinators
+    // clicking at once issue each certificate once.
+    let path = issue(&c);
+    let before = logged();
+    let (first, second) = tokio::join!(
+        app.post(&path, &coord, json!({})),
+        app.post(&path, &admin, json!({}))
+    );
+    let list = json_of(first, 200).await;
+    assert_eq!(json_of(second, 200).await, list);
+    assert_eq!(logged(), before + 2, "both answers named him");
     let issued: Vec<(&str, i64)> = list
         .as_array()
         .unwrap()
@@ -244,7 +259,19 @@ async fn sign_in_sheets_and_certificates(backend: Backend) {
 
     // The PDF: course, hours, dates, organisers, trainers, code and where to check it.
     let pdf = |id: &Value| format!("/api/v1/training/certificates/{}/pdf", id.as_str().unwrap());
+    // A change of the course after issue does not change what was certified.
+    let renamed = app
+        .call(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/training/courses/{c}"),
+            Some(&coord),
+            Some(json!({"title": "Titolo cambiato dopo"})),
+        )
+        .await;
+    assert_eq!(renamed.status(), 200);
+    let before = logged();
     let text = pdf_of(app.get(&pdf(&niccolo["id"]), &trainer).await).await;
+    assert_eq!(logged(), before + 1, "the download is logged");
     let (first, last) = (
         day_ahead(-3).format("%d/%m/%Y").to_string(),
         day_ahead(-2).format("%d/%m/%Y").to_string(),
@@ -261,6 +288,7 @@ async fn sign_in_sheets_and_certificates(backend: Backend) {
     ] {
         assert!(text.contains(&expected), "{expected:?} not in {text:?}");
     }
+    assert!(!text.contains("Titolo cambiato"), "{text}");
     assert_eq!(app.get(&pdf(&niccolo["id"]), &stranger).await.status(), 404);
     // Camaiore's officer sees Camaiore's staff only.
     let theirs = json_of(app.get(&issue(&c), &officer).await, 200).await;
@@ -306,4 +334,7 @@ async fn sign_in_sheets_and_certificates(backend: Backend) {
     assert_eq!(check(&code).await.status(), 404);
     let left = json_of(app.get(&issue(&c), &coord).await, 200).await;
     assert_eq!(left.as_array().unwrap().len(), 1);
+    // Issuing again gives the anonymised participant nothing, though their hours still count.
+    let again = json_of(app.post(&issue(&c), &coord, json!({})).await, 200).await;
+    assert_eq!(again.as_array().unwrap().len(), 1, "{again}");
 }

@@ -151,7 +151,7 @@ pub fn CheckPage() -> impl IntoView {
                         error=Signal::derive(move || typed_error.get()) hint="cert.code_hint" />
                     <button type="submit" class="btn btn-primary">{move || i.t("cert.check")}</button>
                 </form>
-                <div aria-live="polite">
+                <div>
                     <Suspense fallback=|| view! { <Loading /> }>
                         {move || result.get().flatten().map(|r| match r {
                             Ok(c) => view! {
