@@ -465,6 +465,29 @@ impl TestApp {
         counted.expect("scan a column").n
     }
 
+    /// PostgreSQL only: how many transactions last wrote the rows of `table` whose `column` is
+    /// `value` (their `xmin`); `None` on SQLite, which keeps no such stamp.
+    pub fn writers_of(&self, table: &str, column: &str, value: &str) -> Option<i64> {
+        #[derive(diesel::QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let mut c = self.db.conn().expect("conn");
+        match &mut **c {
+            DbConn::Pg(pg) => Some(
+                diesel::sql_query(format!(
+                    "SELECT count(DISTINCT xmin::text) AS n FROM \"{table}\" WHERE \"{column}\" = $1"
+                ))
+                .bind::<diesel::sql_types::Text, _>(value)
+                .get_result::<Count>(pg)
+                .expect("count writers")
+                .n,
+            ),
+            DbConn::Sqlite(_) => None,
+        }
+    }
+
     /// Runs SQL directly on the test's database.
     pub fn sql(&self, sql: &str) {
         let mut c = self.db.conn().expect("conn");

@@ -103,6 +103,12 @@ pub fn answer(c: &mut DbConn, token: &str, a: &ValidAnswers) -> StoreResult<Stri
             "This questionnaire was already answered.",
         )));
     }
+    // PostgreSQL stamps each row with the transaction that last wrote it (`xmin`), the answer
+    // included: rewriting every link of the course here gives them all this transaction's
+    // stamp, so it singles out no link (SQLite keeps no such stamp).
+    diesel::update(links::table.filter(links::course_id.eq(&course_id)))
+        .set(links::answered.eq(links::answered))
+        .execute(c)?;
     diesel::insert_into(answers::table)
         .values((
             // Random, not time-ordered: an id must not tell when it was written.

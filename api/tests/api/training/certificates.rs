@@ -10,21 +10,6 @@ use super::{at_office, colleague, course, day_ahead, enrol, json_of, session};
 use crate::common::{assert_problem, fields, Backend};
 use crate::smtp_sink::SmtpSink;
 
-macro_rules! backends {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                super::$name(crate::common::Backend::Sqlite).await
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                super::$name(crate::common::Backend::Postgres).await
-            }
-        }
-    )*};
-}
-
 backends!(sign_in_sheets_and_certificates);
 
 /// A PDF's words, in reading order, as a text extractor sees them.

@@ -11,22 +11,7 @@ use super::{at_office, colleague, course, day_ahead, enrol, json_of, session};
 use crate::common::{assert_problem, Backend, TestApp};
 use crate::smtp_sink::{closed_port, SmtpSink};
 
-macro_rules! mail_tests {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                super::$name(crate::common::Backend::Sqlite).await
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                super::$name(crate::common::Backend::Postgres).await
-            }
-        }
-    )*};
-}
-
-mail_tests!(
+backends!(
     invitations_reach_the_mail_server_with_the_calendar,
     the_outbox_survives_a_mail_server_outage,
     without_a_mail_server_messages_wait_and_failed_ones_go_again

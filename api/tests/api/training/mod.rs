@@ -7,6 +7,23 @@ use serde_json::{json, Value};
 
 use crate::common::TestApp;
 
+/// Runs each test on SQLite and on PostgreSQL; the test starts its own app (with a mail server
+/// of its own, unlike `db_tests!`, whose app is started for it).
+macro_rules! backends {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name(crate::common::Backend::Sqlite).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$name(crate::common::Backend::Postgres).await
+            }
+        }
+    )*};
+}
+
 mod attendance;
 mod certificates;
 mod courses;
