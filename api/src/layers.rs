@@ -31,6 +31,7 @@ const LADDER: &[&[&str]] = &[
         "files",
         "authz",
         "ical",
+        "sheets",
         "seed",
         "synthetic",
     ],

@@ -30,6 +30,7 @@ pub mod scheduling;
 pub mod schema;
 pub mod security_log;
 pub mod seed;
+pub mod sheets;
 pub mod startup;
 pub mod state;
 pub mod synthetic;

@@ -46,6 +46,17 @@ fn base_letter(c: char) -> char {
     }
 }
 
+/// A cell's text made safe for spreadsheets: text starting with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return is run as a formula by Excel and LibreOffice (a name `=1+1`, or worse
+/// `=HYPERLINK(…)`), so it gets a `'` in front and stays text. Numbers are written as numbers,
+/// not through here.
+pub fn spreadsheet_safe(s: &str) -> std::borrow::Cow<'_, str> {
+    match s.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}").into(),
+        _ => s.into(),
+    }
+}
+
 /// A sound-alike form of one folded word, so that spelling variants of transliterated names meet:
 /// `mohammed` and `mohamed` → `moamed`, `nguyen` → `nguien`. Drops `h` after the first letter,
 /// maps `ph`→`f`, `y`→`i`, `k`/`q`→`c`, `w`→`v`, and collapses doubled letters.
@@ -141,7 +152,25 @@ fn consonants(word: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{fold, name_key, phonetic, search_text, sound_key};
+    use super::{fold, name_key, phonetic, search_text, sound_key, spreadsheet_safe};
+
+    #[test]
+    fn formulas_stay_text_in_spreadsheets() {
+        for bad in [
+            "=1+1",
+            "+39 333",
+            "-2",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+            "=HYPERLINK(\"x\")",
+        ] {
+            assert_eq!(spreadsheet_safe(bad), format!("'{bad}"), "{bad:?}");
+        }
+        for good in ["Rossi", "", " =1", "1+1", "'x", "Ahmed-Khan"] {
+            assert_eq!(spreadsheet_safe(good), good, "{good:?}");
+        }
+    }
 
     #[test]
     fn sound_alike_names_meet() {

@@ -211,67 +211,67 @@ pub async fn timesheet(
 }
 
 /// The timesheet as CSV: one line per municipality and kind, the total, then late cancellations.
-fn timesheet_csv(t: &Timesheet) -> ApiResult<String> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let fail = |e: csv::Error| ApiError::Internal(e.into());
+/// Names go through the spreadsheet guard: a mediator called `=1+1` stays a name.
+fn timesheet_csv(t: &Timesheet) -> ApiResult<Vec<u8>> {
+    use crate::sheets::{Cell, Table};
+    let hours = |m: i64| Cell::Text(format!("{:.2}", m as f64 / 60.0));
+    let line = |kind: &str, municipality: &str, what: &str, reference: &str, jobs: i64, m: i64| {
+        vec![
+            Cell::from(t.mediator_name.as_str()),
+            Cell::from(t.month.as_str()),
+            Cell::from(kind),
+            Cell::from(municipality),
+            Cell::from(what),
+            Cell::from(reference),
+            Cell::Whole(jobs),
+            Cell::Whole(m),
+            hours(m),
+        ]
+    };
     // `type` tells worked hours (`work`, `total`) from billed late cancellations.
-    w.write_record([
-        "mediator",
-        "month",
-        "type",
-        "municipality",
-        "kind",
-        "reference",
-        "jobs",
-        "minutes",
-        "hours",
-    ])
-    .map_err(fail)?;
-    let hours = |m: i64| format!("{:.2}", m as f64 / 60.0);
-    for r in &t.rows {
-        w.write_record([
-            t.mediator_name.as_str(),
-            t.month.as_str(),
-            "work",
-            r.municipality_name.as_str(),
-            r.kind.as_str(),
-            "",
-            &r.jobs.to_string(),
-            &r.minutes.to_string(),
-            &hours(r.minutes),
-        ])
-        .map_err(fail)?;
-    }
+    let mut rows: Vec<Vec<Cell>> = t
+        .rows
+        .iter()
+        .map(|r| {
+            line(
+                "work",
+                &r.municipality_name,
+                r.kind.as_str(),
+                "",
+                r.jobs,
+                r.minutes,
+            )
+        })
+        .collect();
     let jobs: i64 = t.rows.iter().map(|r| r.jobs).sum();
-    w.write_record([
-        t.mediator_name.as_str(),
-        t.month.as_str(),
-        "total",
-        "",
-        "",
-        "",
-        &jobs.to_string(),
-        &t.total_minutes.to_string(),
-        &hours(t.total_minutes),
-    ])
-    .map_err(fail)?;
+    rows.push(line("total", "", "", "", jobs, t.total_minutes));
     for l in &t.late_cancellations {
         let minutes = l.planned_minutes.map(i64::from).unwrap_or(0);
-        w.write_record([
-            t.mediator_name.as_str(),
-            t.month.as_str(),
+        rows.push(line(
             "late_cancellation",
-            l.municipality_name.as_str(),
+            &l.municipality_name,
             "mediation",
             &l.reference,
-            "1",
-            &minutes.to_string(),
-            &hours(minutes),
-        ])
-        .map_err(fail)?;
+            1,
+            minutes,
+        ));
     }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("{e}")))?;
-    String::from_utf8(bytes).map_err(|e| ApiError::Internal(e.into()))
+    let table = Table {
+        header: [
+            "mediator",
+            "month",
+            "type",
+            "municipality",
+            "kind",
+            "reference",
+            "jobs",
+            "minutes",
+            "hours",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows,
+        ..Table::default()
+    };
+    crate::sheets::csv(&table).map_err(ApiError::Internal)
 }

@@ -261,6 +261,35 @@ async fn calendar_feed_and_timesheet(app: TestApp) {
         "{csv}"
     );
     assert!(csv.lines().any(|l| l.contains(",total,")), "{csv}");
+    // A name a spreadsheet would run as a formula stays a name.
+    let res = app
+        .patch(
+            &format!("/api/v1/mediators/{m}"),
+            &coord,
+            json!({"full_name": "=1+1"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let csv = app
+        .http
+        .get(format!(
+            "{}/api/v1/mediators/{m}/timesheet?month={}",
+            app.base, months[0]
+        ))
+        .bearer_auth(&coord)
+        .header("Accept", "text/csv")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let lines: Vec<&str> = csv.lines().skip(1).collect();
+    assert!(!lines.is_empty());
+    assert!(
+        lines.iter().all(|l| l.starts_with("'=1+1,")),
+        "a live formula in:\n{csv}"
+    );
     // A month that is not a month.
     let res = app
         .get(
