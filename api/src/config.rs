@@ -71,10 +71,14 @@ pub struct Settings {
     pub totp_required_roles: Vec<Role>,
     /// Sending e-mail (`LUMIT_SMTP_URL`, `LUMIT_MAIL_…`).
     pub mail: MailSettings,
+    /// How indicators are counted (`LUMIT_PROGRAMME_START`, `LUMIT_REPORT_…`).
+    pub reports: ReportSettings,
 }
 
 mod mail;
+mod reports;
 pub use mail::MailSettings;
+pub use reports::ReportSettings;
 
 /// Two connections per core, at least 4 and at most 32. Queries are short and CPU-bound, often
 /// on the same machine as the database: more connections than that only queue inside the
@@ -193,6 +197,7 @@ impl Settings {
         );
         let totp_required_roles = totp_required_roles(var("LUMIT_TOTP_REQUIRED_ROLES").as_deref())?;
         let mail = MailSettings::from_env()?;
+        let reports = ReportSettings::from_env()?;
         let s = Self {
             database_url: var("LUMIT_DATABASE_URL")
                 .unwrap_or_else(|| "sqlite://data/lumit.db".into()),
@@ -234,6 +239,7 @@ impl Settings {
             session_idle,
             totp_required_roles,
             mail,
+            reports,
         };
         if let Some(secret) = &s.jwt_secret {
             if secret.len() < 32 {
@@ -442,6 +448,7 @@ mod tests {
             session_idle: Duration::from_secs(2 * 3600),
             totp_required_roles: vec![],
             mail: MailSettings::default(),
+            reports: ReportSettings::default(),
         };
         assert!(!s.secure_cookies(), "plain-http local default");
         s.bind = "0.0.0.0:8080".into();

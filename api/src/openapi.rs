@@ -41,6 +41,7 @@ Writes to existing resources honour `If-Match` with the resource's `ETag`.",
         (name = "api-clients", description = "Partner systems"),
         (name = "audit", description = "Tamper-evident audit log"),
         (name = "outbox", description = "E-mail sent by LUMIT, with retries"),
+        (name = "reports", description = "The programme's indicators for the fund (FAMI), as JSON, CSV and XLSX"),
         (name = "health", description = "Probes")
     )
 )]
@@ -207,7 +208,46 @@ pub fn api() -> utoipa::openapi::OpenApi {
         .configure(routes::configure)
         .split_for_parts();
     ProblemAnswers.modify(&mut api);
+    Indicators.modify(&mut api);
     api
+}
+
+/// The indicators' catalogue, written into the description of the report that computes them, so
+/// the document defines every code the fund's sheet is filled from.
+struct Indicators;
+
+impl Modify for Indicators {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        use lumit_shared::report::INDICATORS;
+        use lumit_shared::training::MessageLanguage;
+        let Some(op) = api
+            .paths
+            .paths
+            .get_mut("/api/v1/reports/indicators")
+            .and_then(|item| item.get.as_mut())
+        else {
+            return;
+        };
+        let mut table =
+            String::from("\n\n| code | unit | breakdowns | definition |\n|---|---|---|---|\n");
+        for i in INDICATORS {
+            let dims: Vec<&str> = i.dimensions.iter().map(|d| d.as_str()).collect();
+            table.push_str(&format!(
+                "| `{}` | {}{} | {} | {} |\n",
+                i.code,
+                i.unit.as_str(),
+                if i.at_end {
+                    ", at the period's end"
+                } else {
+                    ""
+                },
+                dims.join(", "),
+                i.definition(MessageLanguage::En)
+            ));
+        }
+        let description = op.description.get_or_insert_with(String::new);
+        description.push_str(&table);
+    }
 }
 
 /// [`api`] as pretty JSON, ending with a newline.
@@ -215,4 +255,29 @@ pub fn document() -> String {
     let mut s = api().to_pretty_json().unwrap_or_default();
     s.push('\n');
     s
+}
+
+#[cfg(test)]
+mod tests {
+    /// `docs/INDICATORS.md` defines every code the API computes, with today's definition.
+    #[test]
+    fn the_indicators_page_lists_every_code_with_its_definition() {
+        use lumit_shared::training::MessageLanguage;
+        let page = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../docs/INDICATORS.md"
+        ))
+        .expect("docs/INDICATORS.md");
+        for i in lumit_shared::report::INDICATORS {
+            let row = page
+                .lines()
+                .find(|l| l.starts_with(&format!("| `{}` |", i.code)))
+                .unwrap_or_else(|| panic!("docs/INDICATORS.md lacks `{}`", i.code));
+            assert!(
+                row.contains(i.definition(MessageLanguage::En)),
+                "docs/INDICATORS.md has an old definition of `{}`",
+                i.code
+            );
+        }
+    }
 }

@@ -42,6 +42,7 @@ pub mod patch;
 pub mod permission;
 pub mod person;
 pub mod problem;
+pub mod report;
 pub mod rule;
 pub mod text;
 pub mod time;

@@ -75,6 +75,9 @@ pub enum Action {
     ManageOutbox,
     /// Send a course's questionnaire and read its results (trainers: of their courses).
     ReadFeedback,
+    /// Read the programme's indicators (operators, officers and clients: of their
+    /// municipalities).
+    ReadReports,
 }
 
 impl Action {
@@ -89,6 +92,7 @@ impl Action {
             Self::WritePeople => Some(Scope::CasesWrite),
             Self::ReadRequests => Some(Scope::RequestsRead),
             Self::WriteRequests => Some(Scope::RequestsWrite),
+            Self::ReadReports => Some(Scope::ReportsRead),
             Self::WriteMunicipalities
             | Self::ReadUsers
             | Self::WriteUsers
@@ -147,6 +151,9 @@ impl Action {
             Self::TakeAttendance | Self::ReadFeedback => {
                 matches!(role, Admin | Coordinator | Trainer)
             }
+            // The programme's figures: for those who account for it and the offices it serves;
+            // mediators and trainers work for it and have their own pages.
+            Self::ReadReports => matches!(role, Admin | Coordinator | Operator | MunicipalOfficer),
             Self::WriteMunicipalities
             | Self::WriteDesks
             | Self::WriteUsers

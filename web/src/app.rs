@@ -51,6 +51,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("mediators/:id/calendar") view=pages::mediator_calendar::Calendar />
                         <Route path=path!("mediators/:id/timesheet") view=pages::timesheet::Page />
                         <Route path=path!("my-jobs") view=pages::my_jobs::MyJobs />
+                        <Route path=path!("reports") view=pages::reports::Page />
                         <Route path=path!("training") view=pages::training::Programme />
                         <Route path=path!("training/courses/new") view=pages::training::NewCourse />
                         <Route path=path!("training/courses/:id") view=pages::training::CoursePage />
@@ -84,6 +85,9 @@ fn nav_items(role: Role) -> Vec<(&'static str, &'static str)> {
     }
     if role == Role::Mediator {
         items.push(("/my-jobs", "nav.my_jobs"));
+    }
+    if pages::reports::may_read(role) {
+        items.push(("/reports", "nav.reports"));
     }
     items.push(("/training", "nav.training"));
     items.push(("/municipalities", "nav.municipalities"));

@@ -45,6 +45,7 @@ pub mod person;
 pub mod person_words;
 pub mod referral;
 pub mod refresh_token;
+pub mod report;
 pub mod request;
 pub mod second_factor;
 pub mod training;

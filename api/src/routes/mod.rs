@@ -13,6 +13,7 @@ pub mod municipalities;
 pub mod outbox;
 pub mod people;
 pub mod referrals;
+pub mod reports;
 pub mod requests;
 pub mod summary;
 pub mod training;
@@ -51,6 +52,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(me::assignments_ics)
                 .service(me::calendar_feed)
                 .service(summary::get)
+                .service(reports::indicators)
+                .service(reports::catalogue)
                 .service(mediators::list)
                 .service(mediators::create)
                 .service(mediators::get)

@@ -18,7 +18,7 @@ const CALLERS: [&str; 9] = [
     "municipal officer (Camaiore)",
     "mediator",
     "client of Gallicano with every scope",
-    "client of Gallicano without the scope",
+    "client of Gallicano with reports:read only",
     "trainer",
 ];
 
@@ -271,6 +271,12 @@ async fn every_endpoint_for_every_caller(app: TestApp) {
         (M::POST, "/api/v1/me/totp".into(), n(),                            [401, 200, 200, 200, 200, 200, 403, 403, 200]),
         (M::GET, "/api/v1/summary".into(), n(),                             [401, 200, 200, 200, 200, 200, 200, 403, 200]),
         (M::GET, "/api/v1/municipalities".into(), n(),                      [401, 200, 200, 200, 200, 200, 200, 403, 200]),
+        // Indicators: the province, or one municipality of the caller's (404 for another).
+        (M::GET, "/api/v1/reports/indicators?from=2026-01-01&to=2026-03-31".into(), n(),
+                                                                            [401, 200, 200, 200, 200, 403, 200, 200, 403]),
+        (M::GET, format!("/api/v1/reports/indicators?from=2026-01-01&to=2026-03-31&municipality_id={camaiore}"), n(),
+                                                                            [401, 200, 200, 404, 200, 403, 404, 404, 403]),
+        (M::GET, "/api/v1/reports/catalogue".into(), n(),                   [401, 200, 200, 200, 200, 403, 200, 200, 403]),
         (M::GET, format!("/api/v1/municipalities/{gallicano}"), n(),        [401, 200, 200, 200, 200, 200, 200, 403, 200]),
         (M::POST, "/api/v1/municipalities".into(), Some(json!({"name": "Nuovo ufficio", "kind": "other"})),
                                                                             [401, 201, 403, 403, 403, 403, 403, 403, 403]),

@@ -161,6 +161,7 @@ impl TestApp {
             session_idle: std::time::Duration::from_secs(2 * 3600),
             totp_required_roles: Vec::new(),
             mail: lumit_api::config::MailSettings::default(),
+            reports: lumit_api::config::ReportSettings::default(),
         };
         change(&mut settings);
         let prepared = tokio::task::spawn_blocking({

@@ -437,6 +437,7 @@ async fn server_errors_never_leak_causes(app: TestApp) {
         session_idle: std::time::Duration::from_secs(2 * 3600),
         totp_required_roles: Vec::new(),
         mail: lumit_api::config::MailSettings::default(),
+        reports: lumit_api::config::ReportSettings::default(),
     };
     let db = lumit_api::db::Db::connect_lazy(&db_url, 1).unwrap();
     let server = lumit_api::startup::Application::build(settings, db).unwrap();

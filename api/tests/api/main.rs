@@ -17,6 +17,7 @@ mod municipalities;
 mod openapi;
 mod people;
 mod person_scope;
+mod reports;
 mod second_factor;
 mod smtp_sink;
 mod training;

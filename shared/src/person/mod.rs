@@ -47,6 +47,17 @@ impl Sex {
 /// The value of `citizenship` for a stateless person.
 pub const STATELESS: &str = "stateless";
 
+/// A country's English short name from its ISO 3166 code (two or three letters).
+pub fn country_name(code: &str) -> Option<String> {
+    let up = code.to_ascii_uppercase();
+    let c = match up.len() {
+        2 => isocountry::CountryCode::for_alpha2(&up).ok(),
+        3 => isocountry::CountryCode::for_alpha3(&up).ok(),
+        _ => None,
+    };
+    c.map(|c| c.name().to_owned())
+}
+
 /// A person as the API returns it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -7,6 +7,7 @@ mod admin;
 mod cases;
 mod common;
 mod mediation;
+mod reports;
 mod training;
 
 /// A language of the interface.
@@ -118,6 +119,7 @@ pub fn text(lang: Lang, key: &'static str) -> &'static str {
         .or_else(|| mediation::word(key))
         .or_else(|| admin::word(key))
         .or_else(|| training::word(key))
+        .or_else(|| reports::word(key))
         .unwrap_or((key, key));
     match lang {
         Lang::It => it,
@@ -138,6 +140,7 @@ mod tests {
             include_str!("mediation.rs"),
             include_str!("admin.rs"),
             include_str!("training.rs"),
+            include_str!("reports.rs"),
         ];
         let mut seen = std::collections::HashSet::new();
         for area in areas {

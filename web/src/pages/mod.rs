@@ -17,6 +17,7 @@ pub mod new_case;
 pub mod new_request;
 pub mod outbox;
 pub mod person;
+pub mod reports;
 pub mod request_page;
 pub mod requests;
 pub mod second_factor;

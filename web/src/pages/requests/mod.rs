@@ -111,39 +111,7 @@ pub fn rule_key(r: Rule) -> &'static str {
     }
 }
 
-/// Languages most asked for in the province: ISO 639 code, Italian and English name.
-pub const LANGUAGES: &[(&str, &str, &str)] = &[
-    ("it", "Italiano", "Italian"),
-    ("ar", "Arabo", "Arabic"),
-    ("bn", "Bengalese", "Bengali"),
-    ("ur", "Urdu", "Urdu"),
-    ("zh", "Cinese", "Chinese"),
-    ("sq", "Albanese", "Albanian"),
-    ("ro", "Rumeno", "Romanian"),
-    ("uk", "Ucraino", "Ukrainian"),
-    ("ru", "Russo", "Russian"),
-    ("fr", "Francese", "French"),
-    ("en", "Inglese", "English"),
-    ("es", "Spagnolo", "Spanish"),
-    ("pt", "Portoghese", "Portuguese"),
-    ("pa", "Punjabi", "Punjabi"),
-    ("hi", "Hindi", "Hindi"),
-    ("wo", "Wolof", "Wolof"),
-    ("tr", "Turco", "Turkish"),
-    ("fa", "Persiano", "Persian"),
-    ("ti", "Tigrino", "Tigrinya"),
-    ("so", "Somalo", "Somali"),
-    ("am", "Amarico", "Amharic"),
-    ("ps", "Pashto", "Pashto"),
-    ("ku", "Curdo", "Kurdish"),
-    ("tl", "Tagalog", "Tagalog"),
-    ("si", "Singalese", "Sinhala"),
-    ("ta", "Tamil", "Tamil"),
-    ("ka", "Georgiano", "Georgian"),
-    ("ha", "Hausa", "Hausa"),
-    ("bm", "Bambara", "Bambara"),
-    ("ff", "Fula", "Fula"),
-];
+pub use lumit_shared::mediation::LANGUAGES;
 
 /// A language's name in the interface's language; the code itself when not in [`LANGUAGES`].
 pub fn language_name(lang: Lang, code: &str) -> String {

@@ -1,0 +1,94 @@
+//! People assisted, and the municipalities their cases are in.
+
+use lumit_shared::report::{born_before, AgeBands, Dimension as D, UNKNOWN};
+
+use super::sql::{Group, Sql};
+use super::{Tally, Window};
+use crate::db::DbConn;
+use crate::error::StoreResult;
+
+/// Distinct people with a case opened or a timeline entry in the window, and its cases per
+/// municipality (for the authorities supported). A person is counted once per line: once in the
+/// total, once in each municipality and category they were assisted in.
+pub(super) fn tally(
+    c: &mut DbConn,
+    w: &Window,
+    scope: Option<&[String]>,
+    bands: &AgeBands,
+    t: &mut Tally,
+) -> StoreResult<()> {
+    let mut q = Sql::new(
+        "WITH active AS (\
+         SELECT c.id AS case_id, c.person_id, c.municipality_id, c.category_id FROM cases c WHERE ",
+    );
+    q.between("c.opened_at", w.from_utc, w.to_utc)
+        .scope("c.municipality_id", scope)
+        .push(
+            " UNION SELECT c.id, c.person_id, c.municipality_id, c.category_id \
+             FROM case_events e JOIN cases c ON c.id = e.case_id WHERE ",
+        )
+        .between("e.at", w.from_utc, w.to_utc)
+        .scope("c.municipality_id", scope)
+        .push(
+            "), persons AS (SELECT DISTINCT person_id FROM active) \
+             SELECT 'total' AS what, '' AS k, COUNT(*) AS n, 0 AS m FROM persons \
+             UNION ALL SELECT 'sex', p.sex, COUNT(*), 0 \
+             FROM persons a JOIN people p ON p.id = a.person_id GROUP BY p.sex \
+             UNION ALL SELECT 'citizenship', COALESCE(p.citizenship, '",
+        )
+        .push(UNKNOWN)
+        .push(
+            "'), COUNT(*), 0 FROM persons a JOIN people p ON p.id = a.person_id GROUP BY 2 \
+             UNION ALL SELECT 'age', ",
+        );
+    age_band(&mut q, bands, w);
+    q.push(
+        ", COUNT(*), 0 FROM persons a JOIN people p ON p.id = a.person_id GROUP BY 2 \
+         UNION ALL SELECT 'municipality', municipality_id, COUNT(DISTINCT person_id), COUNT(*) \
+         FROM active GROUP BY municipality_id \
+         UNION ALL SELECT 'category', category_id, COUNT(DISTINCT person_id), 0 \
+         FROM active GROUP BY category_id",
+    );
+    for g in q.load::<Group>(c)? {
+        let code = "people_assisted";
+        match g.what.as_str() {
+            "total" => t.add(code, g.n),
+            "sex" => t.line(code, D::Sex, g.k, g.n),
+            "citizenship" => t.line(code, D::Citizenship, g.k, g.n),
+            "age" => t.line(code, D::AgeBand, g.k, g.n),
+            "municipality" => {
+                t.line(code, D::Municipality, g.k.clone(), g.n);
+                t.served(&g.k, g.m);
+            }
+            _ => t.line(code, D::Category, g.k, g.n),
+        }
+    }
+    Ok(())
+}
+
+/// The age band on the window's last day, from the birth date, else the birth year, else
+/// unknown: `CASE WHEN birth_date > ? THEN 'lt18' …`.
+fn age_band(q: &mut Sql, bands: &AgeBands, w: &Window) {
+    use chrono::Datelike;
+    let keys = bands.keys();
+    let at = w.last_day;
+    q.push("CASE WHEN p.birth_date IS NOT NULL THEN CASE");
+    for (b, k) in bands.bounds().iter().zip(&keys) {
+        q.push(" WHEN p.birth_date > ")
+            .day(born_before(at, *b))
+            .push(&format!(" THEN '{k}'"));
+    }
+    q.push(&format!(
+        " ELSE '{}' END WHEN p.birth_year IS NOT NULL THEN CASE",
+        keys[keys.len() - 1]
+    ));
+    for (b, k) in bands.bounds().iter().zip(&keys) {
+        q.push(" WHEN p.birth_year > ")
+            .int(i64::from(at.year()) - i64::from(*b))
+            .push(&format!(" THEN '{k}'"));
+    }
+    q.push(&format!(
+        " ELSE '{}' END ELSE '{UNKNOWN}' END",
+        keys[keys.len() - 1]
+    ));
+}

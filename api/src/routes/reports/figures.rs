@@ -1,0 +1,222 @@
+//! `GET /api/v1/reports/indicators` and `GET /api/v1/reports/catalogue`.
+
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use chrono::NaiveDate;
+use lumit_shared::report::{IndicatorReport, INDICATORS};
+use lumit_shared::training::MessageLanguage;
+use lumit_shared::FieldError;
+use serde::{Deserialize, Serialize};
+use utoipa::IntoParams;
+
+use super::{attachment, tables, Format};
+use crate::auth::{Actor, ActorKind};
+use crate::authz::{self, Action};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::Query;
+use crate::models::report::{self as model, Params, Window};
+use crate::state::AppState;
+
+/// Whether small counts are hidden.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum SmallCells {
+    /// Counts of people and cases below the threshold (default 5) show as `<5`.
+    Hide,
+    /// Every count shown (staff only).
+    Show,
+}
+
+/// The period and scope of a report.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct IndicatorQuery {
+    /// First day, included (`YYYY-MM-DD`, Italian time).
+    pub from: NaiveDate,
+    /// Last day, included.
+    pub to: NaiveDate,
+    /// One municipality (of the caller's, for those who see only theirs).
+    pub municipality_id: Option<String>,
+    /// Labels' language, `it` (default) or `en`.
+    pub lang: Option<MessageLanguage>,
+    /// Countries with fewer people than this in the period are one "other" line (2–1000).
+    pub group_below: Option<u32>,
+    /// `hide` or `show` small counts. Default: shown in JSON for staff, hidden in CSV and XLSX
+    /// (made to leave LUMIT) and always hidden for API clients.
+    pub small_cells: Option<SmallCells>,
+    /// `json`, `csv` or `xlsx`; without it, `Accept` decides.
+    pub format: Option<Format>,
+}
+
+/// The programme's indicators for a period and from the programme's start, with their
+/// breakdowns; each figure's code, label and definition are in `GET /api/v1/reports/catalogue`
+/// and in `docs/INDICATORS.md`. People are counted once per line however many cases, desks and
+/// municipalities they have. Permission: admin and coordinator (the province, or one
+/// municipality), operator and municipal officer (their municipalities), clients with
+/// `reports:read` (their municipality, small counts hidden).
+#[utoipa::path(
+    tag = "reports",
+    params(IndicatorQuery),
+    security(("bearer" = []), ("oauth2" = ["reports:read"])),
+    responses((status = 200, description = "The indicators", content(
+        (IndicatorReport = "application/json"),
+        (String = "text/csv"),
+        (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    )))
+)]
+#[get("/reports/indicators")]
+pub async fn indicators(
+    actor: Actor,
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    q: Query<IndicatorQuery>,
+) -> ApiResult<HttpResponse> {
+    authz::require(&actor, Action::ReadReports)?;
+    let q = q.0;
+    let format = Format::choose(q.format, &req);
+    let period = period(q.from, q.to)?;
+    let scope = scope(&actor, q.municipality_id)?;
+    let settings = &state.settings.reports;
+    let hide = match (actor.kind, q.small_cells) {
+        (ActorKind::Client, _) | (_, Some(SmallCells::Hide)) => true,
+        (_, Some(SmallCells::Show)) => false,
+        (_, None) => format != Format::Json,
+    };
+    let group_below = match q.group_below {
+        Some(n) if !(2..=1000).contains(&n) => {
+            return Err(field("group_below", "out_of_range", "between 2 and 1000"))
+        }
+        other => other,
+    };
+    let to_utc = |t| crate::scheduling::to_utc(t).naive_utc();
+    let start = settings.programme_start.min(period.0);
+    let params = Params {
+        period: Window::new(period.0, period.1, to_utc),
+        cumulative: Window::new(start, period.1, to_utc),
+        programme_start: settings.programme_start,
+        scope,
+        bands: settings.age_bands.clone(),
+        group_below,
+        lang: q.lang.unwrap_or_default(),
+    };
+    let mut report = state
+        .db
+        .read(move |c| {
+            if let Some([id]) = params.scope.as_deref() {
+                crate::models::municipality::find(c, id)?;
+            }
+            Ok(model::indicators(c, &params)?)
+        })
+        .await?;
+    if hide {
+        report.suppress(settings.small_cell);
+    }
+    let name = format!("lumit-indicators-{}-{}", report.from, report.to);
+    Ok(match format {
+        Format::Json => HttpResponse::Ok().json(report),
+        Format::Csv => attachment(
+            "text/csv; charset=utf-8",
+            &format!("{name}.csv"),
+            crate::sheets::csv(&tables::long(&report)).map_err(ApiError::Internal)?,
+        ),
+        Format::Xlsx => attachment(
+            crate::sheets::XLSX,
+            &format!("{name}.xlsx"),
+            crate::sheets::xlsx(&tables::workbook(&report)).map_err(ApiError::Internal)?,
+        ),
+    })
+}
+
+fn field(name: &str, code: &'static str, message: &str) -> ApiError {
+    ApiError::BadRequest {
+        code: "invalid_query",
+        detail: format!("Invalid query parameter `{name}`: {message}"),
+        errors: vec![FieldError::new(name, code, message)],
+    }
+}
+
+/// The period's days, checked: in order, and within the years LUMIT can hold.
+pub fn period(from: NaiveDate, to: NaiveDate) -> ApiResult<(NaiveDate, NaiveDate)> {
+    let bounds = NaiveDate::from_ymd_opt(2000, 1, 1)..=NaiveDate::from_ymd_opt(2100, 12, 31);
+    let (Some(low), Some(high)) = (bounds.start(), bounds.end()) else {
+        return Err(ApiError::Internal(anyhow::anyhow!("date bounds")));
+    };
+    if from < *low || from > *high {
+        return Err(field("from", "out_of_range", "between 2000 and 2100"));
+    }
+    if to < *low || to > *high {
+        return Err(field("to", "out_of_range", "between 2000 and 2100"));
+    }
+    if to < from {
+        return Err(field(
+            "to",
+            "before_from",
+            "the period ends before it starts",
+        ));
+    }
+    Ok((from, to))
+}
+
+/// The municipalities a report counts: the province for those who see it all, else the
+/// caller's; one of them when asked (404 for one the caller does not work for).
+pub fn scope(actor: &Actor, municipality_id: Option<String>) -> ApiResult<Option<Vec<String>>> {
+    match municipality_id {
+        Some(m) if actor.covers(&m) => Ok(Some(vec![m])),
+        Some(_) => Err(ApiError::NotFound),
+        None if actor.sees_all() => Ok(None),
+        None => Ok(Some(actor.municipality_ids.clone())),
+    }
+}
+
+/// One indicator of the catalogue.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CatalogueEntry {
+    /// Stable code.
+    pub code: &'static str,
+    /// Its group.
+    pub family: lumit_shared::report::Family,
+    /// What it counts.
+    pub unit: lumit_shared::report::Unit,
+    /// A figure at the period's last day (no cumulative value).
+    pub at_end: bool,
+    /// Small counts hidden in reports for outside.
+    pub suppressible: bool,
+    /// Italian name.
+    pub label_it: &'static str,
+    /// English name.
+    pub label_en: &'static str,
+    /// Italian definition.
+    pub definition_it: &'static str,
+    /// English definition.
+    pub definition_en: &'static str,
+    /// Codes of its breakdowns.
+    pub breakdowns: Vec<String>,
+}
+
+/// Every indicator: code, names, definition, breakdowns (the fund's sheet is filled by code).
+/// Permission: as for the indicators.
+#[utoipa::path(
+    tag = "reports",
+    security(("bearer" = []), ("oauth2" = ["reports:read"])),
+    responses((status = 200, description = "The catalogue", body = Vec<CatalogueEntry>))
+)]
+#[get("/reports/catalogue")]
+pub async fn catalogue(actor: Actor) -> ApiResult<HttpResponse> {
+    authz::require(&actor, Action::ReadReports)?;
+    let entries: Vec<CatalogueEntry> = INDICATORS
+        .iter()
+        .map(|i| CatalogueEntry {
+            code: i.code,
+            family: i.family,
+            unit: i.unit,
+            at_end: i.at_end,
+            suppressible: i.suppressible,
+            label_it: i.it,
+            label_en: i.en,
+            definition_it: i.def_it,
+            definition_en: i.def_en,
+            breakdowns: i.dimensions.iter().map(|d| i.breakdown_code(*d)).collect(),
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(entries))
+}

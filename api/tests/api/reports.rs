@@ -1,0 +1,854 @@
+//! The programme's indicators, checked against figures counted by hand on a small fixed data set
+//! (the third quarter of 2026): people counted once across municipalities and cases, age bands at
+//! the period's end, a person with no birth date, cases that straddle the period, days that end
+//! at Italian midnight; the scope of each caller; small cells; CSV and XLSX read back.
+
+use calamine::{Data, Reader, Xlsx};
+use serde_json::{json, Value};
+
+use crate::common::TestApp;
+use crate::db_tests;
+
+db_tests!(
+    indicators_match_the_figures_counted_by_hand,
+    each_caller_counts_only_their_municipalities,
+    exports_hide_small_cells_and_neutralise_formulas,
+    bad_periods_are_refused_with_the_field_at_fault
+);
+
+const Q3: &str = "/api/v1/reports/indicators?from=2026-07-01&to=2026-09-30";
+
+struct Fixture {
+    gallicano: String,
+    camaiore: String,
+    admin: String,
+}
+
+async fn person(app: &TestApp, admin: &str, body: Value) -> String {
+    let res = app.post("/api/v1/people", admin, body).await;
+    assert_eq!(res.status(), 201);
+    let p: Value = res.json().await.unwrap();
+    p["id"].as_str().unwrap().to_owned()
+}
+
+/// Opens a case through the API, then dates it (and closes it) as the fixture says.
+async fn case(
+    app: &TestApp,
+    admin: &str,
+    person: &str,
+    municipality: &str,
+    category: &str,
+    opened: &str,
+    closed: Option<(&str, &str)>,
+) -> String {
+    let res = app
+        .post(
+            "/api/v1/cases",
+            admin,
+            json!({"person_id": person, "municipality_id": municipality, "category_id": category, "summary": "Pratica"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let c: Value = res.json().await.unwrap();
+    let id = c["id"].as_str().unwrap().to_owned();
+    app.sql(&format!(
+        "UPDATE cases SET opened_at = '{opened}' WHERE id = '{id}'"
+    ));
+    if let Some((at, outcome)) = closed {
+        app.sql(&format!(
+            "UPDATE cases SET status = 'closed', outcome = '{outcome}', closed_at = '{at}' WHERE id = '{id}'"
+        ));
+    }
+    id
+}
+
+fn entry(app: &TestApp, id: &str, case: &str, kind: &str, minutes: Option<i32>, at: &str) {
+    let minutes = minutes.map_or("NULL".to_owned(), |m| m.to_string());
+    app.sql(&format!(
+        "INSERT INTO case_events (id, case_id, kind, note, minutes, data, at) \
+         VALUES ('{id}', '{case}', '{kind}', 'Voce', {minutes}, '{{}}', '{at}')"
+    ));
+}
+
+/// The data set. Times are UTC; Italy is two hours ahead in summer, so the quarter runs from
+/// 2026-06-30 22:00 to 2026-09-30 22:00 UTC.
+async fn fixture(app: &TestApp) -> Fixture {
+    let gallicano = app.municipality("046015").await;
+    let camaiore = app.municipality("046005").await;
+    let admin = app.admin().await;
+    let a = &admin;
+    // P1 (F, 36, Morocco) has cases in both municipalities; P2 (M, 17 on 30 September) has one
+    // case in the quarter and one before; P3 (F, no birth date, China) only a phone call in the
+    // quarter on an older case; P4 (F, born 1960, birth year only, Ukraine) a case closed in the
+    // quarter; P5 (M, no citizenship) a case of 2025 only.
+    let p1 = person(app, a, json!({"first_name": "Amina", "last_name": "Benali", "sex": "F", "birth_date": "1990-05-01", "citizenship": "MA", "municipality_id": gallicano})).await;
+    let res = app
+        .post(
+            &format!("/api/v1/people/{p1}/links"),
+            a,
+            json!({"municipality_id": camaiore, "reason": "Trasferita"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let p2 = person(app, a, json!({"first_name": "Karim", "last_name": "Haddad", "sex": "M", "birth_date": "2008-10-01", "citizenship": "MA", "municipality_id": gallicano})).await;
+    let p3 = person(app, a, json!({"first_name": "Li", "last_name": "Wei", "sex": "F", "citizenship": "CN", "municipality_id": camaiore})).await;
+    let p4 = person(app, a, json!({"first_name": "Olga", "last_name": "Kovalenko", "sex": "F", "birth_year": 1960, "citizenship": "UA", "municipality_id": camaiore})).await;
+    let p5 = person(app, a, json!({"first_name": "Mario", "last_name": "Esposito", "sex": "M", "birth_date": "1980-01-01", "municipality_id": gallicano})).await;
+
+    let (g, c) = (gallicano.as_str(), camaiore.as_str());
+    let c1 = case(
+        app,
+        a,
+        &p1,
+        g,
+        "residence_permit",
+        "2026-07-10 12:00:00",
+        None,
+    )
+    .await;
+    case(app, a, &p1, c, "other", "2026-08-01 09:00:00", None).await;
+    // 01:30 on 1 July in Italy: in the quarter.
+    let c3 = case(
+        app,
+        a,
+        &p2,
+        g,
+        "residence_permit",
+        "2026-06-30 23:30:00",
+        None,
+    )
+    .await;
+    let c4 = case(app, a, &p3, c, "other", "2026-03-01 09:00:00", None).await;
+    let c5 = case(
+        app,
+        a,
+        &p4,
+        c,
+        "other",
+        "2026-07-20 09:00:00",
+        Some(("2026-09-10 10:00:00", "resolved")),
+    )
+    .await;
+    let c6 = case(
+        app,
+        a,
+        &p5,
+        g,
+        "other",
+        "2025-01-10 09:00:00",
+        Some(("2025-02-01 10:00:00", "withdrawn")),
+    )
+    .await;
+    // After the quarter: nowhere.
+    case(
+        app,
+        a,
+        &p1,
+        g,
+        "residence_permit",
+        "2026-10-05 09:00:00",
+        None,
+    )
+    .await;
+    // 12:00 on 29 June in Italy: before the quarter, still open at its end.
+    case(app, a, &p2, g, "other", "2026-06-29 10:00:00", None).await;
+
+    entry(app, "e1", &c4, "phone_call", None, "2026-08-15 10:00:00");
+    entry(
+        app,
+        "e2",
+        &c5,
+        "intervention",
+        Some(30),
+        "2026-07-21 10:00:00",
+    );
+    entry(
+        app,
+        "e3",
+        &c6,
+        "intervention",
+        Some(45),
+        "2025-01-15 10:00:00",
+    );
+    entry(app, "e4", &c1, "phone_call", None, "2026-07-11 10:00:00");
+    // 23:30 on 30 September in Italy: in; 00:30 on 1 October: out.
+    entry(app, "e5", &c3, "appointment", None, "2026-09-30 21:30:00");
+    entry(app, "e6", &c1, "appointment", None, "2026-09-30 22:30:00");
+    app.sql(&format!(
+        "INSERT INTO referrals (id, case_id, office_kind, reason, answer, answered_at, created_at) VALUES \
+         ('f1', '{c1}', 'questura', 'Impronte', 'Fissato', '2026-08-01 10:00:00', '2026-07-15 10:00:00'), \
+         ('f2', '{c6}', 'questura', 'Impronte', NULL, NULL, '2025-01-20 10:00:00')"
+    ));
+
+    // Requests: job times are Italian wall-clock times.
+    app.sql(
+        "INSERT INTO mediators (id, full_name, kind, created_at, updated_at) \
+         VALUES ('m1', 'Samira', 'both', '2025-01-01 00:00:00', '2025-01-01 00:00:00')",
+    );
+    for r in [
+        Req {
+            id: "r1",
+            municipality: g,
+            office: "Anagrafe",
+            created: "2026-07-01 08:00:00",
+            starts: Some("2026-07-05 10:00:00"),
+            actual_start: Some("2026-07-05 10:00:00"),
+            actual_minutes: Some(90),
+            status: "completed",
+            ..Req::default()
+        },
+        Req {
+            id: "r2",
+            municipality: c,
+            office: "=1+1",
+            language: "ur",
+            remote: true,
+            created: "2026-06-20 08:00:00",
+            starts: Some("2026-07-10 09:00:00"),
+            actual_minutes: Some(60),
+            status: "completed",
+            ..Req::default()
+        },
+        Req {
+            id: "r3",
+            municipality: g,
+            office: " anagrafe ",
+            kind: "translation",
+            created: "2026-08-01 08:00:00",
+            due: Some("2026-08-20"),
+            actual_minutes: Some(120),
+            status: "completed",
+            details: r#"{"pages":3,"words":900}"#,
+            ..Req::default()
+        },
+        Req {
+            id: "r4",
+            municipality: g,
+            office: "Scuola",
+            created: "2026-09-01 08:00:00",
+            starts: Some("2026-09-05 10:00:00"),
+            status: "cancelled",
+            late: true,
+            ..Req::default()
+        },
+        // 01:30 on 30 September in Italy.
+        Req {
+            id: "r5",
+            municipality: c,
+            office: "Scuola",
+            created: "2026-09-29 23:30:00",
+            starts: Some("2026-10-20 10:00:00"),
+            status: "submitted",
+            ..Req::default()
+        },
+        Req {
+            id: "r6",
+            municipality: g,
+            office: "Anagrafe",
+            created: "2025-05-01 08:00:00",
+            starts: Some("2025-05-10 10:00:00"),
+            actual_minutes: Some(30),
+            status: "completed",
+            ..Req::default()
+        },
+    ] {
+        r.insert(app);
+    }
+    app.sql(
+        "INSERT INTO request_steps (id, request_id, to_status, actor_name, at) VALUES \
+         ('s1', 'r1', 'assigned', 'Coord', '2026-07-02 08:00:00'), \
+         ('s2', 'r2', 'assigned', 'Coord', '2026-06-21 08:00:00'), \
+         ('s3', 'r3', 'assigned', 'Coord', '2026-08-03 08:00:00'), \
+         ('s4', 'r3', 'assigned', 'Coord', '2026-08-04 08:00:00')",
+    );
+
+    // Training: one session in the quarter (09:00–12:00), one after it.
+    app.sql(&format!(
+        "INSERT INTO training_courses (id, title, title_folded, topic_id, organisation, target_offices, \
+         min_attendance_percent, created_at, updated_at) VALUES \
+         ('k1', 'Permessi', 'permessi', 'asylum', 'Prefettura', 'registry', 75, '2026-01-01 00:00:00', '2026-01-01 00:00:00'); \
+         INSERT INTO training_sessions (id, course_id, starts_at, ends_at, place_kind, link, capacity, created_at, updated_at) VALUES \
+         ('t1', 'k1', '2026-09-10 09:00:00', '2026-09-10 12:00:00', 'online', 'https://x', 30, '2026-01-01 00:00:00', '2026-01-01 00:00:00'), \
+         ('t2', 'k1', '2026-10-10 09:00:00', '2026-10-10 12:00:00', 'online', 'https://x', 30, '2026-01-01 00:00:00', '2026-01-01 00:00:00'); \
+         INSERT INTO training_participants (id, full_name, full_name_folded, email, email_lower, municipality_id, organisation, created_at, updated_at) VALUES \
+         ('q1', 'Anna', 'anna', 'a@x.it', 'a@x.it', '{g}', NULL, '2026-01-01 00:00:00', '2026-01-01 00:00:00'), \
+         ('q2', 'Bruno', 'bruno', 'b@x.it', 'b@x.it', NULL, '=1+1', '2026-01-01 00:00:00', '2026-01-01 00:00:00'), \
+         ('q3', 'Carla', 'carla', 'c@x.it', 'c@x.it', '{c}', NULL, '2026-01-01 00:00:00', '2026-01-01 00:00:00'); \
+         INSERT INTO training_enrolments (id, course_id, participant_id, status, created_at, updated_at) VALUES \
+         ('n1', 'k1', 'q1', 'enrolled', '2026-01-01 00:00:00', '2026-01-01 00:00:00'), \
+         ('n2', 'k1', 'q2', 'enrolled', '2026-01-01 00:00:00', '2026-01-01 00:00:00'), \
+         ('n3', 'k1', 'q3', 'enrolled', '2026-01-01 00:00:00', '2026-01-01 00:00:00'); \
+         INSERT INTO training_attendance (session_id, enrolment_id, presence, minutes, recorded_at) VALUES \
+         ('t1', 'n1', 'present', NULL, '2026-09-10 12:00:00'), \
+         ('t1', 'n2', 'partial', 60, '2026-09-10 12:00:00'), \
+         ('t1', 'n3', 'absent', NULL, '2026-09-10 12:00:00'), \
+         ('t2', 'n3', 'present', NULL, '2026-10-10 12:00:00'); \
+         INSERT INTO training_answers (id, course_id, satisfaction, usefulness, recommend) VALUES \
+         ('a1', 'k1', 5, 4, TRUE), ('a2', 'k1', 3, 4, FALSE)"
+    ));
+    Fixture {
+        gallicano,
+        camaiore,
+        admin,
+    }
+}
+
+/// A request as the fixture writes it straight into the table.
+struct Req<'a> {
+    id: &'a str,
+    municipality: &'a str,
+    office: &'a str,
+    kind: &'a str,
+    language: &'a str,
+    remote: bool,
+    status: &'a str,
+    created: &'a str,
+    starts: Option<&'a str>,
+    due: Option<&'a str>,
+    actual_start: Option<&'a str>,
+    actual_minutes: Option<i32>,
+    late: bool,
+    details: &'a str,
+}
+
+impl Default for Req<'_> {
+    fn default() -> Self {
+        Self {
+            id: "",
+            municipality: "",
+            office: "",
+            kind: "mediation",
+            language: "ar",
+            remote: false,
+            status: "submitted",
+            created: "",
+            starts: None,
+            due: None,
+            actual_start: None,
+            actual_minutes: None,
+            late: false,
+            details: "{}",
+        }
+    }
+}
+
+impl Req<'_> {
+    fn insert(&self, app: &TestApp) {
+        let text = |v: Option<&str>| v.map_or("NULL".to_owned(), |v| format!("'{v}'"));
+        // A mediation lasts an hour as planned.
+        let ends = self.starts.map(|s| s.replace(":00:00", ":59:00"));
+        let done = self.status == "completed";
+        app.sql(&format!(
+            "INSERT INTO service_requests (id, reference, status, municipality_id, office, contact_name, \
+             details, kind, language, remote, purpose, urgency, mediator_id, starts_at, ends_at, due_date, \
+             actual_start, actual_minutes, outcome, cancelled_late, created_at, updated_at) VALUES \
+             ('{id}', 'RS-{id}', '{status}', '{m}', '{office}', 'Rossi', '{details}', '{kind}', '{language}', \
+             {remote}, 'Colloquio', 'normal', {mediator}, {starts}, {ends}, {due}, {actual_start}, {minutes}, \
+             {outcome}, {late}, '{created}', '{created}')",
+            id = self.id,
+            status = self.status,
+            m = self.municipality,
+            office = self.office,
+            details = self.details,
+            kind = self.kind,
+            language = self.language,
+            remote = if self.remote { "TRUE" } else { "FALSE" },
+            mediator = if matches!(self.status, "submitted" | "cancelled") { "NULL" } else { "'m1'" },
+            starts = text(self.starts),
+            ends = text(ends.as_deref()),
+            due = text(self.due),
+            actual_start = text(self.actual_start),
+            minutes = self.actual_minutes.map_or("NULL".to_owned(), |m| m.to_string()),
+            outcome = if done { "'done'" } else { "NULL" },
+            late = if self.late { "TRUE" } else { "FALSE" },
+            created = self.created,
+        ));
+    }
+}
+
+fn figure<'a>(r: &'a Value, code: &str) -> &'a Value {
+    r["figures"]
+        .as_array()
+        .expect("figures")
+        .iter()
+        .find(|f| f["code"] == code)
+        .unwrap_or_else(|| panic!("no figure {code}"))
+}
+
+/// Every figure's (period, cumulative) as expected.
+fn expect_figures(r: &Value, expected: &[(&str, Value, Value)]) {
+    let mut wrong = Vec::new();
+    for (code, period, cumulative) in expected {
+        let f = figure(r, code);
+        if (&f["period"], &f["cumulative"]) != (period, cumulative) {
+            wrong.push(format!(
+                "{code}: expected {period} / {cumulative}, got {} / {}",
+                f["period"], f["cumulative"]
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// A breakdown's lines, exactly: key → (period, cumulative).
+fn expect_lines(r: &Value, breakdown: &str, expected: &[(&str, Value, Value)]) {
+    let (code, _) = breakdown.split_once(".by_").expect("a breakdown code");
+    let b = figure(r, code)["breakdowns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["code"] == breakdown)
+        .unwrap_or_else(|| panic!("no breakdown {breakdown}"));
+    let got: Vec<(String, Value, Value)> = b["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["key"].as_str().unwrap().to_owned(),
+                l["period"].clone(),
+                l["cumulative"].clone(),
+            )
+        })
+        .collect();
+    let mut got_sorted = got.clone();
+    got_sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut want: Vec<(String, Value, Value)> = expected
+        .iter()
+        .map(|(k, p, c)| ((*k).to_owned(), p.clone(), c.clone()))
+        .collect();
+    want.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(got_sorted, want, "{breakdown}: lines in order {got:?}");
+}
+
+fn n(v: i64) -> Value {
+    json!(v)
+}
+
+fn x(v: f64) -> Value {
+    json!(v)
+}
+
+async fn indicators_match_the_figures_counted_by_hand(app: TestApp) {
+    let f = fixture(&app).await;
+    let (g, c) = (f.gallicano.as_str(), f.camaiore.as_str());
+    let r = app.get_json(Q3, &f.admin).await;
+    assert_eq!(r["from"], "2026-07-01");
+    assert_eq!(r["to"], "2026-09-30");
+    assert_eq!(r["programme_start"], "2021-01-01");
+    assert_eq!(r["municipality_ids"], Value::Null);
+    assert_eq!(
+        r["suppressed_below"],
+        Value::Null,
+        "staff JSON shows every count"
+    );
+    let null = Value::Null;
+    expect_figures(
+        &r,
+        &[
+            ("people_assisted", n(4), n(5)),
+            ("cases_opened", n(4), n(7)),
+            ("cases_closed", n(1), n(2)),
+            ("cases_open_at_end", n(5), null.clone()),
+            ("interventions", n(1), n(2)),
+            ("intervention_minutes", n(30), n(75)),
+            ("phone_calls", n(2), n(2)),
+            ("appointments", n(1), n(1)),
+            ("referrals_made", n(1), n(2)),
+            ("referrals_answered", n(1), n(1)),
+            ("requests_submitted", n(4), n(6)),
+            ("jobs_completed", n(3), n(4)),
+            ("mediation_hours", x(4.5), x(5.0)),
+            ("pages_translated", n(3), n(3)),
+            ("words_translated", n(900), n(900)),
+            ("late_cancellations", n(1), n(1)),
+            ("hours_to_assignment", x(36.0), x(32.0)),
+            ("municipalities_supported", n(2), n(2)),
+            ("offices_supported", n(2), n(2)),
+            ("staff_trained", n(2), n(2)),
+            ("training_hours", x(3.0), x(3.0)),
+            ("training_participant_hours", x(4.0), x(4.0)),
+            ("questionnaire_satisfaction", x(4.0), x(4.0)),
+            ("questionnaire_usefulness", x(4.0), x(4.0)),
+        ],
+    );
+    // Every indicator of the catalogue is in the report, in its order.
+    let codes: Vec<&str> = r["figures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    let catalogue: Vec<&str> = lumit_shared::report::INDICATORS
+        .iter()
+        .map(|i| i.code)
+        .collect();
+    assert_eq!(codes, catalogue);
+
+    // People: once per line, however many cases and municipalities.
+    expect_lines(
+        &r,
+        "people_assisted.by_sex",
+        &[("F", n(3), n(3)), ("M", n(1), n(2)), ("X", n(0), n(0))],
+    );
+    expect_lines(
+        &r,
+        "people_assisted.by_age_band",
+        &[
+            ("lt18", n(1), n(1)),
+            ("18-60", n(1), n(2)),
+            ("gt60", n(1), n(1)),
+            ("unknown", n(1), n(1)),
+        ],
+    );
+    expect_lines(
+        &r,
+        "people_assisted.by_citizenship",
+        &[
+            ("MA", n(2), n(2)),
+            ("CN", n(1), n(1)),
+            ("UA", n(1), n(1)),
+            ("unknown", n(0), n(1)),
+        ],
+    );
+    expect_lines(
+        &r,
+        "people_assisted.by_municipality",
+        &[(g, n(2), n(3)), (c, n(3), n(3))],
+    );
+    expect_lines(
+        &r,
+        "people_assisted.by_category",
+        &[("residence_permit", n(2), n(2)), ("other", n(3), n(5))],
+    );
+    let sexes = &figure(&r, "people_assisted")["breakdowns"][0]["rows"];
+    assert_eq!(sexes[0]["label"], "Donne");
+    let citizenship = &figure(&r, "people_assisted")["breakdowns"][2]["rows"];
+    assert_eq!(citizenship[0]["key"], "MA", "largest first");
+    assert_eq!(citizenship[0]["label"], "Morocco");
+    assert_eq!(citizenship[3]["key"], "unknown", "unknown last");
+
+    // Services.
+    expect_lines(
+        &r,
+        "cases_opened.by_category",
+        &[("residence_permit", n(2), n(2)), ("other", n(2), n(5))],
+    );
+    expect_lines(
+        &r,
+        "cases_opened.by_municipality",
+        &[(g, n(2), n(4)), (c, n(2), n(3))],
+    );
+    expect_lines(
+        &r,
+        "cases_closed.by_outcome",
+        &[
+            ("resolved", n(1), n(1)),
+            ("partly_resolved", n(0), n(0)),
+            ("not_resolved", n(0), n(0)),
+            ("withdrawn", n(0), n(1)),
+            ("referred_elsewhere", n(0), n(0)),
+        ],
+    );
+    expect_lines(
+        &r,
+        "cases_open_at_end.by_municipality",
+        &[(g, n(3), null.clone()), (c, n(2), null.clone())],
+    );
+
+    // Mediation.
+    expect_lines(
+        &r,
+        "requests_submitted.by_status",
+        &[
+            ("submitted", n(1), n(1)),
+            ("approved", n(0), n(0)),
+            ("rejected", n(0), n(0)),
+            ("assigned", n(0), n(0)),
+            ("confirmed", n(0), n(0)),
+            ("completed", n(2), n(4)),
+            ("cancelled", n(1), n(1)),
+        ],
+    );
+    expect_lines(
+        &r,
+        "requests_submitted.by_municipality",
+        &[(g, n(3), n(4)), (c, n(1), n(2))],
+    );
+    expect_lines(
+        &r,
+        "requests_submitted.by_job_kind",
+        &[
+            ("on_site", n(3), n(4)),
+            ("remote", n(0), n(1)),
+            ("translation", n(1), n(1)),
+        ],
+    );
+    expect_lines(
+        &r,
+        "mediation_hours.by_language",
+        &[("ar", x(3.5), x(4.0)), ("ur", x(1.0), x(1.0))],
+    );
+    expect_lines(
+        &r,
+        "mediation_hours.by_municipality",
+        &[(g, x(3.5), x(4.0)), (c, x(1.0), x(1.0))],
+    );
+    expect_lines(
+        &r,
+        "mediation_hours.by_job_kind",
+        &[
+            ("on_site", x(1.5), x(2.0)),
+            ("remote", x(1.0), x(1.0)),
+            ("translation", x(2.0), x(2.0)),
+        ],
+    );
+    expect_lines(
+        &r,
+        "jobs_completed.by_job_kind",
+        &[
+            ("on_site", n(1), n(2)),
+            ("remote", n(1), n(1)),
+            ("translation", n(1), n(1)),
+        ],
+    );
+
+    // Authorities: cases with activity plus jobs done, per municipality; offices by name
+    // however it was typed.
+    expect_lines(
+        &r,
+        "municipalities_supported.by_municipality",
+        &[(g, n(4), n(7)), (c, n(4), n(4))],
+    );
+    let anagrafe = format!("{g}|anagrafe");
+    let formula = format!("{c}|1 1");
+    expect_lines(
+        &r,
+        "offices_supported.by_office",
+        &[(&anagrafe, n(2), n(3)), (&formula, n(1), n(1))],
+    );
+    let offices = &figure(&r, "offices_supported")["breakdowns"][0]["rows"];
+    assert_eq!(offices[0]["label"], "Gallicano — Anagrafe");
+
+    // Training.
+    expect_lines(
+        &r,
+        "staff_trained.by_municipality",
+        &[(g, n(1), n(1)), ("other", n(1), n(1))],
+    );
+    expect_lines(
+        &r,
+        "staff_trained.by_office",
+        &[(g, n(1), n(1)), ("org:=1+1", n(1), n(1))],
+    );
+
+    // English labels; countries grouped below a threshold into "other".
+    let en = app
+        .get_json(&format!("{Q3}&lang=en&group_below=2"), &f.admin)
+        .await;
+    assert_eq!(figure(&en, "people_assisted")["label"], "People assisted");
+    assert_eq!(
+        figure(&en, "people_assisted")["breakdowns"][0]["rows"][0]["label"],
+        "Women"
+    );
+    expect_lines(
+        &en,
+        "people_assisted.by_citizenship",
+        &[
+            ("MA", n(2), n(2)),
+            ("other", n(2), n(2)),
+            ("unknown", n(0), n(1)),
+        ],
+    );
+}
+
+async fn each_caller_counts_only_their_municipalities(app: TestApp) {
+    let f = fixture(&app).await;
+    let (g, c) = (f.gallicano.clone(), f.camaiore.clone());
+    let (_, operator) = app
+        .user("operator", "operator", std::slice::from_ref(&g))
+        .await;
+    let (_, officer) = app
+        .user("officer", "municipal_officer", std::slice::from_ref(&c))
+        .await;
+    let (_, coordinator) = app.user("coord", "coordinator", &[]).await;
+
+    let mine = app.get_json(Q3, &operator).await;
+    assert_eq!(mine["municipality_ids"], json!([g]));
+    let null = Value::Null;
+    expect_figures(
+        &mine,
+        &[
+            ("people_assisted", n(2), n(3)),
+            ("cases_open_at_end", n(3), null.clone()),
+            ("requests_submitted", n(3), n(4)),
+            ("jobs_completed", n(2), n(3)),
+            ("staff_trained", n(1), n(1)),
+            ("municipalities_supported", n(1), n(1)),
+            // Anonymous answers can't be split by municipality.
+            ("questionnaire_satisfaction", null.clone(), null.clone()),
+        ],
+    );
+    let theirs = app.get_json(Q3, &officer).await;
+    expect_figures(
+        &theirs,
+        &[
+            ("people_assisted", n(3), n(3)),
+            ("requests_submitted", n(1), n(2)),
+            ("staff_trained", n(0), n(0)),
+        ],
+    );
+    // The coordinator sees one municipality when asking; the operator can't ask for another.
+    let one = app
+        .get_json(&format!("{Q3}&municipality_id={c}"), &coordinator)
+        .await;
+    assert_eq!(one["municipality_ids"], json!([c]));
+    assert_eq!(figure(&one, "people_assisted")["period"], 3);
+    let res = app
+        .get(&format!("{Q3}&municipality_id={c}"), &operator)
+        .await;
+    crate::common::assert_problem(res, 404, "not_found").await;
+    let res = app
+        .get(&format!("{Q3}&municipality_id=no-such-place"), &coordinator)
+        .await;
+    assert_eq!(res.status(), 404);
+
+    // A partner system of Gallicano with `reports:read` sees Gallicano, small counts hidden,
+    // whatever it asks; without the scope, nothing.
+    let (_, id, secret) = app.api_client(&g, &["reports:read"]).await;
+    let token: Value = app.client_token(&id, &secret).await.json().await.unwrap();
+    let token = token["access_token"].as_str().unwrap();
+    let client = app.get_json(&format!("{Q3}&small_cells=show"), token).await;
+    assert_eq!(client["municipality_ids"], json!([g]));
+    assert_eq!(client["suppressed_below"], 5);
+    assert_eq!(figure(&client, "people_assisted")["period"], "<5");
+    assert_eq!(figure(&client, "people_assisted")["cumulative"], "<5");
+    // Minutes and hours are not people: shown.
+    assert_eq!(figure(&client, "mediation_hours")["period"], 3.5);
+    let (_, id, secret) = app.api_client(&g, &["cases:read"]).await;
+    let token: Value = app.client_token(&id, &secret).await.json().await.unwrap();
+    let res = app.get(Q3, token["access_token"].as_str().unwrap()).await;
+    crate::common::assert_problem(res, 403, "insufficient_scope").await;
+}
+
+async fn exports_hide_small_cells_and_neutralise_formulas(app: TestApp) {
+    let f = fixture(&app).await;
+    // CSV leaves LUMIT: small counts hidden unless the coordinator asks to show them.
+    let res = app.get(&format!("{Q3}&format=csv"), &f.admin).await;
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    assert!(res.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("lumit-indicators-2026-07-01-2026-09-30.csv"));
+    let text = res.text().await.unwrap();
+    let mut csv = csv::Reader::from_reader(text.as_bytes());
+    let rows: Vec<csv::StringRecord> = csv.records().map(|r| r.unwrap()).collect();
+    let total = |rows: &[csv::StringRecord], code: &str| {
+        rows.iter()
+            .find(|r| &r[0] == code && r[3].is_empty())
+            .map(|r| (r[7].to_owned(), r[8].to_owned()))
+            .unwrap()
+    };
+    assert_eq!(total(&rows, "people_assisted"), ("<5".into(), "5".into()));
+    assert_eq!(total(&rows, "mediation_hours"), ("4.5".into(), "5".into()));
+    // The organisation `=1+1` is written as text, never as a formula.
+    let office = rows
+        .iter()
+        .find(|r| &r[3] == "staff_trained.by_office" && &r[4] == "org:=1+1")
+        .unwrap();
+    assert_eq!(&office[5], "'=1+1");
+    assert!(!text.contains(",=1+1"), "a live formula in:\n{text}");
+
+    // `Accept: text/csv` works as `format=csv`.
+    let res = reqwest::Client::new()
+        .get(format!("{}{Q3}", app.base))
+        .bearer_auth(&f.admin)
+        .header("accept", "text/csv")
+        .send()
+        .await
+        .unwrap();
+    assert!(res.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+
+    // XLSX, every count shown, read back: the figures sheet, then one sheet per breakdown.
+    let res = app
+        .get(
+            &format!("{Q3}&format=xlsx&small_cells=show&lang=en"),
+            &f.admin,
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.headers()["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let bytes = res.bytes().await.unwrap().to_vec();
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let names = book.sheet_names();
+    assert_eq!(names[0], "Indicators");
+    assert!(names.iter().any(|n| n == "people_assisted.by_sex"));
+    let first = book.worksheet_range("Indicators").unwrap();
+    let row = first
+        .rows()
+        .find(|r| r.first() == Some(&Data::String("people_assisted".into())))
+        .expect("people_assisted row");
+    assert_eq!(row[2], Data::String("People assisted".into()));
+    assert_eq!(row[4], Data::Float(4.0));
+    assert_eq!(row[5], Data::Float(5.0));
+    let offices = book.worksheet_range("staff_trained.by_office").unwrap();
+    let cells: Vec<String> = offices.rows().flatten().map(|d| d.to_string()).collect();
+    assert!(cells.contains(&"'=1+1".to_owned()), "{cells:?}");
+    assert!(!cells.contains(&"=1+1".to_owned()));
+    // Hidden counts are text in the sheet too.
+    let res = app.get(&format!("{Q3}&format=xlsx"), &f.admin).await;
+    let bytes = res.bytes().await.unwrap().to_vec();
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let first = book.worksheet_range("Indicatori").unwrap();
+    let row = first
+        .rows()
+        .find(|r| r.first() == Some(&Data::String("people_assisted".into())))
+        .unwrap();
+    assert_eq!(row[4], Data::String("<5".into()));
+    assert!(first
+        .rows()
+        .flatten()
+        .any(|d| d.to_string().contains("sotto 5 sono nascosti")));
+}
+
+async fn bad_periods_are_refused_with_the_field_at_fault(app: TestApp) {
+    let admin = app.admin().await;
+    for (query, field) in [
+        ("from=2026-09-30&to=2026-07-01", "to"),
+        ("from=2026-13-01&to=2026-09-30", "from"),
+        ("to=2026-09-30", "from"),
+        ("from=1999-12-31&to=2026-09-30", "from"),
+        ("from=2026-07-01&to=2026-09-30&group_below=1", "group_below"),
+        ("from=2026-07-01&to=2026-09-30&lang=de", "lang"),
+        ("from=2026-07-01&to=2026-09-30&format=pdf", "format"),
+        (
+            "from=2026-07-01&to=2026-09-30&small_cells=maybe",
+            "small_cells",
+        ),
+    ] {
+        let res = app
+            .get(&format!("/api/v1/reports/indicators?{query}"), &admin)
+            .await;
+        let p = crate::common::assert_problem(res, 400, "invalid_query").await;
+        assert_eq!(crate::common::fields(&p), [field], "{query}");
+    }
+    let catalogue = app.get_json("/api/v1/reports/catalogue", &admin).await;
+    let first = &catalogue[0];
+    assert_eq!(first["code"], "people_assisted");
+    assert_eq!(first["label_it"], "Persone assistite");
+    assert!(first["definition_en"]
+        .as_str()
+        .unwrap()
+        .contains("counted once"));
+    assert_eq!(first["breakdowns"][0], "people_assisted.by_sex");
+}

@@ -1,0 +1,87 @@
+// Indicators in the web app: a coordinator opens them, reads the quarter's figures, changes the
+// period, opens a breakdown's table, and downloads the XLSX; axe finds nothing serious.
+// Set-up (an account, a person, a case) goes through the API, the scenario through the browser.
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+
+import { checkA11y, withApp } from '../harness.mjs';
+
+const PASSWORD = 'reports password 1';
+
+async function api(baseUrl, method, path, token, body) {
+  const res = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+test('a coordinator reads the quarter, changes the period, opens a breakdown and downloads the XLSX', async (t) => {
+  await withApp(t, async ({ page, baseUrl, adminUsername, adminPassword }) => {
+    const admin = (await api(baseUrl, 'POST', '/api/v1/auth/login', null, { username: adminUsername, password: adminPassword })).access_token;
+    const all = await api(baseUrl, 'GET', '/api/v1/municipalities?limit=200', admin);
+    const gallicano = all.items.find((m) => m.istat_code === '046015').id;
+    await api(baseUrl, 'POST', '/api/v1/users', admin, {
+      username: 'coord.fondo', full_name: 'Carla Coordinatrice', role: 'coordinator', municipality_ids: [], password: 'temporary password 1',
+    });
+    const first = await api(baseUrl, 'POST', '/api/v1/auth/login', null, { username: 'coord.fondo', password: 'temporary password 1' });
+    await api(baseUrl, 'PUT', '/api/v1/me/password', first.access_token, { current_password: 'temporary password 1', new_password: PASSWORD });
+    const person = await api(baseUrl, 'POST', '/api/v1/people', admin, {
+      first_name: 'Amina', last_name: 'Benali', sex: 'F', birth_date: '1990-05-01', citizenship: 'MA', municipality_id: gallicano,
+    });
+    await api(baseUrl, 'POST', '/api/v1/cases', admin, {
+      person_id: person.id, municipality_id: gallicano, category_id: 'residence_permit', summary: 'Rinnovo',
+    });
+
+    await page.goto(`${baseUrl}/login`);
+    await page.locator('#username').fill('coord.fondo');
+    await page.locator('#password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Accedi', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: /Benvenuto/ }).waitFor();
+    await page.getByRole('navigation').getByRole('link', { name: 'Indicatori' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Indicatori del programma' }).waitFor();
+
+    // This quarter: the one person assisted today.
+    const people = page.locator('tr[data-code="people_assisted"]');
+    await people.waitFor();
+    assert.equal((await people.locator('td').first().textContent()).trim(), '1');
+    await checkA11y(page, 'indicators');
+
+    // The quarter before: nobody yet, in the period or since the programme began.
+    const options = await page.locator('#rep-preset option').allTextContents();
+    const before = options.find((o) => /trimestre/.test(o) && o !== options[1]);
+    await page.locator('#rep-preset').selectOption({ label: before });
+    await page.getByRole('button', { name: 'Mostra' }).click();
+    await page.waitForURL(/from=\d{4}-\d{2}-01&to=/);
+    await page.waitForFunction(() => {
+      const cells = document.querySelectorAll('tr[data-code="people_assisted"] td');
+      return cells.length === 2 && cells[0].textContent.trim() === '0' && cells[1].textContent.trim() === '0';
+    });
+    await page.goBack();
+    await page.waitForFunction(() => document.querySelector('tr[data-code="people_assisted"] td')?.textContent.trim() === '1');
+
+    // A breakdown's table: the person's citizenship.
+    await page.locator('summary', { hasText: 'Dettaglio: Persone assistite' }).click();
+    const citizenship = page.locator('table[data-code="people_assisted.by_citizenship"]');
+    await citizenship.waitFor();
+    assert.match(await citizenship.locator('caption').textContent(), /Persone assistite per cittadinanza/);
+    const morocco = citizenship.getByRole('row', { name: /Morocco/ });
+    assert.equal((await morocco.locator('td').first().textContent()).trim(), '1');
+    await checkA11y(page, 'indicators with a breakdown open');
+
+    // The spreadsheet for the fund.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Scarica Excel (XLSX)' }).click(),
+    ]);
+    assert.match(download.suggestedFilename(), /^lumit-indicatori-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.xlsx$/);
+    const bytes = readFileSync(await download.path());
+    assert.equal(bytes.subarray(0, 2).toString(), 'PK', 'an XLSX is a zip');
+    await page.getByText('File scaricato.').waitFor();
+  });
+});
