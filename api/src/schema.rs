@@ -646,3 +646,17 @@ diesel::allow_tables_to_appear_in_same_query!(
     training_answers,
     training_certificates,
 );
+
+diesel::table! {
+    frozen_reports (id) {
+        id -> Text,
+        period_from -> Date,
+        period_to -> Date,
+        municipality_id -> Nullable<Text>,
+        content -> Text,
+        sha256 -> Text,
+        frozen_by -> Text,
+        frozen_by_name -> Text,
+        frozen_at -> Timestamp,
+    }
+}

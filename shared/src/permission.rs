@@ -78,6 +78,8 @@ pub enum Action {
     /// Read the programme's indicators (operators, officers and clients: of their
     /// municipalities).
     ReadReports,
+    /// Freeze a period's report as sent to the fund.
+    FreezeReports,
 }
 
 impl Action {
@@ -115,7 +117,8 @@ impl Action {
             | Self::EnrolParticipants
             | Self::TakeAttendance
             | Self::ManageOutbox
-            | Self::ReadFeedback => None,
+            | Self::ReadFeedback
+            | Self::FreezeReports => None,
         }
     }
 
@@ -154,6 +157,7 @@ impl Action {
             // The programme's figures: for those who account for it and the offices it serves;
             // mediators and trainers work for it and have their own pages.
             Self::ReadReports => matches!(role, Admin | Coordinator | Operator | MunicipalOfficer),
+            Self::FreezeReports => matches!(role, Admin | Coordinator),
             Self::WriteMunicipalities
             | Self::WriteDesks
             | Self::WriteUsers

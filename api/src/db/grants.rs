@@ -5,8 +5,8 @@ use diesel::prelude::*;
 use super::*;
 
 /// Gives the server's role (the user of `app`) what it needs and nothing more, as the owner
-/// (`owner`, who ran the migrations): every table to read and write, except that audit rows can
-/// only be added (no UPDATE, DELETE or TRUNCATE) and the migrations' own table only read. Run at
+/// (`owner`, who ran the migrations): every table to read and write, except that audit rows and
+/// frozen reports can only be added (no UPDATE, DELETE or TRUNCATE) and the migrations' own table only read. Run at
 /// every start, so tables of new migrations are covered.
 pub fn grant_least_privilege(owner: &Db, app: &Db) -> anyhow::Result<()> {
     use diesel::connection::SimpleConnection;
@@ -45,6 +45,7 @@ pub fn grant_least_privilege(owner: &Db, app: &Db) -> anyhow::Result<()> {
          GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {role};
          GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {role};
          REVOKE UPDATE, DELETE, TRUNCATE ON {schema}.audit_log FROM {role};
+         REVOKE UPDATE, DELETE, TRUNCATE ON {schema}.frozen_reports FROM {role};
          REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {schema}.__diesel_schema_migrations FROM {role};"
     ))?;
     tracing::info!(role = %a.role, "least-privilege grants applied");

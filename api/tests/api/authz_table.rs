@@ -255,6 +255,18 @@ async fn every_endpoint_for_every_caller(app: TestApp) {
         .await
         .unwrap();
     let mail = mail["items"][0]["id"].as_str().unwrap().to_owned();
+    // A frozen report of the province (none of the municipal callers' own).
+    let frozen: Value = app
+        .post(
+            "/api/v1/reports/frozen",
+            &admin,
+            json!({"from": "2026-01-01", "to": "2026-03-31"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let frozen = frozen["id"].as_str().unwrap().to_owned();
 
     use Method as M;
     let n = || None::<Value>;
@@ -277,6 +289,15 @@ async fn every_endpoint_for_every_caller(app: TestApp) {
         (M::GET, format!("/api/v1/reports/indicators?from=2026-01-01&to=2026-03-31&municipality_id={camaiore}"), n(),
                                                                             [401, 200, 200, 404, 200, 403, 404, 404, 403]),
         (M::GET, "/api/v1/reports/catalogue".into(), n(),                   [401, 200, 200, 200, 200, 403, 200, 200, 403]),
+        // Freezing is the coordinators' act; a province-wide frozen report is not the desks'.
+        (M::POST, "/api/v1/reports/frozen".into(), Some(json!({"from": "2026-04-01", "to": "2026-06-30"})),
+                                                                            [401, 201, 201, 403, 403, 403, 403, 403, 403]),
+        (M::GET, "/api/v1/reports/frozen".into(), n(),                      [401, 200, 200, 200, 200, 403, 200, 200, 403]),
+        (M::GET, format!("/api/v1/reports/frozen/{frozen}"), n(),           [401, 200, 200, 404, 404, 403, 404, 404, 403]),
+        // The cases behind a figure: reports and cases both (officers and clients without
+        // `cases:read` read no cases).
+        (M::GET, "/api/v1/reports/drill?indicator=cases_opened&from=2026-01-01&to=2026-03-31".into(), n(),
+                                                                            [401, 200, 200, 200, 403, 403, 200, 403, 403]),
         (M::GET, format!("/api/v1/municipalities/{gallicano}"), n(),        [401, 200, 200, 200, 200, 200, 200, 403, 200]),
         (M::POST, "/api/v1/municipalities".into(), Some(json!({"name": "Nuovo ufficio", "kind": "other"})),
                                                                             [401, 201, 403, 403, 403, 403, 403, 403, 403]),

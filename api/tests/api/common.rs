@@ -494,6 +494,12 @@ impl TestApp {
         let mut c = self.db.conn().expect("conn");
         c.batch_execute(sql).expect("sql");
     }
+
+    /// Runs SQL that the database may refuse, with its message when it does.
+    pub fn try_sql(&self, sql: &str) -> Result<(), String> {
+        let mut c = self.db.conn().expect("conn");
+        c.batch_execute(sql).map_err(|e| e.to_string())
+    }
 }
 
 /// Starts a server in the background; returns its base URL and its cache of callers.

@@ -13,7 +13,9 @@ db_tests!(
     indicators_match_the_figures_counted_by_hand,
     each_caller_counts_only_their_municipalities,
     exports_hide_small_cells_and_neutralise_formulas,
-    bad_periods_are_refused_with_the_field_at_fault
+    bad_periods_are_refused_with_the_field_at_fault,
+    a_frozen_report_keeps_its_figures_and_shows_what_changed,
+    every_line_drills_down_to_the_cases_it_counts
 );
 
 const Q3: &str = "/api/v1/reports/indicators?from=2026-07-01&to=2026-09-30";
@@ -851,4 +853,290 @@ async fn bad_periods_are_refused_with_the_field_at_fault(app: TestApp) {
         .unwrap()
         .contains("counted once"));
     assert_eq!(first["breakdowns"][0], "people_assisted.by_sex");
+}
+
+async fn a_frozen_report_keeps_its_figures_and_shows_what_changed(app: TestApp) {
+    let f = fixture(&app).await;
+    let g = f.gallicano.clone();
+    let (_, coordinator) = app.user("coord", "coordinator", &[]).await;
+    let (_, operator) = app
+        .user("operator", "operator", std::slice::from_ref(&g))
+        .await;
+    let q3 = json!({"from": "2026-07-01", "to": "2026-09-30"});
+
+    // Operators read reports but do not freeze them.
+    let res = app
+        .post("/api/v1/reports/frozen", &operator, q3.clone())
+        .await;
+    crate::common::assert_problem(res, 403, "forbidden").await;
+    let res = app
+        .post(
+            "/api/v1/reports/frozen",
+            &coordinator,
+            json!({"from": "2026-09-30", "to": "2026-07-01"}),
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["errors"][0]["field"], "to");
+
+    let res = app.post("/api/v1/reports/frozen", &coordinator, q3).await;
+    assert_eq!(res.status(), 201);
+    let frozen: Value = res.json().await.unwrap();
+    let id = frozen["id"].as_str().unwrap().to_owned();
+    assert_eq!(frozen["from"], "2026-07-01");
+    assert_eq!(frozen["municipality_id"], Value::Null);
+    assert_eq!(frozen["frozen_by_name"], "Test coord");
+    assert_eq!(frozen["sha256"].as_str().unwrap().len(), 64);
+    assert_eq!(frozen["intact"], true);
+    // Gallicano's own quarter, which its operator may read.
+    let res = app
+        .post(
+            "/api/v1/reports/frozen",
+            &coordinator,
+            json!({"from": "2026-07-01", "to": "2026-09-30", "municipality_id": g}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let mine: Value = res.json().await.unwrap();
+
+    // Nothing changed yet: no differences.
+    let url = format!("/api/v1/reports/frozen/{id}");
+    let detail = app.get_json(&url, &coordinator).await;
+    assert_eq!(detail["differences"], json!([]));
+    assert_eq!(figure(&detail["report"], "people_assisted")["period"], 4);
+
+    // A correction after the report was sent: one more person with a case in the quarter.
+    let p = person(&app, &f.admin, json!({"first_name": "Samir", "last_name": "Nasri", "sex": "M", "birth_date": "1985-03-03", "citizenship": "TN", "municipality_id": g})).await;
+    case(&app, &f.admin, &p, &g, "other", "2026-08-20 10:00:00", None).await;
+    let detail = app.get_json(&url, &coordinator).await;
+    // The frozen figures are what was sent...
+    assert_eq!(figure(&detail["report"], "people_assisted")["period"], 4);
+    assert_eq!(figure(&detail["report"], "cases_opened")["period"], 4);
+    assert_eq!(detail["frozen"]["sha256"], frozen["sha256"]);
+    assert_eq!(detail["frozen"]["intact"], true);
+    // ...and the page says what is different today, a new line of a breakdown included.
+    let diffs = detail["differences"].as_array().unwrap();
+    let find = |code: &str, breakdown: Value, key: Value, column: &str| {
+        diffs
+            .iter()
+            .find(|d| {
+                d["code"] == code
+                    && d["breakdown"] == breakdown
+                    && d["key"] == key
+                    && d["column"] == column
+            })
+            .unwrap_or_else(|| panic!("no difference for {code} {breakdown} {key}: {diffs:?}"))
+    };
+    let people = find("people_assisted", Value::Null, Value::Null, "period");
+    assert_eq!(
+        (people["frozen"].clone(), people["live"].clone()),
+        (n(4), n(5))
+    );
+    let opened = find("cases_opened", Value::Null, Value::Null, "cumulative");
+    assert_eq!(
+        (opened["frozen"].clone(), opened["live"].clone()),
+        (n(7), n(8))
+    );
+    let tunisia = find(
+        "people_assisted",
+        json!("people_assisted.by_citizenship"),
+        json!("TN"),
+        "period",
+    );
+    assert_eq!(tunisia["frozen"], Value::Null);
+    assert_eq!(tunisia["live"], 1);
+    assert!(
+        diffs.iter().all(|d| d["code"] != "jobs_completed"),
+        "only what changed: {diffs:?}"
+    );
+
+    // Stored once, never changed: the database refuses it, whoever asks.
+    assert!(app
+        .try_sql(&format!(
+            "UPDATE frozen_reports SET content = '{{}}' WHERE id = '{id}'"
+        ))
+        .is_err());
+    assert!(app
+        .try_sql(&format!("DELETE FROM frozen_reports WHERE id = '{id}'"))
+        .is_err());
+
+    // Listed for those who may read them: the operator sees Gallicano's, not the province's.
+    let all = app.get_json("/api/v1/reports/frozen", &coordinator).await;
+    assert_eq!(all.as_array().unwrap().len(), 2);
+    let theirs = app.get_json("/api/v1/reports/frozen", &operator).await;
+    assert_eq!(theirs, json!([mine]));
+    let res = app.get(&url, &operator).await;
+    crate::common::assert_problem(res, 404, "not_found").await;
+
+    // Downloaded as frozen, small counts hidden for outside: the XLSX read back.
+    let res = app.get(&format!("{url}?format=xlsx"), &coordinator).await;
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("lumit-frozen-2026-07-01-2026-09-30.xlsx"));
+    let bytes = res.bytes().await.unwrap().to_vec();
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let first = book.worksheet_range("Indicatori").unwrap();
+    let row = first
+        .rows()
+        .find(|r| r.first() == Some(&Data::String("cases_opened".into())))
+        .unwrap();
+    assert_eq!(row[4], Data::String("<5".into()));
+    assert_eq!(row[5], Data::Float(7.0), "the frozen value, not today's 8");
+
+    // The audit log has the act, without the figures.
+    let audit = app
+        .get_json("/api/v1/audit?action=report.freeze", &f.admin)
+        .await;
+    let items = audit["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[0]["entity_type"], "frozen_report");
+    assert!(!audit.to_string().contains("people_assisted"));
+}
+
+/// The drill-down's query for a line of a breakdown (`people_assisted.by_age_band` → `age_band`).
+fn line_param(breakdown: &str) -> &'static str {
+    match breakdown.rsplit_once(".by_").unwrap().1 {
+        "sex" => "sex",
+        "age_band" => "age_band",
+        "citizenship" => "citizenship",
+        "category" => "category",
+        "outcome" => "outcome",
+        "municipality" => "municipality_id",
+        other => panic!("no drill-down by {other}"),
+    }
+}
+
+async fn every_line_drills_down_to_the_cases_it_counts(app: TestApp) {
+    let f = fixture(&app).await;
+    let g = f.gallicano.clone();
+    let drill = "/api/v1/reports/drill?from=2026-07-01&to=2026-09-30";
+    let r = app.get_json(Q3, &f.admin).await;
+    // Each figure of the desks and each of its lines: the list holds what the figure counted
+    // (people for people assisted, cases for the others), in both columns.
+    let mut checked = 0;
+    for code in [
+        "people_assisted",
+        "cases_opened",
+        "cases_closed",
+        "cases_open_at_end",
+    ] {
+        let unit = if code == "people_assisted" {
+            "people"
+        } else {
+            "cases"
+        };
+        let fig = figure(&r, code);
+        for column in ["period", "cumulative"] {
+            if fig[column].is_null() {
+                continue;
+            }
+            let all = app
+                .get_json(
+                    &format!("{drill}&indicator={code}&column={column}"),
+                    &f.admin,
+                )
+                .await;
+            assert_eq!(all[unit], fig[column], "{code} {column}");
+            assert_eq!(
+                all["items"].as_array().unwrap().len() as i64,
+                all["cases"].as_i64().unwrap()
+            );
+            for b in fig["breakdowns"].as_array().unwrap() {
+                let bcode = b["code"].as_str().unwrap();
+                for row in b["rows"].as_array().unwrap() {
+                    let key = row["key"].as_str().unwrap();
+                    if row[column].is_null() || row[column] == 0 {
+                        continue;
+                    }
+                    let url = format!(
+                        "{drill}&indicator={code}&column={column}&{}={key}",
+                        line_param(bcode)
+                    );
+                    let list = app.get_json(&url, &f.admin).await;
+                    assert_eq!(list[unit], row[column], "{url}");
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 20, "only {checked} lines");
+
+    // Several lines together: people from Morocco aged 18–60 in Gallicano in the quarter: P1.
+    let url = format!("{drill}&indicator=people_assisted&citizenship=MA&age_band=18-60&municipality_id={g}&lang=en");
+    let list = app.get_json(&url, &f.admin).await;
+    assert_eq!(
+        (list["people"].clone(), list["cases"].clone()),
+        (n(1), n(1))
+    );
+    assert_eq!(list["items"][0]["person_name"], "Amina Benali");
+    assert_eq!(list["items"][0]["municipality_id"], json!(g));
+    assert_eq!(list["indicator_label"], "People assisted");
+    let labels: Vec<&str> = list["filters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["18–60", "Morocco", "Gallicano"]);
+    // Shown, so logged: P1's access log has the drill-down.
+    let amina = list["items"][0]["person_id"].as_str().unwrap().to_owned();
+    let log = app
+        .get_json(&format!("/api/v1/people/{amina}/access-log"), &f.admin)
+        .await;
+    assert!(
+        log["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "report.drill"),
+        "{log}"
+    );
+
+    // The case list's scope: an operator of Gallicano reaches Gallicano's cases only; an
+    // officer reads reports but not cases.
+    let (_, operator) = app
+        .user("operator", "operator", std::slice::from_ref(&g))
+        .await;
+    let mine = app
+        .get_json(&format!("{drill}&indicator=cases_opened"), &operator)
+        .await;
+    assert!(mine["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["municipality_id"] == json!(g)));
+    assert_eq!(mine["municipality_ids"], json!([g]));
+    let res = app
+        .get(
+            &format!(
+                "{drill}&indicator=cases_opened&municipality_id={}",
+                f.camaiore
+            ),
+            &operator,
+        )
+        .await;
+    crate::common::assert_problem(res, 404, "not_found").await;
+    let (_, officer) = app
+        .user("officer", "municipal_officer", std::slice::from_ref(&g))
+        .await;
+    let res = app
+        .get(&format!("{drill}&indicator=cases_opened"), &officer)
+        .await;
+    crate::common::assert_problem(res, 403, "forbidden").await;
+
+    // What can't be listed is refused with the field at fault.
+    for (query, field) in [
+        ("indicator=mediation_hours", "indicator"),
+        ("indicator=cases_closed&sex=F", "sex"),
+        ("indicator=people_assisted&citizenship=other", "citizenship"),
+        ("indicator=people_assisted&limit=0", "limit"),
+    ] {
+        let res = app.get(&format!("{drill}&{query}"), &f.admin).await;
+        assert_eq!(res.status(), 400, "{query}");
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["errors"][0]["field"], field, "{query}");
+    }
 }

@@ -356,3 +356,245 @@ pub fn other(lang: MessageLanguage) -> &'static str {
 
 #[cfg(test)]
 mod tests;
+
+/// A report frozen as it was sent: who froze it, when, and its fingerprint.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FrozenReport {
+    /// Identifier.
+    pub id: String,
+    /// First day of the period.
+    pub from: NaiveDate,
+    /// Last day of the period.
+    pub to: NaiveDate,
+    /// The municipality it counts; none: the province.
+    pub municipality_id: Option<String>,
+    /// Who froze it.
+    pub frozen_by_name: String,
+    /// When.
+    #[serde(serialize_with = "crate::time::serialize")]
+    pub frozen_at: chrono::DateTime<chrono::Utc>,
+    /// SHA-256 of the stored figures (canonical JSON), hex.
+    pub sha256: String,
+    /// Whether the stored figures still match the fingerprint taken when frozen.
+    pub intact: bool,
+}
+
+/// A frozen report with its figures and what differs from today's figures for the same period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FrozenReportDetail {
+    /// Who, when, fingerprint.
+    pub frozen: FrozenReport,
+    /// The figures as frozen.
+    pub report: IndicatorReport,
+    /// Every figure and line whose value today is not the frozen one.
+    pub differences: Vec<Difference>,
+}
+
+/// A figure or line that is not what was frozen.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Difference {
+    /// The figure's code.
+    pub code: String,
+    /// The breakdown's code, for a line.
+    pub breakdown: Option<String>,
+    /// The line's key.
+    pub key: Option<String>,
+    /// The figure's name, and the line's.
+    pub label: String,
+    /// `period` or `cumulative`.
+    pub column: String,
+    /// As frozen (none: the line was not there).
+    pub frozen: Option<Amount>,
+    /// Today (none: the line is gone).
+    pub live: Option<Amount>,
+}
+
+/// Body of `POST /api/v1/reports/frozen`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewFrozenReport {
+    /// First day of the period.
+    pub from: NaiveDate,
+    /// Last day of the period.
+    pub to: NaiveDate,
+    /// One municipality; none: the province.
+    #[serde(default)]
+    pub municipality_id: Option<String>,
+    /// Labels' language (default `it`).
+    #[serde(default)]
+    pub lang: Option<MessageLanguage>,
+}
+
+/// What differs between a frozen report and today's for the same period: every figure's two
+/// values and every line of every breakdown, lines that came or went included.
+pub fn differences(frozen: &IndicatorReport, live: &IndicatorReport) -> Vec<Difference> {
+    let mut out = Vec::new();
+    let mut push = |code: &str,
+                    breakdown: Option<&str>,
+                    key: Option<&str>,
+                    label: String,
+                    column: &str,
+                    a: Option<Amount>,
+                    b: Option<Amount>| {
+        if a != b {
+            out.push(Difference {
+                code: code.to_owned(),
+                breakdown: breakdown.map(str::to_owned),
+                key: key.map(str::to_owned),
+                label,
+                column: column.to_owned(),
+                frozen: a,
+                live: b,
+            });
+        }
+    };
+    for f in &frozen.figures {
+        let l = live.figure(&f.code);
+        push(
+            &f.code,
+            None,
+            None,
+            f.label.clone(),
+            "period",
+            f.period,
+            l.and_then(|l| l.period),
+        );
+        push(
+            &f.code,
+            None,
+            None,
+            f.label.clone(),
+            "cumulative",
+            f.cumulative,
+            l.and_then(|l| l.cumulative),
+        );
+        let empty = Vec::new();
+        let live_breakdowns = l.map(|l| &l.breakdowns).unwrap_or(&empty);
+        for b in &f.breakdowns {
+            let lb = live_breakdowns.iter().find(|x| x.code == b.code);
+            let live_rows = lb.map(|x| x.rows.as_slice()).unwrap_or(&[]);
+            let mut keys: Vec<(&str, &str)> = b
+                .rows
+                .iter()
+                .map(|r| (r.key.as_str(), r.label.as_str()))
+                .collect();
+            for r in live_rows {
+                if !keys.iter().any(|(k, _)| *k == r.key) {
+                    keys.push((r.key.as_str(), r.label.as_str()));
+                }
+            }
+            for (key, line) in keys {
+                let fr = b.rows.iter().find(|r| r.key == key);
+                let lr = live_rows.iter().find(|r| r.key == key);
+                let label = format!("{} — {}", b.label, line);
+                push(
+                    &f.code,
+                    Some(&b.code),
+                    Some(key),
+                    label.clone(),
+                    "period",
+                    fr.map(|r| r.period),
+                    lr.map(|r| r.period),
+                );
+                push(
+                    &f.code,
+                    Some(&b.code),
+                    Some(key),
+                    label,
+                    "cumulative",
+                    fr.and_then(|r| r.cumulative),
+                    lr.and_then(|r| r.cumulative),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Figures whose cases can be listed (`GET /api/v1/reports/drill`), and the breakdowns each can
+/// be cut by: the desks' figures, whose rows are cases.
+pub const DRILLABLE: &[(&str, &[Dimension])] = &[
+    (
+        "people_assisted",
+        &[
+            Dimension::Sex,
+            Dimension::AgeBand,
+            Dimension::Citizenship,
+            Dimension::Municipality,
+            Dimension::Category,
+        ],
+    ),
+    (
+        "cases_opened",
+        &[Dimension::Category, Dimension::Municipality],
+    ),
+    ("cases_closed", &[Dimension::Outcome]),
+    ("cases_open_at_end", &[Dimension::Municipality]),
+];
+
+/// Whether the cases behind a figure (or one of its lines) can be listed. "Other" countries, a
+/// group of small lines, is not one value in the data.
+pub fn drillable(code: &str, line: Option<(Dimension, &str)>) -> bool {
+    DRILLABLE.iter().any(|(c, dims)| {
+        *c == code
+            && line.is_none_or(|(d, key)| {
+                dims.contains(&d)
+                    && !key.is_empty()
+                    && !(d == Dimension::Citizenship && key == OTHER)
+            })
+    })
+}
+
+/// Which column of a report a drill-down opens.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Column {
+    /// The period.
+    #[default]
+    Period,
+    /// From the programme's start to the period's end.
+    Cumulative,
+}
+
+/// The cases behind a figure, or behind one line of its breakdowns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DrillDown {
+    /// The figure's code.
+    pub indicator: String,
+    /// The figure's name.
+    pub indicator_label: String,
+    /// The lines it is cut to (none: the whole figure).
+    pub filters: Vec<DrillFilter>,
+    /// The column.
+    pub column: Column,
+    /// First day counted.
+    pub from: NaiveDate,
+    /// Last day counted.
+    pub to: NaiveDate,
+    /// The municipalities counted; none: the province.
+    pub municipality_ids: Option<Vec<String>>,
+    /// How many cases.
+    pub cases: i64,
+    /// How many distinct people (what `people_assisted` counts).
+    pub people: i64,
+    /// The newest cases, up to `limit`.
+    pub items: Vec<crate::case::Case>,
+}
+
+/// A line a drill-down is cut to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DrillFilter {
+    /// The breakdown.
+    pub dimension: Dimension,
+    /// The line's key.
+    pub key: String,
+    /// The line's name.
+    pub label: String,
+}

@@ -129,3 +129,75 @@ fn suppression_reaches_only_counts_of_people_and_cases() {
     );
     assert_eq!(r.suppressed_below, Some(5));
 }
+
+#[test]
+fn differences_name_every_changed_figure_and_line() {
+    let line = |key: &str, p: i64, c: i64| BreakdownRow {
+        key: key.into(),
+        label: key.into(),
+        period: Amount::Whole(p),
+        cumulative: Some(Amount::Whole(c)),
+    };
+    let report = |total: i64, rows: Vec<BreakdownRow>| IndicatorReport {
+        from: d("2026-07-01"),
+        to: d("2026-09-30"),
+        programme_start: d("2021-01-01"),
+        municipality_ids: None,
+        suppressed_below: None,
+        lang: MessageLanguage::It,
+        figures: vec![Figure {
+            code: "people_assisted".into(),
+            family: Family::People,
+            unit: Unit::Count,
+            label: "Persone assistite".into(),
+            period: Some(Amount::Whole(total)),
+            cumulative: Some(Amount::Whole(10)),
+            breakdowns: vec![Breakdown {
+                code: "people_assisted.by_citizenship".into(),
+                dimension: Dimension::Citizenship,
+                label: "per cittadinanza".into(),
+                rows,
+            }],
+        }],
+    };
+    let frozen = report(3, vec![line("MA", 2, 5), line("CN", 1, 5)]);
+    assert!(differences(&frozen, &frozen).is_empty());
+    // A person corrected from China to Ukraine after freezing.
+    let live = report(
+        3,
+        vec![line("MA", 2, 5), line("CN", 0, 4), line("UA", 1, 1)],
+    );
+    let diff = differences(&frozen, &live);
+    type Seen<'a> = (Option<&'a str>, &'a str, Option<Amount>, Option<Amount>);
+    let seen: Vec<Seen> = diff
+        .iter()
+        .map(|d| (d.key.as_deref(), d.column.as_str(), d.frozen, d.live))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (
+                Some("CN"),
+                "period",
+                Some(Amount::Whole(1)),
+                Some(Amount::Whole(0))
+            ),
+            (
+                Some("CN"),
+                "cumulative",
+                Some(Amount::Whole(5)),
+                Some(Amount::Whole(4))
+            ),
+            (Some("UA"), "period", None, Some(Amount::Whole(1))),
+            (Some("UA"), "cumulative", None, Some(Amount::Whole(1))),
+        ]
+    );
+    assert_eq!(diff[0].label, "per cittadinanza — CN");
+    let more = report(4, vec![line("MA", 2, 5), line("CN", 1, 5)]);
+    let diff = differences(&frozen, &more);
+    assert_eq!(diff.len(), 1);
+    assert_eq!(
+        (diff[0].key.as_deref(), diff[0].column.as_str()),
+        (None, "period")
+    );
+}

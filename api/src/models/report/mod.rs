@@ -19,6 +19,8 @@ use crate::db::DbConn;
 use crate::error::StoreResult;
 use crate::schema::{case_categories, municipalities};
 
+pub mod drill;
+pub mod frozen;
 mod mediation;
 mod people;
 mod services;
@@ -209,6 +211,17 @@ fn group_small_countries(period: &mut Tally, cumulative: &mut Tally, n: i64) {
             t.lines.insert(key, folded);
         }
     }
+}
+
+/// The name of a line of a breakdown, as a report in `lang` would write it.
+pub fn line_label(
+    c: &mut DbConn,
+    lang: MessageLanguage,
+    d: Dimension,
+    key: &str,
+) -> StoreResult<String> {
+    let none = Tally::default();
+    Ok(Names::load(c, lang)?.label(d, key, [&none, &none]))
 }
 
 /// Names of municipalities and categories, in the report's language.

@@ -68,7 +68,7 @@ pub(super) fn tally(
 
 /// The age band on the window's last day, from the birth date, else the birth year, else
 /// unknown: `CASE WHEN birth_date > ? THEN 'lt18' …`.
-fn age_band(q: &mut Sql, bands: &AgeBands, w: &Window) {
+pub(super) fn age_band(q: &mut Sql, bands: &AgeBands, w: &Window) {
     use chrono::Datelike;
     let keys = bands.keys();
     let at = w.last_day;

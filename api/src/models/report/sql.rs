@@ -56,6 +56,13 @@ impl Sql {
         self
     }
 
+    /// Appends `?` for a text.
+    pub fn text(&mut self, s: &str) -> &mut Self {
+        self.text.push('?');
+        self.binds.push(Bind::Text(s.to_owned()));
+        self
+    }
+
     /// Appends `?` for a number.
     pub fn int(&mut self, n: i64) -> &mut Self {
         self.text.push('?');

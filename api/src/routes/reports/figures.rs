@@ -74,9 +74,6 @@ pub async fn indicators(
     authz::require(&actor, Action::ReadReports)?;
     let q = q.0;
     let format = Format::choose(q.format, &req);
-    let period = period(q.from, q.to)?;
-    let scope = scope(&actor, q.municipality_id)?;
-    let settings = &state.settings.reports;
     let hide = match (actor.kind, q.small_cells) {
         (ActorKind::Client, _) | (_, Some(SmallCells::Hide)) => true,
         (_, Some(SmallCells::Show)) => false,
@@ -88,30 +85,55 @@ pub async fn indicators(
         }
         other => other,
     };
+    let scope = scope(&actor, q.municipality_id)?;
+    let params = params(&state, q.from, q.to, scope, q.lang, group_below)?;
+    let mut report = state.db.read(move |c| compute(c, &params)).await?;
+    if hide {
+        report.suppress(state.settings.reports.small_cell);
+    }
+    render(report, format, "lumit-indicators")
+}
+
+/// What to count for a period and a scope, with the server's settings.
+pub fn params(
+    state: &AppState,
+    from: NaiveDate,
+    to: NaiveDate,
+    scope: Option<Vec<String>>,
+    lang: Option<MessageLanguage>,
+    group_below: Option<u32>,
+) -> ApiResult<Params> {
+    let (from, to) = period(from, to)?;
+    let settings = &state.settings.reports;
     let to_utc = |t| crate::scheduling::to_utc(t).naive_utc();
-    let start = settings.programme_start.min(period.0);
-    let params = Params {
-        period: Window::new(period.0, period.1, to_utc),
-        cumulative: Window::new(start, period.1, to_utc),
+    Ok(Params {
+        period: Window::new(from, to, to_utc),
+        cumulative: Window::new(settings.programme_start.min(from), to, to_utc),
         programme_start: settings.programme_start,
         scope,
         bands: settings.age_bands.clone(),
         group_below,
-        lang: q.lang.unwrap_or_default(),
-    };
-    let mut report = state
-        .db
-        .read(move |c| {
-            if let Some([id]) = params.scope.as_deref() {
-                crate::models::municipality::find(c, id)?;
-            }
-            Ok(model::indicators(c, &params)?)
-        })
-        .await?;
-    if hide {
-        report.suppress(settings.small_cell);
+        lang: lang.unwrap_or_default(),
+    })
+}
+
+/// Counts a report (404 for a municipality that does not exist).
+pub fn compute(c: &mut crate::db::DbConn, params: &Params) -> ApiResult<IndicatorReport> {
+    check_scope(c, params)?;
+    Ok(model::indicators(c, params)?)
+}
+
+/// 404 for a municipality asked for that does not exist.
+pub fn check_scope(c: &mut crate::db::DbConn, params: &Params) -> ApiResult<()> {
+    if let Some([id]) = params.scope.as_deref() {
+        crate::models::municipality::find(c, id)?;
     }
-    let name = format!("lumit-indicators-{}-{}", report.from, report.to);
+    Ok(())
+}
+
+/// A report as JSON, or as a CSV or XLSX file named `{name}-{from}-{to}`.
+pub fn render(report: IndicatorReport, format: Format, name: &str) -> ApiResult<HttpResponse> {
+    let name = format!("{name}-{}-{}", report.from, report.to);
     Ok(match format {
         Format::Json => HttpResponse::Ok().json(report),
         Format::Csv => attachment(
@@ -127,7 +149,7 @@ pub async fn indicators(
     })
 }
 
-fn field(name: &str, code: &'static str, message: &str) -> ApiError {
+pub fn field(name: &str, code: &'static str, message: &str) -> ApiError {
     ApiError::BadRequest {
         code: "invalid_query",
         detail: format!("Invalid query parameter `{name}`: {message}"),

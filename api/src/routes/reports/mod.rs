@@ -4,7 +4,9 @@ use actix_web::http::header;
 use actix_web::HttpResponse;
 use serde::Deserialize;
 
+pub mod drill;
 mod figures;
+pub mod frozen;
 mod tables;
 
 pub use figures::*;

@@ -1,0 +1,2 @@
+DROP TABLE frozen_reports;
+DROP FUNCTION frozen_reports_keep();

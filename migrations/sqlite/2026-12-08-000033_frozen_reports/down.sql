@@ -1,0 +1,1 @@
+DROP TABLE frozen_reports;
