@@ -52,6 +52,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("mediators/:id/timesheet") view=pages::timesheet::Page />
                         <Route path=path!("my-jobs") view=pages::my_jobs::MyJobs />
                         <Route path=path!("reports") view=pages::reports::Page />
+                        <Route path=path!("reports/frozen/:id") view=pages::reports::frozen::FrozenPage />
+                        <Route path=path!("reports/drill") view=pages::reports::drill::DrillPage />
                         <Route path=path!("training") view=pages::training::Programme />
                         <Route path=path!("training/courses/new") view=pages::training::NewCourse />
                         <Route path=path!("training/courses/:id") view=pages::training::CoursePage />

@@ -549,6 +549,14 @@ pub fn drillable(code: &str, line: Option<(Dimension, &str)>) -> bool {
     })
 }
 
+/// The drill-down's query parameter for a line of this breakdown (a municipality is the scope).
+pub fn drill_param(d: Dimension) -> &'static str {
+    match d {
+        Dimension::Municipality => "municipality_id",
+        d => d.as_str(),
+    }
+}
+
 /// Which column of a report a drill-down opens.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -1,5 +1,7 @@
 // Indicators in the web app: a coordinator opens them, reads the quarter's figures, changes the
-// period, opens a breakdown's table, and downloads the XLSX; axe finds nothing serious.
+// period, opens a breakdown's table, drills into a line to the cases behind it, downloads the
+// XLSX, and freezes the quarter, then sees a later correction as a difference; axe finds nothing
+// serious on any of these pages.
 // Set-up (an account, a person, a case) goes through the API, the scenario through the browser.
 
 import assert from 'node:assert/strict';
@@ -21,7 +23,7 @@ async function api(baseUrl, method, path, token, body) {
   return text ? JSON.parse(text) : null;
 }
 
-test('a coordinator reads the quarter, changes the period, opens a breakdown and downloads the XLSX', async (t) => {
+test('a coordinator reads the quarter, changes the period, drills into a line, downloads the XLSX and freezes the quarter', async (t) => {
   await withApp(t, async ({ page, baseUrl, adminUsername, adminPassword }) => {
     const admin = (await api(baseUrl, 'POST', '/api/v1/auth/login', null, { username: adminUsername, password: adminPassword })).access_token;
     const all = await api(baseUrl, 'GET', '/api/v1/municipalities?limit=200', admin);
@@ -74,6 +76,15 @@ test('a coordinator reads the quarter, changes the period, opens a breakdown and
     assert.equal((await morocco.locator('td').first().textContent()).trim(), '1');
     await checkA11y(page, 'indicators with a breakdown open');
 
+    // From the line to the cases behind it.
+    await morocco.getByRole('link', { name: '1 nel periodo — mostra i casi' }).click();
+    await page.getByRole('heading', { level: 1, name: /Casi dietro la cifra: Persone assistite — Morocco/ }).waitFor();
+    assert.match(await page.getByTestId('drill-counts').textContent(), /1 casi · 1 persone/);
+    await page.getByRole('link', { name: 'Amina Benali' }).waitFor();
+    await checkA11y(page, 'the cases behind a figure');
+    await page.goBack();
+    await page.locator('tr[data-code="people_assisted"]').waitFor();
+
     // The spreadsheet for the fund.
     const [download] = await Promise.all([
       page.waitForEvent('download'),
@@ -83,5 +94,32 @@ test('a coordinator reads the quarter, changes the period, opens a breakdown and
     const bytes = readFileSync(await download.path());
     assert.equal(bytes.subarray(0, 2).toString(), 'PK', 'an XLSX is a zip');
     await page.getByText('File scaricato.').waitFor();
+
+    // Freezing the quarter: asked once more, then kept with a fingerprint.
+    await page.getByRole('button', { name: 'Congela il rapporto del periodo' }).click();
+    await page.getByRole('button', { name: 'Sì, congela' }).click();
+    await page.waitForURL(/\/reports\/frozen\//);
+    await page.getByRole('heading', { level: 1, name: /Rapporto congelato/ }).waitFor();
+    assert.match(await page.getByTestId('integrity').textContent(), /Integro/);
+    await page.getByTestId('no-differences').waitFor();
+    await checkA11y(page, 'a frozen report');
+
+    // A correction after freezing: the frozen figure stays, the difference is shown.
+    const other = await api(baseUrl, 'POST', '/api/v1/people', admin, {
+      first_name: 'Karim', last_name: 'Haddad', sex: 'M', birth_date: '1980-02-02', citizenship: 'TN', municipality_id: gallicano,
+    });
+    await api(baseUrl, 'POST', '/api/v1/cases', admin, {
+      person_id: other.id, municipality_id: gallicano, category_id: 'other', summary: 'Informazioni',
+    });
+    await page.reload();
+    const diff = page.getByTestId('differences').locator('tr[data-code="people_assisted"]').first();
+    await diff.waitFor();
+    assert.deepEqual((await diff.locator('td.num').allTextContents()).map((v) => v.trim()), ['1', '2']);
+    assert.equal((await page.locator('section.report-family tr[data-code="people_assisted"] td').first().textContent()).trim(), '1');
+    await checkA11y(page, 'a frozen report with differences');
+
+    // Listed on the indicators' page.
+    await page.getByRole('link', { name: '← Indicatori' }).click();
+    await page.getByTestId('frozen-list').getByRole('cell', { name: 'Carla Coordinatrice' }).waitFor();
   });
 });

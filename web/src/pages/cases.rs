@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
-use lumit_shared::case::{CaseCategory, CasePage, CaseStatus, EventKind, Outcome};
+use lumit_shared::case::{Case, CaseCategory, CasePage, CaseStatus, EventKind, Outcome};
 use lumit_shared::user::Role;
 
 use crate::api::{self, enc};
@@ -245,30 +245,7 @@ fn CaseList() -> impl IntoView {
                     let next = page.next_cursor.clone();
                     view! {
                         <p role="status">{move || at_least.then(|| format!("{} ", i.t("cases.more_than")))}{move || fmt_int(i.lang.get(), total)} " " {move || i.t("cases.total")}</p>
-                        <table class="table">
-                            <caption class="visually-hidden">{move || i.t("cases.title")}</caption>
-                            <thead><tr>
-                                <th scope="col">{move || i.t("cases.reference")}</th>
-                                <th scope="col">{move || i.t("cases.person")}</th>
-                                <th scope="col">{move || i.t("cases.summary")}</th>
-                                <th scope="col">{move || i.t("cases.status")}</th>
-                                <th scope="col">{move || i.t("cases.opened")}</th>
-                            </tr></thead>
-                            <tbody>
-                                {page.items.into_iter().map(|c| {
-                                    let at = c.opened_at;
-                                    view! {
-                                        <tr>
-                                            <td><A href=format!("/cases/{}", c.id)>{c.reference.clone()}</A></td>
-                                            <td><A href=format!("/people/{}", c.person_id)>{c.person_name.clone()}</A></td>
-                                            <td>{c.summary.clone()}</td>
-                                            <td>{move || i.t(status_key(c.status))}</td>
-                                            <td>{move || fmt_datetime(i.lang.get(), &at)}</td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
+                        <CaseTable items=page.items caption="cases.title" />
                         {next.map(|cur| {
                             let mut href = String::from("/cases?");
                             for k in FILTERS {
@@ -282,5 +259,37 @@ fn CaseList() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+/// Cases as a table: reference, person, summary, status, opening; each links to its page.
+#[component]
+pub fn CaseTable(items: Vec<Case>, caption: &'static str) -> impl IntoView {
+    let i = use_i18n();
+    view! {
+        <table class="table">
+            <caption class="visually-hidden">{move || i.t(caption)}</caption>
+            <thead><tr>
+                <th scope="col">{move || i.t("cases.reference")}</th>
+                <th scope="col">{move || i.t("cases.person")}</th>
+                <th scope="col">{move || i.t("cases.summary")}</th>
+                <th scope="col">{move || i.t("cases.status")}</th>
+                <th scope="col">{move || i.t("cases.opened")}</th>
+            </tr></thead>
+            <tbody>
+                {items.into_iter().map(|c| {
+                    let at = c.opened_at;
+                    view! {
+                        <tr>
+                            <td><A href=format!("/cases/{}", c.id)>{c.reference.clone()}</A></td>
+                            <td><A href=format!("/people/{}", c.person_id)>{c.person_name.clone()}</A></td>
+                            <td>{c.summary.clone()}</td>
+                            <td>{move || i.t(status_key(c.status))}</td>
+                            <td>{move || fmt_datetime(i.lang.get(), &at)}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
     }
 }

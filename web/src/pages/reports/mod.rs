@@ -1,14 +1,22 @@
 //! The programme's indicators for the fund: a period (a quarter, a year, or any days), one
 //! municipality or the province, every figure for the period and from the programme's start,
-//! each breakdown as a table, and the CSV and XLSX to send on.
+//! each breakdown as a table, and the CSV and XLSX to send on; frozen reports and the cases
+//! behind a figure.
+
+pub mod drill;
+pub mod frozen;
 
 use chrono::{Datelike, NaiveDate};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use lumit_shared::municipality::Municipality;
 use lumit_shared::permission::Action;
-use lumit_shared::report::{Amount, Breakdown, Family, Figure, IndicatorReport, Unit};
+use lumit_shared::report::{
+    drill_param, drillable, Amount, Breakdown, Dimension, Family, Figure, FrozenReport,
+    IndicatorReport, NewFrozenReport, Unit,
+};
 use lumit_shared::training::MessageLanguage;
 use lumit_shared::user::Role;
 use lumit_shared::Page as ListPage;
@@ -227,6 +235,11 @@ fn Reports() -> impl IntoView {
         });
     };
     let can_show_small = move || s.is(&[Role::Admin, Role::Coordinator]);
+    let can_freeze = move || {
+        s.role()
+            .is_some_and(|r| Action::FreezeReports.allowed_for(r))
+    };
+    let drills = s.role().is_some_and(|r| Action::ReadCases.allowed_for(r));
     view! {
         <h1 tabindex="-1">{move || i.t("rep.title")}</h1>
         <p class="lead">{move || i.t("rep.intro")}</p>
@@ -281,18 +294,141 @@ fn Reports() -> impl IntoView {
             </Show>
         </div>
         <FormStatus error=Signal::derive(move || dl_err.get()) ok=Signal::derive(move || dl_ok.get()) />
+        <Show when=can_freeze>
+            <Freeze from=Signal::derive(from_q) to=Signal::derive(to_q) municipality=Signal::derive(muni_q) />
+        </Show>
         <Transition fallback=|| view! { <Loading /> }>
             {move || data.get().map(|r| match r {
                 Err(e) => view! { <ErrorView error=e retry=Callback::new(move |_| data.refetch()) /> }.into_any(),
                 Ok(None) => view! { <p class="muted">{move || i.t("rep.bad_dates")}</p> }.into_any(),
-                Ok(Some(report)) => view! { <ReportView report=report /> }.into_any(),
+                Ok(Some(report)) => {
+                    let links = drills.then(|| DrillLinks {
+                        from: report.from,
+                        to: report.to,
+                        municipality: muni_q(),
+                    });
+                    view! { <ReportView report=report links=links /> }.into_any()
+                }
             })}
         </Transition>
+        <frozen::FrozenList />
     }
 }
 
+/// Freezing the period shown, after a confirmation: it is for good.
 #[component]
-fn ReportView(report: IndicatorReport) -> impl IntoView {
+fn Freeze(
+    from: Signal<Option<NaiveDate>>,
+    to: Signal<Option<NaiveDate>>,
+    municipality: Signal<String>,
+) -> impl IntoView {
+    let i = use_i18n();
+    let navigate = use_navigate();
+    let asking = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let err = RwSignal::new(None::<String>);
+    let confirm = move |_| {
+        let (Some(from), Some(to)) = (from.get_untracked(), to.get_untracked()) else {
+            return;
+        };
+        let m = municipality.get_untracked();
+        let body = NewFrozenReport {
+            from,
+            to,
+            municipality_id: (!m.is_empty()).then_some(m),
+            lang: Some(report_lang(i.lang.get_untracked())),
+        };
+        busy.set(true);
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match api::post::<_, FrozenReport>("/api/v1/reports/frozen", &body).await {
+                Ok(f) => navigate(&format!("/reports/frozen/{}", f.id), Default::default()),
+                Err(e) => err.set(Some(error_message(i.lang.get_untracked(), &e))),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <section class="freeze" aria-labelledby="freeze-title">
+            <h2 id="freeze-title" class="visually-hidden">{move || i.t("rep.freeze")}</h2>
+            <Show when=move || asking.get() fallback=move || view! {
+                <button type="button" class="btn" on:click=move |_| asking.set(true)>{move || i.t("rep.freeze")}</button>
+            }>
+                <div class="confirm" role="group" aria-labelledby="freeze-question">
+                    <p id="freeze-question">{move || i.t("rep.freeze_question")}</p>
+                    <button type="button" class="btn btn-primary" on:click=confirm.clone() disabled=move || busy.get()
+                        aria-busy=move || busy.get().to_string()>{move || i.t("rep.freeze_confirm")}</button>
+                    <button type="button" class="btn" on:click=move |_| asking.set(false)>{move || i.t("app.cancel")}</button>
+                </div>
+            </Show>
+            <p class="error" role="alert">{move || err.get()}</p>
+        </section>
+    }
+}
+
+/// Where a report's figures lead: the cases behind them (for those who read cases).
+#[derive(Debug, Clone)]
+pub struct DrillLinks {
+    from: NaiveDate,
+    to: NaiveDate,
+    municipality: String,
+}
+
+impl DrillLinks {
+    /// The drill-down page of a figure's column, or of one line; none where there is no list.
+    fn href(&self, code: &str, column: &str, line: Option<(Dimension, &str)>) -> Option<String> {
+        if !drillable(code, line) {
+            return None;
+        }
+        let mut h = format!(
+            "/reports/drill?indicator={code}&from={}&to={}&column={column}",
+            self.from, self.to
+        );
+        match line {
+            Some((Dimension::Municipality, key)) => {
+                h.push_str(&format!("&municipality_id={}", enc(key)));
+            }
+            Some((d, key)) => {
+                if !self.municipality.is_empty() {
+                    h.push_str(&format!("&municipality_id={}", enc(&self.municipality)));
+                }
+                h.push_str(&format!("&{}={}", drill_param(d), enc(key)));
+            }
+            None if !self.municipality.is_empty() => {
+                h.push_str(&format!("&municipality_id={}", enc(&self.municipality)));
+            }
+            None => {}
+        }
+        Some(h)
+    }
+}
+
+/// A figure's cell: the number, a link to the cases behind it when there is one to follow.
+fn amount_cell(
+    href: Option<String>,
+    amount: Option<Amount>,
+    column: &'static str,
+) -> impl IntoView {
+    let i = use_i18n();
+    let text = move || fmt_amount(i.lang.get(), amount.as_ref());
+    let worth = matches!(amount, Some(Amount::Whole(n)) if n > 0);
+    view! {
+        <td class="num">
+            {match href.filter(|_| worth) {
+                Some(h) => view! {
+                    <A href=h attr:class="drill"
+                        attr:aria-label=move || format!("{} {} — {}", text(), i.t(column).to_lowercase(), i.t("rep.show_cases"))>{text}</A>
+                }.into_any(),
+                None => text.into_any(),
+            }}
+        </td>
+    }
+}
+
+/// A report's figures by family, each with its breakdowns; with `links`, each count leads to
+/// the cases behind it.
+#[component]
+pub fn ReportView(report: IndicatorReport, links: Option<DrillLinks>) -> impl IntoView {
     let i = use_i18n();
     let period = format!(
         "{} – {}",
@@ -305,6 +441,7 @@ fn ReportView(report: IndicatorReport) -> impl IntoView {
             {move || i.t("rep.period")} ": " {period.clone()} " · " {move || i.t("rep.cumulative_since")} " " {since.clone()}
         </p>
         {Family::ALL.iter().map(|family| {
+            let links = links.clone();
             let figures: Vec<Figure> = report.figures.iter().filter(|f| f.family == *family).cloned().collect();
             let id = format!("family-{}", family.as_str());
             let family = *family;
@@ -319,24 +456,25 @@ fn ReportView(report: IndicatorReport) -> impl IntoView {
                             <th scope="col" class="num">{move || i.t("rep.cumulative")}</th>
                         </tr></thead>
                         <tbody>
-                            {figures.iter().cloned().map(|f| {
+                            {figures.iter().map(|f| {
                                 let unit = unit_suffix(f.unit);
+                                let href = |column| links.as_ref().and_then(|l| l.href(&f.code, column, None));
                                 view! {
                                     <tr data-code=f.code.clone()>
                                         <th scope="row">{f.label.clone()}{move || unit.map(|k| format!(" ({})", i.t(k)))}</th>
-                                        <td class="num">{move || fmt_amount(i.lang.get(), f.period.as_ref())}</td>
-                                        <td class="num">{move || fmt_amount(i.lang.get(), f.cumulative.as_ref())}</td>
+                                        {amount_cell(href("period"), f.period, "rep.in_period")}
+                                        {amount_cell(href("cumulative"), f.cumulative, "rep.cumulative")}
                                     </tr>
                                 }
                             }).collect_view()}
                         </tbody>
                     </table>
-                    {figures.into_iter().filter(|f| !f.breakdowns.is_empty()).map(|f| view! {
+                    {figures.into_iter().filter(|f| !f.breakdowns.is_empty()).map(|f| { let links = links.clone(); view! {
                         <details class="breakdowns">
                             <summary>{move || i.t("rep.details")} ": " {f.label.clone()}</summary>
-                            {f.breakdowns.iter().cloned().map(|b| view! { <BreakdownTable b=b /> }).collect_view()}
+                            {f.breakdowns.iter().cloned().map(|b| view! { <BreakdownTable b=b code=f.code.clone() links=links.clone() /> }).collect_view()}
                         </details>
-                    }).collect_view()}
+                    }}).collect_view()}
                 </section>
             }
         }).collect_view()}
@@ -352,7 +490,7 @@ fn unit_suffix(u: Unit) -> Option<&'static str> {
 }
 
 #[component]
-fn BreakdownTable(b: Breakdown) -> impl IntoView {
+fn BreakdownTable(b: Breakdown, code: String, links: Option<DrillLinks>) -> impl IntoView {
     let i = use_i18n();
     let at_end = b.rows.iter().all(|r| r.cumulative.is_none());
     view! {
@@ -364,12 +502,17 @@ fn BreakdownTable(b: Breakdown) -> impl IntoView {
                 {(!at_end).then(|| view! { <th scope="col" class="num">{move || i.t("rep.cumulative")}</th> })}
             </tr></thead>
             <tbody>
-                {b.rows.into_iter().map(|r| view! {
-                    <tr>
-                        <th scope="row">{r.label.clone()}</th>
-                        <td class="num">{move || fmt_amount(i.lang.get(), Some(&r.period))}</td>
-                        {(!at_end).then(|| view! { <td class="num">{move || fmt_amount(i.lang.get(), r.cumulative.as_ref())}</td> })}
-                    </tr>
+                {b.rows.into_iter().map(|r| {
+                    let href = |column| {
+                        links.as_ref().and_then(|l| l.href(&code, column, Some((b.dimension, &r.key))))
+                    };
+                    view! {
+                        <tr data-key=r.key.clone()>
+                            <th scope="row">{r.label.clone()}</th>
+                            {amount_cell(href("period"), Some(r.period), "rep.in_period")}
+                            {(!at_end).then(|| amount_cell(href("cumulative"), r.cumulative, "rep.cumulative"))}
+                        </tr>
+                    }
                 }).collect_view()}
             </tbody>
         </table>
