@@ -33,6 +33,7 @@ pub mod api_client;
 pub mod audit;
 pub mod auth;
 pub mod case;
+pub mod dashboard;
 pub mod desk;
 pub mod mediation;
 pub mod municipality;

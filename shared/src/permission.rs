@@ -80,6 +80,8 @@ pub enum Action {
     ReadReports,
     /// Freeze a period's report as sent to the fund.
     FreezeReports,
+    /// Read one's own dashboard (what it holds depends on the role).
+    ReadDashboard,
 }
 
 impl Action {
@@ -118,7 +120,8 @@ impl Action {
             | Self::TakeAttendance
             | Self::ManageOutbox
             | Self::ReadFeedback
-            | Self::FreezeReports => None,
+            | Self::FreezeReports
+            | Self::ReadDashboard => None,
         }
     }
 
@@ -158,6 +161,8 @@ impl Action {
             // mediators and trainers work for it and have their own pages.
             Self::ReadReports => matches!(role, Admin | Coordinator | Operator | MunicipalOfficer),
             Self::FreezeReports => matches!(role, Admin | Coordinator),
+            // Trainers have their courses' pages instead.
+            Self::ReadDashboard => !matches!(role, Trainer),
             Self::WriteMunicipalities
             | Self::WriteDesks
             | Self::WriteUsers

@@ -58,6 +58,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(reports::frozen::list)
                 .service(reports::frozen::get)
                 .service(reports::drill::drill)
+                .service(reports::dashboard::dashboard)
                 .service(mediators::list)
                 .service(mediators::create)
                 .service(mediators::get)

@@ -289,6 +289,8 @@ async fn every_endpoint_for_every_caller(app: TestApp) {
         (M::GET, format!("/api/v1/reports/indicators?from=2026-01-01&to=2026-03-31&municipality_id={camaiore}"), n(),
                                                                             [401, 200, 200, 404, 200, 403, 404, 404, 403]),
         (M::GET, "/api/v1/reports/catalogue".into(), n(),                   [401, 200, 200, 200, 200, 403, 200, 200, 403]),
+        // Each staff role's own dashboard; trainers and partner systems have none.
+        (M::GET, "/api/v1/dashboard".into(), n(),                           [401, 200, 200, 200, 200, 200, 403, 403, 403]),
         // Freezing is the coordinators' act; a province-wide frozen report is not the desks'.
         (M::POST, "/api/v1/reports/frozen".into(), Some(json!({"from": "2026-04-01", "to": "2026-06-30"})),
                                                                             [401, 201, 201, 403, 403, 403, 403, 403, 403]),

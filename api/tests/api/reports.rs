@@ -15,7 +15,8 @@ db_tests!(
     exports_hide_small_cells_and_neutralise_formulas,
     bad_periods_are_refused_with_the_field_at_fault,
     a_frozen_report_keeps_its_figures_and_shows_what_changed,
-    every_line_drills_down_to_the_cases_it_counts
+    every_line_drills_down_to_the_cases_it_counts,
+    each_role_has_its_dashboard_in_one_answer
 );
 
 const Q3: &str = "/api/v1/reports/indicators?from=2026-07-01&to=2026-09-30";
@@ -1139,4 +1140,167 @@ async fn every_line_drills_down_to_the_cases_it_counts(app: TestApp) {
         let body: Value = res.json().await.unwrap();
         assert_eq!(body["errors"][0]["field"], field, "{query}");
     }
+}
+
+fn chart<'a>(d: &'a Value, code: &str) -> &'a Value {
+    d["charts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == code)
+        .unwrap_or_else(|| panic!("no chart {code} in {d}"))
+}
+
+async fn each_role_has_its_dashboard_in_one_answer(app: TestApp) {
+    let f = fixture(&app).await;
+    let g = f.gallicano.clone();
+    let q3 = "/api/v1/dashboard?from=2026-07-01&to=2026-09-30";
+    let d = app.get_json(q3, &f.admin).await;
+    assert_eq!(d["view"], "province");
+    let codes: Vec<&str> = d["charts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "people_by_month",
+            "open_cases_by_status",
+            "cases_by_category",
+            "deadlines_by_week",
+            "requests_by_status",
+            "hours_by_language",
+            "hours_by_municipality",
+            "staff_trained_by_municipality"
+        ]
+    );
+    // People by month: each month as the indicator counts it for that month.
+    let months = chart(&d, "people_by_month");
+    assert_eq!(months["kind"], "line");
+    let labels: Vec<&str> = months["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["lug 2026", "ago 2026", "set 2026"]);
+    for (i, (from, to)) in [
+        ("2026-07-01", "2026-07-31"),
+        ("2026-08-01", "2026-08-31"),
+        ("2026-09-01", "2026-09-30"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let r = app
+            .get_json(
+                &format!("/api/v1/reports/indicators?from={from}&to={to}"),
+                &f.admin,
+            )
+            .await;
+        assert_eq!(
+            months["series"][0]["values"][i].as_f64(),
+            figure(&r, "people_assisted")["period"].as_f64(),
+            "{from}"
+        );
+    }
+    // The tiles and the breakdown charts are the quarter's figures.
+    let tiles = d["tiles"].as_array().unwrap();
+    let people = tiles
+        .iter()
+        .find(|t| t["code"] == "people_assisted")
+        .unwrap();
+    assert_eq!(people["value"], 4.0);
+    let hours = tiles
+        .iter()
+        .find(|t| t["code"] == "mediation_hours")
+        .unwrap();
+    assert_eq!(
+        (hours["value"].clone(), hours["unit"].clone()),
+        (json!(4.5), json!("hours"))
+    );
+    let r = app.get_json(Q3, &f.admin).await;
+    let by_category = chart(&d, "cases_by_category");
+    let expected: Vec<f64> = figure(&r, "cases_opened")["breakdowns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["dimension"] == "category")
+        .unwrap()["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| row["period"].as_f64().unwrap())
+        .collect();
+    let got: Vec<f64> = by_category["series"][0]["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    assert_eq!(got, expected);
+    // Every chart says what it shows in one sentence.
+    let summary = by_category["summary"].as_str().unwrap();
+    assert!(summary.contains(": in tutto 4; il più alto: "), "{summary}");
+    // Deadlines: stacked by kind over the overdue column and four weeks.
+    let deadlines = chart(&d, "deadlines_by_week");
+    assert_eq!(deadlines["kind"], "stacked");
+    assert_eq!(deadlines["series"].as_array().unwrap().len(), 3);
+    assert_eq!(deadlines["categories"].as_array().unwrap().len(), 5);
+    // Open cases now, by status: every case of the fixture that is not closed.
+    let open: f64 = chart(&d, "open_cases_by_status")["series"][0]["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .sum();
+    let today = lumit_api::scheduling::local_now().date();
+    let now = app
+        .get_json(
+            &format!("/api/v1/reports/indicators?from={today}&to={today}"),
+            &f.admin,
+        )
+        .await;
+    assert_eq!(
+        Some(open),
+        figure(&now, "cases_open_at_end")["period"].as_f64()
+    );
+
+    // An operator's desk: their municipality's cases, no mediation or training charts.
+    let (_, operator) = app
+        .user("operator", "operator", std::slice::from_ref(&g))
+        .await;
+    let desk = app.get_json(q3, &operator).await;
+    assert_eq!(desk["view"], "desk");
+    assert_eq!(desk["charts"].as_array().unwrap().len(), 4);
+    let mine = app
+        .get_json(&format!("{Q3}&municipality_id={g}"), &f.admin)
+        .await;
+    let tiles = desk["tiles"].as_array().unwrap();
+    assert_eq!(
+        tiles
+            .iter()
+            .find(|t| t["code"] == "people_assisted")
+            .unwrap()["value"]
+            .as_f64(),
+        figure(&mine, "people_assisted")["period"].as_f64()
+    );
+    // A municipal officer: requests and hours.
+    let (_, officer) = app
+        .user("officer", "municipal_officer", std::slice::from_ref(&g))
+        .await;
+    let office = app.get_json(&format!("{q3}&lang=en"), &officer).await;
+    assert_eq!(office["view"], "municipality");
+    let hours = chart(&office, "hours_by_kind");
+    assert_eq!(hours["title"], "Mediation and translation hours by kind");
+    // Trainers have no dashboard; bad periods are refused.
+    let (_, trainer) = app.user("trainer", "trainer", &[]).await;
+    let res = app.get(q3, &trainer).await;
+    crate::common::assert_problem(res, 403, "forbidden").await;
+    let res = app
+        .get("/api/v1/dashboard?from=2026-09-30&to=2026-07-01", &f.admin)
+        .await;
+    assert_eq!(res.status(), 400);
 }

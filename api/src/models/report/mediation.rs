@@ -118,7 +118,7 @@ fn job_kind(r: &Row) -> &'static str {
 
 /// A job's day of work, local time: the actual start, else the planned start, else the
 /// translation's due date.
-fn job_day(r: &Row) -> Option<NaiveDateTime> {
+pub(super) fn job_day(r: &Row) -> Option<NaiveDateTime> {
     r.actual_start
         .or(r.starts_at)
         .or(r.due_date.map(|d| d.and_time(NaiveTime::MIN)))

@@ -19,6 +19,7 @@ use crate::db::DbConn;
 use crate::error::StoreResult;
 use crate::schema::{case_categories, municipalities};
 
+pub mod dashboard;
 pub mod drill;
 pub mod frozen;
 mod mediation;

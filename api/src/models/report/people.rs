@@ -92,3 +92,24 @@ pub(super) fn age_band(q: &mut Sql, bands: &AgeBands, w: &Window) {
         keys[keys.len() - 1]
     ));
 }
+
+/// Distinct people assisted in a window (the figure without its breakdowns: for a chart by
+/// month).
+pub(super) fn distinct(c: &mut DbConn, w: &Window, scope: Option<&[String]>) -> StoreResult<i64> {
+    let mut q = Sql::new("WITH active AS (SELECT c.person_id FROM cases c WHERE ");
+    q.between("c.opened_at", w.from_utc, w.to_utc)
+        .scope("c.municipality_id", scope)
+        .push(
+            " UNION SELECT c.person_id FROM case_events e JOIN cases c ON c.id = e.case_id WHERE ",
+        )
+        .between("e.at", w.from_utc, w.to_utc)
+        .scope("c.municipality_id", scope)
+        .push(") SELECT COUNT(DISTINCT person_id) AS n FROM active");
+    Ok(q.load::<Count>(c)?.first().map_or(0, |r| r.n))
+}
+
+#[derive(diesel::QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}

@@ -4,6 +4,7 @@ use actix_web::http::header;
 use actix_web::HttpResponse;
 use serde::Deserialize;
 
+pub mod dashboard;
 pub mod drill;
 mod figures;
 pub mod frozen;
