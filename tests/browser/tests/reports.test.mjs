@@ -1,4 +1,5 @@
-// Indicators in the web app: a coordinator opens them, reads the quarter's figures, changes the
+// The dashboard and the indicators in the web app: a coordinator reads the home page's charts,
+// changes their period, opens a chart's table; then opens the indicators, reads the quarter's figures, changes the
 // period, opens a breakdown's table, drills into a line to the cases behind it, downloads the
 // XLSX, and freezes the quarter, then sees a later correction as a difference; axe finds nothing
 // serious on any of these pages.
@@ -45,6 +46,27 @@ test('a coordinator reads the quarter, changes the period, drills into a line, d
     await page.locator('#password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Accedi', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: /Benvenuto/ }).waitFor();
+
+    // The dashboard: the last twelve months by default, one person this month.
+    const months = page.locator('figure[data-code="people_by_month"]');
+    await months.waitFor();
+    assert.match(await months.locator('.chart-summary').textContent(), /^Persone assistite per mese: in tutto 1;/);
+    assert.equal(await page.locator('figure.chart').count(), 8);
+    assert.equal((await page.locator('.stat[data-code="people_assisted"] .stat-value').textContent()).trim(), '1');
+    // The chart's table alternative: this month's row says 1.
+    await months.getByText('Mostra i dati in tabella').click();
+    const rows = months.locator('table tbody tr');
+    assert.equal(await rows.count(), 12);
+    assert.equal((await rows.last().locator('td').textContent()).trim(), '1');
+    await checkA11y(page, 'the dashboard');
+    // Another period: this month only.
+    await page.locator('#dash-period').selectOption({ label: 'Questo mese' });
+    await page.waitForURL(/\/\?from=\d{4}-\d{2}-01&to=/);
+    await page.waitForFunction(() => document.querySelectorAll('figure[data-code="people_by_month"] table tbody tr').length === 1
+      || document.querySelector('figure[data-code="people_by_month"] .chart-summary')?.textContent.includes('in tutto 1'));
+    await months.getByText('Mostra i dati in tabella').click();
+    await page.waitForFunction(() => document.querySelectorAll('figure[data-code="people_by_month"] table tbody tr').length === 1);
+
     await page.getByRole('navigation').getByRole('link', { name: 'Indicatori' }).click();
     await page.getByRole('heading', { level: 1, name: 'Indicatori del programma' }).waitFor();
 

@@ -65,6 +65,13 @@ pub(super) fn word(key: &str) -> Option<(&'static str, &'static str)> {
         "rep.cases" => ("casi", "cases"),
         "rep.people" => ("persone", "people"),
         "rep.newest_shown" => ("mostrati i {n} più recenti", "the newest {n} shown"),
+        "dash.title" => ("Cruscotto", "Dashboard"),
+        "dash.province" => ("Tutta la provincia", "The whole province"),
+        "dash.desk" => ("I comuni del tuo sportello", "Your desk's municipalities"),
+        "dash.municipality" => ("Il tuo comune", "Your municipality"),
+        "dash.mediator" => ("Il tuo lavoro", "Your work"),
+        "dash.table" => ("Mostra i dati in tabella", "Show the data as a table"),
+        "dash.total" => ("Totale", "Total"),
         _ => return None,
     })
 }

@@ -6,8 +6,10 @@ use lumit_shared::page::Summary;
 use crate::api;
 use crate::components::{ErrorView, Loading};
 use crate::i18n::{fmt_int, use_i18n};
+use crate::pages::dashboard::DashboardPanel;
 use crate::pages::worklist::Worklist;
 use crate::session::use_session;
+use lumit_shared::permission::Action;
 use lumit_shared::user::Role;
 
 /// Welcome with counts.
@@ -27,6 +29,9 @@ pub fn Home() -> impl IntoView {
     view! {
         <h1 tabindex="-1">{move || i.t("home.title")} {move || s.user.with(|u| u.as_ref().map(|u| format!(", {}", u.full_name)))}</h1>
         <p class="lead">{move || i.t("home.intro")}</p>
+        <Show when=move || s.role().is_some_and(|r| Action::ReadDashboard.allowed_for(r))>
+            <DashboardPanel />
+        </Show>
         <Suspense fallback=|| view! { <Loading /> }>
             {move || summary.get().map(|r| match r {
                 Ok(sum) => view! {

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod availability;
 pub mod case_page;
 pub mod cases;
+pub mod dashboard;
 pub mod desks;
 pub mod home;
 pub mod login;

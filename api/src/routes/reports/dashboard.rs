@@ -304,7 +304,7 @@ fn open_cases(c: &mut DbConn, scope: Option<&[String]>, lang: MessageLanguage) -
         "open_cases_by_status",
         it_en(
             lang,
-            "Casi aperti per stato, oggi",
+            "Pratiche aperte per stato, oggi",
             "Open cases by status, today",
         ),
         ChartKind::Bar,
