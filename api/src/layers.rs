@@ -38,7 +38,7 @@ const LADDER: &[&[&str]] = &[
     // E-mail: the outbox's messages and the worker that sends them.
     &["state", "mail"],
     // Request plumbing that needs the application's state.
-    &["caller", "idempotency", "web_app"],
+    &["caller", "idempotency", "web_app", "export"],
     // The handlers.
     &["routes"],
     &["openapi"],

@@ -13,6 +13,7 @@ pub mod config;
 pub mod crypto;
 pub mod db;
 pub mod error;
+pub mod export;
 pub mod extract;
 pub mod files;
 pub mod ical;

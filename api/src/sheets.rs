@@ -2,7 +2,40 @@
 //! cell goes through [`spreadsheet_safe`], so a name like `=1+1` stays a name.
 
 use lumit_shared::text::spreadsheet_safe;
-use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use rust_xlsxwriter::{Workbook, XlsxError};
+
+/// The form of an answer: JSON, or a file for a spreadsheet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// `application/json`.
+    Json,
+    /// `text/csv`.
+    Csv,
+    /// `application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`.
+    Xlsx,
+}
+
+impl Format {
+    /// `format=` when given, else what `Accept` asks for, else JSON.
+    pub fn choose(asked: Option<Format>, req: &actix_web::HttpRequest) -> Self {
+        if let Some(f) = asked {
+            return f;
+        }
+        let accept = req
+            .headers()
+            .get(actix_web::http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        if accept.contains(XLSX) {
+            Self::Xlsx
+        } else if accept.contains("text/csv") {
+            Self::Csv
+        } else {
+            Self::Json
+        }
+    }
+}
 
 /// The XLSX media type.
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -72,7 +105,7 @@ pub fn xlsx(tables: &[Table]) -> anyhow::Result<Vec<u8>> {
 
 fn workbook(tables: &[Table]) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
-    let bold = Format::new().set_bold();
+    let bold = rust_xlsxwriter::Format::new().set_bold();
     let mut names: Vec<String> = Vec::new();
     for t in tables {
         let sheet = book.add_worksheet();

@@ -1,18 +1,21 @@
 //! `/api/v1/audit`: read and verify the tamper-evident log. Admins only.
 
-use actix_web::{get, web, HttpResponse};
+use actix_web::{get, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use lumit_shared::audit::{AuditEntry, AuditVerification, SecurityEvent};
 use lumit_shared::Page;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::audit::{self as log, Filter};
+use crate::audit::{self as log, AuditCtx, Filter};
 use crate::auth::Actor;
 use crate::authz::{self, Action};
+use crate::db::DbConn;
 use crate::error::ApiResult;
-use crate::extract::Query;
+use crate::export::{local_time, text, Export, Rows, Source};
+use crate::extract::{Query, RequestMeta};
 use crate::pagination::Pager;
+use crate::sheets::{Cell, Format};
 use crate::state::AppState;
 
 /// Filters of the audit log.
@@ -36,23 +39,32 @@ pub struct ListQuery {
     pub limit: Option<i64>,
     /// Cursor from the previous page.
     pub cursor: Option<String>,
+    /// `csv` or `xlsx`: every matching entry as a file, streamed; without it, `Accept` decides.
+    pub format: Option<Format>,
 }
 
-/// The audit log, newest first. Permission: admin.
+/// The audit log, newest first; or every matching entry as CSV or XLSX. Permission: admin.
 #[utoipa::path(
     tag = "audit",
     params(ListQuery),
     security(("bearer" = [])),
-    responses((status = 200, description = "A page of entries", body = Page<AuditEntry>))
+    responses((status = 200, description = "A page of entries, or all of them as a file", content(
+        (Page<AuditEntry> = "application/json"),
+        (String = "text/csv"),
+        (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    )))
 )]
 #[get("/audit")]
 pub async fn list(
     actor: Actor,
+    meta: RequestMeta,
+    req: HttpRequest,
     state: web::Data<AppState>,
     q: Query<ListQuery>,
 ) -> ApiResult<HttpResponse> {
     authz::require(&actor, Action::ReadAudit)?;
     let q = q.0;
+    let format = Format::choose(q.format, &req);
     let mut pager = Pager::<i64>::new(q.limit, q.cursor.as_deref())?;
     let (limit, before_id) = pager.query();
     let filter = Filter {
@@ -64,6 +76,25 @@ pub async fn list(
         to: q.to.map(|t| t.naive_utc()),
         before_id,
     };
+    if format != Format::Json {
+        let today = crate::scheduling::local_now().date();
+        let export = Export {
+            action: "audit.export",
+            list: "audit",
+            name: format!("lumit-registro-{today}"),
+        };
+        // From the newest, whatever page the list was on.
+        let filter = Filter {
+            before_id: None,
+            ..filter
+        };
+        let rows = AuditRows {
+            filter,
+            done: false,
+        };
+        let ctx = AuditCtx::new(&actor, &meta);
+        return Ok(crate::export::respond(state, ctx, export, format, rows));
+    }
     let rows = state
         .db
         .read(move |c| log::list(c, &filter, limit + 1))
@@ -154,4 +185,68 @@ pub async fn security(
         .read(move |c| crate::security_log::list(c, before.as_deref(), limit + 1))
         .await?;
     Ok(HttpResponse::Ok().json(pager.page(rows, |e| e.id.clone(), |e| e)))
+}
+
+/// The entries of a filter, newest first, read back by id. What changed is written as JSON
+/// (values only, never free text about a person: the log holds none).
+struct AuditRows {
+    filter: Filter,
+    done: bool,
+}
+
+impl Source for AuditRows {
+    fn header(&self) -> Vec<String> {
+        [
+            "N.",
+            "Quando",
+            "Chi",
+            "Tipo di attore",
+            "Azione",
+            "Oggetto",
+            "Id",
+            "Comune",
+            "Indirizzo IP",
+            "Modifiche",
+        ]
+        .map(str::to_owned)
+        .to_vec()
+    }
+
+    fn next(&mut self, c: &mut DbConn, n: i64) -> ApiResult<Rows> {
+        if self.done {
+            return Ok(Rows::default());
+        }
+        let mut rows = log::list(c, &self.filter, n + 1)?;
+        self.done = rows.len() as i64 <= n;
+        rows.truncate(n as usize);
+        self.filter.before_id = rows.last().map(|e| e.id);
+        let mut page = Rows::default();
+        for e in rows {
+            {
+                let person = (e.entity_type == "person")
+                    .then(|| e.entity_id.clone())
+                    .flatten();
+                let changes = if e.changes.is_empty() {
+                    Cell::Empty
+                } else {
+                    Cell::Text(serde_json::to_string(&e.changes).unwrap_or_default())
+                };
+                let cells = vec![
+                    Cell::Whole(e.id),
+                    local_time(e.at),
+                    text(e.actor_name.as_deref()),
+                    Cell::Text(e.actor_kind.clone()),
+                    Cell::Text(e.action.clone()),
+                    Cell::Text(e.entity_type.clone()),
+                    text(e.entity_id.as_deref()),
+                    text(e.municipality_id.as_deref()),
+                    text(e.client_ip.as_deref()),
+                    changes,
+                ];
+                page.rows.push(cells);
+                page.people.extend(person);
+            }
+        }
+        Ok(page)
+    }
 }

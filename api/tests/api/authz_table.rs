@@ -291,6 +291,8 @@ async fn every_endpoint_for_every_caller(app: TestApp) {
         (M::GET, "/api/v1/reports/catalogue".into(), n(),                   [401, 200, 200, 200, 200, 403, 200, 200, 403]),
         // Each staff role's own dashboard; trainers and partner systems have none.
         (M::GET, "/api/v1/dashboard".into(), n(),                           [401, 200, 200, 200, 200, 200, 403, 403, 403]),
+        // The register of people as a file: admins and coordinators only.
+        (M::GET, "/api/v1/people?format=csv".into(), n(),                   [401, 200, 200, 403, 403, 403, 403, 403, 403]),
         // Freezing is the coordinators' act; a province-wide frozen report is not the desks'.
         (M::POST, "/api/v1/reports/frozen".into(), Some(json!({"from": "2026-04-01", "to": "2026-06-30"})),
                                                                             [401, 201, 201, 403, 403, 403, 403, 403, 403]),

@@ -10,6 +10,7 @@ mod bounds;
 mod cases;
 mod conventions;
 mod erasure;
+mod exports;
 mod gdpr;
 mod idempotency;
 mod mediation;

@@ -226,14 +226,15 @@ pub fn line_label(
 }
 
 /// Names of municipalities and categories, in the report's language.
-struct Names {
+pub struct Names {
     lang: MessageLanguage,
     municipalities: HashMap<String, String>,
     categories: HashMap<String, String>,
 }
 
 impl Names {
-    fn load(c: &mut DbConn, lang: MessageLanguage) -> StoreResult<Self> {
+    /// Every municipality's and category's name.
+    pub fn load(c: &mut DbConn, lang: MessageLanguage) -> StoreResult<Self> {
         let municipalities = municipalities::table
             .select((municipalities::id, municipalities::name))
             .load::<(String, String)>(c)?
@@ -259,8 +260,17 @@ impl Names {
         })
     }
 
-    fn municipality(&self, id: &str) -> String {
+    /// A municipality's name (its id if unknown).
+    pub fn municipality(&self, id: &str) -> String {
         self.municipalities
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| id.to_owned())
+    }
+
+    /// A category's name (its id if unknown).
+    pub fn category(&self, id: &str) -> String {
+        self.categories
             .get(id)
             .cloned()
             .unwrap_or_else(|| id.to_owned())

@@ -9,6 +9,7 @@ use crate::models::case::{self as model, CaseRow};
 use crate::state::AppState;
 
 mod case;
+mod export;
 mod open;
 mod search;
 mod taxonomy;

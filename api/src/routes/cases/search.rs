@@ -1,6 +1,6 @@
 //! `GET /api/v1/cases`: the list, its filters, order and count.
 
-use actix_web::{get, web, HttpResponse};
+use actix_web::{get, web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use lumit_shared::case::{CasePage, CaseStatus};
 use serde::Deserialize;
@@ -10,9 +10,11 @@ use crate::audit::AuditCtx;
 use crate::auth::Actor;
 use crate::authz::{self, Action};
 use crate::error::ApiResult;
+use crate::export::Export;
 use crate::extract::{Query, RequestMeta};
 use crate::models::case as model;
 use crate::pagination::{self, Pager};
+use crate::sheets::Format;
 use crate::state::AppState;
 
 /// Filters of the case list (kept in the web app's URL).
@@ -50,6 +52,9 @@ pub struct ListQuery {
     pub limit: Option<i64>,
     /// Cursor from the previous page.
     pub cursor: Option<String>,
+    /// `csv` or `xlsx`: every matching case as a file, streamed (`limit` and `cursor` aside);
+    /// without it, `Accept` decides. Each person in it is in the access log.
+    pub format: Option<Format>,
 }
 
 /// The order of the case list.
@@ -62,24 +67,30 @@ pub enum SortBy {
     Updated,
 }
 
-/// List cases, newest first. Permission: admin, coordinator, operator (their municipalities),
-/// clients with `cases:read` (their municipality).
+/// List cases, newest first; or export every match as CSV or XLSX. Permission: admin,
+/// coordinator, operator (their municipalities), clients with `cases:read` (their municipality).
 #[utoipa::path(
     tag = "cases",
     params(ListQuery),
     security(("bearer" = []), ("oauth2" = ["cases:read"])),
-    responses((status = 200, description = "A page of cases", body = CasePage))
+    responses((status = 200, description = "A page of cases, or all of them as a file", content(
+        (CasePage = "application/json"),
+        (String = "text/csv"),
+        (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    )))
 )]
 #[get("/cases")]
 pub async fn list(
     actor: Actor,
     meta: RequestMeta,
+    req: HttpRequest,
     state: web::Data<AppState>,
     q: Query<ListQuery>,
 ) -> ApiResult<HttpResponse> {
     authz::require(&actor, Action::ReadCases)?;
     let ctx = AuditCtx::new(&actor, &meta);
     let q = q.0;
+    let format = Format::choose(q.format, &req);
     let mut pager = Pager::<model::Cursor>::new(q.limit, q.cursor.as_deref())?;
     let (limit, after) = pager.query();
     let statuses = pagination::statuses(
@@ -110,6 +121,22 @@ pub async fn list(
         Some(SortBy::Updated) => model::Sort::Updated,
         _ => model::Sort::Opened,
     };
+    if format != Format::Json {
+        let today = crate::scheduling::local_now().date();
+        let rows = super::export::CaseRows {
+            filter,
+            sort,
+            after: None,
+            done: false,
+            names: None,
+        };
+        let export = Export {
+            action: "case.export",
+            list: "cases",
+            name: format!("lumit-pratiche-{today}"),
+        };
+        return Ok(crate::export::respond(state, ctx, export, format, rows));
+    }
     let with_total = q.count.unwrap_or(false);
     // A page read straight off the list's index ranges is short (the worklist, a desk's open
     // cases); a count, or a filter that may skip many rows, can read every case in scope.

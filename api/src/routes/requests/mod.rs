@@ -2,13 +2,14 @@
 //! them for their municipalities; coordinators approve, reject and assign; a mediator sees only
 //! the jobs assigned to them, with the minimum data.
 
+mod export;
 mod matching;
 mod transitions;
 
 pub use matching::{__path_suggestions, suggestions};
 pub use transitions::{__path_transition, transition};
 
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use lumit_shared::mediation::{
     NewRequest, RequestKind, RequestStatus, RequestStep, ServiceRequest,
 };
@@ -22,10 +23,12 @@ use crate::auth::Actor;
 use crate::authz::{self, Action};
 use crate::db::DbConn;
 use crate::error::{ApiError, ApiResult};
+use crate::export::Export;
 use crate::extract::{Body, Query, RequestMeta};
 use crate::models::{case as cases, mediator, municipality, request as model};
 use crate::pagination::{self, Pager};
 use crate::routes::created;
+use crate::sheets::Format;
 use crate::state::AppState;
 
 /// What the actor may see of a request: a mediator no case and no attachments; the case link only
@@ -90,26 +93,36 @@ pub struct ListQuery {
     pub limit: Option<i64>,
     /// Cursor from the previous page.
     pub cursor: Option<String>,
+    /// `csv` or `xlsx`: every matching request as a file, streamed; without it, `Accept`
+    /// decides.
+    pub format: Option<Format>,
 }
 
-/// List requests, newest first. Permission: coordinators and admins all; operators, municipal
-/// officers and clients with `requests:read` their municipalities'; mediators their jobs.
+/// List requests, newest first; or every match as CSV or XLSX. Permission: coordinators and
+/// admins all; operators, municipal officers and clients with `requests:read` their
+/// municipalities'; mediators their jobs.
 #[utoipa::path(
     tag = "requests",
     params(ListQuery),
     security(("bearer" = []), ("oauth2" = ["requests:read"])),
-    responses((status = 200, description = "A page of requests", body = Page<ServiceRequest>))
+    responses((status = 200, description = "A page of requests, or all of them as a file", content(
+        (Page<ServiceRequest> = "application/json"),
+        (String = "text/csv"),
+        (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    )))
 )]
 #[get("/requests")]
 pub async fn list(
     actor: Actor,
     meta: RequestMeta,
+    req: HttpRequest,
     state: web::Data<AppState>,
     q: Query<ListQuery>,
 ) -> ApiResult<HttpResponse> {
     authz::require(&actor, Action::ReadRequests)?;
     let ctx = AuditCtx::new(&actor, &meta);
     let q = q.0;
+    let format = Format::choose(q.format, &req);
     let mut pager = Pager::<model::Cursor>::new(q.limit, q.cursor.as_deref())?;
     let (limit, after) = pager.query();
     let statuses = pagination::statuses(
@@ -127,6 +140,22 @@ pub async fn list(
         from: q.from,
         to: q.to,
     };
+    if format != Format::Json {
+        let today = crate::scheduling::local_now().date();
+        let export = Export {
+            action: "request.export",
+            list: "requests",
+            name: format!("lumit-richieste-{today}"),
+        };
+        let rows = export::RequestRows {
+            actor,
+            filter,
+            after: None,
+            started: false,
+            done: false,
+        };
+        return Ok(crate::export::respond(state, ctx, export, format, rows));
+    }
     let rows = state
         .db
         .read({
