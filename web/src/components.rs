@@ -523,3 +523,46 @@ pub fn MoreButton(
         </Show>
     }
 }
+
+/// "Download Excel / CSV" for a list: every row matching `path`'s filters, as the server
+/// streams it (the export is in the access log).
+#[component]
+pub fn ExportButtons(#[prop(into)] path: Signal<String>, name: &'static str) -> impl IntoView {
+    let i = crate::i18n::use_i18n();
+    let busy = RwSignal::new(false);
+    let err = RwSignal::new(None::<String>);
+    let ok = RwSignal::new(None::<String>);
+    let download = move |kind: &'static str| {
+        let base = path.get_untracked();
+        let sep = if base.contains('?') { '&' } else { '?' };
+        let url = format!("{base}{sep}format={kind}");
+        let mime = if kind == "csv" {
+            "text/csv"
+        } else {
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        };
+        let file = format!("{name}-{}.{kind}", crate::pages::requests::today());
+        busy.set(true);
+        ok.set(None);
+        leptos::task::spawn_local(async move {
+            match crate::api::get_bytes(&url, mime).await {
+                Ok(bytes) => {
+                    download_bytes(&file, mime, &bytes);
+                    err.set(None);
+                    ok.set(Some(i.t("rep.downloaded").to_owned()));
+                }
+                Err(e) => err.set(Some(error_message(i.lang.get_untracked(), &e))),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <div class="actions export" role="group" aria-label=move || i.t("app.export")>
+            <button type="button" class="btn" on:click=move |_| download("xlsx") disabled=move || busy.get()
+                aria-busy=move || busy.get().to_string()>{move || i.t("rep.xlsx")}</button>
+            <button type="button" class="btn" on:click=move |_| download("csv") disabled=move || busy.get()
+                aria-busy=move || busy.get().to_string()>{move || i.t("rep.csv")}</button>
+        </div>
+        <FormStatus error=Signal::derive(move || err.get()) ok=Signal::derive(move || ok.get()) />
+    }
+}

@@ -19,6 +19,7 @@ pub(super) fn word(key: &str) -> Option<(&'static str, &'static str)> {
         "app.saving" => ("Salvataggio…", "Saving…"),
         "app.saved" => ("Salvato.", "Saved."),
         "app.cancel" => ("Annulla", "Cancel"),
+        "app.export" => ("Esporta l'elenco", "Export the list"),
         "app.edit" => ("Modifica", "Edit"),
         "app.back" => ("Indietro", "Back"),
         "app.yes" => ("Sì", "Yes"),

@@ -9,7 +9,7 @@ use lumit_shared::Page as ListPage;
 
 use crate::api::{self, enc, ApiError};
 use crate::app::RoleGate;
-use crate::components::{Empty, ErrorView, Loading, MoreButton, Paged};
+use crate::components::{Empty, ErrorView, ExportButtons, Loading, MoreButton, Paged};
 use crate::i18n::{fmt_datetime, fmt_int, use_i18n};
 
 /// The audit page (admin).
@@ -84,7 +84,8 @@ fn Audit() -> impl IntoView {
     let verification = RwSignal::new(None::<Result<AuditVerification, ApiError>>);
     let verifying = RwSignal::new(false);
 
-    let load = move |reset: bool| {
+    // The filters as typed: the list shows them on "search", the export takes them as they are.
+    let path = move || {
         let mut path = "/api/v1/audit?limit=50".to_owned();
         for (k, v) in [
             ("action", action.get_untracked()),
@@ -102,8 +103,9 @@ fn Audit() -> impl IntoView {
         if !to.get_untracked().is_empty() {
             path.push_str(&format!("&to={}T23:59:59Z", to.get_untracked()));
         }
-        list.load(path, !reset);
+        path
     };
+    let load = move |reset: bool| list.load(path(), !reset);
     load(true);
     let verify = move |_| {
         verifying.set(true);
@@ -134,6 +136,7 @@ fn Audit() -> impl IntoView {
                     {move || if verifying.get() { i.t("audit.verifying") } else { i.t("audit.verify") }}
                 </button>
             </div>
+        <ExportButtons path=Signal::derive(path) name="lumit-registro" />
         </div>
         <div role="status" aria-live="polite">
             {move || verification.get().map(|r| match r {

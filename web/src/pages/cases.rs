@@ -9,7 +9,9 @@ use lumit_shared::user::Role;
 
 use crate::api::{self, enc};
 use crate::app::RoleGate;
-use crate::components::{filters_path, Empty, ErrorView, Loading, SelectField, TextField};
+use crate::components::{
+    filters_path, Empty, ErrorView, ExportButtons, Loading, SelectField, TextField,
+};
 use crate::i18n::{fmt_datetime, fmt_int, text, use_i18n, Lang};
 use crate::pages::municipalities::{all_municipalities, my_municipalities};
 
@@ -219,6 +221,7 @@ fn CaseList() -> impl IntoView {
             <h1 tabindex="-1">{move || i.t("cases.title")}</h1>
             <A href="/cases/new" attr:class="btn btn-primary">{move || i.t("new.title")}</A>
         </div>
+        <ExportButtons path=Signal::derive(move || api_query(param)) name="lumit-pratiche" />
         <form class="filters" role="search" aria-label=move || i.t("app.filters") on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); apply(); }>
             <div class="field">
                 <label for="q">{move || i.t("app.search")}</label>

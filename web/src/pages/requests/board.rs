@@ -8,7 +8,7 @@ use lumit_shared::mediation::{RequestKind, RequestStatus, ServiceRequest, Urgenc
 use lumit_shared::Page;
 
 use crate::api::{self, enc};
-use crate::components::{filters_path, ErrorView, Loading, SelectField, TextField};
+use crate::components::{filters_path, ErrorView, ExportButtons, Loading, SelectField, TextField};
 use crate::i18n::{text, use_i18n};
 use crate::pages::municipalities::{all_municipalities, my_municipalities};
 use crate::session::use_session;
@@ -115,6 +115,7 @@ pub(super) fn Board() -> impl IntoView {
             <h1 tabindex="-1">{move || i.t("req.board")}</h1>
             <A href="/requests/new" attr:class="btn btn-primary">{move || i.t("req.new")}</A>
         </div>
+        <ExportButtons path=Signal::derive(move || board_query("submitted,approved,rejected,assigned,confirmed,completed,cancelled", 50, param)) name="lumit-richieste" />
         <form class="filters" role="search" aria-label=move || i.t("app.filters") on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); apply(); }>
             <SelectField id="municipality_id" label="req.municipality" value=municipality options=mun_options />
             <SelectField id="language" label="req.language" value=language options=lang_options />

@@ -11,7 +11,7 @@ use lumit_shared::mediation::{
 use lumit_shared::user::Role;
 
 use crate::app::RoleGate;
-use crate::components::{Empty, ErrorView, Loading, MoreButton, Paged};
+use crate::components::{Empty, ErrorView, ExportButtons, Loading, MoreButton, Paged};
 use crate::i18n::{text, use_i18n, Lang};
 use crate::session::use_session;
 
@@ -289,6 +289,7 @@ fn RequestList() -> impl IntoView {
                 <A href="/requests/new" attr:class="btn btn-primary">{move || i.t("req.new")}</A>
             </Show>
         </div>
+        <ExportButtons path=Signal::derive(|| "/api/v1/requests".to_owned()) name="lumit-richieste" />
         {move || error.get().map(|e| view! { <ErrorView error=e retry=Callback::new(move |_| load(true)) /> })}
         <Show when=move || loading.get()><Loading /></Show>
         <Show when=move || !loading.get() && error.with(Option::is_none) && items.with(Vec::is_empty)><Empty /></Show>
