@@ -136,6 +136,10 @@ async fn run(
     };
     let mut source = source;
     loop {
+        // A client that went away stops the export at once (XLSX sends nothing until the end).
+        if tx.is_closed() {
+            return Ok(());
+        }
         let (s, w, rows, bytes) = state
             .db
             .read(move |c| {

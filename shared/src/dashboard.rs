@@ -168,12 +168,24 @@ impl Chart {
             .max_by(|a, b| a.1.total_cmp(b.1))
             .map(|(i, v)| (self.categories[i].label.clone(), *v));
         let n = |v: f64| number(v, lang);
-        let mut s = format!(
-            "{}: {} {}",
-            self.title,
-            if it { "in tutto" } else { "in all" },
-            n(total)
-        );
+        // A line's points are not parts of a whole (the same person in two months is counted in
+        // each): it says its first and last value, not a total.
+        let mut s = match (self.kind, totals.first(), totals.last()) {
+            (ChartKind::Line, Some(first), Some(last)) => format!(
+                "{}: {} {} {} {}",
+                self.title,
+                if it { "da" } else { "from" },
+                n(*first),
+                if it { "a" } else { "to" },
+                n(*last)
+            ),
+            _ => format!(
+                "{}: {} {}",
+                self.title,
+                if it { "in tutto" } else { "in all" },
+                n(total)
+            ),
+        };
         if let Some((label, v)) = top.filter(|_| totals.len() > 1) {
             let word = match (self.kind, it) {
                 (ChartKind::Line, true) => "il valore più alto",
@@ -299,7 +311,7 @@ mod tests {
         );
         assert_eq!(
             c.summary,
-            "Persone assistite: in tutto 15; il valore più alto: feb (7); in crescita."
+            "Persone assistite: da 3 a 5; il valore più alto: feb (7); in crescita."
         );
         let c = Chart::single(
             "x",

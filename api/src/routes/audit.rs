@@ -223,9 +223,21 @@ impl Source for AuditRows {
         let mut page = Rows::default();
         for e in rows {
             {
-                let person = (e.entity_type == "person")
-                    .then(|| e.entity_id.clone())
-                    .flatten();
+                // The person an entry names: its object, or a `person_id` among its changes
+                // (kept unredacted), or the record a person was merged into.
+                let mut shown: Vec<String> = Vec::new();
+                if e.entity_type == "person" {
+                    shown.extend(e.entity_id.clone());
+                }
+                for ch in &e.changes {
+                    if matches!(ch.field.as_str(), "person_id" | "merged_into_id") {
+                        for v in [&ch.old, &ch.new] {
+                            if let Some(id) = v.as_str() {
+                                shown.push(id.to_owned());
+                            }
+                        }
+                    }
+                }
                 let changes = if e.changes.is_empty() {
                     Cell::Empty
                 } else {
@@ -244,7 +256,7 @@ impl Source for AuditRows {
                     changes,
                 ];
                 page.rows.push(cells);
-                page.people.extend(person);
+                page.people.extend(shown);
             }
         }
         Ok(page)

@@ -16,7 +16,8 @@ db_tests!(
     bad_periods_are_refused_with_the_field_at_fault,
     a_frozen_report_keeps_its_figures_and_shows_what_changed,
     every_line_drills_down_to_the_cases_it_counts,
-    each_role_has_its_dashboard_in_one_answer
+    each_role_has_its_dashboard_in_one_answer,
+    the_demo_seed_fills_the_dashboards
 );
 
 const Q3: &str = "/api/v1/reports/indicators?from=2026-07-01&to=2026-09-30";
@@ -1303,4 +1304,56 @@ async fn each_role_has_its_dashboard_in_one_answer(app: TestApp) {
         .get("/api/v1/dashboard?from=2026-09-30&to=2026-07-01", &f.admin)
         .await;
     assert_eq!(res.status(), 400);
+}
+
+async fn the_demo_seed_fills_the_dashboards(app: TestApp) {
+    let admin = app.admin().await;
+    let db = app.db.clone();
+    tokio::task::spawn_blocking(move || lumit_api::synthetic::run(&db, 40, 120, 21))
+        .await
+        .unwrap()
+        .unwrap();
+    let d = app.get_json("/api/v1/dashboard", &admin).await;
+    // A year of requests in every state, with their hours and languages.
+    let statuses: Vec<&str> = chart(&d, "requests_by_status")["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["key"].as_str().unwrap())
+        .collect();
+    for s in [
+        "submitted",
+        "approved",
+        "rejected",
+        "assigned",
+        "confirmed",
+        "completed",
+        "cancelled",
+    ] {
+        assert!(statuses.contains(&s), "no {s} request in {statuses:?}");
+    }
+    let hours: f64 = chart(&d, "hours_by_language")["series"][0]["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .sum();
+    assert!(hours > 100.0, "{hours} hours");
+    let trained = d["tiles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["code"] == "staff_trained")
+        .unwrap()["value"]
+        .as_f64()
+        .unwrap();
+    assert!(trained >= 20.0, "{trained} trained");
+    // Mediators with a week of availability each.
+    let mediators = app.get_json("/api/v1/mediators", &admin).await;
+    assert_eq!(mediators.as_array().unwrap().len(), 10);
+    let id = mediators[0]["id"].as_str().unwrap();
+    let availability = app
+        .get_json(&format!("/api/v1/mediators/{id}/availability"), &admin)
+        .await;
+    assert_eq!(availability["weekly"].as_array().unwrap().len(), 5);
 }

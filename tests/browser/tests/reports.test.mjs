@@ -50,7 +50,7 @@ test('a coordinator reads the quarter, changes the period, drills into a line, d
     // The dashboard: the last twelve months by default, one person this month.
     const months = page.locator('figure[data-code="people_by_month"]');
     await months.waitFor();
-    assert.match(await months.locator('.chart-summary').textContent(), /^Persone assistite per mese: in tutto 1;/);
+    assert.match(await months.locator('.chart-summary').textContent(), /^Persone assistite per mese: da 0 a 1; il valore più alto: \w+ \d{4} \(1\); in crescita\.$/);
     assert.equal(await page.locator('figure.chart').count(), 8);
     assert.equal((await page.locator('.stat[data-code="people_assisted"] .stat-value').textContent()).trim(), '1');
     // The chart's table alternative: this month's row says 1.
@@ -63,7 +63,7 @@ test('a coordinator reads the quarter, changes the period, drills into a line, d
     await page.locator('#dash-period').selectOption({ label: 'Questo mese' });
     await page.waitForURL(/\/\?from=\d{4}-\d{2}-01&to=/);
     await page.waitForFunction(() => document.querySelectorAll('figure[data-code="people_by_month"] table tbody tr').length === 1
-      || document.querySelector('figure[data-code="people_by_month"] .chart-summary')?.textContent.includes('in tutto 1'));
+      || document.querySelector('figure[data-code="people_by_month"] .chart-summary')?.textContent.includes('da 1 a 1'));
     await months.getByText('Mostra i dati in tabella').click();
     await page.waitForFunction(() => document.querySelectorAll('figure[data-code="people_by_month"] table tbody tr').length === 1);
 

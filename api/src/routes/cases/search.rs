@@ -123,9 +123,11 @@ pub async fn list(
     };
     if format != Format::Json {
         let today = crate::scheduling::local_now().date();
+        // By opening, whatever the list's order: a case changed during the export would move
+        // above the cursor by its last change, and be left out.
         let rows = super::export::CaseRows {
             filter,
-            sort,
+            sort: model::Sort::Opened,
             after: None,
             done: false,
             names: None,

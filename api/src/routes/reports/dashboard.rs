@@ -395,7 +395,8 @@ fn mediator(
     lang: MessageLanguage,
     board: &mut Dashboard,
 ) -> ApiResult<()> {
-    let Some(id) = crate::models::mediator::record_of_user(c, user)? else {
+    // A deactivated mediator is cut off from their jobs, here as everywhere.
+    let Some(id) = crate::models::mediator::of_user(c, user)? else {
         return Ok(());
     };
     let m = model::mediator_month(c, &id, w)?;

@@ -44,10 +44,11 @@ pub async fn freeze(
         })?;
     let ctx = AuditCtx::new(&actor, &meta);
     let by = actor.id.clone();
+    // Counted in a read (a year of the province takes a while); stored in a short write.
+    let report = state.db.read(move |c| compute(c, &params)).await?;
     let row = state
         .db
         .write(move |c| {
-            let report = compute(c, &params)?;
             let name = crate::models::user::find(c, &by)?.full_name;
             let row = frozen::freeze(c, &report, &by, &name)?;
             // Only the period, the scope and the fingerprint: the figures are in the row.

@@ -1,6 +1,7 @@
 //! `lumit seed`: realistic synthetic people and cases for demos and benchmarks — names of the
 //! main foreign communities in Tuscany, categories with plausible frequencies, dates over five
 //! years, the real municipalities. Rows go in batches of 1,000 so a million cases load in minutes.
+//! Then a year of mediation and training work ([`work`]).
 
 use chrono::{Duration, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -12,7 +13,9 @@ use rand::{Rng, SeedableRng};
 use crate::audit::{self, AuditCtx, Event};
 use crate::db::{new_id, now, Db, DbConn};
 use crate::error::ApiResult;
-use crate::schema::{case_counters, cases, municipalities, people};
+use crate::schema::{case_counters, cases, municipalities, people, users};
+
+pub mod work;
 
 /// (ISO alpha-2, share in ‰, first names, last names) of the largest communities.
 const COMMUNITIES: &[(&str, u32, &[&str], &[&str])] = &[
@@ -417,6 +420,30 @@ pub fn run(
         )
     })
     .map_err(|e| anyhow::anyhow!("{e}"))?;
+    // Mediators, a year of requests and training, filed in the first admin's name.
+    let pb = ProgressBar::new_spinner().with_message("mediators, requests, training");
+    pb.enable_steady_tick(std::time::Duration::from_millis(200));
+    let made = db
+        .write_blocking(|c| {
+            let admin: Option<(String, String)> = users::table
+                .filter(users::role.eq("admin"))
+                .order(users::created_at)
+                .select((users::id, users::full_name))
+                .first(c)
+                .optional()?;
+            let Some((id, name)) = admin else {
+                return Ok(None);
+            };
+            Ok(Some(work::run(c, &mut rng, &comuni, today, (&id, &name))?))
+        })
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    pb.finish_with_message(match made {
+        Some(m) => format!(
+            "{} mediators, {} requests, {} courses with {} participants",
+            m.mediators, m.requests, m.courses, m.participants
+        ),
+        None => "no admin yet: no mediators, requests or training".to_owned(),
+    });
     Ok(started.elapsed())
 }
 
