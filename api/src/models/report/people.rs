@@ -17,38 +17,14 @@ pub(super) fn tally(
     bands: &AgeBands,
     t: &mut Tally,
 ) -> StoreResult<()> {
-    let mut q = Sql::new(
-        "WITH active AS (\
-         SELECT c.id AS case_id, c.person_id, c.municipality_id, c.category_id FROM cases c WHERE ",
-    );
-    q.between("c.opened_at", w.from_utc, w.to_utc)
-        .scope("c.municipality_id", scope)
-        .push(
-            " UNION SELECT c.id, c.person_id, c.municipality_id, c.category_id \
-             FROM case_events e JOIN cases c ON c.id = e.case_id WHERE ",
-        )
-        .between("e.at", w.from_utc, w.to_utc)
-        .scope("c.municipality_id", scope)
-        .push(
-            "), persons AS (SELECT DISTINCT person_id FROM active) \
-             SELECT 'total' AS what, '' AS k, COUNT(*) AS n, 0 AS m FROM persons \
-             UNION ALL SELECT 'sex', p.sex, COUNT(*), 0 \
-             FROM persons a JOIN people p ON p.id = a.person_id GROUP BY p.sex \
-             UNION ALL SELECT 'citizenship', COALESCE(p.citizenship, '",
-        )
-        .push(UNKNOWN)
-        .push(
-            "'), COUNT(*), 0 FROM persons a JOIN people p ON p.id = a.person_id GROUP BY 2 \
-             UNION ALL SELECT 'age', ",
-        );
-    age_band(&mut q, bands, w);
-    q.push(
-        ", COUNT(*), 0 FROM persons a JOIN people p ON p.id = a.person_id GROUP BY 2 \
-         UNION ALL SELECT 'municipality', municipality_id, COUNT(DISTINCT person_id), COUNT(*) \
-         FROM active GROUP BY municipality_id \
-         UNION ALL SELECT 'category', category_id, COUNT(DISTINCT person_id), 0 \
-         FROM active GROUP BY category_id",
-    );
+    // The same counts, written for each planner: PostgreSQL groups by hashing, which SQLite
+    // does not; SQLite merges two index ranges and counts distinct values in its index order
+    // (docs/PERFORMANCE.md, "Reports"). The hand-counted tests run both.
+    let q = if matches!(c, DbConn::Pg(_)) {
+        statement_pg(w, scope, bands)
+    } else {
+        statement_sqlite(w, scope, bands)
+    };
     for g in q.load::<Group>(c)? {
         let code = "people_assisted";
         match g.what.as_str() {
@@ -112,4 +88,77 @@ pub(super) fn distinct(c: &mut DbConn, w: &Window, scope: Option<&[String]>) -> 
 struct Count {
     #[diesel(sql_type = diesel::sql_types::BigInt)]
     n: i64,
+}
+
+/// People assisted, on PostgreSQL.
+fn statement_pg(w: &Window, scope: Option<&[String]>, bands: &AgeBands) -> Sql {
+    // Each case once (a scan of the cases, the window's entries looked up in a hash), then one
+    // row per person with what the breakdowns need, and one per (line, person): grouped by
+    // hashing, where `COUNT(DISTINCT …)` per line sorted every case (a UNION of the two sources
+    // sorted them once more).
+    let mut q = Sql::new(
+        "WITH active AS (\
+         SELECT c.id AS case_id, c.person_id, c.municipality_id, c.category_id FROM cases c WHERE ",
+    );
+    q.push("((")
+        .between("c.opened_at", w.from_utc, w.to_utc)
+        .push(") OR c.id IN (SELECT e.case_id FROM case_events e WHERE ")
+        .between("e.at", w.from_utc, w.to_utc)
+        .push("))")
+        .scope("c.municipality_id", scope);
+    q.push("), pp AS (SELECT p.sex, COALESCE(p.citizenship, '")
+        .push(UNKNOWN)
+        .push("') AS citizenship, ");
+    age_band(&mut q, bands, w);
+    q.push(
+        " AS age FROM people p JOIN (SELECT DISTINCT person_id FROM active) a ON p.id = a.person_id), \
+         pm AS (SELECT municipality_id, person_id, COUNT(*) AS n FROM active \
+         GROUP BY municipality_id, person_id), \
+         pc AS (SELECT DISTINCT category_id, person_id FROM active) \
+         SELECT 'total' AS what, '' AS k, COUNT(*) AS n, 0 AS m FROM pp \
+         UNION ALL SELECT 'sex', sex, COUNT(*), 0 FROM pp GROUP BY sex \
+         UNION ALL SELECT 'citizenship', citizenship, COUNT(*), 0 FROM pp GROUP BY citizenship \
+         UNION ALL SELECT 'age', age, COUNT(*), 0 FROM pp GROUP BY age \
+         UNION ALL SELECT 'municipality', municipality_id, COUNT(*), CAST(SUM(n) AS BIGINT) \
+         FROM pm GROUP BY municipality_id \
+         UNION ALL SELECT 'category', category_id, COUNT(*), 0 FROM pc GROUP BY category_id",
+    );
+    q
+}
+
+/// People assisted, on SQLite.
+fn statement_sqlite(w: &Window, scope: Option<&[String]>, bands: &AgeBands) -> Sql {
+    let mut q = Sql::new(
+        "WITH active AS (\
+         SELECT c.id AS case_id, c.person_id, c.municipality_id, c.category_id FROM cases c WHERE ",
+    );
+    q.between("c.opened_at", w.from_utc, w.to_utc)
+        .scope("c.municipality_id", scope)
+        .push(
+            " UNION SELECT c.id, c.person_id, c.municipality_id, c.category_id \
+             FROM case_events e JOIN cases c ON c.id = e.case_id WHERE ",
+        )
+        .between("e.at", w.from_utc, w.to_utc)
+        .scope("c.municipality_id", scope)
+        .push(
+            "), persons AS (SELECT DISTINCT person_id FROM active) \
+             SELECT 'total' AS what, '' AS k, COUNT(*) AS n, 0 AS m FROM persons \
+             UNION ALL SELECT 'sex', p.sex, COUNT(*), 0 \
+             FROM persons a JOIN people p ON p.id = a.person_id GROUP BY p.sex \
+             UNION ALL SELECT 'citizenship', COALESCE(p.citizenship, '",
+        )
+        .push(UNKNOWN)
+        .push(
+            "'), COUNT(*), 0 FROM persons a JOIN people p ON p.id = a.person_id GROUP BY 2 \
+             UNION ALL SELECT 'age', ",
+        );
+    age_band(&mut q, bands, w);
+    q.push(
+        ", COUNT(*), 0 FROM persons a JOIN people p ON p.id = a.person_id GROUP BY 2 \
+         UNION ALL SELECT 'municipality', municipality_id, COUNT(DISTINCT person_id), COUNT(*) \
+         FROM active GROUP BY municipality_id \
+         UNION ALL SELECT 'category', category_id, COUNT(DISTINCT person_id), 0 \
+         FROM active GROUP BY category_id",
+    );
+    q
 }
