@@ -75,10 +75,12 @@ def login(username, password):
 
 def env_for(db_url):
     env = dict(os.environ)
+    # A data directory per database: the audit chain's checkpoint in it belongs to one log.
+    kind = "postgres" if db_url.startswith("postgres") else "sqlite"
     env.update({
         "LUMIT_DATABASE_URL": db_url,
         "LUMIT_BIND": f"127.0.0.1:{PORT}",
-        "LUMIT_DATA_DIR": os.path.join(WORK, "data"),
+        "LUMIT_DATA_DIR": os.path.join(WORK, f"data-{kind}"),
         "LUMIT_ADMIN_PASSWORD": ADMIN_PASSWORD,
         "LUMIT_LOG": "warn",
         # The benchmark's admin logs in with a password alone.

@@ -37,10 +37,8 @@ pub fn people_by_month(
     months: &[(NaiveDate, Window)],
     scope: Option<&[String]>,
 ) -> StoreResult<Vec<i64>> {
-    months
-        .iter()
-        .map(|(_, w)| people::distinct(c, w, scope))
-        .collect()
+    let windows: Vec<Window> = months.iter().map(|(_, w)| *w).collect();
+    people::distinct_by_window(c, &windows, scope)
 }
 
 /// Cases not closed, by status, now.

@@ -82,22 +82,66 @@ pub struct Params {
     pub lang: MessageLanguage,
 }
 
-/// Every indicator for the period and cumulatively, labelled.
-pub fn indicators(c: &mut DbConn, p: &Params) -> StoreResult<IndicatorReport> {
-    let scope = p.scope.as_deref();
-    let mut period = Tally::default();
-    let mut cumulative = Tally::default();
-    for (w, t) in [(&p.period, &mut period), (&p.cumulative, &mut cumulative)] {
-        people::tally(c, w, scope, &p.bands, t)?;
-        services::tally(c, w, scope, t)?;
-        mediation::tally(c, w, scope, t)?;
-        training::tally(c, w, scope, t)?;
-        t.close_authorities();
+/// Which families a tally counts: the people assisted cost as much as all the others together,
+/// so a window's count can be split in two and the parts merged ([`Tally::merge`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Families {
+    /// Every family.
+    All,
+    /// The people assisted.
+    People,
+    /// The services, mediation and training.
+    Others,
+}
+
+/// The numbers of some families for one window.
+pub fn tally(
+    c: &mut DbConn,
+    w: &Window,
+    scope: Option<&[String]>,
+    bands: &AgeBands,
+    families: Families,
+) -> StoreResult<Tally> {
+    let mut t = Tally::default();
+    if families != Families::Others {
+        people::tally(c, w, scope, bands, &mut t)?;
     }
+    if families != Families::People {
+        services::tally(c, w, scope, &mut t)?;
+        mediation::tally(c, w, scope, &mut t)?;
+        training::tally(c, w, scope, &mut t)?;
+    }
+    Ok(t)
+}
+
+/// The labelled report from the period's numbers and, unless it is left out (a dashboard shows
+/// the period alone), the cumulative ones.
+pub fn assemble(
+    c: &mut DbConn,
+    p: &Params,
+    mut period: Tally,
+    cumulative: Option<Tally>,
+) -> StoreResult<IndicatorReport> {
+    let with_cumulative = cumulative.is_some();
+    let mut cumulative = cumulative.unwrap_or_default();
+    period.close_authorities();
+    cumulative.close_authorities();
     if let Some(n) = p.group_below {
         group_small_countries(&mut period, &mut cumulative, i64::from(n));
     }
     let names = Names::load(c, p.lang)?;
+    let mut figures: Vec<Figure> = INDICATORS
+        .iter()
+        .map(|i| figure(i, &period, &cumulative, &names, p))
+        .collect();
+    if !with_cumulative {
+        for f in &mut figures {
+            f.cumulative = None;
+            for r in f.breakdowns.iter_mut().flat_map(|b| b.rows.iter_mut()) {
+                r.cumulative = None;
+            }
+        }
+    }
     Ok(IndicatorReport {
         from: p.period.from_local.date(),
         to: p.period.last_day,
@@ -105,16 +149,13 @@ pub fn indicators(c: &mut DbConn, p: &Params) -> StoreResult<IndicatorReport> {
         municipality_ids: p.scope.clone(),
         suppressed_below: None,
         lang: p.lang,
-        figures: INDICATORS
-            .iter()
-            .map(|i| figure(i, &period, &cumulative, &names, p))
-            .collect(),
+        figures,
     })
 }
 
 /// A window's numbers before labelling.
 #[derive(Debug, Default)]
-struct Tally {
+pub struct Tally {
     totals: HashMap<&'static str, Value>,
     lines: HashMap<(&'static str, Dimension), BTreeMap<String, i64>>,
     /// Services per municipality: cases with activity, jobs done.
@@ -130,6 +171,30 @@ enum Value {
 }
 
 impl Tally {
+    /// Adds the numbers of another part of the same window (other families: no figure is in
+    /// both, but the municipalities and offices served are).
+    pub fn merge(&mut self, other: Tally) {
+        for (code, v) in other.totals {
+            match v {
+                Value::Sum(n) => self.add(code, n),
+                Value::Mean(..) => {
+                    self.totals.insert(code, v);
+                }
+            }
+        }
+        for ((code, d), lines) in other.lines {
+            for (k, n) in lines {
+                self.line(code, d, k, n);
+            }
+        }
+        for (m, n) in other.served {
+            self.served(&m, n);
+        }
+        for (k, (m, office, n)) in other.offices {
+            self.offices.entry(k).or_insert_with(|| (m, office, 0)).2 += n;
+        }
+    }
+
     fn add(&mut self, code: &'static str, n: i64) {
         let v = self.totals.entry(code).or_insert(Value::Sum(0));
         if let Value::Sum(s) = v {

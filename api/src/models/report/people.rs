@@ -69,23 +69,52 @@ pub(super) fn age_band(q: &mut Sql, bands: &AgeBands, w: &Window) {
     ));
 }
 
-/// Distinct people assisted in a window (the figure without its breakdowns: for a chart by
-/// month).
-pub(super) fn distinct(c: &mut DbConn, w: &Window, scope: Option<&[String]>) -> StoreResult<i64> {
-    let mut q = Sql::new("WITH active AS (SELECT c.person_id FROM cases c WHERE ");
-    q.between("c.opened_at", w.from_utc, w.to_utc)
+/// Distinct people assisted in each of consecutive windows (a chart by month), in one pass
+/// over the whole stretch instead of a statement per window: each row of activity is given the
+/// number of its window by its instant.
+pub(super) fn distinct_by_window(
+    c: &mut DbConn,
+    windows: &[Window],
+    scope: Option<&[String]>,
+) -> StoreResult<Vec<i64>> {
+    let (Some(first), Some(last)) = (windows.first(), windows.last()) else {
+        return Ok(Vec::new());
+    };
+    let (from, to) = (first.from_utc, last.to_utc);
+    let mut q =
+        Sql::new("WITH active AS (SELECT c.person_id, c.opened_at AS at FROM cases c WHERE ");
+    q.between("c.opened_at", from, to)
         .scope("c.municipality_id", scope)
         .push(
-            " UNION SELECT c.person_id FROM case_events e JOIN cases c ON c.id = e.case_id WHERE ",
+            " UNION ALL SELECT c.person_id, e.at FROM case_events e \
+             JOIN cases c ON c.id = e.case_id WHERE ",
         )
-        .between("e.at", w.from_utc, w.to_utc)
+        .between("e.at", from, to)
         .scope("c.municipality_id", scope)
-        .push(") SELECT COUNT(DISTINCT person_id) AS n FROM active");
-    Ok(q.load::<Count>(c)?.first().map_or(0, |r| r.n))
+        .push("), numbered AS (SELECT CASE");
+    for (n, w) in windows.iter().enumerate() {
+        q.push(" WHEN at < ")
+            .at(w.to_utc)
+            .push(" THEN ")
+            .int(n as i64);
+    }
+    q.push(
+        " END AS w, person_id FROM active) \
+         SELECT CAST(w AS BIGINT) AS w, COUNT(DISTINCT person_id) AS n FROM numbered GROUP BY w",
+    );
+    let mut out = vec![0; windows.len()];
+    for r in q.load::<Numbered>(c)? {
+        if let Some(slot) = usize::try_from(r.w).ok().and_then(|i| out.get_mut(i)) {
+            *slot = r.n;
+        }
+    }
+    Ok(out)
 }
 
 #[derive(diesel::QueryableByName)]
-struct Count {
+struct Numbered {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    w: i64,
     #[diesel(sql_type = diesel::sql_types::BigInt)]
     n: i64,
 }

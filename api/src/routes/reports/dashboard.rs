@@ -14,7 +14,7 @@ use lumit_shared::user::Role;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::figures::{compute, params, period};
+use super::figures::{compute_period, params, period};
 use crate::auth::Actor;
 use crate::authz::{self, Action};
 use crate::db::DbConn;
@@ -94,7 +94,8 @@ pub async fn dashboard(
                 mediator(c, &user, &params.period, lang, &mut board)?;
                 return Ok(board);
             }
-            let report = compute(c, &params)?;
+            // The dashboards show the period: the cumulative window is not counted.
+            let report = compute_period(c, &params)?;
             let scope = params.scope.as_deref();
             let tile = |code: &str| report_tile(&report, code);
             let charts = &mut board.charts;

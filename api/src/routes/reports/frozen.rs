@@ -45,7 +45,7 @@ pub async fn freeze(
     let ctx = AuditCtx::new(&actor, &meta);
     let by = actor.id.clone();
     // Counted in a read (a year of the province takes a while); stored in a short write.
-    let report = state.db.read(move |c| compute(c, &params)).await?;
+    let report = compute(&state, params).await?;
     let row = state
         .db
         .write(move |c| {
@@ -161,7 +161,7 @@ pub async fn get(
         Some(report.lang),
         None,
     )?;
-    let mut live = state.db.read(move |c| compute(c, &live_params)).await?;
+    let mut live = compute(&state, live_params).await?;
     if hide {
         report.suppress(threshold);
         live.suppress(threshold);
