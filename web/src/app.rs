@@ -41,6 +41,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("cases") view=pages::cases::List />
                         <Route path=path!("cases/new") view=pages::new_case::NewCase />
                         <Route path=path!("cases/:id") view=pages::case_page::Detail />
+                        <Route path=path!("people") view=pages::people::List />
                         <Route path=path!("people/:id") view=pages::person::Detail />
                         <Route path=path!("requests") view=pages::requests::List />
                         <Route path=path!("requests/new") view=pages::new_request::NewRequestPage />
@@ -78,6 +79,7 @@ fn nav_items(role: Role) -> Vec<(&'static str, &'static str)> {
     let mut items = vec![("/", "nav.home")];
     if matches!(role, Role::Admin | Role::Coordinator | Role::Operator) {
         items.push(("/cases", "nav.cases"));
+        items.push(("/people", "nav.people"));
     }
     if Action::ReadRequests.allowed_for(role) && role != Role::Mediator {
         items.push(("/requests", "nav.requests"));

@@ -217,6 +217,11 @@ async fn requests_people_and_the_audit_log_export_too(app: TestApp) {
     let sheet = book.worksheet_range_at(0).unwrap().unwrap();
     assert_eq!(sheet.height(), 3);
     assert_eq!(sheet.get((0, 0)).unwrap().to_string(), "Cognome");
+    let registered_by: Vec<String> = (1..3)
+        .map(|r| sheet.get((r, 13)).unwrap().to_string())
+        .collect();
+    // Both are Rossi: then by id, the order they were registered in.
+    assert_eq!(registered_by, ["Gallicano", "Camaiore"]);
 
     // The audit log: every entry of a filter, numbered, newest first.
     let text = app

@@ -143,5 +143,24 @@ test('a coordinator reads the quarter, changes the period, drills into a line, d
     // Listed on the indicators' page.
     await page.getByRole('link', { name: '← Indicatori' }).click();
     await page.getByTestId('frozen-list').getByRole('cell', { name: 'Carla Coordinatrice' }).waitFor();
+
+    // The register of people: found by name, and the matching register as a spreadsheet.
+    await page.getByRole('navigation', { name: 'Navigazione principale' }).getByRole('link', { name: 'Persone' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Persone' }).waitFor();
+    await page.getByRole('link', { name: 'Haddad Karim' }).waitFor();
+    await page.getByRole('searchbox', { name: 'Cerca' }).fill('benali');
+    await page.getByRole('searchbox', { name: 'Cerca' }).press('Enter');
+    await page.getByRole('link', { name: 'Haddad Karim' }).waitFor({ state: 'detached' });
+    const amina = page.getByRole('row').filter({ has: page.getByRole('link', { name: 'Benali Amina' }) });
+    assert.deepEqual((await amina.locator('td').allTextContents()).slice(1).map((v) => v.trim()), ['Femmina', '01/05/1990', 'Morocco', 'Gallicano']);
+    await checkA11y(page, 'the register of people');
+    const [csv] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Scarica CSV' }).click(),
+    ]);
+    assert.match(csv.suggestedFilename(), /^lumit-persone-\d{4}-\d{2}-\d{2}\.csv$/);
+    const lines = readFileSync(await csv.path(), 'utf8').trim().split(/\r?\n/);
+    assert.equal(lines.length, 2, 'the header and the one person found');
+    assert.match(lines[1], /^Benali,Amina,F,1990-05-01,/);
   });
 });

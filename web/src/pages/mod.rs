@@ -17,6 +17,7 @@ pub mod my_jobs;
 pub mod new_case;
 pub mod new_request;
 pub mod outbox;
+pub mod people;
 pub mod person;
 pub mod reports;
 pub mod request_page;

@@ -31,7 +31,8 @@ pub fn Detail() -> impl IntoView {
     view! { <RoleGate roles=STAFF><PersonDetail /></RoleGate> }
 }
 
-fn sex_key(s: Sex) -> &'static str {
+/// The i18n key of a sex.
+pub fn sex_key(s: Sex) -> &'static str {
     match s {
         Sex::F => "person.sex_f",
         Sex::M => "person.sex_m",

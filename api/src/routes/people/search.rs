@@ -154,9 +154,24 @@ impl Source for PeopleRows {
         self.after = rows
             .last()
             .map(|r| model::Cursor(r.last_name.clone(), r.id.clone()));
+        // The municipality by name, as a reader of the sheet knows it.
+        let mut ids: Vec<String> = rows
+            .iter()
+            .map(|r| r.created_municipality_id.clone())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let names: std::collections::HashMap<String, String> =
+            crate::models::municipality::names(c, &ids)?
+                .into_iter()
+                .collect();
         let mut page = Rows::default();
         for r in rows {
             let p = r.into_api();
+            let municipality = names
+                .get(&p.created_municipality_id)
+                .cloned()
+                .unwrap_or_else(|| p.created_municipality_id.clone());
             page.rows.push(vec![
                 Cell::Text(p.last_name.clone()),
                 Cell::Text(p.first_name.clone()),
@@ -171,7 +186,7 @@ impl Source for PeopleRows {
                 text(p.tax_code.as_deref()),
                 text(p.permit_type.as_deref()),
                 text(p.permit_expiry.map(|d| d.to_string()).as_deref()),
-                Cell::Text(p.created_municipality_id.clone()),
+                Cell::Text(municipality),
             ]);
             page.people.push(p.id);
         }
