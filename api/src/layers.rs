@@ -14,7 +14,7 @@ const LADDER: &[&[&str]] = &[
     &["schema", "error", "crypto", "telemetry"],
     // Reading requests, without the database.
     &["extract", "pagination"],
-    &["middleware"],
+    &["middleware", "compression"],
     // Connections, transactions, the writers' turn.
     &["db"],
     &["config", "backup"],

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod authz;
 pub mod backup;
 pub mod caller;
+pub mod compression;
 pub mod config;
 pub mod crypto;
 pub mod db;

@@ -4,7 +4,7 @@ use std::net::TcpListener;
 
 use actix_cors::Cors;
 use actix_web::dev::Server;
-use actix_web::middleware::{from_fn, DefaultHeaders, ErrorHandlers};
+use actix_web::middleware::{from_fn, Compress, DefaultHeaders, ErrorHandlers};
 use actix_web::{http::header, web, App, HttpResponse, HttpServer};
 use anyhow::Context;
 use utoipa_actix_web::AppExt;
@@ -171,6 +171,10 @@ impl Application {
                         // the web app's files set their own caching (`web_app`).
                         .add((header::CACHE_CONTROL, "no-store")),
                 )
+                // What may be compressed, and how: crate::compression.
+                .wrap(from_fn(crate::compression::keep_as_is))
+                .wrap(Compress::default())
+                .wrap(from_fn(crate::compression::unmark))
                 .wrap(from_fn(request_context))
                 .app_data(endpoints.clone())
                 .into_utoipa_app()

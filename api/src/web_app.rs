@@ -1,11 +1,14 @@
 //! Serves the staff web app (the built `web/dist` folder): hashed assets cached for a year,
 //! `index.html` never cached, and the index for any other path so deep links work. Unknown
-//! `/api/…` paths stay problem+json 404s.
+//! `/api/…` paths stay problem+json 404s. A file goes out as the `.br` or `.gz` that
+//! `cargo xtask web` wrote beside it when the browser accepts that encoding: compressed once at
+//! the highest level, instead of at a fast level on every request.
 
 use std::path::{Component, Path, PathBuf};
 
 use actix_files::NamedFile;
-use actix_web::http::header;
+use actix_web::http::header::{self, AcceptEncoding, ContentEncoding, Encoding};
+use actix_web::HttpMessage;
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use crate::error::ApiError;
@@ -60,11 +63,15 @@ pub async fn fallback(
             .and_then(|n| n.to_str())
             .unwrap_or("")
             .to_owned();
-        let named = NamedFile::open(&file).map_err(|e| ApiError::Internal(e.into()))?;
-        let mut res = named
+        let mut res = encoded(&req, &file)?
             .use_etag(true)
             .use_last_modified(true)
             .into_response(&req);
+        // Caches keep one copy per encoding.
+        res.headers_mut().append(
+            header::VARY,
+            header::HeaderValue::from_static("accept-encoding"),
+        );
         let cache = if is_hashed(&name) {
             "public, max-age=31536000, immutable"
         } else {
@@ -76,13 +83,61 @@ pub async fn fallback(
         );
         return Ok(res);
     }
-    let named = NamedFile::open(&index).map_err(|e| ApiError::Internal(e.into()))?;
-    let mut res = named.into_response(&req);
+    let mut res = encoded(&req, &index)?.into_response(&req);
+    res.headers_mut().append(
+        header::VARY,
+        header::HeaderValue::from_static("accept-encoding"),
+    );
     res.headers_mut().insert(
         header::CACHE_CONTROL,
         header::HeaderValue::from_static("no-cache"),
     );
     Ok(res)
+}
+
+/// The file, or its brotli or gzip twin if one was built and the browser takes it (brotli
+/// first: a third smaller than gzip for the wasm), with the original's type.
+fn encoded(req: &HttpRequest, file: &Path) -> Result<NamedFile, ApiError> {
+    let open = |p: &Path| NamedFile::open(p).map_err(|e| ApiError::Internal(e.into()));
+    let twins = [
+        (Encoding::brotli(), "br", ContentEncoding::Brotli),
+        (Encoding::gzip(), "gz", ContentEncoding::Gzip),
+    ];
+    let built: Vec<_> = twins
+        .into_iter()
+        .map(|(e, ext, ce)| {
+            let mut name = file.as_os_str().to_owned();
+            name.push(".");
+            name.push(ext);
+            (e, PathBuf::from(name), ce)
+        })
+        .filter(|(_, p, _)| p.is_file())
+        .collect();
+    let identity = Encoding::identity();
+    let chosen = req.get_header::<AcceptEncoding>().and_then(|accept| {
+        let offered = built
+            .iter()
+            .map(|(e, _, _)| e)
+            .chain(std::iter::once(&identity));
+        accept.negotiate(offered)
+    });
+    match built
+        .into_iter()
+        .find(|(e, _, _)| Some(e) == chosen.as_ref())
+    {
+        Some((_, twin, ce)) => {
+            let mime = actix_files::file_extension_to_mime(
+                file.extension().and_then(|e| e.to_str()).unwrap_or(""),
+            );
+            // The twin's own name would make it an attachment: the browser would download
+            // the page instead of showing it.
+            Ok(open(&twin)?
+                .set_content_type(mime)
+                .set_content_encoding(ce)
+                .disable_content_disposition())
+        }
+        None => open(file),
+    }
 }
 
 fn html_escape(s: &str) -> String {

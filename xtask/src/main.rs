@@ -178,12 +178,55 @@ fn web() -> Result<()> {
         .replace("{{WASM}}", &format!("/{wasm_name}"))
         .replace("{{GLUE}}", &format!("/{glue_name}"));
     std::fs::write(dist.join("index.html"), index)?;
+    let (raw, br, gz) = compress_dir(&dist)?;
     eprintln!(
-        "web app built into {} ({} KB wasm)",
+        "web app built into {}: {} KB, {} KB as brotli, {} KB as gzip",
         dist.display(),
-        wasm.len() / 1024
+        raw / 1024,
+        br / 1024,
+        gz / 1024
     );
     Ok(())
+}
+
+/// Writes `name.br` and `name.gz` beside each file of `dir` (and below), at the highest levels:
+/// done once per build, so the server sends them as they are instead of compressing each
+/// response (web_app.rs). Returns the bytes of the originals, the brotli and the gzip files.
+fn compress_dir(dir: &Path) -> Result<(u64, u64, u64)> {
+    use std::io::Write;
+    let (mut raw, mut br, mut gz) = (0, 0, 0);
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            let (r, b, g) = compress_dir(&path)?;
+            (raw, br, gz) = (raw + r, br + b, gz + g);
+            continue;
+        }
+        let bytes = std::fs::read(&path)?;
+        let mut b = Vec::new();
+        {
+            let params = brotli::enc::BrotliEncoderParams {
+                quality: 11,
+                lgwin: 24,
+                ..Default::default()
+            };
+            brotli::BrotliCompress(&mut bytes.as_slice(), &mut b, &params)?;
+        }
+        let mut g = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        g.write_all(&bytes)?;
+        let g = g.finish()?;
+        let with = |ext: &str| {
+            let mut name = path.clone().into_os_string();
+            name.push(ext);
+            PathBuf::from(name)
+        };
+        std::fs::write(with(".br"), &b)?;
+        std::fs::write(with(".gz"), &g)?;
+        raw += bytes.len() as u64;
+        br += b.len() as u64;
+        gz += g.len() as u64;
+    }
+    Ok((raw, br, gz))
 }
 
 fn copy_dir(from: &Path, to: &Path) -> Result<()> {

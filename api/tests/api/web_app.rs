@@ -65,3 +65,157 @@ async fn serves_the_spa_with_the_right_headers(app: TestApp) {
     let res = get("/../Cargo.toml").await.unwrap();
     assert!(!res.text().await.unwrap().contains("[package]"));
 }
+
+db_tests!(every_encoding_decodes_to_the_same_bytes);
+
+fn gunzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(bytes)
+        .read_to_end(&mut out)
+        .expect("gzip");
+    out
+}
+
+fn unbrotli(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    brotli::BrotliDecompress(&mut &bytes[..], &mut out).expect("brotli");
+    out
+}
+
+/// The body as sent, and its `Content-Encoding` (empty when none).
+async fn fetch(req: reqwest::RequestBuilder, accept: &str) -> (u16, String, Vec<u8>, String) {
+    let res = req.header("accept-encoding", accept).send().await.unwrap();
+    let header = |h: &str| {
+        res.headers()
+            .get_all(h)
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let (encoding, vary) = (header("content-encoding"), header("vary"));
+    let status = res.status().as_u16();
+    (status, encoding, res.bytes().await.unwrap().to_vec(), vary)
+}
+
+async fn every_encoding_decodes_to_the_same_bytes(app: TestApp) {
+    use std::io::Write;
+    // The web app's files with the twins `cargo xtask web` writes beside them.
+    std::fs::create_dir_all(&app.web_dir).unwrap();
+    std::fs::write(
+        app.web_dir.join("index.html"),
+        "<!doctype html><title>LUMIT</title>",
+    )
+    .unwrap();
+    let wasm: Vec<u8> = (0..40_000u32)
+        .flat_map(|i| (i % 251).to_le_bytes())
+        .collect();
+    let name = "lumit-web-0123abcd.wasm";
+    std::fs::write(app.web_dir.join(name), &wasm).unwrap();
+    let mut br = Vec::new();
+    brotli::BrotliCompress(&mut &wasm[..], &mut br, &Default::default()).unwrap();
+    std::fs::write(app.web_dir.join(format!("{name}.br")), &br).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(&wasm).unwrap();
+    std::fs::write(app.web_dir.join(format!("{name}.gz")), gz.finish().unwrap()).unwrap();
+
+    let file = || app.http.get(format!("{}/{name}", app.base));
+    let (status, enc, body, vary) = fetch(file(), "gzip, deflate, br").await;
+    assert_eq!((status, enc.as_str()), (200, "br"));
+    assert!(vary.contains("accept-encoding"), "{vary}");
+    assert!(body.len() < wasm.len() / 10, "sent {} bytes", body.len());
+    assert_eq!(unbrotli(&body), wasm);
+    let (_, enc, body, _) = fetch(file(), "gzip").await;
+    assert_eq!(enc, "gzip");
+    assert_eq!(gunzip(&body), wasm);
+    let (_, enc, body, _) = fetch(file(), "br;q=0, gzip;q=0.5").await;
+    assert_eq!(enc, "gzip");
+    assert_eq!(gunzip(&body), wasm);
+    let (_, enc, body, _) = fetch(file(), "identity").await;
+    assert_eq!(enc, "");
+    assert_eq!(body, wasm);
+    let res = file().send().await.unwrap();
+    assert_eq!(res.headers()["content-type"], "application/wasm");
+    assert!(res.headers().get("content-encoding").is_none());
+    // A twin is the page itself, not a download.
+    std::fs::write(app.web_dir.join("index.html.br"), {
+        let mut b = Vec::new();
+        brotli::BrotliCompress(
+            &mut &b"<!doctype html><title>LUMIT</title>"[..],
+            &mut b,
+            &Default::default(),
+        )
+        .unwrap();
+        b
+    })
+    .unwrap();
+    let res = app
+        .http
+        .get(format!("{}/cases", app.base))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["content-encoding"], "br");
+    assert!(res.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+    assert!(res.headers().get("content-disposition").is_none());
+
+    // The API's reads: compressed when large enough, the same JSON once decoded.
+    let admin = app.admin().await;
+    let list = || {
+        app.http
+            .get(format!("{}/api/v1/municipalities?limit=200", app.base))
+            .bearer_auth(&admin)
+    };
+    let (_, enc, plain, _) = fetch(list(), "identity").await;
+    assert_eq!(enc, "");
+    assert!(plain.len() as u64 > lumit_api::compression::MIN_SIZE);
+    let plain: serde_json::Value = serde_json::from_slice(&plain).unwrap();
+    let (_, enc, body, vary) = fetch(list(), "br, gzip").await;
+    assert_eq!(enc, "br");
+    assert!(vary.contains("accept-encoding"), "{vary}");
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&unbrotli(&body)).unwrap(),
+        plain
+    );
+    let (_, enc, body, _) = fetch(list(), "gzip").await;
+    assert_eq!(enc, "gzip");
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&gunzip(&body)).unwrap(),
+        plain
+    );
+    // A CSV export streams compressed too; an XLSX is a zip already.
+    let export = |format: &str| {
+        app.http
+            .get(format!("{}/api/v1/audit?format={format}", app.base))
+            .bearer_auth(&admin)
+    };
+    let (status, enc, body, _) = fetch(export("csv"), "gzip").await;
+    assert_eq!((status, enc.as_str()), (200, "gzip"));
+    assert!(String::from_utf8(gunzip(&body)).unwrap().starts_with("N."));
+    let (status, enc, body, _) = fetch(export("xlsx"), "gzip").await;
+    assert_eq!((status, enc.as_str()), (200, ""));
+    assert_eq!(&body[..2], b"PK");
+
+    // Never the authentication endpoints (BREACH), nor small answers.
+    let login = app
+        .http
+        .post(format!("{}/api/v1/auth/login", app.base))
+        .json(&serde_json::json!({"username": "admin", "password": crate::common::ADMIN_PASSWORD}));
+    let (status, enc, body, _) = fetch(login, "br, gzip").await;
+    assert_eq!((status, enc.as_str()), (200, ""));
+    assert!(
+        serde_json::from_slice::<serde_json::Value>(&body).unwrap()["access_token"].is_string()
+    );
+    let me = app
+        .http
+        .get(format!("{}/api/v1/me", app.base))
+        .bearer_auth(&admin);
+    let (status, enc, body, _) = fetch(me, "br, gzip").await;
+    assert_eq!((status, enc.as_str()), (200, ""));
+    assert!((body.len() as u64) < lumit_api::compression::MIN_SIZE);
+}
