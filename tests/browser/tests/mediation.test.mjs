@@ -237,3 +237,51 @@ test('an officer files a mediation; the coordinator assigns it, a double booking
     assert.deepEqual(page.consoleErrors.filter((e) => !e.startsWith('Failed to load resource')), []);
   });
 });
+
+/** Controls inside `scope` whose box is narrower than their widest text (a select's longest option, an input's value or placeholder). */
+async function squeezed(page, scope) {
+  return page.locator(scope).evaluateAll((els) => {
+    const ctx = document.createElement('canvas').getContext('2d');
+    return els.flatMap((el) => {
+      const style = getComputedStyle(el);
+      ctx.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+      const texts = el.tagName === 'SELECT' ? [...el.options].map((o) => o.text) : [el.value, el.placeholder];
+      const widest = Math.max(...texts.map((t) => ctx.measureText(t).width));
+      // A select's arrow takes about 20 pixels besides its text.
+      const room = el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - (el.tagName === 'SELECT' ? 20 : 0);
+      return room + 1 < widest ? [`${el.id}: ${Math.round(room)} px for ${Math.round(widest)} px of text`] : [];
+    });
+  });
+}
+
+test('the availability editor reads well at 1366 and 1024 pixels wide, on the 24-hour clock', async (t) => {
+  await withApp(t, async ({ page, baseUrl, adminUsername, adminPassword }) => {
+    const admin = (await api(baseUrl, 'POST', '/api/v1/auth/login', null, { username: adminUsername, password: adminPassword })).access_token;
+    await account(baseUrl, admin, 'coord.orari', 'Olga Orari', 'coordinator');
+    const mediator = await api(baseUrl, 'POST', '/api/v1/mediators', admin, {
+      full_name: 'Tesfay Gebre', kind: 'mediator', languages: [{ language: 'ti', level: 'native' }], municipality_ids: [],
+    });
+    await api(baseUrl, 'PUT', `/api/v1/mediators/${mediator.id}/availability`, admin, {
+      weekly: [{ weekday: 3, start: '00:00', end: '24:00' }], exceptions: [],
+    });
+    await login(page, baseUrl, 'coord.orari');
+    await page.goto(`${baseUrl}/mediators/${mediator.id}`);
+    const slot = page.locator('.slot').first();
+    await slot.waitFor();
+    // The whole day as the desks say it, not 12:00 AM – 11:59 PM.
+    assert.equal(await slot.getByLabel('Dalle', { exact: true }).inputValue(), '00:00');
+    assert.equal(await slot.getByLabel('Alle', { exact: true }).inputValue(), '24:00');
+    assert.equal(await slot.getByLabel('Giorno').locator('option:checked').textContent(), 'Mercoledì');
+    for (const width of [1366, 1024]) {
+      await page.setViewportSize({ width, height: 768 });
+      assert.deepEqual(await squeezed(page, '.slot select, .slot input'), [], `at ${width} pixels`);
+    }
+    await slot.getByLabel('Alle', { exact: true }).fill('18:30');
+    await page.getByRole('button', { name: 'Salva disponibilità' }).click();
+    await page.getByText('Disponibilità salvata.').waitFor();
+    await page.reload();
+    await page.locator('.slot').first().waitFor();
+    assert.equal(await page.locator('.slot').first().getByLabel('Alle', { exact: true }).inputValue(), '18:30');
+    await checkA11y(page, 'the availability editor');
+  });
+});

@@ -96,15 +96,8 @@ fn AvailabilityForm(path: String, initial: Availability) -> impl IntoView {
         initial
             .weekly
             .iter()
-            // A time field can't show 24:00: midnight at the end shows as 23:59 and goes back
-            // as 24:00.
-            .map(|w| {
-                new_window(
-                    w.weekday,
-                    &w.start,
-                    if w.end == "24:00" { "23:59" } else { &w.end },
-                )
-            })
+            // Typed as the desks say it: a window to midnight ends at 24:00.
+            .map(|w| new_window(w.weekday, &w.start, &w.end))
             .collect::<Vec<_>>(),
     );
     let absences = RwSignal::new(
@@ -132,11 +125,8 @@ fn AvailabilityForm(path: String, initial: Availability) -> impl IntoView {
             .iter()
             .map(|w| WeeklyWindow {
                 weekday: w.weekday.get_untracked().parse().unwrap_or(0),
-                start: w.start.get_untracked(),
-                end: match w.end.get_untracked() {
-                    e if e == "23:59" => "24:00".to_owned(),
-                    e => e,
-                },
+                start: w.start.get_untracked().trim().to_owned(),
+                end: w.end.get_untracked().trim().to_owned(),
             })
             .collect();
         let mut exceptions = Vec::new();
@@ -233,10 +223,10 @@ fn AvailabilityForm(path: String, initial: Availability) -> impl IntoView {
                                     }).collect_view()}
                                 </select>
                                 <label for=format!("win-{k}-start")>{move || i.t("desk.from")}</label>
-                                <input id=format!("win-{k}-start") type="time" aria-describedby=err_id.clone() aria-invalid=invalid(format!("{field}.start"))
+                                <input id=format!("win-{k}-start") type="text" inputmode="numeric" pattern="([01][0-9]|2[0-3]):[0-5][0-9]|24:00" placeholder="hh:mm" autocomplete="off" aria-describedby=err_id.clone() aria-invalid=invalid(format!("{field}.start"))
                                     prop:value=move || w.start.get() on:input=move |ev| w.start.set(event_target_value(&ev)) />
                                 <label for=format!("win-{k}-end")>{move || i.t("desk.to")}</label>
-                                <input id=format!("win-{k}-end") type="time" aria-describedby=err_id.clone() aria-invalid=invalid(format!("{field}.end"))
+                                <input id=format!("win-{k}-end") type="text" inputmode="numeric" pattern="([01][0-9]|2[0-3]):[0-5][0-9]|24:00" placeholder="hh:mm" autocomplete="off" aria-describedby=err_id.clone() aria-invalid=invalid(format!("{field}.end"))
                                     prop:value=move || w.end.get() on:input=move |ev| w.end.set(event_target_value(&ev)) />
                                 <button type="button" class="btn btn-ghost" aria-label=move || format!("{} {} {n}", i.t("avail.remove"), i.t("avail.window"))
                                     on:click=move |_| windows.update(|v| v.retain(|x| x.key != k))>

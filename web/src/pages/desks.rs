@@ -291,9 +291,9 @@ fn DeskForm(municipality_id: String, current: Option<(Desk, Option<String>)>) ->
                                     {move || days().into_iter().map(|(v, l)| view! { <option value=v selected=r.weekday.get_untracked() == v>{l}</option> }).collect_view()}
                                 </select>
                                 <label for=format!("slot-{key}-start")>{move || i.t("desk.from")}</label>
-                                <input id=format!("slot-{key}-start") type="time" aria-describedby=err_id.clone() prop:value=move || r.start.get() on:input=move |ev| r.start.set(event_target_value(&ev)) />
+                                <input id=format!("slot-{key}-start") type="text" inputmode="numeric" pattern="([01][0-9]|2[0-3]):[0-5][0-9]|24:00" placeholder="hh:mm" autocomplete="off" aria-describedby=err_id.clone() prop:value=move || r.start.get() on:input=move |ev| r.start.set(event_target_value(&ev)) />
                                 <label for=format!("slot-{key}-end")>{move || i.t("desk.to")}</label>
-                                <input id=format!("slot-{key}-end") type="time" aria-describedby=err_id.clone() prop:value=move || r.end.get() on:input=move |ev| r.end.set(event_target_value(&ev)) />
+                                <input id=format!("slot-{key}-end") type="text" inputmode="numeric" pattern="([01][0-9]|2[0-3]):[0-5][0-9]|24:00" placeholder="hh:mm" autocomplete="off" aria-describedby=err_id.clone() prop:value=move || r.end.get() on:input=move |ev| r.end.set(event_target_value(&ev)) />
                                 <button type="button" class="btn btn-ghost" on:click=move |_| rows.update(|v| v.retain(|x| x.key != key))>
                                     {move || i.t("desk.remove_slot")}
                                 </button>

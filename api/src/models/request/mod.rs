@@ -410,13 +410,15 @@ type StepRow = (
     NaiveDateTime,
     Option<String>,
     String,
+    Option<String>,
     String,
     Option<String>,
     Option<String>,
     bool,
 );
 
-/// A request's history, oldest first.
+/// A request's history, oldest first. Each step names its author by full name, as the account
+/// says today (the username stored with the step when the account is gone).
 pub fn steps(c: &mut DbConn, request_id: &str) -> StoreResult<Vec<RequestStep>> {
     let rows: Vec<StepRow> = request_steps::table
         .filter(request_steps::request_id.eq(request_id))
@@ -424,6 +426,7 @@ pub fn steps(c: &mut DbConn, request_id: &str) -> StoreResult<Vec<RequestStep>> 
             request_steps::at,
             request_steps::from_status,
             request_steps::to_status,
+            request_steps::actor_id,
             request_steps::actor_name,
             request_steps::note,
             request_steps::mediator_name,
@@ -431,14 +434,26 @@ pub fn steps(c: &mut DbConn, request_id: &str) -> StoreResult<Vec<RequestStep>> 
         ))
         .order((request_steps::at.asc(), request_steps::id.asc()))
         .load(c)?;
+    let mut ids: Vec<&str> = rows.iter().filter_map(|r| r.3.as_deref()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let names: std::collections::HashMap<String, String> = crate::schema::users::table
+        .filter(crate::schema::users::id.eq_any(&ids))
+        .select((crate::schema::users::id, crate::schema::users::full_name))
+        .load::<(String, String)>(c)?
+        .into_iter()
+        .filter(|(_, n)| !n.trim().is_empty())
+        .collect();
     Ok(rows
         .into_iter()
         .map(
-            |(at, from, to, actor_name, note, mediator_name, late)| RequestStep {
+            |(at, from, to, actor_id, actor_name, note, mediator_name, late)| RequestStep {
                 at: at.and_utc(),
                 from: from.as_deref().and_then(RequestStatus::parse),
                 to: RequestStatus::parse(&to).unwrap_or(RequestStatus::Submitted),
-                actor_name,
+                actor_name: actor_id
+                    .and_then(|id| names.get(&id).cloned())
+                    .unwrap_or(actor_name),
                 note,
                 mediator_name,
                 late,

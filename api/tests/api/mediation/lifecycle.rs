@@ -208,14 +208,15 @@ async fn a_request_goes_from_submitted_to_completed(app: TestApp) {
         .iter()
         .map(|s| (s["to"].as_str().unwrap(), s["actor_name"].as_str().unwrap()))
         .collect();
+    // Each author by full name, not by username.
     assert_eq!(
         steps,
         [
-            ("submitted", "officer"),
-            ("approved", "coord"),
-            ("assigned", "coord"),
-            ("confirmed", "amal"),
-            ("completed", "amal")
+            ("submitted", "Test officer"),
+            ("approved", "Test coord"),
+            ("assigned", "Test coord"),
+            ("confirmed", "Test amal"),
+            ("completed", "Test amal")
         ]
     );
     assert_eq!(h[2]["mediator_name"], "Amal Haddad");
