@@ -285,3 +285,54 @@ test('the availability editor reads well at 1366 and 1024 pixels wide, on the 24
     await checkA11y(page, 'the availability editor');
   });
 });
+
+test('the board shows ten requests a column and more on request, and each week of assigned jobs', async (t) => {
+  await withApp(t, async ({ page, baseUrl, adminUsername, adminPassword }) => {
+    const admin = (await api(baseUrl, 'POST', '/api/v1/auth/login', null, { username: adminUsername, password: adminPassword })).access_token;
+    const all = await api(baseUrl, 'GET', '/api/v1/municipalities?limit=200', admin);
+    const camaiore = all.items.find((m) => m.istat_code === '046005').id;
+    const officer = await account(baseUrl, admin, 'uff.bacheca', 'Ugo Bacheca', 'municipal_officer', [camaiore]);
+    const coordinator = await account(baseUrl, admin, 'coord.bacheca', 'Carla Bacheca', 'coordinator');
+    const mediator = await api(baseUrl, 'POST', '/api/v1/mediators', admin, {
+      full_name: 'Amal Haddad', kind: 'mediator', languages: [{ language: 'ar', level: 'native' }], municipality_ids: [camaiore],
+    });
+    await api(baseUrl, 'PUT', `/api/v1/mediators/${mediator.id}/availability`, admin, {
+      weekly: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '00:00', end: '24:00' })), exceptions: [],
+    });
+    const file = (date, start) => api(baseUrl, 'POST', '/api/v1/requests', officer.token, {
+      municipality_id: camaiore, office: 'Anagrafe', contact_name: 'Ugo Bacheca', kind: 'mediation', language: 'ar',
+      date, start_time: start, duration_minutes: 60, remote: false, address: 'Piazza Dante, Camaiore',
+      setting: 'registry_office', purpose: 'Iscrizione anagrafica',
+    });
+    const later = ymd(new Date(Date.now() + 30 * 86400e3));
+    for (let n = 0; n < 12; n++) await file(later, `${pad(8 + (n % 10))}:00`);
+    // One job assigned ten days ahead, in the week view some weeks on.
+    const day = new Date(Date.now() + 10 * 86400e3);
+    const job = await file(ymd(day), '10:00');
+    await api(baseUrl, 'POST', `/api/v1/requests/${job.id}/transitions`, coordinator.token, { to: 'approved' });
+    await api(baseUrl, 'POST', `/api/v1/requests/${job.id}/transitions`, coordinator.token, { to: 'assigned', mediator_id: mediator.id });
+
+    await login(page, baseUrl, 'coord.bacheca');
+    await page.getByRole('navigation').getByRole('link', { name: 'Richieste di mediazione' }).click();
+    const submitted = page.getByRole('region', { name: /^Inviata/ });
+    await submitted.getByRole('heading', { name: 'Inviata (10+)' }).waitFor();
+    assert.equal(await submitted.locator('.req-card').count(), 10);
+    await submitted.getByRole('button', { name: 'Carica altri' }).click();
+    await submitted.getByRole('heading', { name: 'Inviata (12)' }).waitFor();
+    assert.equal(await submitted.locator('.req-card').count(), 12);
+    assert.equal(await submitted.getByRole('button', { name: 'Carica altri' }).count(), 0);
+
+    // The week view: from this Monday, forward to the job's week.
+    const monday = (d) => { const m = new Date(d); m.setHours(12, 0, 0, 0); m.setDate(m.getDate() - ((m.getDay() + 6) % 7)); return m; };
+    const weeks = Math.round((monday(day) - monday(new Date())) / (7 * 86400e3));
+    const week = page.getByRole('region', { name: /^Incarichi della settimana/ });
+    for (let w = 0; w < weeks; w++) {
+      const before = await week.getByRole('heading', { level: 2 }).textContent();
+      await week.getByRole('button', { name: 'Settimana successiva →' }).click();
+      await week.getByRole('heading', { level: 2 }).filter({ hasNotText: before }).waitFor();
+    }
+    await week.locator(`li[data-day="${ymd(day)}"]`).getByRole('link', { name: job.reference }).waitFor();
+    assert.equal(await week.locator('.req-card').count(), 1);
+    await checkA11y(page, 'the board with its week');
+  });
+});

@@ -47,10 +47,9 @@ pub(super) fn word(key: &str) -> Option<(&'static str, &'static str)> {
             "Mediation and translation requests",
         ),
         "req.board" => ("Richieste di mediazione e traduzione", "Mediation and translation requests"),
-        "req.board_truncated" => (
-            "Sono mostrate solo le prime 200 richieste aperte: restringi i filtri.",
-            "Only the first 200 open requests are shown: narrow the filters.",
-        ),
+        "req.week" => ("Incarichi della settimana", "Jobs of the week"),
+        "req.week_before" => ("← Settimana precedente", "← Previous week"),
+        "req.week_after" => ("Settimana successiva →", "Next week →"),
         "req.closed" => ("Chiuse", "Closed"),
         "req.show_closed" => ("Mostra le richieste chiuse", "Show the closed requests"),
         "req.none_here" => ("Nessuna richiesta.", "No requests."),

@@ -8,7 +8,9 @@ use lumit_shared::mediation::{RequestKind, RequestStatus, ServiceRequest, Urgenc
 use lumit_shared::Page;
 
 use crate::api::{self, enc};
-use crate::components::{filters_path, ErrorView, ExportButtons, Loading, SelectField, TextField};
+use crate::components::{
+    filters_path, ErrorView, ExportButtons, Loading, MoreButton, Paged, SelectField, TextField,
+};
 use crate::i18n::{text, use_i18n};
 use crate::pages::municipalities::{all_municipalities, my_municipalities};
 use crate::session::use_session;
@@ -64,10 +66,6 @@ pub(super) fn Board() -> impl IntoView {
         ("from", from),
         ("to", to),
     ];
-    let open = LocalResource::new(move || {
-        let path = board_query("submitted,approved,assigned,confirmed", 200, param);
-        async move { api::get::<Page<ServiceRequest>>(&path).await }
-    });
     let closed = LocalResource::new(move || {
         let path = board_query("completed,cancelled,rejected", 50, param);
         async move { api::get::<Page<ServiceRequest>>(&path).await }
@@ -124,32 +122,10 @@ pub(super) fn Board() -> impl IntoView {
             <TextField id="to" label="req.to" kind="date" value=to error=no_error />
             <button type="submit" class="btn">{move || i.t("app.search")}</button>
         </form>
-        <Transition fallback=|| view! { <Loading /> }>
-            {move || open.get().map(|r| match r {
-                Err(e) => view! { <ErrorView error=e retry=Callback::new(move |_| open.refetch()) /> }.into_any(),
-                Ok(page) => {
-                    let more = page.next_cursor.is_some();
-                    view! {
-                        {more.then(|| view! { <p class="alert alert-info" role="status">{move || i.t("req.board_truncated")}</p> })}
-                        <div class="board">
-                            {OPEN.iter().map(|st| {
-                                let st = *st;
-                                let cards: Vec<ServiceRequest> = page.items.iter().filter(|r| r.status == st).cloned().collect();
-                                let n = cards.len();
-                                let title_id = format!("col-{}", st.as_str());
-                                let label_id = title_id.clone();
-                                view! {
-                                    <section class="board-col" aria-labelledby=label_id>
-                                        <h2 id=title_id>{move || i.t(status_key(st))} " " <span class="count">{format!("({n})")}</span></h2>
-                                        <BoardCards items=cards show_status=false />
-                                    </section>
-                                }
-                            }).collect_view()}
-                        </div>
-                    }.into_any()
-                }
-            })}
-        </Transition>
+        <div class="board">
+            {OPEN.iter().map(|st| view! { <BoardColumn status=*st filters=Signal::derive(move || board_query(st.as_str(), COLUMN_PAGE, param)) /> }).collect_view()}
+        </div>
+        <WeekOfJobs filters=Signal::derive(move || board_query("assigned,confirmed,completed", 200, |k| if k == "from" || k == "to" { String::new() } else { param(k) })) />
         <Transition fallback=|| view! { <Loading /> }>
             {move || closed.get().map(|r| match r {
                 Err(e) => view! { <ErrorView error=e retry=Callback::new(move |_| closed.refetch()) /> }.into_any(),
@@ -168,6 +144,107 @@ pub(super) fn Board() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+/// Cards a column shows at first and adds with each "show more": a busy week's hundred requests
+/// made one page 5,800 pixels tall.
+const COLUMN_PAGE: u32 = 10;
+
+/// One status's column: its first cards, and more on request.
+#[component]
+fn BoardColumn(status: RequestStatus, #[prop(into)] filters: Signal<String>) -> impl IntoView {
+    let i = use_i18n();
+    let list = Paged::<ServiceRequest>::new();
+    let (items, loading, error) = (list.items, list.loading, list.error);
+    Effect::new(move |_| list.load(filters.get(), false));
+    let title_id = format!("col-{}", status.as_str());
+    let label_id = title_id.clone();
+    let count = move || {
+        let n = items.with(Vec::len);
+        format!("({n}{})", if list.has_more() { "+" } else { "" })
+    };
+    view! {
+        <section class="board-col" aria-labelledby=label_id aria-busy=move || loading.get().to_string()>
+            <h2 id=title_id>{move || i.t(status_key(status))} " " <span class="count">{count}</span></h2>
+            {move || error.get().map(|e| view! { <ErrorView error=e retry=Callback::new(move |_| list.load(filters.get_untracked(), false)) /> })}
+            {move || {
+                let cards = items.get();
+                (!cards.is_empty() || !loading.get()).then(|| view! { <BoardCards items=cards show_status=false /> })
+            }}
+            <MoreButton more=Signal::derive(move || list.has_more()) loading=loading
+                on_more=Callback::new(move |_| list.load(filters.get_untracked(), true)) />
+        </section>
+    }
+}
+
+/// The week's jobs (assigned, confirmed, done) a day at a time, from Monday, week by week.
+#[component]
+fn WeekOfJobs(#[prop(into)] filters: Signal<String>) -> impl IntoView {
+    use chrono::Datelike;
+    let i = use_i18n();
+    let monday = RwSignal::new({
+        let t = today();
+        t - chrono::Duration::days(i64::from(t.weekday().num_days_from_monday()))
+    });
+    let jobs = LocalResource::new(move || {
+        let m = monday.get();
+        let path = format!(
+            "{}&from={m}&to={}",
+            filters.get(),
+            m + chrono::Duration::days(7)
+        );
+        async move { api::get::<Page<ServiceRequest>>(&path).await }
+    });
+    let shift = move |days: i64| monday.update(|m| *m += chrono::Duration::days(days));
+    let title = move || {
+        let m = monday.get();
+        let sunday = m + chrono::Duration::days(6);
+        format!(
+            "{} {} – {}",
+            i.t("req.week"),
+            m.format("%d/%m"),
+            sunday.format("%d/%m/%Y")
+        )
+    };
+    view! {
+        <section class="board-week" aria-labelledby="week-title">
+            <div class="page-head">
+                <h2 id="week-title">{title}</h2>
+                <div class="actions">
+                    <button type="button" class="btn" on:click=move |_| shift(-7)>{move || i.t("req.week_before")}</button>
+                    <button type="button" class="btn" on:click=move |_| shift(7)>{move || i.t("req.week_after")}</button>
+                </div>
+            </div>
+            <Transition fallback=|| view! { <Loading /> }>
+                {move || jobs.get().map(|r| match r {
+                    Err(e) => view! { <ErrorView error=e retry=Callback::new(move |_| jobs.refetch()) /> }.into_any(),
+                    Ok(page) => {
+                        let m = monday.get_untracked();
+                        view! {
+                            <ol class="week">
+                                {(0..7).map(|d| {
+                                    let day = m + chrono::Duration::days(d);
+                                    let mut cards: Vec<ServiceRequest> = page.items.iter().filter(|r| job_day(r) == Some(day)).cloned().collect();
+                                    cards.sort_by_key(|r| r.starts_at);
+                                    let n = day.weekday().number_from_monday();
+                                    let key = crate::pages::availability::WEEKDAYS
+                                        .iter()
+                                        .find(|(d, _)| u32::from(*d) == n)
+                                        .map_or("", |(_, k)| *k);
+                                    view! {
+                                        <li class="day" data-day=day.to_string()>
+                                            <h3>{move || i.t(key)} " " {day.format("%d/%m").to_string()}</h3>
+                                            <BoardCards items=cards show_status=true />
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ol>
+                        }.into_any()
+                    }
+                })}
+            </Transition>
+        </section>
     }
 }
 
