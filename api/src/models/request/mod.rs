@@ -417,9 +417,19 @@ type StepRow = (
     bool,
 );
 
+/// A step of a request's history with who wrote it.
+pub struct AuthoredStep {
+    /// The author's account.
+    pub author_id: Option<String>,
+    /// The author is a mediator's account.
+    pub by_mediator: bool,
+    /// The step.
+    pub step: RequestStep,
+}
+
 /// A request's history, oldest first. Each step names its author by full name, as the account
 /// says today (the username stored with the step when the account is gone).
-pub fn steps(c: &mut DbConn, request_id: &str) -> StoreResult<Vec<RequestStep>> {
+pub fn steps(c: &mut DbConn, request_id: &str) -> StoreResult<Vec<AuthoredStep>> {
     let rows: Vec<StepRow> = request_steps::table
         .filter(request_steps::request_id.eq(request_id))
         .select((
@@ -437,26 +447,36 @@ pub fn steps(c: &mut DbConn, request_id: &str) -> StoreResult<Vec<RequestStep>> 
     let mut ids: Vec<&str> = rows.iter().filter_map(|r| r.3.as_deref()).collect();
     ids.sort_unstable();
     ids.dedup();
-    let names: std::collections::HashMap<String, String> = crate::schema::users::table
-        .filter(crate::schema::users::id.eq_any(&ids))
-        .select((crate::schema::users::id, crate::schema::users::full_name))
-        .load::<(String, String)>(c)?
+    use crate::schema::users;
+    let authors: std::collections::HashMap<String, (String, String)> = users::table
+        .filter(users::id.eq_any(&ids))
+        .select((users::id, users::full_name, users::role))
+        .load::<(String, String, String)>(c)?
         .into_iter()
-        .filter(|(_, n)| !n.trim().is_empty())
+        .map(|(id, name, role)| (id, (name, role)))
         .collect();
     Ok(rows
         .into_iter()
         .map(
-            |(at, from, to, actor_id, actor_name, note, mediator_name, late)| RequestStep {
-                at: at.and_utc(),
-                from: from.as_deref().and_then(RequestStatus::parse),
-                to: RequestStatus::parse(&to).unwrap_or(RequestStatus::Submitted),
-                actor_name: actor_id
-                    .and_then(|id| names.get(&id).cloned())
-                    .unwrap_or(actor_name),
-                note,
-                mediator_name,
-                late,
+            |(at, from, to, actor_id, actor_name, note, mediator_name, late)| {
+                let author = actor_id.as_ref().and_then(|id| authors.get(id));
+                let step = RequestStep {
+                    at: at.and_utc(),
+                    from: from.as_deref().and_then(RequestStatus::parse),
+                    to: RequestStatus::parse(&to).unwrap_or(RequestStatus::Submitted),
+                    actor_name: author
+                        .map(|(name, _)| name.clone())
+                        .filter(|n| !n.trim().is_empty())
+                        .unwrap_or(actor_name),
+                    note,
+                    mediator_name,
+                    late,
+                };
+                AuthoredStep {
+                    by_mediator: author.is_some_and(|(_, role)| role == "mediator"),
+                    author_id: actor_id,
+                    step,
+                }
             },
         )
         .collect())

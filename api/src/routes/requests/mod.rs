@@ -341,19 +341,28 @@ pub async fn history(
             let row = visible(c, &actor, &id)?;
             let full = model::with_names(c, vec![row.clone()])?;
             let people = model::people_of(c, &full)?;
-            let mut steps = model::steps(c, &row.id)?;
-            // Why a mediator declined is for coordinators; mediators see no colleague's name.
+            // Why a mediator declined is for coordinators; mediators see no colleague's name,
+            // neither as the mediator of a step nor as its author (a colleague who declined).
             let manager = authz::require(&actor, Action::ManageRequests).is_ok();
-            for s in &mut steps {
-                let declined = s.from.is_some_and(RequestStatus::books_mediator)
-                    && s.to == RequestStatus::Approved;
-                if declined && !manager {
-                    s.note = None;
-                }
-                if actor.role == Some(Role::Mediator) {
-                    s.mediator_name = None;
-                }
-            }
+            let mediator = actor.role == Some(Role::Mediator);
+            let steps: Vec<RequestStep> = model::steps(c, &row.id)?
+                .into_iter()
+                .map(|a| {
+                    let mut s = a.step;
+                    let declined = s.from.is_some_and(RequestStatus::books_mediator)
+                        && s.to == RequestStatus::Approved;
+                    if declined && !manager {
+                        s.note = None;
+                    }
+                    if mediator {
+                        s.mediator_name = None;
+                        if a.by_mediator && a.author_id.as_deref() != Some(actor.id.as_str()) {
+                            s.actor_name = String::new();
+                        }
+                    }
+                    s
+                })
+                .collect();
             Ok((steps, people))
         })
         .await?;

@@ -441,4 +441,47 @@ async fn declines_and_late_cancellations(app: TestApp) {
     assert_eq!(late.len(), 1, "{t}");
     assert_eq!(late[0]["request_id"], id.as_str());
     assert_eq!(late[0]["planned_minutes"], 60);
+
+    // The mediator who takes a declined job does not learn who declined it; staff do.
+    let (oid, omar) = app.user("omar", "mediator", &[]).await;
+    let o = mediator(
+        &app,
+        &admin,
+        json!({"full_name": "Omar Said", "kind": "mediator", "languages": [{"language": "ar", "level": "native"}],
+               "municipality_ids": [camaiore], "user_id": oid}),
+    )
+    .await;
+    let id = booked(
+        &app,
+        &coord,
+        mediation(&camaiore, day_ahead(20), "09:00", 60, false),
+        &m,
+    )
+    .await;
+    let declined = json!({"to": "approved", "reason": "Impegno di famiglia"});
+    json_of(step(&app, &med, &id, declined).await, 200).await;
+    json_of(
+        step(
+            &app,
+            &coord,
+            &id,
+            json!({"to": "assigned", "mediator_id": o}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let authors = |h: serde_json::Value| -> Vec<String> {
+        h.as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["actor_name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let path = format!("/api/v1/requests/{id}/history");
+    let seen = authors(json_of(app.get(&path, &omar).await, 200).await);
+    assert!(!seen.iter().any(|a| a.contains("amal")), "{seen:?}");
+    assert_eq!(seen.last().map(String::as_str), Some("Test coord"));
+    let seen = authors(json_of(app.get(&path, &coord).await, 200).await);
+    assert!(seen.iter().any(|a| a == "Test amal"), "{seen:?}");
 }

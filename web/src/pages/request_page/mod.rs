@@ -188,7 +188,8 @@ fn History(steps: Vec<RequestStep>) -> impl IntoView {
                             <li>
                                 <p>
                                     <strong>{move || from.map(|f| format!("{} → {}", i.t(status_key(f)), i.t(status_key(to)))).unwrap_or_else(|| i.t(status_key(to)).to_owned())}</strong>
-                                    " · " {move || fmt_datetime(i.lang.get(), &at)} " · " {st.actor_name.clone()}
+                                    " · " {move || fmt_datetime(i.lang.get(), &at)}
+                                    {(!st.actor_name.is_empty()).then(|| format!(" · {}", st.actor_name))}
                                     {st.late.then(|| view! { " " <span class="badge badge-danger">{move || i.t("req.late_cancellation")}</span> })}
                                 </p>
                                 {st.mediator_name.clone().map(|m| view! { <p>{move || i.t("req.mediator")} ": " {m}</p> })}
