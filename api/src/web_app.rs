@@ -67,11 +67,7 @@ pub async fn fallback(
             .use_etag(true)
             .use_last_modified(true)
             .into_response(&req);
-        // Caches keep one copy per encoding.
-        res.headers_mut().append(
-            header::VARY,
-            header::HeaderValue::from_static("accept-encoding"),
-        );
+        per_encoding(&mut res);
         let cache = if is_hashed(&name) {
             "public, max-age=31536000, immutable"
         } else {
@@ -84,10 +80,7 @@ pub async fn fallback(
         return Ok(res);
     }
     let mut res = encoded(&req, &index)?.into_response(&req);
-    res.headers_mut().append(
-        header::VARY,
-        header::HeaderValue::from_static("accept-encoding"),
-    );
+    per_encoding(&mut res);
     res.headers_mut().insert(
         header::CACHE_CONTROL,
         header::HeaderValue::from_static("no-cache"),
@@ -99,6 +92,10 @@ pub async fn fallback(
 /// first: a third smaller than gzip for the wasm), with the original's type.
 fn encoded(req: &HttpRequest, file: &Path) -> Result<NamedFile, ApiError> {
     let open = |p: &Path| NamedFile::open(p).map_err(|e| ApiError::Internal(e.into()));
+    // A range is of the file itself: a slice of the twin would be bytes no one can decode.
+    if req.headers().contains_key(header::RANGE) || req.headers().contains_key(header::IF_RANGE) {
+        return open(file);
+    }
     let twins = [
         (Encoding::brotli(), "br", ContentEncoding::Brotli),
         (Encoding::gzip(), "gz", ContentEncoding::Gzip),
@@ -137,6 +134,18 @@ fn encoded(req: &HttpRequest, file: &Path) -> Result<NamedFile, ApiError> {
                 .disable_content_disposition())
         }
         None => open(file),
+    }
+}
+
+/// Caches keep one copy per encoding; a compressed twin is sent whole (no ranges of it).
+fn per_encoding(res: &mut HttpResponse) {
+    let headers = res.headers_mut();
+    headers.append(
+        header::VARY,
+        header::HeaderValue::from_static("accept-encoding"),
+    );
+    if headers.contains_key(header::CONTENT_ENCODING) {
+        headers.remove(header::ACCEPT_RANGES);
     }
 }
 

@@ -195,8 +195,14 @@ fn web() -> Result<()> {
 fn compress_dir(dir: &Path) -> Result<(u64, u64, u64)> {
     use std::io::Write;
     let (mut raw, mut br, mut gz) = (0, 0, 0);
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
+    // Listed before any twin is written, so the loop never compresses its own output.
+    let paths = std::fs::read_dir(dir)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<std::io::Result<Vec<_>>>()?;
+    for path in paths {
+        if path.extension().is_some_and(|e| e == "br" || e == "gz") {
+            continue;
+        }
         if path.is_dir() {
             let (r, b, g) = compress_dir(&path)?;
             (raw, br, gz) = (raw + r, br + b, gz + g);

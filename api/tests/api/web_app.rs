@@ -135,6 +135,12 @@ async fn every_encoding_decodes_to_the_same_bytes(app: TestApp) {
     let (_, enc, body, _) = fetch(file(), "identity").await;
     assert_eq!(enc, "");
     assert_eq!(body, wasm);
+    // A range is a slice of the file itself, never of a twin.
+    let (status, enc, body, _) = fetch(file().header("range", "bytes=100-199"), "br, gzip").await;
+    assert_eq!(
+        (status, enc.as_str(), &body[..]),
+        (206, "", &wasm[100..200])
+    );
     let res = file().send().await.unwrap();
     assert_eq!(res.headers()["content-type"], "application/wasm");
     assert!(res.headers().get("content-encoding").is_none());
