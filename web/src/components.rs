@@ -444,6 +444,8 @@ pub struct Paged<T: Send + Sync + 'static> {
     pub loading: RwSignal<bool>,
     /// The last page's failure.
     pub error: RwSignal<Option<ApiError>>,
+    /// The latest load: an answer to an earlier one (filters changed meanwhile) is dropped.
+    ticket: RwSignal<u64>,
 }
 
 impl<T: Send + Sync + 'static> Clone for Paged<T> {
@@ -462,6 +464,7 @@ impl<T: serde::de::DeserializeOwned + Send + Sync + 'static> Paged<T> {
             next: RwSignal::new(None),
             loading: RwSignal::new(false),
             error: RwSignal::new(None),
+            ticket: RwSignal::new(0),
         }
     }
 
@@ -475,8 +478,15 @@ impl<T: serde::de::DeserializeOwned + Send + Sync + 'static> Paged<T> {
             }
         }
         self.loading.set(true);
+        let ticket = self.ticket.get_untracked() + 1;
+        self.ticket.set(ticket);
         leptos::task::spawn_local(async move {
-            match crate::api::get::<lumit_shared::Page<T>>(&path).await {
+            let answer = crate::api::get::<lumit_shared::Page<T>>(&path).await;
+            // Also gone if the page was left meanwhile (the signals are disposed).
+            if self.ticket.try_get_untracked() != Some(ticket) {
+                return;
+            }
+            match answer {
                 Ok(page) => {
                     self.error.set(None);
                     if more {

@@ -328,7 +328,7 @@ test('the board shows ten requests a column and more on request, and each week o
     const week = page.getByRole('region', { name: /^Incarichi della settimana/ });
     for (let w = 0; w < weeks; w++) {
       const before = await week.getByRole('heading', { level: 2 }).textContent();
-      await week.getByRole('button', { name: 'Settimana successiva →' }).click();
+      await week.getByRole('button', { name: 'Settimana successiva', exact: true }).click();
       await week.getByRole('heading', { level: 2 }).filter({ hasNotText: before }).waitFor();
     }
     await week.locator(`li[data-day="${ymd(day)}"]`).getByRole('link', { name: job.reference }).waitFor();

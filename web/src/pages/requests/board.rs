@@ -210,10 +210,10 @@ fn WeekOfJobs(#[prop(into)] filters: Signal<String>) -> impl IntoView {
     view! {
         <section class="board-week" aria-labelledby="week-title">
             <div class="page-head">
-                <h2 id="week-title">{title}</h2>
+                <h2 id="week-title" aria-live="polite">{title}</h2>
                 <div class="actions">
-                    <button type="button" class="btn" on:click=move |_| shift(-7)>{move || i.t("req.week_before")}</button>
-                    <button type="button" class="btn" on:click=move |_| shift(7)>{move || i.t("req.week_after")}</button>
+                    <button type="button" class="btn" on:click=move |_| shift(-7)><span aria-hidden="true">"← "</span>{move || i.t("req.week_before")}</button>
+                    <button type="button" class="btn" on:click=move |_| shift(7)>{move || i.t("req.week_after")}<span aria-hidden="true">" →"</span></button>
                 </div>
             </div>
             <Transition fallback=|| view! { <Loading /> }>
@@ -221,7 +221,9 @@ fn WeekOfJobs(#[prop(into)] filters: Signal<String>) -> impl IntoView {
                     Err(e) => view! { <ErrorView error=e retry=Callback::new(move |_| jobs.refetch()) /> }.into_any(),
                     Ok(page) => {
                         let m = monday.get_untracked();
+                        let more = page.next_cursor.is_some();
                         view! {
+                            {more.then(|| view! { <p class="alert alert-info" role="status">{move || i.t("req.week_truncated")}</p> })}
                             <ol class="week">
                                 {(0..7).map(|d| {
                                     let day = m + chrono::Duration::days(d);
