@@ -68,6 +68,148 @@ pub fn TextField(
     }
 }
 
+/// A day as people in Italy write it: `gg/mm/aaaa` (also with `-` or `.`, and `aaaa-mm-gg`).
+pub fn parse_day(s: &str) -> Option<chrono::NaiveDate> {
+    let t = s.trim();
+    if let Ok(d) = chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        return Some(d);
+    }
+    let parts: Vec<&str> = t.split(['/', '-', '.']).map(str::trim).collect();
+    let [d, m, y] = parts.as_slice() else {
+        return None;
+    };
+    // Four digits for the year: "07/12/26" is not guessed.
+    if y.len() != 4 {
+        return None;
+    }
+    chrono::NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+}
+
+/// The box of a day typed as `gg/mm/aaaa` whatever the browser's locale (a date input follows
+/// the browser's, `mm/dd/yyyy` on an English one); `value` holds the day as `YYYY-MM-DD`, what
+/// the API takes, or the text as typed while it is not a day, so the form's own check or the
+/// API names the field. `unreadable` is set when the box is left with text that is no day.
+#[component]
+pub fn DayInput(
+    /// Element id.
+    #[prop(into)]
+    id: String,
+    /// The day, `YYYY-MM-DD`.
+    value: RwSignal<String>,
+    /// Ids of what describes it.
+    #[prop(into, default = Signal::derive(|| None))]
+    described: Signal<Option<String>>,
+    /// Whether it is marked invalid.
+    #[prop(into, default = Signal::derive(|| false))]
+    invalid: Signal<bool>,
+    /// Required field.
+    #[prop(default = false)]
+    required: bool,
+    /// Set when left holding text that is no day.
+    #[prop(optional)]
+    unreadable: Option<RwSignal<bool>>,
+) -> impl IntoView {
+    let i = use_i18n();
+    let shown = |v: &str| match chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d") {
+        Ok(d) => d.format("%d/%m/%Y").to_string(),
+        Err(_) => v.to_owned(),
+    };
+    let text = RwSignal::new(shown(&value.get_untracked()));
+    // The box follows the value when it is set from outside (a record loaded, filters cleared).
+    Effect::new(move |_| {
+        let v = value.get();
+        let now = text.get_untracked();
+        if parse_day(&now).map(|d| d.to_string()) != Some(v.clone()) && now != v {
+            text.set(shown(&v));
+        }
+    });
+    let on_input = move |ev| {
+        let t = event_target_value(&ev);
+        if let Some(u) = unreadable {
+            u.set(false);
+        }
+        value.set(match parse_day(&t) {
+            Some(d) => d.to_string(),
+            None => t.clone(),
+        });
+        text.set(t);
+    };
+    let on_blur = move |_| {
+        let t = text.get_untracked();
+        let day = parse_day(&t);
+        if let Some(u) = unreadable {
+            u.set(!t.trim().is_empty() && day.is_none());
+        }
+        if let Some(d) = day {
+            text.set(d.format("%d/%m/%Y").to_string());
+        }
+    };
+    view! {
+        <input
+            id=id.clone()
+            name=id
+            type="text"
+            class="day"
+            inputmode="numeric"
+            autocomplete="off"
+            placeholder=move || i.t("app.date_hint")
+            maxlength="10"
+            required=required
+            aria-invalid=move || if invalid.get() { "true" } else { "false" }
+            aria-describedby=move || described.get()
+            prop:value=move || text.get()
+            on:input=on_input
+            on:blur=on_blur
+        />
+    }
+}
+
+/// A labelled [`DayInput`] with its format shown and its error announced.
+#[component]
+pub fn DateField(
+    /// Element id.
+    id: &'static str,
+    /// Label key.
+    label: &'static str,
+    /// The day, `YYYY-MM-DD`.
+    value: RwSignal<String>,
+    /// Error message from the form or the API.
+    #[prop(into)]
+    error: Signal<Option<String>>,
+    /// Required field.
+    #[prop(default = false)]
+    required: bool,
+) -> impl IntoView {
+    let i = use_i18n();
+    let unreadable = RwSignal::new(false);
+    let message = Signal::derive(move || {
+        error
+            .get()
+            .or_else(|| unreadable.get().then(|| i.t("app.date_format").to_owned()))
+    });
+    let err_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let described = {
+        let (err_id, hint_id) = (err_id.clone(), hint_id.clone());
+        Signal::derive(move || {
+            Some(if message.with(Option::is_some) {
+                format!("{hint_id} {err_id}")
+            } else {
+                hint_id.clone()
+            })
+        })
+    };
+    view! {
+        <div class="field field-date" class:has-error=move || message.with(Option::is_some)>
+            <label for=id>{move || i.t(label)} {required.then_some(view! { <span class="req" aria-hidden="true">" *"</span> })}</label>
+            <p class="hint" id=hint_id.clone()>{move || i.t("app.date_hint")}</p>
+            <DayInput id=id value=value described=described required=required unreadable=unreadable
+                invalid=Signal::derive(move || message.with(Option::is_some)) />
+            <p class="error" id=err_id role="alert">{move || message.get()}</p>
+        </div>
+    }
+}
+
 /// A labelled `<select>` from (value, label key) options.
 #[component]
 pub fn SelectField(
@@ -574,5 +716,27 @@ pub fn ExportButtons(#[prop(into)] path: Signal<String>, name: &'static str) -> 
                 aria-busy=move || busy.get().to_string()>{move || i.t("rep.csv")}</button>
         </div>
         <FormStatus error=Signal::derive(move || err.get()) ok=Signal::derive(move || ok.get()) />
+    }
+}
+
+#[cfg(test)]
+mod day_tests {
+    use super::parse_day;
+
+    #[test]
+    fn days_are_read_as_written_in_italy() {
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 12, 7);
+        for s in [
+            "07/12/2026",
+            "7/12/2026",
+            "07-12-2026",
+            "07.12.2026",
+            " 2026-12-07 ",
+        ] {
+            assert_eq!(parse_day(s), d, "{s}");
+        }
+        for s in ["12/31/2026", "31/02/2026", "07/12/26", "2026", "", "oggi"] {
+            assert_eq!(parse_day(s), None, "{s}");
+        }
     }
 }

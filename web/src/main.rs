@@ -5,6 +5,7 @@ mod app;
 mod components;
 mod i18n;
 mod pages;
+mod pickers;
 mod session;
 
 fn main() {

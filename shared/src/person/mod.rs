@@ -6,8 +6,10 @@ use serde::{Deserialize, Serialize};
 use crate::validate::{required_text, Errors};
 use crate::FieldError;
 
+mod countries;
 mod parse;
 
+pub use countries::{countries, country_name_in, COUNTRIES_IT};
 pub use parse::*;
 
 /// Sex as recorded for statistics: `X` is "not stated" or other.
@@ -46,17 +48,6 @@ impl Sex {
 
 /// The value of `citizenship` for a stateless person.
 pub const STATELESS: &str = "stateless";
-
-/// A country's English short name from its ISO 3166 code (two or three letters).
-pub fn country_name(code: &str) -> Option<String> {
-    let up = code.to_ascii_uppercase();
-    let c = match up.len() {
-        2 => isocountry::CountryCode::for_alpha2(&up).ok(),
-        3 => isocountry::CountryCode::for_alpha3(&up).ok(),
-        _ => None,
-    };
-    c.map(|c| c.name().to_owned())
-}
 
 /// A person as the API returns it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

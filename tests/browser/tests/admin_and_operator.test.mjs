@@ -64,13 +64,23 @@ test('admin sets up a municipality, desk and operator; the operator works within
     await page.getByRole('link', { name: 'Nuovo sportello' }).click();
     await heading(page, 'Nuovo sportello');
     await page.locator('#name').fill('Sportello immigrazione');
-    await page.getByLabel(/Lingue parlate/).fill('it, en, ar');
+    // Languages by name: three picked, in the order picked.
+    const languages = page.getByRole('combobox', { name: 'Lingue parlate' });
+    for (const name of ['Italiano', 'Inglese', 'Arabo']) {
+      await languages.fill(name.toLowerCase());
+      await page.getByRole('option', { name }).click();
+    }
+    assert.deepEqual(
+      (await page.getByRole('list', { name: 'Lingue parlate: scelte' }).getByRole('listitem').allTextContents()).map((t) => t.replace('×', '').trim()),
+      ['Italiano', 'Inglese', 'Arabo'],
+    );
     await page.getByRole('button', { name: 'Aggiungi fascia oraria' }).click();
     await checkA11y(page, 'desk form');
     await page.getByRole('button', { name: 'Salva' }).click();
     await heading(page, 'Comune di Prova');
     await page.getByRole('heading', { level: 3, name: 'Sportello immigrazione' }).waitFor();
     await page.getByRole('cell', { name: 'Lunedì' }).waitFor();
+    await page.getByText('Italiano, Inglese, Arabo').waitFor();
 
     // An operator for it; the temporary password is shown once.
     await page.getByRole('navigation').getByRole('link', { name: 'Utenti' }).click();

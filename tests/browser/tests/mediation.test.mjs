@@ -97,7 +97,9 @@ test('an officer files a mediation; the coordinator assigns it, a double booking
     await page.locator('#office').fill('Ufficio anagrafe');
     assert.equal(await page.locator('#contact_name').inputValue(), 'Ugo Ufficiale');
     await page.locator('#contact_phone').fill('0584 986111');
-    await page.locator('#language').selectOption('ar');
+    await page.locator('#language').fill('arabo');
+    await page.locator('#language').press('Enter');
+    assert.equal(await page.locator('#language').inputValue(), 'Arabo');
     await page.locator('#date').fill(date);
     await page.locator('#start_time').fill('10:00');
     await page.locator('#duration_minutes').fill('60');

@@ -57,10 +57,46 @@ test('operator opens a case for a new person; the duplicate warning catches a se
     await checkA11y(page, 'new case: find or register');
     await page.locator('#first_name').fill('María José');
     await page.locator('#last_name').fill('Nguyễn');
-    await page.locator('#birth_date').fill('1991-03-15');
-    await page.locator('#citizenship').fill('VN');
+    // The date as people write it in Italy.
+    await page.locator('#birth_date').fill('15/03/1991');
+    // Countries and languages are picked by name, by keyboard (the WAI-ARIA combobox).
+    const citizenship = page.locator('#citizenship');
+    await citizenship.focus();
+    await page.keyboard.type('viet');
+    assert.equal(await citizenship.getAttribute('aria-expanded'), 'true', 'typing opens the list');
+    await page.getByRole('option', { name: 'Vietnam' }).waitFor();
+    await checkA11y(page, 'country picker open');
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await citizenship.getAttribute('aria-activedescendant'), 'citizenship-opt-VN');
+    await page.keyboard.press('Enter');
+    assert.equal(await citizenship.inputValue(), 'Vietnam');
+    assert.equal(await citizenship.getAttribute('aria-expanded'), 'false', 'Enter picks and closes');
+    // A name typed out in full is taken when the box is left; Escape closes the list.
+    await page.locator('#country_of_birth').fill('stati uniti d america');
+    await page.keyboard.press('Escape');
+    assert.equal(await page.locator('#country_of_birth').getAttribute('aria-expanded'), 'false');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.locator('#country_of_birth').inputValue(), "Stati Uniti d'America");
+    const languages = page.locator('#languages');
+    await languages.focus();
+    await page.keyboard.type('tigr');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('arab');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    const chosen = page.locator('ul.chips li');
+    assert.deepEqual((await chosen.allTextContents()).map((t) => t.replace('×', '').trim()), ['Tigrino', 'Arabo']);
+    await page.getByRole('button', { name: 'Togli Tigrino' }).click();
+    assert.deepEqual((await chosen.allTextContents()).map((t) => t.replace('×', '').trim()), ['Arabo']);
     await page.getByRole('button', { name: 'Registra la persona' }).click();
     await page.getByTestId('chosen-person').filter({ hasText: 'María José Nguyễn' }).waitFor();
+    // The API keeps the codes.
+    const [saved] = (await api(baseUrl, 'GET', '/api/v1/people?q=nguyen', admin)).items;
+    assert.deepEqual(
+      [saved.birth_date, saved.citizenship, saved.country_of_birth, saved.languages],
+      ['1991-03-15', 'VN', 'US', ['ar']],
+    );
     await page.locator('#summary').fill('Primo rilascio del permesso');
     // The first try reaches the server, but its answer is lost on the way back (a dropped line):
     // the operator tries again, and the retry must not open a second case.
@@ -89,6 +125,8 @@ test('operator opens a case for a new person; the duplicate warning catches a se
     await page.locator('#first_name').fill('nguyen');
     await page.locator('#last_name').fill('maria jose');
     await page.locator('#birth_date').fill('1991-03-15');
+    await page.locator('#birth_date').blur();
+    assert.equal(await page.locator('#birth_date').inputValue(), '15/03/1991', 'shown as gg/mm/aaaa');
     await page.getByRole('button', { name: 'Registra la persona' }).click();
     const warning = page.getByRole('alert').filter({ hasText: 'Esiste già una persona' });
     await warning.waitFor();

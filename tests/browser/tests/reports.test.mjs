@@ -94,13 +94,13 @@ test('a coordinator reads the quarter, changes the period, drills into a line, d
     const citizenship = page.locator('table[data-code="people_assisted.by_citizenship"]');
     await citizenship.waitFor();
     assert.match(await citizenship.locator('caption').textContent(), /Persone assistite per cittadinanza/);
-    const morocco = citizenship.getByRole('row', { name: /Morocco/ });
+    const morocco = citizenship.getByRole('row', { name: /Marocco/ });
     assert.equal((await morocco.locator('td').first().textContent()).trim(), '1');
     await checkA11y(page, 'indicators with a breakdown open');
 
     // From the line to the cases behind it.
     await morocco.getByRole('link', { name: '1 nel periodo — mostra i casi' }).click();
-    await page.getByRole('heading', { level: 1, name: /Casi dietro la cifra: Persone assistite — Morocco/ }).waitFor();
+    await page.getByRole('heading', { level: 1, name: /Casi dietro la cifra: Persone assistite — Marocco/ }).waitFor();
     assert.match(await page.getByTestId('drill-counts').textContent(), /1 casi · 1 persone/);
     await page.getByRole('link', { name: 'Amina Benali' }).waitFor();
     await checkA11y(page, 'the cases behind a figure');
@@ -152,7 +152,7 @@ test('a coordinator reads the quarter, changes the period, drills into a line, d
     await page.getByRole('searchbox', { name: 'Cerca' }).press('Enter');
     await page.getByRole('link', { name: 'Haddad Karim' }).waitFor({ state: 'detached' });
     const amina = page.getByRole('row').filter({ has: page.getByRole('link', { name: 'Benali Amina' }) });
-    assert.deepEqual((await amina.locator('td').allTextContents()).slice(1).map((v) => v.trim()), ['Femmina', '01/05/1990', 'Morocco', 'Gallicano']);
+    assert.deepEqual((await amina.locator('td').allTextContents()).slice(1).map((v) => v.trim()), ['Femmina', '01/05/1990', 'Marocco', 'Gallicano']);
     await checkA11y(page, 'the register of people');
     const [csv] = await Promise.all([
       page.waitForEvent('download'),

@@ -61,10 +61,7 @@ pub(super) fn word(key: &str) -> Option<(&'static str, &'static str)> {
         "desk.new" => ("Nuovo sportello", "New desk"),
         "desk.edit" => ("Modifica sportello", "Edit desk"),
         "desk.name" => ("Nome dello sportello", "Desk name"),
-        "desk.languages" => (
-            "Lingue parlate (codici ISO separati da virgola, es. it, en, ar)",
-            "Languages spoken (ISO codes separated by commas, e.g. it, en, ar)",
-        ),
+        "desk.languages" => ("Lingue parlate", "Languages spoken"),
         "desk.hours" => ("Orari di apertura", "Opening hours"),
         "desk.add_slot" => ("Aggiungi fascia oraria", "Add a time slot"),
         "desk.remove_slot" => ("Rimuovi fascia", "Remove slot"),

@@ -28,11 +28,7 @@ pub(super) fn word(key: &str) -> Option<(&'static str, &'static str)> {
         ),
         "new.first_name" => ("Nome", "First name"),
         "new.last_name" => ("Cognome", "Last name"),
-        "new.birth_date" => ("Data di nascita (AAAA-MM-GG)", "Birth date (YYYY-MM-DD)"),
-        "new.citizenship" => (
-            "Cittadinanza (codice ISO, es. SN)",
-            "Citizenship (ISO code, e.g. SN)",
-        ),
+        "new.birth_date" => ("Data di nascita", "Birth date"),
         "new.municipality" => ("Comune dello sportello", "Municipality of the desk"),
         "new.register" => ("Registra la persona", "Register the person"),
         "new.duplicate" => (
@@ -44,13 +40,9 @@ pub(super) fn word(key: &str) -> Option<(&'static str, &'static str)> {
             "It is someone else: register anyway",
         ),
         "new.person" => ("Persona", "Person"),
-        "new.languages_hint" => (
-            "Codici ISO 639 separati da virgole, es. ar, fr",
-            "ISO 639 codes separated by commas, e.g. ar, fr",
-        ),
         "new.date_format" => (
-            "Data non valida: usa AAAA-MM-GG.",
-            "Not a valid date: use YYYY-MM-DD.",
+            "Data non valida: scrivila come gg/mm/aaaa.",
+            "Not a valid date: write it as dd/mm/yyyy.",
         ),
         "new.desk" => ("Sportello", "Desk"),
         "new.subcategory" => ("Sottocategoria", "Sub-category"),
@@ -125,7 +117,6 @@ pub(super) fn word(key: &str) -> Option<(&'static str, &'static str)> {
         "cases.desk" => ("Sportello", "Desk"),
         "cases.opened_from" => ("Aperta dal", "Opened from"),
         "cases.opened_to" => ("Aperta fino al", "Opened until"),
-        "cases.citizenship_hint" => ("Codice ISO, es. MA", "ISO code, e.g. MA"),
         "cases.sort" => ("Ordina per", "Sort by"),
         "cases.sort_opened" => ("Apertura più recente", "Most recently opened"),
         "cases.sort_updated" => ("Modifica più recente", "Most recently changed"),

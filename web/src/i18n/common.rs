@@ -15,6 +15,20 @@ pub(super) fn word(key: &str) -> Option<(&'static str, &'static str)> {
         ),
         "app.empty" => ("Nessun risultato.", "Nothing here."),
         "app.more" => ("Carica altri", "Load more"),
+        "picker.choices" => ("Scelte", "Choices"),
+        "app.date_hint" => ("gg/mm/aaaa", "dd/mm/yyyy"),
+        "app.date_format" => (
+            "Data non valida: scrivila come gg/mm/aaaa.",
+            "Not a valid date: write it as dd/mm/yyyy.",
+        ),
+        "picker.none" => ("Nessuna corrispondenza.", "No match."),
+        "picker.one" => ("1 risultato: Invio per sceglierlo.", "1 result: Enter picks it."),
+        "picker.many" => (
+            "risultati: frecce per scorrere, Invio per scegliere.",
+            "results: arrows to move, Enter to pick.",
+        ),
+        "picker.remove" => ("Togli", "Remove"),
+        "picker.chosen" => ("scelte", "chosen"),
         "app.save" => ("Salva", "Save"),
         "app.saving" => ("Salvataggio…", "Saving…"),
         "app.saved" => ("Salvato.", "Saved."),
@@ -239,9 +253,6 @@ pub(super) fn word(key: &str) -> Option<(&'static str, &'static str)> {
             "Campo non previsto per questo tipo di richiesta.",
             "Not used for this kind of request.",
         ),
-        "lang.choose" => ("— Scegli la lingua —", "— Choose the language —"),
-        "lang.other" => ("Altra lingua (codice ISO)", "Other language (ISO code)"),
-        "lang.code" => ("Codice ISO 639 della lingua", "ISO 639 language code"),
         _ => return None,
     })
 }

@@ -8,7 +8,9 @@ use lumit_shared::FieldError;
 use reqwest::Method;
 
 use crate::api::{self, ApiError};
-use crate::components::{error_message, has_field, row_errors, ErrorView, FormStatus, Loading};
+use crate::components::{
+    error_message, has_field, row_errors, DayInput, ErrorView, FormStatus, Loading,
+};
 use crate::i18n::{text, use_i18n};
 
 /// ISO weekday (1 Monday … 7 Sunday) and its text key.
@@ -258,11 +260,11 @@ fn AvailabilityForm(path: String, initial: Availability) -> impl IntoView {
                         view! {
                             <div class="slot" role="group" aria-label=move || format!("{} {n}", i.t("avail.absence"))>
                                 <label for=format!("abs-{k}-from")>{move || i.t("avail.from_day")}</label>
-                                <input id=format!("abs-{k}-from") type="date" aria-describedby=err_id.clone() aria-invalid=invalid(format!("{field}.from"))
-                                    prop:value=move || x.from.get() on:input=move |ev| x.from.set(event_target_value(&ev)) />
+                                <DayInput id=format!("abs-{k}-from") value=x.from described=Signal::derive({ let e = err_id.clone(); move || Some(e.clone()) })
+                                    invalid=Signal::derive({ let f = format!("{field}.from"); move || err.with(|e| has_field(e, &f)) }) />
                                 <label for=format!("abs-{k}-to")>{move || i.t("avail.to_day")}</label>
-                                <input id=format!("abs-{k}-to") type="date" aria-describedby=err_id.clone() aria-invalid=invalid(format!("{field}.to"))
-                                    prop:value=move || x.to.get() on:input=move |ev| x.to.set(event_target_value(&ev)) />
+                                <DayInput id=format!("abs-{k}-to") value=x.to described=Signal::derive({ let e = err_id.clone(); move || Some(e.clone()) })
+                                    invalid=Signal::derive({ let f = format!("{field}.to"); move || err.with(|e| has_field(e, &f)) }) />
                                 <label for=format!("abs-{k}-reason")>{move || i.t("avail.reason")}</label>
                                 <input id=format!("abs-{k}-reason") type="text" aria-describedby=err_id.clone() aria-invalid=invalid(format!("{field}.reason"))
                                     prop:value=move || x.reason.get() on:input=move |ev| x.reason.set(event_target_value(&ev)) />

@@ -10,10 +10,11 @@ use lumit_shared::user::Role;
 use crate::api::{self, enc};
 use crate::app::RoleGate;
 use crate::components::{
-    filters_path, Empty, ErrorView, ExportButtons, Loading, SelectField, TextField,
+    filters_path, DateField, Empty, ErrorView, ExportButtons, Loading, SelectField,
 };
 use crate::i18n::{fmt_datetime, fmt_int, text, use_i18n, Lang};
 use crate::pages::municipalities::{all_municipalities, my_municipalities};
+use crate::pickers::{country_choices, PickerField};
 
 /// The i18n key of a status.
 pub fn status_key(s: CaseStatus) -> &'static str {
@@ -232,9 +233,9 @@ fn CaseList() -> impl IntoView {
             <SelectField id="municipality_id" label="cases.municipality" value=municipality options=mun_options />
             <SelectField id="desk_id" label="cases.desk" value=desk options=desk_options />
             <SelectField id="category_id" label="cases.category" value=category options=cat_options />
-            <TextField id="opened_from" label="cases.opened_from" kind="date" value=from error=no_error />
-            <TextField id="opened_to" label="cases.opened_to" kind="date" value=to error=no_error />
-            <TextField id="citizenship" label="person.citizenship" value=citizenship error=no_error hint="cases.citizenship_hint" />
+            <DateField id="opened_from" label="cases.opened_from" value=from error=no_error />
+            <DateField id="opened_to" label="cases.opened_to" value=to error=no_error />
+            <PickerField id="citizenship" label="person.citizenship" value=citizenship options=Signal::derive(move || country_choices(i.lang.get(), true)) />
             <SelectField id="sort" label="cases.sort" value=sort options=sorts />
             <button type="submit" class="btn">{move || i.t("app.search")}</button>
         </form>

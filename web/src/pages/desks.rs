@@ -12,6 +12,7 @@ use crate::components::{
     error_message, field_error, CheckField, ErrorView, FormStatus, Loading, TextField,
 };
 use crate::i18n::{text, use_i18n};
+use crate::pickers::{language_choices, MultiPickerField};
 
 /// The desks of the chosen municipality as select options, after a first option (`first_key`:
 /// "all" in a filter, "none" in a form); only active desks when `active_only`.
@@ -273,7 +274,7 @@ fn DeskForm(municipality_id: String, current: Option<(Desk, Option<String>)>) ->
             <TextField id="address" label="mun.address" value=address error=field_error(err, "address") />
             <TextField id="email" label="mun.email" value=email error=field_error(err, "email") kind="email" />
             <TextField id="phone" label="mun.phone" value=phone error=field_error(err, "phone") kind="tel" />
-            <TextField id="languages" label="desk.languages" value=languages error=languages_error />
+            <MultiPickerField id="languages" label="desk.languages" value=languages error=languages_error options=Signal::derive(move || language_choices(i.lang.get())) />
             <fieldset class="hours">
                 <legend>{move || i.t("desk.hours")}</legend>
                 <For

@@ -310,7 +310,7 @@ fn DeskCard(desk: Desk) -> impl IntoView {
         <article class="card" class:inactive=!desk.active>
             <h3>{desk.name.clone()} {(!desk.active).then(|| view! { <span class="badge">{move || i.t("app.inactive")}</span> })}</h3>
             {desk.address.clone().map(|a| view! { <p>{a}</p> })}
-            {(!desk.languages.is_empty()).then(|| view! { <p>{desk.languages.join(", ").to_uppercase()}</p> })}
+            {(!desk.languages.is_empty()).then(|| { let ls = desk.languages.clone(); view! { <p>{move || crate::pickers::languages_label(i.lang.get(), &ls)}</p> } })}
             {if desk.opening_hours.is_empty() {
                 view! { <p class="muted">{move || i.t("desk.no_hours")}</p> }.into_any()
             } else {

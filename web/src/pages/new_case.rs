@@ -12,10 +12,11 @@ use lumit_shared::Page;
 use crate::api::{self, enc, ApiError};
 use crate::app::RoleGate;
 use crate::components::{
-    error_message, field_error, CheckField, FormStatus, SelectField, TextField,
+    error_message, field_error, CheckField, DateField, FormStatus, SelectField, TextField,
 };
 use crate::i18n::{text, use_i18n, Lang};
 use crate::pages::municipalities::{all_municipalities, my_municipalities};
+use crate::pickers::{country_choices, language_choices, MultiPickerField, PickerField};
 use crate::session::use_session;
 
 /// The flow's page.
@@ -45,6 +46,7 @@ fn Flow() -> impl IntoView {
     let last = RwSignal::new(String::new());
     let birth = RwSignal::new(String::new());
     let citizenship = RwSignal::new(String::new());
+    let born_in = RwSignal::new(String::new());
     let sex = RwSignal::new("X".to_owned());
     let phone = RwSignal::new(String::new());
     let languages = RwSignal::new(String::new());
@@ -98,6 +100,7 @@ fn Flow() -> impl IntoView {
             sex: Sex::parse(&sex.get_untracked()).unwrap_or_default(),
             birth_date,
             citizenship: opt(citizenship),
+            country_of_birth: opt(born_in),
             languages: languages
                 .get_untracked()
                 .split([',', ' '])
@@ -207,13 +210,14 @@ fn Flow() -> impl IntoView {
                         <TextField id="first_name" label="new.first_name" value=first error=field_error(person_err, "first_name") required=true />
                         <TextField id="last_name" label="new.last_name" value=last error=field_error(person_err, "last_name") required=true />
                         <SelectField id="sex" label="person.sex" value=sex options=sexes error=field_error(person_err, "sex") />
-                        <TextField id="birth_date" label="new.birth_date" value=birth error=err_of("birth_date") />
-                        <TextField id="citizenship" label="new.citizenship" value=citizenship error=field_error(person_err, "citizenship") />
-                        <TextField id="languages" label="person.languages" hint="new.languages_hint" value=languages error=languages_err />
+                        <DateField id="birth_date" label="new.birth_date" value=birth error=err_of("birth_date") />
+                        <PickerField id="citizenship" label="person.citizenship" value=citizenship options=Signal::derive(move || country_choices(i.lang.get(), true)) error=field_error(person_err, "citizenship") />
+                        <PickerField id="country_of_birth" label="person.country_of_birth" value=born_in options=Signal::derive(move || country_choices(i.lang.get(), false)) error=field_error(person_err, "country_of_birth") />
+                        <MultiPickerField id="languages" label="person.languages" value=languages options=Signal::derive(move || language_choices(i.lang.get())) error=languages_err />
                         <TextField id="phone" label="person.phone" kind="tel" value=phone error=field_error(person_err, "phone") />
                         <TextField id="tax_code" label="person.tax_code" value=tax_code error=field_error(person_err, "tax_code") />
                         <TextField id="permit_type" label="person.permit_type" value=permit_type error=field_error(person_err, "permit_type") />
-                        <TextField id="permit_expiry" label="person.permit_expiry" kind="date" value=permit_expiry error=err_of("permit_expiry") />
+                        <DateField id="permit_expiry" label="person.permit_expiry" value=permit_expiry error=err_of("permit_expiry") />
                         <SelectField id="person_municipality" label="new.municipality" value=municipality options=mine error=field_error(person_err, "municipality_id") />
                         <div role="alert" class="alert alert-info" hidden=move || candidates.with(Vec::is_empty) && elsewhere.with(Vec::is_empty)>
                             <p hidden=move || candidates.with(Vec::is_empty)>{move || i.t("new.duplicate")}</p>

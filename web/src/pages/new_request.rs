@@ -12,7 +12,8 @@ use lumit_shared::FieldError;
 use crate::api::{self, ApiError};
 use crate::app::RoleGate;
 use crate::components::{
-    coded_error, error_message, CheckField, FormStatus, SelectField, TextAreaField, TextField,
+    coded_error, error_message, CheckField, DateField, FormStatus, SelectField, TextAreaField,
+    TextField,
 };
 use crate::i18n::{text, use_i18n};
 use crate::pages::municipalities::{all_municipalities, my_municipalities};
@@ -226,7 +227,7 @@ fn RequestForm() -> impl IntoView {
                 <fieldset class="hours">
                     <legend>{move || i.t("rkind.mediation")}</legend>
                     <LanguageField id="language" label="req.language" value=language error=e("language") required=true />
-                    <TextField id="date" label="req.date" kind="date" value=day error=e("date") required=true />
+                    <DateField id="date" label="req.date" value=day error=e("date") required=true />
                     <TextField id="start_time" label="req.start_time" kind="time" value=start_time error=e("start_time") required=true />
                     <TextField id="duration_minutes" label="req.duration" kind="number" value=duration error=e("duration_minutes") required=true hint="req.duration_hint" />
                     <CheckField id="remote".to_owned() label=Signal::derive(move || i.t("req.remote").to_owned()) checked=remote />
@@ -244,7 +245,7 @@ fn RequestForm() -> impl IntoView {
                     <TextField id="document_type" label="req.document_type" value=document_type error=e("document_type") required=true hint="req.document_type_hint" />
                     <TextField id="pages" label="req.pages" kind="number" value=pages error=e("pages") hint="req.pages_hint" />
                     <TextField id="words" label="req.words" kind="number" value=words error=e("words") />
-                    <TextField id="due_date" label="req.due_date" kind="date" value=due_date error=e("due_date") required=true />
+                    <DateField id="due_date" label="req.due_date" value=due_date error=e("due_date") required=true />
                     <CheckField id="sworn".to_owned() label=Signal::derive(move || i.t("req.sworn").to_owned()) checked=sworn />
                 </fieldset>
             </Show>

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use lumit_shared::person::{country_name, Person, STATELESS};
+use lumit_shared::person::Person;
 use lumit_shared::user::Role;
 
 use crate::api::enc;
@@ -12,6 +12,7 @@ use crate::components::{Empty, ErrorView, ExportButtons, Loading, MoreButton, Pa
 use crate::i18n::{text, use_i18n};
 use crate::pages::municipalities::{all_municipalities, my_municipalities};
 use crate::pages::person::sex_key;
+use crate::pickers::country_label;
 use crate::session::use_session;
 
 const STAFF: &[Role] = &[Role::Admin, Role::Coordinator, Role::Operator];
@@ -33,15 +34,6 @@ fn api_query(q: &str, municipality_id: &str) -> String {
         }
     }
     path
-}
-
-/// A citizenship as a reader would write it.
-fn citizenship(code: Option<&str>, lang: crate::i18n::Lang) -> String {
-    match code {
-        None => "—".to_owned(),
-        Some(STATELESS) => text(lang, "people.stateless").to_owned(),
-        Some(c) => country_name(c).unwrap_or_else(|| c.to_owned()),
-    }
 }
 
 #[component]
@@ -119,7 +111,7 @@ fn PeopleList() -> impl IntoView {
                             <td><A href=format!("/people/{}", p.id)>{format!("{} {}", p.last_name, p.first_name)}</A></td>
                             <td>{move || i.t(sex_key(p.sex))}</td>
                             <td>{p.birth_date.map(|d| d.format("%d/%m/%Y").to_string()).or(p.birth_year.map(|y| y.to_string())).unwrap_or_else(|| "—".into())}</td>
-                            <td>{ let c = p.citizenship.clone(); move || citizenship(c.as_deref(), i.lang.get()) }</td>
+                            <td>{ let c = p.citizenship.clone(); move || country_label(i.lang.get(), c.as_deref()) }</td>
                             <td>{ let m = p.created_municipality_id.clone(); move || mun_name(&m) }</td>
                         </tr>
                     </For>

@@ -20,6 +20,7 @@ use crate::components::{
 };
 use crate::i18n::{fmt_datetime, use_i18n};
 use crate::pages::cases::status_key;
+use crate::pickers::{country_label, languages_label};
 use crate::session::use_session;
 
 const STAFF: &[Role] = &[Role::Admin, Role::Coordinator, Role::Operator];
@@ -109,16 +110,16 @@ fn PersonDetail() -> impl IntoView {
                     let birth = p.birth_date.map(|d| d.format("%d/%m/%Y").to_string())
                         .or(p.birth_year.map(|y| y.to_string()));
                     let expiry = p.permit_expiry.map(|d| d.format("%d/%m/%Y").to_string());
-                    let languages = (!p.languages.is_empty()).then(|| p.languages.join(", "));
+                    let (languages, citizenship, born_in) = (p.languages.clone(), p.citizenship.clone(), p.country_of_birth.clone());
                     let sex = p.sex;
                     view! {
                         <h1 tabindex="-1">{format!("{} {}", p.first_name, p.last_name)}</h1>
                         <dl class="facts">
                             <div><dt>{move || i.t("person.sex")}</dt><dd>{move || i.t(sex_key(sex))}</dd></div>
                             <div><dt>{move || i.t("person.birth")}</dt><dd>{dash(birth)}</dd></div>
-                            <div><dt>{move || i.t("person.citizenship")}</dt><dd>{dash(p.citizenship.clone())}</dd></div>
-                            <div><dt>{move || i.t("person.country_of_birth")}</dt><dd>{dash(p.country_of_birth.clone())}</dd></div>
-                            <div><dt>{move || i.t("person.languages")}</dt><dd>{dash(languages)}</dd></div>
+                            <div><dt>{move || i.t("person.citizenship")}</dt><dd>{move || country_label(i.lang.get(), citizenship.as_deref())}</dd></div>
+                            <div><dt>{move || i.t("person.country_of_birth")}</dt><dd>{move || country_label(i.lang.get(), born_in.as_deref())}</dd></div>
+                            <div><dt>{move || i.t("person.languages")}</dt><dd>{move || languages_label(i.lang.get(), &languages)}</dd></div>
                             {(!p.identity_only).then(|| view! {
                                 <div><dt>{move || i.t("person.phone")}</dt><dd>{dash(p.phone.clone())}</dd></div>
                                 <div><dt>{move || i.t("person.email")}</dt><dd>{dash(p.email.clone())}</dd></div>

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use diesel::prelude::*;
 use lumit_shared::case::Outcome;
-use lumit_shared::mediation::{RequestStatus, LANGUAGES};
+use lumit_shared::mediation::RequestStatus;
 use lumit_shared::person::STATELESS;
 use lumit_shared::report::{
     key_label, other, unknown, AgeBands, Amount, Breakdown, BreakdownRow, Dimension, Figure,
@@ -366,16 +366,13 @@ impl Names {
                 MessageLanguage::En => "Stateless".into(),
             },
             Dimension::Citizenship => {
-                lumit_shared::person::country_name(key).unwrap_or_else(|| key.to_owned())
+                lumit_shared::person::country_name_in(key, lang == MessageLanguage::It)
+                    .unwrap_or_else(|| key.to_owned())
             }
-            Dimension::Language => LANGUAGES
-                .iter()
-                .find(|(c, _, _)| *c == key)
-                .map(|(_, it, en)| match lang {
-                    MessageLanguage::It => (*it).to_owned(),
-                    MessageLanguage::En => (*en).to_owned(),
-                })
-                .unwrap_or_else(|| key.to_owned()),
+            Dimension::Language => {
+                lumit_shared::mediation::language_name(key, lang == MessageLanguage::It)
+                    .unwrap_or_else(|| key.to_owned())
+            }
             Dimension::Office => match (
                 key.strip_prefix("org:"),
                 tallies.iter().find_map(|t| t.offices.get(key)),

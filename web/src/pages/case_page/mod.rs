@@ -202,7 +202,7 @@ fn PersonSummary(case: Case, person: Option<Person>) -> impl IntoView {
             <h2 id="person-title">{move || i.t("cases.person")}</h2>
             <p><A href=format!("/people/{}", case.person_id)>{case.person_name.clone()}</A></p>
             <dl class="facts">
-                <div><dt>{move || i.t("person.citizenship")}</dt><dd>{citizenship.unwrap_or_else(|| "—".into())}</dd></div>
+                <div><dt>{move || i.t("person.citizenship")}</dt><dd>{move || crate::pickers::country_label(i.lang.get(), citizenship.as_deref())}</dd></div>
                 <div><dt>{move || i.t("person.permit_expiry")}</dt><dd>{expiry.unwrap_or_else(|| "—".into())}</dd></div>
                 <div><dt>{move || i.t("person.phone")}</dt><dd>{phone.unwrap_or_else(|| "—".into())}</dd></div>
             </dl>

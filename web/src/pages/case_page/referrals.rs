@@ -5,7 +5,9 @@ use leptos::task::spawn_local;
 use lumit_shared::case::{NewReferral, OfficeKind, Referral, ReferralAnswer};
 
 use crate::api::{self, ApiError};
-use crate::components::{error_message, field_error, Empty, FormStatus, SelectField, TextField};
+use crate::components::{
+    error_message, field_error, DateField, Empty, FormStatus, SelectField, TextField,
+};
 use crate::i18n::{text, use_i18n};
 
 use super::*;
@@ -100,7 +102,7 @@ pub(super) fn Referrals(
                 <FormStatus error=msg />
                 <SelectField id="office_kind" label="cases.office" value=office options=offices />
                 <TextField id="referral_reason" label="cases.reason" value=reason error=field_error(err, "reason") required=true />
-                <TextField id="follow_up_date" label="cases.follow_up" kind="date" value=follow_up error=field_error(err, "follow_up_date") />
+                <DateField id="follow_up_date" label="cases.follow_up" value=follow_up error=field_error(err, "follow_up_date") />
                 <button type="submit" class="btn btn-primary">{move || i.t("cases.refer")}</button>
             </form>
         </section>

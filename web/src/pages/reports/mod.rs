@@ -22,7 +22,7 @@ use lumit_shared::user::Role;
 use lumit_shared::Page as ListPage;
 
 use crate::api::{self, enc};
-use crate::components::{download_bytes, error_message, ErrorView, FormStatus, Loading};
+use crate::components::{download_bytes, error_message, DayInput, ErrorView, FormStatus, Loading};
 use crate::i18n::{fmt_int, use_i18n, Lang};
 use crate::pages::requests::today;
 use crate::session::use_session;
@@ -256,13 +256,11 @@ fn Reports() -> impl IntoView {
             </div>
             <div class="field">
                 <label for="rep-from">{move || i.t("rep.from")}</label>
-                <input id="rep-from" type="date" prop:value=move || from.get()
-                    on:input=move |ev| from.set(event_target_value(&ev)) aria-describedby="rep-form-error" />
+                <DayInput id="rep-from" value=from described=Signal::derive(|| Some("rep-form-error".to_owned())) />
             </div>
             <div class="field">
                 <label for="rep-to">{move || i.t("rep.to")}</label>
-                <input id="rep-to" type="date" prop:value=move || to.get()
-                    on:input=move |ev| to.set(event_target_value(&ev)) aria-describedby="rep-form-error" />
+                <DayInput id="rep-to" value=to described=Signal::derive(|| Some("rep-form-error".to_owned())) />
             </div>
             <Show when=sees_all>
                 <div class="field">

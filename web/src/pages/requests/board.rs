@@ -9,7 +9,7 @@ use lumit_shared::Page;
 
 use crate::api::{self, enc};
 use crate::components::{
-    filters_path, ErrorView, ExportButtons, Loading, MoreButton, Paged, SelectField, TextField,
+    filters_path, DateField, ErrorView, ExportButtons, Loading, MoreButton, Paged, SelectField,
 };
 use crate::i18n::{text, use_i18n};
 use crate::pages::municipalities::{all_municipalities, my_municipalities};
@@ -118,8 +118,8 @@ pub(super) fn Board() -> impl IntoView {
             <SelectField id="municipality_id" label="req.municipality" value=municipality options=mun_options />
             <SelectField id="language" label="req.language" value=language options=lang_options />
             <SelectField id="kind" label="req.kind" value=kind options=kinds />
-            <TextField id="from" label="req.from" kind="date" value=from error=no_error />
-            <TextField id="to" label="req.to" kind="date" value=to error=no_error />
+            <DateField id="from" label="req.from" value=from error=no_error />
+            <DateField id="to" label="req.to" value=to error=no_error />
             <button type="submit" class="btn">{move || i.t("app.search")}</button>
         </form>
         <div class="board">

@@ -13,6 +13,7 @@ use lumit_shared::user::Role;
 use crate::app::RoleGate;
 use crate::components::{Empty, ErrorView, ExportButtons, Loading, MoreButton, Paged};
 use crate::i18n::{text, use_i18n, Lang};
+use crate::pickers::{language_choices, PickerField};
 use crate::session::use_session;
 
 mod board;
@@ -113,16 +114,9 @@ pub fn rule_key(r: Rule) -> &'static str {
 
 pub use lumit_shared::mediation::LANGUAGES;
 
-/// A language's name in the interface's language; the code itself when not in [`LANGUAGES`].
+/// A language's name in the interface's language; the code itself when not a known one.
 pub fn language_name(lang: Lang, code: &str) -> String {
-    LANGUAGES
-        .iter()
-        .find(|(c, _, _)| *c == code)
-        .map(|(_, it, en)| match lang {
-            Lang::It => (*it).to_owned(),
-            Lang::En => (*en).to_owned(),
-        })
-        .unwrap_or_else(|| code.to_owned())
+    crate::pickers::language_label(lang, code)
 }
 
 /// The known languages as select options, by name.
@@ -192,10 +186,10 @@ pub fn StatusBadge(status: RequestStatus) -> impl IntoView {
     view! { <span class=format!("badge status status-{}", status.as_str())>{move || i.t(status_key(status))}</span> }
 }
 
-/// A language: a select of the common ones, or another ISO 639 code typed in.
+/// A language, picked by name from every ISO 639-1 language, the province's most asked first.
 #[component]
 pub fn LanguageField(
-    /// Element id (the code input is `{id}-code`, the error `{id}-error`).
+    /// Element id (the error's is `{id}-error`).
     #[prop(into)]
     id: String,
     /// Label key.
@@ -210,55 +204,9 @@ pub fn LanguageField(
     required: bool,
 ) -> impl IntoView {
     let i = use_i18n();
-    let known = |c: &str| LANGUAGES.iter().any(|(k, _, _)| *k == c);
-    let initial = value.get_untracked();
-    let other = RwSignal::new(!initial.is_empty() && !known(&initial));
-    let err_id = format!("{id}-error");
-    let code_err_id = err_id.clone();
-    let code_id = format!("{id}-code");
-    let choice = move || {
-        if other.get() {
-            "other".to_owned()
-        } else {
-            value.get()
-        }
-    };
-    let invalid = move || {
-        if error.with(Option::is_some) {
-            "true"
-        } else {
-            "false"
-        }
-    };
     view! {
-        <div class="field" class:has-error=move || error.with(Option::is_some)>
-            <label for=id.clone()>{move || i.t(label)} {required.then_some(view! { <span class="req" aria-hidden="true">" *"</span> })}</label>
-            <select id=id.clone() name=id aria-invalid=invalid aria-describedby=err_id.clone() required=required
-                prop:value=choice
-                on:change=move |ev| {
-                    let v = event_target_value(&ev);
-                    if v == "other" {
-                        other.set(true);
-                        value.set(String::new());
-                    } else {
-                        other.set(false);
-                        value.set(v);
-                    }
-                }>
-                <option value="" selected=move || choice().is_empty()>{move || i.t("lang.choose")}</option>
-                {move || language_options(i.lang.get()).into_iter().map(|(v, l)| {
-                    let v2 = v.clone();
-                    view! { <option value=v selected=move || choice() == v2>{l}</option> }
-                }).collect_view()}
-                <option value="other" selected=move || other.get()>{move || i.t("lang.other")}</option>
-            </select>
-            <Show when=move || other.get()>
-                <label for=code_id.clone()>{move || i.t("lang.code")}</label>
-                <input id=code_id.clone() type="text" maxlength="3" autocomplete="off" aria-invalid=invalid aria-describedby=code_err_id.clone()
-                    prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev).trim().to_lowercase()) />
-            </Show>
-            <p class="error" id=err_id role="alert">{move || error.get()}</p>
-        </div>
+        <PickerField id=id label=label value=value error=error required=required
+            options=Signal::derive(move || language_choices(i.lang.get())) />
     }
 }
 

@@ -15,7 +15,8 @@ use super::{
 };
 use crate::api::{self, ApiError};
 use crate::components::{
-    error_message, field_error, ErrorView, FormStatus, Loading, PdfButton, SelectField, TextField,
+    error_message, field_error, DateField, ErrorView, FormStatus, Loading, PdfButton, SelectField,
+    TextField,
 };
 use crate::i18n::{fmt_int, text, use_i18n};
 use crate::pages::municipalities::all_municipalities;
@@ -251,7 +252,7 @@ fn SessionForm(course_id: String, changed: RwSignal<u32>) -> impl IntoView {
             <form class="form" on:submit=submit novalidate aria-label=move || i.t("tr.add_session")>
                 <FormStatus error=form_error />
                 <div class="row">
-                    <TextField id="session-date" label="tr.date" value=day error=field_error(err, "date") kind="date" required=true />
+                    <DateField id="session-date" label="tr.date" value=day error=field_error(err, "date") required=true />
                     <TextField id="session-start" label="tr.start" value=start error=field_error(err, "start") kind="time" required=true />
                     <TextField id="session-end" label="tr.end" value=end error=field_error(err, "end") kind="time" required=true />
                 </div>
