@@ -79,6 +79,14 @@ pub fn prepare(settings: &Settings) -> anyhow::Result<Prepared> {
         tracing::info!(added, "reference municipalities loaded");
     }
     seed::case_categories(&db)?;
+    let start = settings.reports.programme_start;
+    let since = crate::models::report::Window::new(start, start, |t| {
+        crate::scheduling::to_utc(t).naive_utc()
+    })
+    .from_utc;
+    if let Some(rows) = crate::models::report::activity::ensure(&db, since)? {
+        tracing::info!(rows, "first activities since the programme's start counted");
+    }
     let admin_password = seed::first_admin(&db, settings.admin_password.as_deref())?;
     checkpoint(&db, settings);
     Ok(Prepared { db, admin_password })

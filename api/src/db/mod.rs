@@ -111,7 +111,8 @@ enum Turn {
     AtLink,
 }
 
-/// The advisory lock that serialises the audit chain's writers on PostgreSQL.
+/// The advisory lock that serialises the audit chain's writers on PostgreSQL (the triggers that
+/// keep the reports' first activities take it too: migration `report_activity`).
 const WRITERS_LOCK: &str = "SELECT pg_advisory_xact_lock(7714001)";
 
 thread_local! {
@@ -271,23 +272,30 @@ impl Db {
             .map_err(|_| anyhow::anyhow!("the database is not reachable"))
     }
 
-    /// Applies pending migrations; returns how many ran. A migration may rebuild an index of a
-    /// large table: it runs without the statement timeout, on a connection the pool then drops.
-    pub fn migrate(&self) -> anyhow::Result<usize> {
+    /// A connection without the statement timeout, for start-up work that may take minutes on
+    /// a large database (migrations, rebuilding what the triggers keep); the pool drops it after
+    /// use, even if lifting the timeout fails half-way.
+    pub fn unhurried_conn(&self) -> anyhow::Result<PooledConn> {
         let mut conn = self.conn()?;
-        // Dropped after use, even if lifting the timeout fails half-way.
         conn.broken = true;
         match &mut **conn {
             DbConn::Pg(pg) => pg
                 .batch_execute(
                     "SET statement_timeout = 0; SET idle_in_transaction_session_timeout = 0",
                 )
-                .context("lifting the statement timeout for migrations")?,
+                .context("lifting the statement timeout")?,
             // Without the instrumentation no statement gets a deadline.
             DbConn::Sqlite(lite) => {
                 lite.set_instrumentation(|_: diesel::connection::InstrumentationEvent<'_>| {})
             }
         }
+        Ok(conn)
+    }
+
+    /// Applies pending migrations; returns how many ran. A migration may rebuild an index of a
+    /// large table: it runs on an [unhurried connection](Self::unhurried_conn).
+    pub fn migrate(&self) -> anyhow::Result<usize> {
+        let mut conn = self.unhurried_conn()?;
         let set = match self.backend {
             Backend::Postgres => PG_MIGRATIONS,
             Backend::Sqlite => SQLITE_MIGRATIONS,

@@ -249,6 +249,8 @@ pub fn run(
         "no active comuni: start lumit once first"
     );
     drop(conn);
+    // The triggers that keep first activities would recount a person per row: once at the end.
+    let activity_since = crate::models::report::activity::pause(db)?;
     let communities: Vec<(usize, u32)> = COMMUNITIES
         .iter()
         .enumerate()
@@ -392,6 +394,12 @@ pub fn run(
         .write_blocking(|c| Ok(crate::models::person_words::rebuild(c)?))
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     pb.finish_with_message(format!("name-search index: {words} words"));
+    if let Some(since) = activity_since {
+        let pb = ProgressBar::new_spinner().with_message("first activities");
+        pb.enable_steady_tick(std::time::Duration::from_millis(200));
+        let rows = crate::models::report::activity::ensure(db, since)?.unwrap_or(0);
+        pb.finish_with_message(format!("first activities: {rows} rows"));
+    }
     let ctx = AuditCtx::system("seed");
     db.write_blocking(|c| {
         for (year, n) in &counters {

@@ -217,6 +217,17 @@ impl TestApp {
         }
     }
 
+    /// Runs the server's start-up preparation on this database again with changed settings, as
+    /// a restart with a new configuration does.
+    pub async fn prepare_again(&self, change: impl FnOnce(&mut Settings)) {
+        let mut settings = self.settings.clone();
+        change(&mut settings);
+        tokio::task::spawn_blocking(move || prepare(&settings).map(|_| ()))
+            .await
+            .expect("join")
+            .expect("prepare");
+    }
+
     /// A request with an optional bearer token and JSON body.
     pub async fn call(
         &self,

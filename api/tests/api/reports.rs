@@ -4,6 +4,9 @@
 //! at Italian midnight; the scope of each caller; small cells; CSV and XLSX read back.
 
 use calamine::{Data, Reader, Xlsx};
+use chrono::NaiveDate;
+use lumit_api::models::report::{people_assisted_both_ways, Tally, Window};
+use lumit_shared::report::AgeBands;
 use serde_json::{json, Value};
 
 use crate::common::TestApp;
@@ -17,7 +20,8 @@ db_tests!(
     a_frozen_report_keeps_its_figures_and_shows_what_changed,
     every_line_drills_down_to_the_cases_it_counts,
     each_role_has_its_dashboard_in_one_answer,
-    the_demo_seed_fills_the_dashboards
+    the_demo_seed_fills_the_dashboards,
+    kept_first_activities_count_as_the_cases_do
 );
 
 const Q3: &str = "/api/v1/reports/indicators?from=2026-07-01&to=2026-09-30";
@@ -529,7 +533,7 @@ async fn indicators_match_the_figures_counted_by_hand(app: TestApp) {
     assert_eq!(sexes[0]["label"], "Donne");
     let citizenship = &figure(&r, "people_assisted")["breakdowns"][2]["rows"];
     assert_eq!(citizenship[0]["key"], "MA", "largest first");
-    assert_eq!(citizenship[0]["label"], "Morocco");
+    assert_eq!(citizenship[0]["label"], "Marocco");
     assert_eq!(citizenship[3]["key"], "unknown", "unknown last");
 
     // Services.
@@ -1356,4 +1360,157 @@ async fn the_demo_seed_fills_the_dashboards(app: TestApp) {
         .get_json(&format!("/api/v1/mediators/{id}/availability"), &admin)
         .await;
     assert_eq!(availability["weekly"].as_array().unwrap().len(), 5);
+}
+
+/// The people assisted of the province from the programme's start to each end, counted from the
+/// rows the triggers keep and from the cases: the same tallies. Returns the last one.
+fn same_both_ways(app: &TestApp, start: NaiveDate) -> Tally {
+    let mut c = app.db.conn().unwrap();
+    let bands = AgeBands::default();
+    let today = chrono::Utc::now().date_naive();
+    let mut last = Tally::default();
+    for to in [
+        NaiveDate::from_ymd_opt(2023, 9, 30).unwrap(),
+        NaiveDate::from_ymd_opt(2025, 1, 31).unwrap(),
+        today,
+        today + chrono::Days::new(400),
+    ] {
+        let w = Window::new(start, to, |t| lumit_api::scheduling::to_utc(t).naive_utc());
+        let (kept, cases) = people_assisted_both_ways(&mut c, &w, &bands).unwrap();
+        let kept = kept.expect("the kept rows count from the programme's start");
+        assert_eq!(kept, cases, "people assisted from {start} to {to}");
+        last = cases;
+    }
+    last
+}
+
+/// After a bulk load, timeline entries, a merge of two people, a case moved to another category
+/// and re-dated, an entry deleted, and again after the programme's start moves, the first
+/// activities the triggers keep count the people assisted as the cases do.
+async fn kept_first_activities_count_as_the_cases_do(app: TestApp) {
+    use diesel::prelude::*;
+    use lumit_api::schema::cases;
+    let admin = app.admin().await;
+    let db = app.db.clone();
+    tokio::task::spawn_blocking(move || lumit_api::synthetic::run(&db, 80, 400, 13))
+        .await
+        .unwrap()
+        .unwrap();
+    let start = NaiveDate::from_ymd_opt(2021, 1, 1).unwrap();
+    let loaded = same_both_ways(&app, start);
+    assert_ne!(loaded, Tally::default(), "the load assisted people");
+
+    let picked: Vec<(String, String)> = {
+        let mut c = app.db.conn().unwrap();
+        cases::table
+            .select((cases::id, cases::person_id))
+            .order(cases::opened_at.asc())
+            .limit(12)
+            .load(&mut **c)
+            .unwrap()
+    };
+    // Entries today on old cases: their people are assisted again.
+    let mut entries = Vec::new();
+    for (case, _) in &picked[..3] {
+        let res = app
+            .post(
+                &format!("/api/v1/cases/{case}/events"),
+                &admin,
+                json!({"kind": "phone_call", "note": "Richiamata", "minutes": 5}),
+            )
+            .await;
+        assert_eq!(res.status(), 201);
+        let e: Value = res.json().await.unwrap();
+        entries.push(e["id"].as_str().unwrap().to_owned());
+    }
+    // Two records of one person merged: her cases move to the person kept.
+    let (keep, duplicate) = (&picked[4].1, &picked[5].1);
+    assert_ne!(keep, duplicate);
+    let res = app
+        .post(
+            &format!("/api/v1/people/{keep}/merge"),
+            &admin,
+            json!({"duplicate_id": duplicate}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    // A case moved to another category, one re-dated before the start, an entry deleted.
+    app.sql(&format!(
+        "UPDATE cases SET category_id = (SELECT k.id FROM case_categories k \
+         WHERE k.id <> cases.category_id AND k.parent_id IS NULL ORDER BY k.id LIMIT 1) \
+         WHERE id = '{}'",
+        picked[6].0
+    ));
+    app.sql(&format!(
+        "UPDATE cases SET opened_at = '2020-06-01 09:00:00' WHERE id = '{}'",
+        picked[7].0
+    ));
+    app.sql(&format!(
+        "DELETE FROM case_events WHERE id = '{}'",
+        entries[2]
+    ));
+    // Someone from Iceland, alone of her country, whose one case was opened before the start:
+    // only an entry counts her, and only the entry's deletion forgets her again.
+    let gallicano = app.municipality("046015").await;
+    let solveig = person(&app, &admin, json!({"first_name": "Solveig", "last_name": "Jónsdóttir", "sex": "F", "birth_date": "1985-02-01", "citizenship": "IS", "municipality_id": gallicano})).await;
+    let old = case(
+        &app,
+        &admin,
+        &solveig,
+        &gallicano,
+        "other",
+        "2020-03-01 10:00:00",
+        None,
+    )
+    .await;
+    let before = same_both_ways(&app, start);
+    entry(
+        &app,
+        "entry-solveig",
+        &old,
+        "phone_call",
+        Some(5),
+        "2022-05-01 10:00:00",
+    );
+    let with_entry = same_both_ways(&app, start);
+    assert_ne!(with_entry, before, "the entry counts her");
+    app.sql("DELETE FROM case_events WHERE id = 'entry-solveig'");
+    assert_eq!(
+        same_both_ways(&app, start),
+        before,
+        "without it she is not counted"
+    );
+    entry(
+        &app,
+        "entry-solveig",
+        &old,
+        "phone_call",
+        Some(5),
+        "2022-05-01 10:00:00",
+    );
+    let written = same_both_ways(&app, start);
+    assert_ne!(written, loaded, "the writes changed the people assisted");
+
+    // The programme's start moves: the start-up counts again from the new one; windows from the
+    // old start are counted from the cases.
+    let moved = NaiveDate::from_ymd_opt(2024, 3, 1).unwrap();
+    app.prepare_again(|s| s.reports.programme_start = moved)
+        .await;
+    let old = Window::new(start, moved, |t| {
+        lumit_api::scheduling::to_utc(t).naive_utc()
+    });
+    let mut c = app.db.conn().unwrap();
+    let (kept, _) = people_assisted_both_ways(&mut c, &old, &AgeBands::default()).unwrap();
+    assert!(kept.is_none(), "the kept rows no longer count from {start}");
+    drop(c);
+    same_both_ways(&app, moved);
+    let res = app
+        .post(
+            &format!("/api/v1/cases/{}/events", picked[9].0),
+            &admin,
+            json!({"kind": "phone_call", "note": "Richiamata", "minutes": 5}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    same_both_ways(&app, moved);
 }

@@ -19,6 +19,7 @@ use crate::db::DbConn;
 use crate::error::StoreResult;
 use crate::schema::{case_categories, municipalities};
 
+pub mod activity;
 pub mod dashboard;
 pub mod drill;
 pub mod frozen;
@@ -114,6 +115,26 @@ pub fn tally(
     Ok(t)
 }
 
+/// The people assisted of the province in a window counted both ways: from the rows the
+/// triggers keep (`None` when the window does not start at their start) and from the cases. The
+/// test that holds them equal calls it.
+pub fn people_assisted_both_ways(
+    c: &mut DbConn,
+    w: &Window,
+    bands: &AgeBands,
+) -> StoreResult<(Option<Tally>, Tally)> {
+    let kept = if activity::since(c)? == Some(w.from_utc) {
+        let mut t = Tally::default();
+        people::read(c, &activity::statement(w, bands), &mut t)?;
+        Some(t)
+    } else {
+        None
+    };
+    let mut direct = Tally::default();
+    people::from_cases(c, w, None, bands, &mut direct)?;
+    Ok((kept, direct))
+}
+
 /// The labelled report from the period's numbers and, unless it is left out (a dashboard shows
 /// the period alone), the cumulative ones.
 pub fn assemble(
@@ -154,7 +175,7 @@ pub fn assemble(
 }
 
 /// A window's numbers before labelling.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq)]
 pub struct Tally {
     totals: HashMap<&'static str, Value>,
     lines: HashMap<(&'static str, Dimension), BTreeMap<String, i64>>,
@@ -164,7 +185,7 @@ pub struct Tally {
     offices: BTreeMap<String, (String, String, i64)>,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 enum Value {
     Sum(i64),
     Mean(f64, i64),

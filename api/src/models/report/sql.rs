@@ -2,8 +2,12 @@
 //! `GROUP BY`s over a common table), written once with `?` for both backends.
 
 use chrono::{NaiveDate, NaiveDateTime};
+use diesel::backend::Backend;
 use diesel::deserialize::QueryableByName;
 use diesel::pg::Pg;
+use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
+use diesel::serialize::ToSql;
+use diesel::sql_types::HasSqlType;
 use diesel::sql_types::{BigInt, Date, Text, Timestamp};
 use diesel::sqlite::Sqlite;
 use diesel::RunQueryDsl;
@@ -100,31 +104,49 @@ impl Sql {
         T: QueryableByName<Pg> + QueryableByName<Sqlite> + 'static,
     {
         Ok(match c {
-            DbConn::Pg(pg) => {
-                let mut q = diesel::sql_query(numbered(&self.text)).into_boxed::<Pg>();
-                for b in &self.binds {
-                    q = match b.clone() {
-                        Bind::At(t) => q.bind::<Timestamp, _>(t),
-                        Bind::Day(d) => q.bind::<Date, _>(d),
-                        Bind::Text(s) => q.bind::<Text, _>(s),
-                        Bind::Int(n) => q.bind::<BigInt, _>(n),
-                    };
-                }
-                q.load(pg)?
-            }
-            DbConn::Sqlite(lite) => {
-                let mut q = diesel::sql_query(self.text.clone()).into_boxed::<Sqlite>();
-                for b in &self.binds {
-                    q = match b.clone() {
-                        Bind::At(t) => q.bind::<Timestamp, _>(t),
-                        Bind::Day(d) => q.bind::<Date, _>(d),
-                        Bind::Text(s) => q.bind::<Text, _>(s),
-                        Bind::Int(n) => q.bind::<BigInt, _>(n),
-                    };
-                }
-                q.load(lite)?
-            }
+            DbConn::Pg(pg) => self.pg().load(pg)?,
+            DbConn::Sqlite(lite) => self.sqlite().load(lite)?,
         })
+    }
+
+    /// Runs a statement that returns no rows; the number of rows it changed.
+    pub fn execute(&self, c: &mut DbConn) -> StoreResult<usize> {
+        Ok(match c {
+            DbConn::Pg(pg) => self.pg().execute(pg)?,
+            DbConn::Sqlite(lite) => self.sqlite().execute(lite)?,
+        })
+    }
+
+    fn pg(&self) -> BoxedSqlQuery<'static, Pg, SqlQuery> {
+        self.bound(numbered(&self.text))
+    }
+
+    fn sqlite(&self) -> BoxedSqlQuery<'static, Sqlite, SqlQuery> {
+        self.bound(self.text.clone())
+    }
+
+    fn bound<DB>(&self, text: String) -> BoxedSqlQuery<'static, DB, SqlQuery>
+    where
+        DB: Backend
+            + HasSqlType<Timestamp>
+            + HasSqlType<Date>
+            + HasSqlType<Text>
+            + HasSqlType<BigInt>,
+        NaiveDateTime: ToSql<Timestamp, DB>,
+        NaiveDate: ToSql<Date, DB>,
+        String: ToSql<Text, DB>,
+        i64: ToSql<BigInt, DB>,
+    {
+        let mut q = diesel::sql_query(text).into_boxed::<DB>();
+        for b in &self.binds {
+            q = match b.clone() {
+                Bind::At(t) => q.bind::<Timestamp, _>(t),
+                Bind::Day(d) => q.bind::<Date, _>(d),
+                Bind::Text(s) => q.bind::<Text, _>(s),
+                Bind::Int(n) => q.bind::<BigInt, _>(n),
+            };
+        }
+        q
     }
 }
 

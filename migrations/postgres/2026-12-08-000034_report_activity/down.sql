@@ -1,0 +1,10 @@
+DROP TRIGGER report_activity_entries ON case_events;
+DROP TRIGGER report_activity_cases ON cases;
+DROP FUNCTION report_activity_entries();
+DROP FUNCTION report_activity_cases();
+DROP FUNCTION report_activity_recount(TEXT);
+DROP FUNCTION report_activity_add(TEXT, TEXT, TEXT, TEXT, TIMESTAMP);
+DROP FUNCTION report_activity_lock();
+DROP VIEW report_activity_rows;
+DROP TABLE report_activity;
+DROP TABLE report_activity_since;

@@ -1,0 +1,9 @@
+DROP TRIGGER report_activity_entry_deleted;
+DROP TRIGGER report_activity_entry_updated;
+DROP TRIGGER report_activity_entry_inserted;
+DROP TRIGGER report_activity_case_deleted;
+DROP TRIGGER report_activity_case_updated;
+DROP TRIGGER report_activity_case_inserted;
+DROP VIEW report_activity_rows;
+DROP TABLE report_activity;
+DROP TABLE report_activity_since;
