@@ -27,14 +27,23 @@ fn inside(root: &Path, path: &str) -> Option<PathBuf> {
     Some(root.join(rel))
 }
 
+/// Whether a name ends in a content hash (`app-1a2b3c4d`), so what it names never changes.
+fn hashed_stem(stem: &str) -> bool {
+    stem.rsplit_once('-')
+        .is_some_and(|(_, h)| h.len() >= 8 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
 /// Whether a file name carries a content hash (`app-1a2b3c4d.wasm`), so it never changes.
 fn is_hashed(name: &str) -> bool {
     name.rsplit_once('.')
-        .map(|(stem, _)| {
-            stem.rsplit_once('-')
-                .is_some_and(|(_, h)| h.len() >= 8 && h.bytes().all(|b| b.is_ascii_hexdigit()))
-        })
-        .unwrap_or(false)
+        .is_some_and(|(stem, _)| hashed_stem(stem))
+}
+
+/// Whether a path of the web app never changes: a hashed file, or any file in a hashed folder
+/// (the code and its chunks, which refer to one another by plain names).
+fn immutable(path: &str) -> bool {
+    let mut parts = path.trim_start_matches('/').rsplit('/');
+    parts.next().is_some_and(is_hashed) || parts.any(hashed_stem)
 }
 
 /// The default service: static file, SPA index, or a problem for API paths.
@@ -58,17 +67,12 @@ pub async fn fallback(
         )));
     }
     if let Some(file) = inside(root, path).filter(|p| p.is_file()) {
-        let name = file
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("")
-            .to_owned();
         let mut res = encoded(&req, &file)?
             .use_etag(true)
             .use_last_modified(true)
             .into_response(&req);
         per_encoding(&mut res);
-        let cache = if is_hashed(&name) {
+        let cache = if immutable(path) {
             "public, max-age=31536000, immutable"
         } else {
             "no-cache"
@@ -78,6 +82,14 @@ pub async fn fallback(
             header::HeaderValue::from_static(cache),
         );
         return Ok(res);
+    }
+    // Code that is not there is a 404, not the page: a browser given HTML for a chunk of an
+    // older build reports a wrong type instead of a missing file.
+    if [".js", ".wasm", ".css"]
+        .iter()
+        .any(|ext| path.ends_with(ext))
+    {
+        return Err(ApiError::NotFound);
     }
     let mut res = encoded(&req, &index)?.into_response(&req);
     per_encoding(&mut res);
@@ -170,5 +182,10 @@ mod tests {
         );
         assert!(is_hashed("lumit-web-0123abcd.wasm"));
         assert!(!is_hashed("index.html"));
+        assert!(immutable("/app-0123abcd/lumit-web.js"));
+        assert!(immutable("/app-0123abcd/snippets/x/inline0.js"));
+        assert!(immutable("/boot-0123abcd.js"));
+        assert!(!immutable("/index.html"));
+        assert!(!immutable("/assets/logo.svg"));
     }
 }

@@ -50,6 +50,33 @@ async fn serves_the_spa_with_the_right_headers(app: TestApp) {
         .unwrap()
         .starts_with("text/css"));
 
+    // The code split by route lives in a hashed folder: cached for ever, and a chunk that is
+    // not there (an older build's) is a 404, never the page.
+    std::fs::create_dir_all(app.web_dir.join("app-0123abcd")).unwrap();
+    std::fs::write(
+        app.web_dir.join("app-0123abcd/__wasm_split.js"),
+        "export {}",
+    )
+    .unwrap();
+    let res = get("/app-0123abcd/__wasm_split.js").await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .contains("javascript"));
+    assert_eq!(
+        res.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(
+        get("/app-0123abcd/chunk_9.wasm").await.unwrap().status(),
+        404
+    );
+    assert_eq!(
+        get("/app-00000000/lumit-web.js").await.unwrap().status(),
+        404
+    );
+
     // Deep links get the index; API paths never do.
     let res = get("/municipalities/123/edit").await.unwrap();
     assert_eq!(res.status(), 200);
