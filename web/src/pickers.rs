@@ -92,6 +92,15 @@ fn matching(options: &[Choice], typed: &str) -> Vec<Choice> {
     starts
 }
 
+/// The name of a code among the choices; the code itself when it is none of them.
+fn name_in(options: &[Choice], code: &str) -> String {
+    options
+        .iter()
+        .find(|(c, _)| c.eq_ignore_ascii_case(code))
+        .map(|(_, n)| n.clone())
+        .unwrap_or_else(|| code.to_owned())
+}
+
 /// The choice whose name or code is exactly what was typed.
 fn exact(options: &[Choice], typed: &str) -> Option<Choice> {
     let q = fold(typed.trim());
@@ -317,14 +326,7 @@ pub fn PickerField(
     hint: Option<&'static str>,
 ) -> impl IntoView {
     let i = use_i18n();
-    let name_of = move |code: &str| {
-        options.with_untracked(|o| {
-            o.iter()
-                .find(|(c, _)| c.eq_ignore_ascii_case(code))
-                .map(|(_, n)| n.clone())
-                .unwrap_or_else(|| code.to_owned())
-        })
-    };
+    let name_of = move |code: &str| options.with_untracked(|o| name_in(o, code));
     let text = RwSignal::new(name_of(&value.get_untracked()));
     // The box follows the value when it changes from outside (a record loaded, a filter
     // cleared) and the names follow the interface's language.
@@ -379,14 +381,7 @@ pub fn MultiPickerField(
                 .collect::<Vec<_>>()
         })
     });
-    let name_of = move |code: &str| {
-        options.with(|o| {
-            o.iter()
-                .find(|(c, _)| c.eq_ignore_ascii_case(code))
-                .map(|(_, n)| n.clone())
-                .unwrap_or_else(|| code.to_owned())
-        })
-    };
+    let name_of = move |code: &str| options.with(|o| name_in(o, code));
     let left = Signal::derive(move || {
         let chosen = codes.get();
         options.with(|o| {
