@@ -3,10 +3,11 @@
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes, A};
 use leptos_router::hooks::{use_location, use_navigate};
-use leptos_router::path;
+use leptos_router::{path, Lazy, LazyRoute};
 use lumit_shared::permission::Action;
 use lumit_shared::user::Role;
 
+use crate::guard::{focus_heading, role_key};
 use crate::i18n::{self, use_i18n, I18n, Lang};
 use crate::pages;
 use crate::session::{self, use_session};
@@ -27,46 +28,46 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=pages::login::Login />
                     <Route path=path!("/password") view=pages::account::ForcedPassword />
                     <Route path=path!("/totp") view=pages::second_factor::Setup />
-                    <Route path=path!("/questionario/:token") view=pages::training::QuestionnairePage />
-                    <Route path=path!("/attestati") view=pages::training::CheckPage />
-                    <Route path=path!("/attestati/:code") view=pages::training::CheckPage />
+                    <Route path=path!("/questionario/:token") view={Lazy::<QuestionnairePageRoute>::new()} />
+                    <Route path=path!("/attestati") view={Lazy::<CheckPageRoute>::new()} />
+                    <Route path=path!("/attestati/:code") view={Lazy::<CheckPageRoute>::new()} />
                     <ParentRoute path=path!("") view=Shell>
-                        <Route path=path!("") view=pages::home::Home />
-                        <Route path=path!("municipalities") view=pages::municipalities::List />
-                        <Route path=path!("municipalities/new") view=pages::municipalities::Create />
-                        <Route path=path!("municipalities/:id") view=pages::municipalities::Detail />
-                        <Route path=path!("municipalities/:id/edit") view=pages::municipalities::Edit />
-                        <Route path=path!("municipalities/:id/desks/new") view=pages::desks::Create />
-                        <Route path=path!("desks/:id/edit") view=pages::desks::Edit />
-                        <Route path=path!("cases") view=pages::cases::List />
-                        <Route path=path!("cases/new") view=pages::new_case::NewCase />
-                        <Route path=path!("cases/:id") view=pages::case_page::Detail />
-                        <Route path=path!("people") view=pages::people::List />
-                        <Route path=path!("people/:id") view=pages::person::Detail />
-                        <Route path=path!("requests") view=pages::requests::List />
-                        <Route path=path!("requests/new") view=pages::new_request::NewRequestPage />
-                        <Route path=path!("requests/:id") view=pages::request_page::Detail />
-                        <Route path=path!("mediators") view=pages::mediators::List />
-                        <Route path=path!("mediators/new") view=pages::mediators::Create />
-                        <Route path=path!("mediators/:id") view=pages::mediators::Detail />
-                        <Route path=path!("mediators/:id/calendar") view=pages::mediator_calendar::Calendar />
-                        <Route path=path!("mediators/:id/timesheet") view=pages::timesheet::Page />
-                        <Route path=path!("my-jobs") view=pages::my_jobs::MyJobs />
-                        <Route path=path!("reports") view=pages::reports::Page />
-                        <Route path=path!("reports/frozen/:id") view=pages::reports::frozen::FrozenPage />
-                        <Route path=path!("reports/drill") view=pages::reports::drill::DrillPage />
-                        <Route path=path!("training") view=pages::training::Programme />
-                        <Route path=path!("training/courses/new") view=pages::training::NewCourse />
-                        <Route path=path!("training/courses/:id") view=pages::training::CoursePage />
-                        <Route path=path!("training/courses/:id/edit") view=pages::training::EditCourse />
-                        <Route path=path!("training/sessions/:id/attendance") view=pages::training::SessionAttendancePage />
-                        <Route path=path!("users") view=pages::users::List />
-                        <Route path=path!("users/new") view=pages::users::Create />
-                        <Route path=path!("users/:id") view=pages::users::Detail />
-                        <Route path=path!("api-clients") view=pages::api_clients::Page />
-                        <Route path=path!("audit") view=pages::audit::Page />
-                        <Route path=path!("outbox") view=pages::outbox::Page />
-                        <Route path=path!("account") view=pages::account::Account />
+                        <Route path=path!("") view={Lazy::<HomeRoute>::new()} />
+                        <Route path=path!("municipalities") view={Lazy::<MunicipalitiesListRoute>::new()} />
+                        <Route path=path!("municipalities/new") view={Lazy::<MunicipalitiesCreateRoute>::new()} />
+                        <Route path=path!("municipalities/:id") view={Lazy::<MunicipalitiesDetailRoute>::new()} />
+                        <Route path=path!("municipalities/:id/edit") view={Lazy::<MunicipalitiesEditRoute>::new()} />
+                        <Route path=path!("municipalities/:id/desks/new") view={Lazy::<DesksCreateRoute>::new()} />
+                        <Route path=path!("desks/:id/edit") view={Lazy::<DesksEditRoute>::new()} />
+                        <Route path=path!("cases") view={Lazy::<CasesListRoute>::new()} />
+                        <Route path=path!("cases/new") view={Lazy::<NewCaseRoute>::new()} />
+                        <Route path=path!("cases/:id") view={Lazy::<CasePageDetailRoute>::new()} />
+                        <Route path=path!("people") view={Lazy::<PeopleListRoute>::new()} />
+                        <Route path=path!("people/:id") view={Lazy::<PersonDetailRoute>::new()} />
+                        <Route path=path!("requests") view={Lazy::<RequestsListRoute>::new()} />
+                        <Route path=path!("requests/new") view={Lazy::<NewRequestPageRoute>::new()} />
+                        <Route path=path!("requests/:id") view={Lazy::<RequestPageDetailRoute>::new()} />
+                        <Route path=path!("mediators") view={Lazy::<MediatorsListRoute>::new()} />
+                        <Route path=path!("mediators/new") view={Lazy::<MediatorsCreateRoute>::new()} />
+                        <Route path=path!("mediators/:id") view={Lazy::<MediatorsDetailRoute>::new()} />
+                        <Route path=path!("mediators/:id/calendar") view={Lazy::<CalendarRoute>::new()} />
+                        <Route path=path!("mediators/:id/timesheet") view={Lazy::<TimesheetPageRoute>::new()} />
+                        <Route path=path!("my-jobs") view={Lazy::<MyJobsRoute>::new()} />
+                        <Route path=path!("reports") view={Lazy::<ReportsPageRoute>::new()} />
+                        <Route path=path!("reports/frozen/:id") view={Lazy::<FrozenPageRoute>::new()} />
+                        <Route path=path!("reports/drill") view={Lazy::<DrillPageRoute>::new()} />
+                        <Route path=path!("training") view={Lazy::<ProgrammeRoute>::new()} />
+                        <Route path=path!("training/courses/new") view={Lazy::<NewCourseRoute>::new()} />
+                        <Route path=path!("training/courses/:id") view={Lazy::<CoursePageRoute>::new()} />
+                        <Route path=path!("training/courses/:id/edit") view={Lazy::<EditCourseRoute>::new()} />
+                        <Route path=path!("training/sessions/:id/attendance") view={Lazy::<SessionAttendancePageRoute>::new()} />
+                        <Route path=path!("users") view={Lazy::<UsersListRoute>::new()} />
+                        <Route path=path!("users/new") view={Lazy::<UsersCreateRoute>::new()} />
+                        <Route path=path!("users/:id") view={Lazy::<UsersDetailRoute>::new()} />
+                        <Route path=path!("api-clients") view={Lazy::<ApiClientsPageRoute>::new()} />
+                        <Route path=path!("audit") view={Lazy::<AuditPageRoute>::new()} />
+                        <Route path=path!("outbox") view={Lazy::<OutboxPageRoute>::new()} />
+                        <Route path=path!("account") view={Lazy::<AccountRoute>::new()} />
                     </ParentRoute>
                 </Routes>
             </Show>
@@ -74,50 +75,130 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Where a role may go (the navigation shows only these).
-fn nav_items(role: Role) -> Vec<(&'static str, &'static str)> {
-    let mut items = vec![("/", "nav.home")];
-    if matches!(role, Role::Admin | Role::Coordinator | Role::Operator) {
-        items.push(("/cases", "nav.cases"));
-        items.push(("/people", "nav.people"));
-    }
-    if Action::ReadRequests.allowed_for(role) && role != Role::Mediator {
-        items.push(("/requests", "nav.requests"));
-    }
-    if matches!(role, Role::Admin | Role::Coordinator) {
-        items.push(("/mediators", "nav.mediators"));
-    }
-    if role == Role::Mediator {
-        items.push(("/my-jobs", "nav.my_jobs"));
-    }
-    if pages::reports::may_read(role) {
-        items.push(("/reports", "nav.reports"));
-    }
-    items.push(("/training", "nav.training"));
-    items.push(("/municipalities", "nav.municipalities"));
-    if matches!(role, Role::Admin | Role::Coordinator) {
-        items.push(("/users", "nav.users"));
-    }
-    if role == Role::Admin {
-        items.push(("/api-clients", "nav.api_clients"));
-        items.push(("/audit", "nav.audit"));
-        items.push(("/outbox", "nav.outbox"));
-    }
-    items.push(("/account", "nav.account"));
-    items
-}
+// The pages load by area, each area its own part of the wasm fetched the first time someone opens
+// one of its pages: the login form needs only the shell (issue 22's first-load budget). One part
+// per area rather than per page: wasm-split makes a part for each set of split points that share
+// code, and forty pages made eight hundred parts, a page waiting for two hundred of them.
+// `cargo xtask web` cuts the module at each area's `#[lazy]` function.
+macro_rules! lazy_areas {
+    ($($load:ident: $area:ident { $($route:ident => $page:path,)* })*) => {$(
+        // Its variants are named after the routes.
+        #[allow(clippy::enum_variant_names)]
+        #[derive(Clone, Copy)]
+        enum $area {
+            $($route,)*
+        }
 
-/// Moves focus to the page's heading after each navigation, so screen readers announce the page.
-pub(crate) fn focus_heading() {
-    request_animation_frame(|| {
-        let doc = web_sys::window().and_then(|w| w.document());
-        if let Some(h) = doc.and_then(|d| d.query_selector("main h1").ok().flatten()) {
-            use wasm_bindgen::JsCast;
-            if let Ok(h) = h.dyn_into::<web_sys::HtmlElement>() {
-                let _ = h.focus();
+        #[leptos::lazy]
+        fn $load(page: $area) -> AnyView {
+            match page {
+                $($area::$route => $page().into_any(),)*
             }
         }
-    });
+
+        $(
+            #[derive(Clone)]
+            struct $route;
+
+            impl LazyRoute for $route {
+                fn data() -> Self {
+                    Self
+                }
+
+                async fn view(_this: Self) -> AnyView {
+                    $load($area::$route).await
+                }
+            }
+        )*
+    )*};
+}
+
+lazy_areas! {
+    home_area: HomeArea {
+        HomeRoute => pages::home::Home,
+    }
+    public_area: PublicArea {
+        QuestionnairePageRoute => pages::training::QuestionnairePage,
+        CheckPageRoute => pages::training::CheckPage,
+    }
+    cases_area: CasesArea {
+        CasesListRoute => pages::cases::List,
+        NewCaseRoute => pages::new_case::NewCase,
+        CasePageDetailRoute => pages::case_page::Detail,
+        PeopleListRoute => pages::people::List,
+        PersonDetailRoute => pages::person::Detail,
+    }
+    requests_area: RequestsArea {
+        RequestsListRoute => pages::requests::List,
+        NewRequestPageRoute => pages::new_request::NewRequestPage,
+        RequestPageDetailRoute => pages::request_page::Detail,
+        MediatorsListRoute => pages::mediators::List,
+        MediatorsCreateRoute => pages::mediators::Create,
+        MediatorsDetailRoute => pages::mediators::Detail,
+        CalendarRoute => pages::mediator_calendar::Calendar,
+        TimesheetPageRoute => pages::timesheet::Page,
+        MyJobsRoute => pages::my_jobs::MyJobs,
+    }
+    reports_area: ReportsArea {
+        ReportsPageRoute => pages::reports::Page,
+        FrozenPageRoute => pages::reports::frozen::FrozenPage,
+        DrillPageRoute => pages::reports::drill::DrillPage,
+    }
+    training_area: TrainingArea {
+        ProgrammeRoute => pages::training::Programme,
+        NewCourseRoute => pages::training::NewCourse,
+        CoursePageRoute => pages::training::CoursePage,
+        EditCourseRoute => pages::training::EditCourse,
+        SessionAttendancePageRoute => pages::training::SessionAttendancePage,
+    }
+    admin_area: AdminArea {
+        MunicipalitiesListRoute => pages::municipalities::List,
+        MunicipalitiesCreateRoute => pages::municipalities::Create,
+        MunicipalitiesDetailRoute => pages::municipalities::Detail,
+        MunicipalitiesEditRoute => pages::municipalities::Edit,
+        DesksCreateRoute => pages::desks::Create,
+        DesksEditRoute => pages::desks::Edit,
+        UsersListRoute => pages::users::List,
+        UsersCreateRoute => pages::users::Create,
+        UsersDetailRoute => pages::users::Detail,
+        ApiClientsPageRoute => pages::api_clients::Page,
+        AuditPageRoute => pages::audit::Page,
+        OutboxPageRoute => pages::outbox::Page,
+        AccountRoute => pages::account::Account,
+    }
+}
+
+/// Where a role may go (the navigation shows only these).
+fn nav_items(role: Role) -> Vec<(&'static str, crate::i18n::Key)> {
+    let mut items = vec![("/", k!("nav.home"))];
+    if matches!(role, Role::Admin | Role::Coordinator | Role::Operator) {
+        items.push(("/cases", k!("nav.cases")));
+        items.push(("/people", k!("nav.people")));
+    }
+    if Action::ReadRequests.allowed_for(role) && role != Role::Mediator {
+        items.push(("/requests", k!("nav.requests")));
+    }
+    if matches!(role, Role::Admin | Role::Coordinator) {
+        items.push(("/mediators", k!("nav.mediators")));
+    }
+    if role == Role::Mediator {
+        items.push(("/my-jobs", k!("nav.my_jobs")));
+    }
+    if pages::reports::may_read(role) {
+        items.push(("/reports", k!("nav.reports")));
+    }
+    items.push(("/training", k!("nav.training")));
+    items.push(("/municipalities", k!("nav.municipalities")));
+    if matches!(role, Role::Admin | Role::Coordinator) {
+        items.push(("/users", k!("nav.users")));
+    }
+    if role == Role::Admin {
+        items.push(("/api-clients", k!("nav.api_clients")));
+        items.push(("/audit", k!("nav.audit")));
+        items.push(("/outbox", k!("nav.outbox")));
+    }
+    items.push(("/account", k!("nav.account")));
+    items
 }
 
 /// The frame around every page of a logged-in person.
@@ -176,24 +257,24 @@ fn Shell() -> impl IntoView {
 
     view! {
         <Show when=move || s.user.with(|u| u.as_ref().is_some_and(|u| pages::login::first_stop(u).is_none()))>
-            <a class="skip-link" href="#main">{move || i.t("app.skip")}</a>
+            <a class="skip-link" href="#main">{move || i.t(k!("app.skip"))}</a>
             <header class="topbar">
                 <div class="brand">
                     <span class="brand-name">"LUMIT"</span>
-                    <span class="brand-tag">{move || i.t("app.tagline")}</span>
+                    <span class="brand-tag">{move || i.t(k!("app.tagline"))}</span>
                 </div>
                 <div class="user-box">
                     <span class="user-name">{move || s.user.with(|u| u.as_ref().map(|u| u.full_name.clone()))}</span>
                     <span class="user-role">{move || s.role().map(|r| i.t(role_key(r)))}</span>
                     <button type="button" class="btn btn-ghost" on:click=switch
-                        aria-label=move || format!("{}: {}", i.t("app.language"), if i.lang.get() == Lang::It { "English" } else { "Italiano" })
+                        aria-label=move || format!("{}: {}", i.t(k!("app.language")), if i.lang.get() == Lang::It { "English" } else { "Italiano" })
                         lang=move || if i.lang.get() == Lang::It { "en" } else { "it" }>
                         {move || if i.lang.get() == Lang::It { "English" } else { "Italiano" }}
                     </button>
-                    <button type="button" class="btn btn-ghost" on:click=logout>{move || i.t("nav.logout")}</button>
+                    <button type="button" class="btn btn-ghost" on:click=logout>{move || i.t(k!("nav.logout"))}</button>
                 </div>
             </header>
-            <nav class="mainnav" aria-label=move || i.t("nav.label")>
+            <nav class="mainnav" aria-label=move || i.t(k!("nav.label"))>
                 <ul>
                     {move || s.role().map(|r| nav_items(r).into_iter().map(|(href, key)| view! {
                         <li><A href=href exact=true>{move || i.t(key)}</A></li>
@@ -229,32 +310,9 @@ fn SessionEnding() -> impl IntoView {
     view! {
         <p class="alert session-ending" role="status" aria-live="polite" hidden=move || ending().is_none()>
             {move || ending().map(|end| format!("{} {}. {}",
-                i.t("session.ends_at"),
+                i.t(k!("session.ends_at")),
                 crate::i18n::fmt_datetime(i.lang.get(), &end),
-                i.t("session.save_work")))}
+                i.t(k!("session.save_work"))))}
         </p>
-    }
-}
-
-/// The text key of a role.
-pub fn role_key(r: Role) -> &'static str {
-    match r {
-        Role::Admin => "role.admin",
-        Role::Coordinator => "role.coordinator",
-        Role::Operator => "role.operator",
-        Role::MunicipalOfficer => "role.municipal_officer",
-        Role::Mediator => "role.mediator",
-        Role::Trainer => "role.trainer",
-    }
-}
-
-/// Shows the children only to these roles; others get a "not allowed" page (deep links included).
-#[component]
-pub fn RoleGate(roles: &'static [Role], children: ChildrenFn) -> impl IntoView {
-    let s = use_session();
-    view! {
-        <Show when=move || s.is(roles) fallback=|| view! { <pages::Forbidden /> }>
-            {children()}
-        </Show>
     }
 }

@@ -13,7 +13,7 @@ pub fn TextField(
     /// Element id (also used for the error's id).
     id: &'static str,
     /// Label text key.
-    label: &'static str,
+    label: crate::i18n::Key,
     /// The value.
     value: RwSignal<String>,
     /// Error message for the field.
@@ -30,7 +30,7 @@ pub fn TextField(
     required: bool,
     /// Placeholder key (hint).
     #[prop(optional)]
-    hint: Option<&'static str>,
+    hint: Option<crate::i18n::Key>,
 ) -> impl IntoView {
     let i = use_i18n();
     let err_id = format!("{id}-error");
@@ -152,7 +152,7 @@ pub fn DayInput(
             class="day"
             inputmode="numeric"
             autocomplete="off"
-            placeholder=move || i.t("app.date_hint")
+            placeholder=move || i.t(k!("app.date_hint"))
             maxlength="10"
             required=required
             aria-invalid=move || if invalid.get() { "true" } else { "false" }
@@ -170,7 +170,7 @@ pub fn DateField(
     /// Element id.
     id: &'static str,
     /// Label key.
-    label: &'static str,
+    label: crate::i18n::Key,
     /// The day, `YYYY-MM-DD`.
     value: RwSignal<String>,
     /// Error message from the form or the API.
@@ -183,9 +183,11 @@ pub fn DateField(
     let i = use_i18n();
     let unreadable = RwSignal::new(false);
     let message = Signal::derive(move || {
-        error
-            .get()
-            .or_else(|| unreadable.get().then(|| i.t("app.date_format").to_owned()))
+        error.get().or_else(|| {
+            unreadable
+                .get()
+                .then(|| i.t(k!("app.date_format")).to_owned())
+        })
     });
     let err_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
@@ -202,7 +204,7 @@ pub fn DateField(
     view! {
         <div class="field field-date" class:has-error=move || message.with(Option::is_some)>
             <label for=id>{move || i.t(label)} {required.then_some(view! { <span class="req" aria-hidden="true">" *"</span> })}</label>
-            <p class="hint" id=hint_id.clone()>{move || i.t("app.date_hint")}</p>
+            <p class="hint" id=hint_id.clone()>{move || i.t(k!("app.date_hint"))}</p>
             <DayInput id=id value=value described=described required=required unreadable=unreadable
                 invalid=Signal::derive(move || message.with(Option::is_some)) />
             <p class="error" id=err_id role="alert">{move || message.get()}</p>
@@ -216,7 +218,7 @@ pub fn SelectField(
     /// Element id.
     id: &'static str,
     /// Label key.
-    label: &'static str,
+    label: crate::i18n::Key,
     /// The selected value.
     value: RwSignal<String>,
     /// Options: (value, label text).
@@ -276,28 +278,28 @@ pub fn CheckField(
 #[component]
 pub fn Loading() -> impl IntoView {
     let i = use_i18n();
-    view! { <p class="loading" role="status" aria-live="polite">{move || i.t("app.loading")}</p> }
+    view! { <p class="loading" role="status" aria-live="polite">{move || i.t(k!("app.loading"))}</p> }
 }
 
 /// Shown when a list is empty.
 #[component]
 pub fn Empty() -> impl IntoView {
     let i = use_i18n();
-    view! { <p class="empty">{move || i.t("app.empty")}</p> }
+    view! { <p class="empty">{move || i.t(k!("app.empty"))}</p> }
 }
 
 /// The human message for an error.
 pub fn error_message(lang: crate::i18n::Lang, e: &ApiError) -> String {
     use crate::i18n::text;
     match e {
-        ApiError::Network(_) => text(lang, "app.network").to_owned(),
+        ApiError::Network(_) => text(lang, k!("app.network")).to_owned(),
         ApiError::Problem(p) => match p.code.as_str() {
-            "stale_write" => text(lang, "app.stale").to_owned(),
-            "validation_failed" => text(lang, "app.fix_errors").to_owned(),
-            "forbidden" | "insufficient_scope" => text(lang, "app.forbidden").to_owned(),
-            "last_admin" => text(lang, "users.last_admin").to_owned(),
+            "stale_write" => text(lang, k!("app.stale")).to_owned(),
+            "validation_failed" => text(lang, k!("app.fix_errors")).to_owned(),
+            "forbidden" | "insufficient_scope" => text(lang, k!("app.forbidden")).to_owned(),
+            "last_admin" => text(lang, k!("users.last_admin")).to_owned(),
             _ if !p.detail.is_empty() => p.detail.clone(),
-            _ => text(lang, "app.error").to_owned(),
+            _ => text(lang, k!("app.error")).to_owned(),
         },
     }
 }
@@ -310,7 +312,7 @@ pub fn ErrorView(error: ApiError, #[prop(optional)] retry: Option<Callback<()>>)
     view! {
         <div class="alert alert-error" role="alert">
             <p>{msg}</p>
-            {retry.map(|r| view! { <button type="button" class="btn" on:click=move |_| r.run(())>{move || i.t("app.retry")}</button> })}
+            {retry.map(|r| view! { <button type="button" class="btn" on:click=move |_| r.run(())>{move || i.t(k!("app.retry"))}</button> })}
         </div>
     }
 }
@@ -345,15 +347,24 @@ pub fn SecretOnce(#[prop(into)] label: Signal<String>, value: String) -> impl In
         <div class="secret" role="region" aria-label=move || label.get()>
             <p>{move || label.get()}</p>
             <p><code class="secret-value" data-testid="secret">{value}</code>
-            " " <button type="button" class="btn" on:click=copy>{move || i.t("app.copy")}</button></p>
-            <p role="status" aria-live="polite">{move || copied.get().then(|| i.t("app.copied"))}</p>
+            " " <button type="button" class="btn" on:click=copy>{move || i.t(k!("app.copy"))}</button></p>
+            <p role="status" aria-live="polite">{move || copied.get().then(|| i.t(k!("app.copied")))}</p>
         </div>
     }
 }
 
-/// Reads a field's message out of an error signal.
+/// A field's error from an error signal, in the interface's language, from its stable code.
 pub fn field_error(err: RwSignal<Option<ApiError>>, field: &'static str) -> Signal<Option<String>> {
-    Signal::derive(move || err.with(|e| e.as_ref().and_then(|e| e.field(field))))
+    let i = use_i18n();
+    Signal::derive(move || {
+        let lang = i.lang.get();
+        err.with(|e| {
+            e.as_ref()
+                .and_then(|e| e.problem())
+                .and_then(|p| p.field_message(field))
+                .map(|f| field_text(lang, f))
+        })
+    })
 }
 
 /// A labelled multi-line text input, with its error tied to it like [`TextField`].
@@ -362,7 +373,7 @@ pub fn TextAreaField(
     /// Element id (also used for the error's id).
     id: &'static str,
     /// Label text key.
-    label: &'static str,
+    label: crate::i18n::Key,
     /// The value.
     value: RwSignal<String>,
     /// Error message for the field.
@@ -405,26 +416,26 @@ pub fn field_text(lang: crate::i18n::Lang, e: &lumit_shared::FieldError) -> Stri
         .filter(|n| !n.is_empty())
         .collect();
     let key = match e.code.as_str() {
-        "required" => "err.required",
-        "invalid_email" => "err.invalid_email",
-        "invalid_phone" => "err.invalid_phone",
-        "invalid_language" => "err.invalid_language",
-        "invalid_time" => "err.invalid_time",
-        "invalid_date" => "err.invalid_date",
-        "invalid_number" => "err.invalid_number",
-        "invalid_characters" => "err.invalid_characters",
-        "in_the_past" => "err.in_the_past",
-        "before_start" => "err.before_start",
-        "same_language" => "err.same_language",
-        "past_midnight" => "err.past_midnight",
-        "duplicate" => "err.duplicate",
-        "overlap" => "err.overlap",
-        "not_allowed" => "err.not_allowed",
-        "not_qualified" => "err.not_qualified",
-        "inactive" => "err.inactive",
-        "invalid_reference" => "err.invalid_reference",
-        "not_yours" => "err.not_yours",
-        "too_far" => "err.too_far",
+        "required" => k!("err.required"),
+        "invalid_email" => k!("err.invalid_email"),
+        "invalid_phone" => k!("err.invalid_phone"),
+        "invalid_language" => k!("err.invalid_language"),
+        "invalid_time" => k!("err.invalid_time"),
+        "invalid_date" => k!("err.invalid_date"),
+        "invalid_number" => k!("err.invalid_number"),
+        "invalid_characters" => k!("err.invalid_characters"),
+        "in_the_past" => k!("err.in_the_past"),
+        "before_start" => k!("err.before_start"),
+        "same_language" => k!("err.same_language"),
+        "past_midnight" => k!("err.past_midnight"),
+        "duplicate" => k!("err.duplicate"),
+        "overlap" => k!("err.overlap"),
+        "not_allowed" => k!("err.not_allowed"),
+        "not_qualified" => k!("err.not_qualified"),
+        "inactive" => k!("err.inactive"),
+        "invalid_reference" => k!("err.invalid_reference"),
+        "not_yours" => k!("err.not_yours"),
+        "too_far" => k!("err.too_far"),
         "out_of_range" if numbers.len() == 2 => {
             return match lang {
                 Lang::It => format!("Deve essere tra {} e {}.", numbers[0], numbers[1]),
@@ -440,20 +451,6 @@ pub fn field_text(lang: crate::i18n::Lang, e: &lumit_shared::FieldError) -> Stri
         _ => return e.message.clone(),
     };
     text(lang, key).to_owned()
-}
-
-/// Reads a field's message out of an error signal, in the interface's language.
-pub fn coded_error(err: RwSignal<Option<ApiError>>, field: &'static str) -> Signal<Option<String>> {
-    let i = use_i18n();
-    Signal::derive(move || {
-        let lang = i.lang.get();
-        err.with(|e| {
-            e.as_ref()
-                .and_then(|e| e.problem())
-                .and_then(|p| p.field_message(field))
-                .map(|f| field_text(lang, f))
-        })
-    })
 }
 
 /// The messages of every field error whose name is `field` or starts with `field.` / `field[`
@@ -519,8 +516,8 @@ pub fn download_bytes(name: &str, mime: &str, content: &[u8]) {
 /// works and announcing a failure.
 #[component]
 pub fn PdfButton(
-    /// The API path.
-    path: String,
+    /// The file in the API.
+    path: crate::api::ApiPath,
     /// The file's name.
     filename: String,
     /// What the button says.
@@ -533,7 +530,8 @@ pub fn PdfButton(
     // The failure, if any, describes this button: an id made from the path it downloads.
     let err_id = format!(
         "pdf-error-{}",
-        path.chars()
+        path.as_str()
+            .chars()
             .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
             .collect::<String>()
     );
@@ -541,7 +539,7 @@ pub fn PdfButton(
         let (path, filename) = (path.clone(), filename.clone());
         busy.set(true);
         spawn_local(async move {
-            match crate::api::get_bytes(&path, "application/pdf").await {
+            match crate::api::download(&path, "application/pdf").await {
                 Ok(bytes) => {
                     err.set(None);
                     download_bytes(&filename, "application/pdf", &bytes);
@@ -612,18 +610,20 @@ impl<T: serde::de::DeserializeOwned + Send + Sync + 'static> Paged<T> {
 
     /// Reads the first page of `path` (an API path with its filters in the query string) in
     /// place of the rows, or with `more` the page after the last one, added to them.
-    pub fn load(self, mut path: String, more: bool) {
-        if more {
+    pub fn load(self, path: crate::api::ApiPath, more: bool) {
+        let path = if more {
             match self.next.get_untracked() {
-                Some(c) => path.push_str(&format!("&cursor={}", crate::api::enc(&c))),
+                Some(c) => path.with("cursor", &c),
                 None => return,
             }
-        }
+        } else {
+            path
+        };
         self.loading.set(true);
         let ticket = self.ticket.get_untracked() + 1;
         self.ticket.set(ticket);
         leptos::task::spawn_local(async move {
-            let answer = crate::api::get::<lumit_shared::Page<T>>(&path).await;
+            let answer = crate::api::page::<T>(&path).await;
             // Also gone if the page was left meanwhile (the signals are disposed).
             if self.ticket.try_get_untracked() != Some(ticket) {
                 return;
@@ -671,7 +671,7 @@ pub fn MoreButton(
     let i = use_i18n();
     view! {
         <Show when=move || more.get()>
-            <button type="button" class="btn" on:click=move |_| on_more.run(()) disabled=move || loading.get()>{move || i.t("app.more")}</button>
+            <button type="button" class="btn" on:click=move |_| on_more.run(()) disabled=move || loading.get()>{move || i.t(k!("app.more"))}</button>
         </Show>
     }
 }
@@ -679,29 +679,30 @@ pub fn MoreButton(
 /// "Download Excel / CSV" for a list: every row matching `path`'s filters, as the server
 /// streams it (the export is in the access log).
 #[component]
-pub fn ExportButtons(#[prop(into)] path: Signal<String>, name: &'static str) -> impl IntoView {
+pub fn ExportButtons(
+    #[prop(into)] path: Signal<crate::api::ApiPath>,
+    name: &'static str,
+) -> impl IntoView {
     let i = crate::i18n::use_i18n();
     let busy = RwSignal::new(false);
     let err = RwSignal::new(None::<String>);
     let ok = RwSignal::new(None::<String>);
     let download = move |kind: &'static str| {
-        let base = path.get_untracked();
-        let sep = if base.contains('?') { '&' } else { '?' };
-        let url = format!("{base}{sep}format={kind}");
+        let url = path.get_untracked().with_raw("format", kind);
         let mime = if kind == "csv" {
             "text/csv"
         } else {
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         };
-        let file = format!("{name}-{}.{kind}", crate::pages::requests::today());
+        let file = format!("{name}-{}.{kind}", today());
         busy.set(true);
         ok.set(None);
         leptos::task::spawn_local(async move {
-            match crate::api::get_bytes(&url, mime).await {
+            match crate::api::download(&url, mime).await {
                 Ok(bytes) => {
                     download_bytes(&file, mime, &bytes);
                     err.set(None);
-                    ok.set(Some(i.t("rep.downloaded").to_owned()));
+                    ok.set(Some(i.t(k!("rep.downloaded")).to_owned()));
                 }
                 Err(e) => err.set(Some(error_message(i.lang.get_untracked(), &e))),
             }
@@ -709,14 +710,27 @@ pub fn ExportButtons(#[prop(into)] path: Signal<String>, name: &'static str) -> 
         });
     };
     view! {
-        <div class="actions export" role="group" aria-label=move || i.t("app.export")>
+        <div class="actions export" role="group" aria-label=move || i.t(k!("app.export"))>
             <button type="button" class="btn" on:click=move |_| download("xlsx") disabled=move || busy.get()
-                aria-busy=move || busy.get().to_string()>{move || i.t("rep.xlsx")}</button>
+                aria-busy=move || busy.get().to_string()>{move || i.t(k!("rep.xlsx"))}</button>
             <button type="button" class="btn" on:click=move |_| download("csv") disabled=move || busy.get()
-                aria-busy=move || busy.get().to_string()>{move || i.t("rep.csv")}</button>
+                aria-busy=move || busy.get().to_string()>{move || i.t(k!("rep.csv"))}</button>
         </div>
         <FormStatus error=Signal::derive(move || err.get()) ok=Signal::derive(move || ok.get()) />
     }
+}
+
+/// The browser's local time (people work in Italy; chrono has no clock on wasm32).
+pub fn now_local() -> chrono::NaiveDateTime {
+    let d = js_sys::Date::new_0();
+    chrono::NaiveDate::from_ymd_opt(d.get_full_year() as i32, d.get_month() + 1, d.get_date())
+        .and_then(|day| day.and_hms_opt(d.get_hours(), d.get_minutes(), d.get_seconds()))
+        .unwrap_or_default()
+}
+
+/// Today, local.
+pub fn today() -> chrono::NaiveDate {
+    now_local().date()
 }
 
 #[cfg(test)]

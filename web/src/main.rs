@@ -1,9 +1,12 @@
 //! LUMIT staff web app (Leptos, client-side rendered).
 
+// First, so that its `k!` macro is known in every module below.
+#[macro_use]
+mod i18n;
 mod api;
 mod app;
 mod components;
-mod i18n;
+mod guard;
 mod pages;
 mod pickers;
 mod session;

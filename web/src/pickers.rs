@@ -20,7 +20,7 @@ pub fn country_choices(lang: Lang, stateless: bool) -> Vec<Choice> {
     if stateless {
         out.push((
             STATELESS.to_owned(),
-            text(lang, "people.stateless").to_owned(),
+            text(lang, k!("people.stateless")).to_owned(),
         ));
     }
     out.extend(
@@ -36,7 +36,9 @@ pub fn country_choices(lang: Lang, stateless: bool) -> Vec<Choice> {
 pub fn country_label(lang: Lang, code: Option<&str>) -> String {
     match code.map(str::trim).filter(|c| !c.is_empty()) {
         None => "—".to_owned(),
-        Some(c) if c.eq_ignore_ascii_case(STATELESS) => text(lang, "people.stateless").to_owned(),
+        Some(c) if c.eq_ignore_ascii_case(STATELESS) => {
+            text(lang, k!("people.stateless")).to_owned()
+        }
         Some(c) => lumit_shared::person::country_name_in(c, lang == Lang::It)
             .unwrap_or_else(|| c.to_owned()),
     }
@@ -256,7 +258,7 @@ fn Combobox(
                 on:blur=on_blur
                 on:click=move |_| open.update(|o| *o = !*o)
             />
-            <ul id=list_id.clone() role="listbox" aria-label=move || i.t("picker.choices") hidden=move || !open.get()>
+            <ul id=list_id.clone() role="listbox" aria-label=move || i.t(k!("picker.choices")) hidden=move || !open.get()>
                 {move || {
                     let cur = active.get();
                     shown.get().into_iter().enumerate().map(|(n, (code, name))| {
@@ -275,9 +277,9 @@ fn Combobox(
                 {move || if open.get() {
                     let n = shown.with(Vec::len);
                     match (n, i.lang.get()) {
-                        (0, _) => i.t("picker.none").to_owned(),
-                        (1, _) => i.t("picker.one").to_owned(),
-                        (n, _) => format!("{n} {}", i.t("picker.many")),
+                        (0, _) => i.t(k!("picker.none")).to_owned(),
+                        (1, _) => i.t(k!("picker.one")).to_owned(),
+                        (n, _) => format!("{n} {}", i.t(k!("picker.many"))),
                     }
                 } else {
                     String::new()
@@ -309,7 +311,7 @@ pub fn PickerField(
     #[prop(into)]
     id: String,
     /// Label key.
-    label: &'static str,
+    label: crate::i18n::Key,
     /// The code chosen.
     value: RwSignal<String>,
     /// The choices.
@@ -323,7 +325,7 @@ pub fn PickerField(
     required: bool,
     /// Hint key.
     #[prop(optional)]
-    hint: Option<&'static str>,
+    hint: Option<crate::i18n::Key>,
 ) -> impl IntoView {
     let i = use_i18n();
     let name_of = move |code: &str| options.with_untracked(|o| name_in(o, code));
@@ -358,7 +360,7 @@ pub fn MultiPickerField(
     #[prop(into)]
     id: String,
     /// Label key.
-    label: &'static str,
+    label: crate::i18n::Key,
     /// The codes chosen, `"ar, fr"`.
     value: RwSignal<String>,
     /// The choices.
@@ -369,7 +371,7 @@ pub fn MultiPickerField(
     error: Signal<Option<String>>,
     /// Hint key.
     #[prop(optional)]
-    hint: Option<&'static str>,
+    hint: Option<crate::i18n::Key>,
 ) -> impl IntoView {
     let i = use_i18n();
     let codes = Memo::new(move |_| {
@@ -415,7 +417,7 @@ pub fn MultiPickerField(
         <div class="field" class:has-error=move || error.with(Option::is_some)>
             <label for=id.clone()>{move || i.t(label)}</label>
             {hint.map(|h| view! { <p class="hint" id=format!("{id}-hint")>{move || i.t(h)}</p> })}
-            <ul class="chips" aria-label=move || format!("{}: {}", i.t(label), i.t("picker.chosen"))>
+            <ul class="chips" aria-label=move || format!("{}: {}", i.t(label), i.t(k!("picker.chosen")))>
                 {move || codes.get().into_iter().map(|code| {
                     let name = name_of(&code);
                     let gone = code.clone();
@@ -423,7 +425,7 @@ pub fn MultiPickerField(
                         <li>
                             <span>{name.clone()}</span>
                             <button type="button" class="chip-remove"
-                                aria-label=move || format!("{} {}", i.t("picker.remove"), name)
+                                aria-label=move || format!("{} {}", i.t(k!("picker.remove")), name)
                                 on:click=move |_| remove(gone.clone())>"×"</button>
                         </li>
                     }

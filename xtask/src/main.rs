@@ -130,53 +130,83 @@ fn web() -> Result<()> {
         "--profile",
         "wasm-release",
     ]);
+    // wasm-split needs the linker's relocations to cut the module at the lazy routes.
+    c.env(
+        "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
+        "-Clink-args=--emit-relocs",
+    );
     run(&mut c)?;
     let wasm_in = target_dir().join("wasm32-unknown-unknown/wasm-release/lumit-web.wasm");
     let gen = target_dir().join("web-bindgen");
     let _ = std::fs::remove_dir_all(&gen);
+    std::fs::create_dir_all(&gen)?;
+    // Cut the module at the lazy routes: the main part (the shell and the login) and one part
+    // per page, plus parts that pages share. Then wasm-bindgen on the main part, keeping the
+    // exports the parts import from it.
+    let split_main = gen.join("lumit-web_split.wasm");
+    let input = std::fs::read(&wasm_in)?;
+    let mut opts = wasm_split_cli_support::Options::new(&input);
+    opts.output_dir = &gen;
+    opts.main_out_path = &split_main;
+    opts.main_module = "./lumit-web.js";
+    let split = wasm_split_cli_support::transform(opts)
+        .map_err(|e| anyhow::anyhow!("splitting the wasm: {e}"))?;
     wasm_bindgen_cli_support::Bindgen::new()
-        .input_path(&wasm_in)
+        .input_path(&split_main)
         .out_name("lumit-web")
         .web(true)?
         .typescript(false)
+        .keep_lld_exports(true)
+        .demangle(false)
         .generate(&gen)
         .context("running wasm-bindgen")?;
-    let wasm_path = gen.join("lumit-web_bg.wasm");
+    std::fs::remove_file(&split_main)?;
+    let mut wasm_files = split.split_modules.clone();
+    wasm_files.push(gen.join("lumit-web_bg.wasm"));
     if let Some(opt) = wasm_opt() {
-        run(Command::new(opt)
-            .arg("-Oz")
-            .arg("--enable-bulk-memory")
-            .arg("--enable-nontrapping-float-to-int")
-            .arg(&wasm_path)
-            .arg("-o")
-            .arg(&wasm_path))?;
+        // Most parts are a few hundred bytes of glue between pages, where wasm-opt (a second
+        // each, from npm) would save a few bytes: it runs on the parts worth it.
+        for wasm_path in &wasm_files {
+            if std::fs::metadata(wasm_path)?.len() < 8 * 1024 {
+                continue;
+            }
+            run(Command::new(&opt)
+                .arg("-Oz")
+                .arg("--enable-bulk-memory")
+                .arg("--enable-nontrapping-float-to-int")
+                .arg(wasm_path)
+                .arg("-o")
+                .arg(wasm_path))?;
+        }
     }
-    let wasm = std::fs::read(&wasm_path)?;
-    let glue = std::fs::read_to_string(gen.join("lumit-web.js"))?;
     let css = std::fs::read_to_string(root.join("web/style.css"))?;
     let template = std::fs::read_to_string(root.join("web/index.html"))?;
 
+    // All the code in one folder named by the hash of its content: the parts load each other by
+    // relative names, and a new build is a new folder, so a browser never mixes two builds.
+    let mut code = Vec::new();
+    for entry in sorted_files(&gen)? {
+        let name = entry.strip_prefix(&gen).unwrap_or(&entry);
+        code.extend(name.to_string_lossy().as_bytes());
+        code.extend(std::fs::read(&entry)?);
+    }
+    let app_dir = format!("app-{}", short_hash(&code));
     let dist = root.join("web/dist");
     let _ = std::fs::remove_dir_all(&dist);
     std::fs::create_dir_all(&dist)?;
-    let wasm_name = format!("lumit-web-{}.wasm", short_hash(&wasm));
-    let glue_name = format!("lumit-web-{}.js", short_hash(glue.as_bytes()));
+    copy_dir(&gen, &dist.join(&app_dir))?;
     let css_name = format!("app-{}.css", short_hash(css.as_bytes()));
-    let boot =
-        format!("import init from './{glue_name}';\ninit({{ module_or_path: '/{wasm_name}' }});\n");
+    let glue = format!("/{app_dir}/lumit-web.js");
+    let wasm = format!("/{app_dir}/lumit-web_bg.wasm");
+    let boot = format!("import init from '{glue}';\ninit({{ module_or_path: '{wasm}' }});\n");
     let boot_name = format!("boot-{}.js", short_hash(boot.as_bytes()));
-    std::fs::write(dist.join(&wasm_name), &wasm)?;
-    std::fs::write(dist.join(&glue_name), &glue)?;
     std::fs::write(dist.join(&css_name), &css)?;
     std::fs::write(dist.join(&boot_name), &boot)?;
-    if gen.join("snippets").exists() {
-        copy_dir(&gen.join("snippets"), &dist.join("snippets"))?;
-    }
     let index = template
         .replace("{{CSS}}", &format!("/{css_name}"))
         .replace("{{BOOT}}", &format!("/{boot_name}"))
-        .replace("{{WASM}}", &format!("/{wasm_name}"))
-        .replace("{{GLUE}}", &format!("/{glue_name}"));
+        .replace("{{WASM}}", &wasm)
+        .replace("{{GLUE}}", &glue);
     std::fs::write(dist.join("index.html"), index)?;
     let (raw, br, gz) = compress_dir(&dist)?;
     eprintln!(
@@ -186,6 +216,46 @@ fn web() -> Result<()> {
         br / 1024,
         gz / 1024
     );
+    sizes(&dist, &app_dir, &boot_name, &split.prefetch_map)
+}
+
+/// Prints what a browser downloads, brotli as served: before the login form, then for each area
+/// of pages the parts it fetches the first time (shared parts count in each area that needs them).
+fn sizes(
+    dist: &Path,
+    app_dir: &str,
+    boot_name: &str,
+    parts: &std::collections::HashMap<String, Vec<String>>,
+) -> Result<()> {
+    let br = |name: &str| -> Result<u64> {
+        Ok(std::fs::metadata(dist.join(format!("{name}.br")))?.len())
+    };
+    let first = br(boot_name)?
+        + ["lumit-web.js", "lumit-web_bg.wasm", "__wasm_split.js"]
+            .iter()
+            .map(|f| br(&format!("{app_dir}/{f}")))
+            .sum::<Result<u64>>()?;
+    eprintln!("first load (before the login form): {} KB", first / 1024);
+    let mut pages = parts
+        .iter()
+        .map(|(split, files)| {
+            // `cases_area_1234…`: the function's name and a hash of where it is.
+            let page = split
+                .trim_start_matches("__")
+                .rsplit_once('_')
+                .map_or(split.as_str(), |(name, _)| name)
+                .to_owned();
+            let bytes = files
+                .iter()
+                .map(|f| br(&format!("{app_dir}/{f}.wasm")))
+                .sum::<Result<u64>>()?;
+            Ok((page, bytes, files.len()))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    pages.sort();
+    for (page, bytes, files) in pages {
+        eprintln!("  {page}: {} KB in {files} parts", bytes / 1024);
+    }
     Ok(())
 }
 
@@ -233,6 +303,21 @@ fn compress_dir(dir: &Path) -> Result<(u64, u64, u64)> {
         gz += g.len() as u64;
     }
     Ok((raw, br, gz))
+}
+
+/// The files below `dir`, in a stable order (for the build's hash).
+fn sorted_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            files.extend(sorted_files(&path)?);
+        } else {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
 }
 
 fn copy_dir(from: &Path, to: &Path) -> Result<()> {

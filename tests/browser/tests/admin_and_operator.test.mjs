@@ -51,9 +51,10 @@ test('admin sets up a municipality, desk and operator; the operator works within
     await heading(page, 'Nuovo comune o ufficio');
     await checkA11y(page, 'municipality form');
     await page.getByRole('button', { name: 'Salva' }).click();
-    await page.locator('#name-error').filter({ hasText: /empty/ }).waitFor();
+    // Shown from the server's codes, in the interface's language (not its English messages).
+    await page.locator('#name-error').filter({ hasText: 'Campo obbligatorio.' }).waitFor();
     assert.equal(await page.getAttribute('#name', 'aria-invalid'), 'true');
-    assert.equal(await page.locator('#istat_code-error').textContent(), 'is required for a comune');
+    assert.equal(await page.locator('#istat_code-error').textContent(), 'Campo obbligatorio.');
     await page.locator('#name').fill('Comune di Prova');
     await page.locator('#istat_code').fill('046099');
     await page.getByRole('button', { name: 'Salva' }).click();

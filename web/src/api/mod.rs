@@ -1,12 +1,30 @@
 //! The only place that does HTTP. Adds the bearer token, refreshes it once on a 401 (through the
 //! `HttpOnly` cookie) and turns problem+json answers into [`ApiError`]s with field messages.
+//! Pages call the typed functions of one module per resource (mirroring the server's routes);
+//! only this module knows the API's paths.
+
+pub mod api_clients;
+pub mod audit;
+pub mod cases;
+pub mod desks;
+pub mod me;
+pub mod mediators;
+pub mod municipalities;
+pub mod outbox;
+pub mod people;
+pub mod referrals;
+pub mod reports;
+pub mod requests;
+pub mod summary;
+pub mod training;
+pub mod users;
 
 use std::cell::RefCell;
 
 use futures::future::{FutureExt, LocalBoxFuture, Shared};
+use gloo_net::http::{Method, RequestBuilder, Response};
 use lumit_shared::auth::{LoginRequest, TokenPair};
 use lumit_shared::Problem;
-use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -28,16 +46,9 @@ impl ApiError {
         }
     }
 
-    /// The message for one field, if the problem names it.
-    pub fn field(&self, name: &str) -> Option<String> {
-        match self {
-            Self::Problem(p) => p
-                .errors
-                .iter()
-                .find(|e| e.field == name)
-                .map(|e| e.message.clone()),
-            Self::Network(_) => None,
-        }
+    /// The error of one field, if the problem names it (shown by its code: `field_text`).
+    pub fn field(&self, name: &str) -> Option<&lumit_shared::FieldError> {
+        self.problem()?.errors.iter().find(|e| e.field == name)
     }
 
     /// The problem's code (`totp_required`, `invalid_totp`, …), if the server answered one.
@@ -91,18 +102,29 @@ fn session_changed(pair: Option<TokenPair>) {
     });
 }
 
-fn origin() -> String {
-    web_sys::window()
-        .and_then(|w| w.location().origin().ok())
-        .unwrap_or_default()
+/// A request to our own API (a path: the browser's fetch resolves it against the page).
+fn request(method: Method, path: &str) -> RequestBuilder {
+    RequestBuilder::new(path).method(method)
 }
 
-fn client() -> reqwest::Client {
-    reqwest::Client::new()
+/// Sends a request built with a body (or none).
+async fn fetch(
+    req: RequestBuilder,
+    body: Option<&serde_json::Value>,
+) -> Result<Response, ApiError> {
+    let sent = match body {
+        Some(b) => req.json(b).map_err(network)?.send().await,
+        None => req.send().await,
+    };
+    sent.map_err(network)
 }
 
-async fn to_error(res: reqwest::Response) -> ApiError {
-    let status = res.status().as_u16();
+fn network(e: impl std::fmt::Display) -> ApiError {
+    ApiError::Network(e.to_string())
+}
+
+async fn to_error(res: Response) -> ApiError {
+    let status = res.status();
     match res.json::<Problem>().await {
         Ok(p) => ApiError::Problem(p),
         Err(_) => ApiError::Problem(Problem::new(
@@ -157,27 +179,22 @@ async fn send_once(
     body: Option<&serde_json::Value>,
     if_match: Option<&str>,
     accept: Option<&str>,
-) -> Result<reqwest::Response, ApiError> {
+) -> Result<Response, ApiError> {
     let is_post = method == Method::POST;
-    let mut req = client().request(method, format!("{}{path}", origin()));
+    let mut req = request(method, path);
     if is_post {
-        req = req.header("Idempotency-Key", idempotency_key(path, body));
+        req = req.header("Idempotency-Key", &idempotency_key(path, body));
     }
     if let Some(a) = accept {
         req = req.header("Accept", a);
     }
     if let Some(t) = TOKEN.with(|t| t.borrow().clone()) {
-        req = req.bearer_auth(t);
-    }
-    if let Some(b) = body {
-        req = req.json(b);
+        req = req.header("Authorization", &format!("Bearer {t}"));
     }
     if let Some(tag) = if_match {
         req = req.header("If-Match", tag);
     }
-    req.send()
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()))
+    fetch(req, body).await
 }
 
 /// Sends a request; on a 401 refreshes the session once and retries.
@@ -186,7 +203,7 @@ async fn send(
     path: &str,
     body: Option<serde_json::Value>,
     if_match: Option<&str>,
-) -> Result<reqwest::Response, ApiError> {
+) -> Result<Response, ApiError> {
     send_accepting(method, path, body, if_match, None).await
 }
 
@@ -197,82 +214,73 @@ async fn send_accepting(
     body: Option<serde_json::Value>,
     if_match: Option<&str>,
     accept: Option<&str>,
-) -> Result<reqwest::Response, ApiError> {
+) -> Result<Response, ApiError> {
     let is_post = method == Method::POST;
     let mut res = send_once(method.clone(), path, body.as_ref(), if_match, accept).await?;
-    if res.status() == StatusCode::UNAUTHORIZED && refresh().await.is_some() {
+    if res.status() == 401 && refresh().await.is_some() {
         res = send_once(method, path, body.as_ref(), if_match, accept).await?;
     }
-    if is_post && res.status().is_success() {
+    if is_post && res.ok() {
         ROUND.with(|r| *r.borrow_mut() = new_round());
     }
     Ok(res)
 }
 
-async fn decode<T: DeserializeOwned>(res: reqwest::Response) -> Result<T, ApiError> {
-    if !res.status().is_success() {
+async fn decode<T: DeserializeOwned>(res: Response) -> Result<T, ApiError> {
+    if !res.ok() {
         return Err(to_error(res).await);
     }
-    res.json::<T>()
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()))
+    res.json::<T>().await.map_err(network)
 }
 
+// An `ApiError` is large on 64-bit (the tests' build), not on wasm32; errors are rare.
+#[allow(clippy::result_large_err)]
 fn to_value<B: Serialize>(body: &B) -> Result<serde_json::Value, ApiError> {
     serde_json::to_value(body).map_err(|e| ApiError::Network(e.to_string()))
 }
 
 /// GET a JSON resource.
-pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
     decode(send(Method::GET, path, None, None).await?).await
 }
 
 /// GET a file (a PDF) as bytes.
-pub async fn get_bytes(path: &str, accept: &str) -> Result<Vec<u8>, ApiError> {
+async fn get_bytes(path: &str, accept: &str) -> Result<Vec<u8>, ApiError> {
     let res = send_accepting(Method::GET, path, None, None, Some(accept)).await?;
-    if !res.status().is_success() {
+    if !res.ok() {
         return Err(to_error(res).await);
     }
-    res.bytes()
-        .await
-        .map(|b| b.to_vec())
-        .map_err(|e| ApiError::Network(e.to_string()))
+    res.binary().await.map_err(network)
 }
 
 /// GET a resource as text in another representation (`Accept: text/csv`), e.g. for a download.
-pub async fn get_text(path: &str, accept: &str) -> Result<String, ApiError> {
+async fn get_text(path: &str, accept: &str) -> Result<String, ApiError> {
     let res = send_accepting(Method::GET, path, None, None, Some(accept)).await?;
-    if !res.status().is_success() {
+    if !res.ok() {
         return Err(to_error(res).await);
     }
-    res.text()
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()))
+    res.text().await.map_err(network)
 }
 
 /// GET a JSON resource with its `ETag`.
-pub async fn get_tagged<T: DeserializeOwned>(path: &str) -> Result<(T, Option<String>), ApiError> {
+async fn get_tagged<T: DeserializeOwned>(path: &str) -> Result<(T, Option<String>), ApiError> {
     let res = send(Method::GET, path, None, None).await?;
-    let tag = res
-        .headers()
-        .get("etag")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+    let tag = res.headers().get("etag");
     Ok((decode(res).await?, tag))
 }
 
 /// POST JSON, expecting JSON back.
-pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
+async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
     decode(send(Method::POST, path, Some(to_value(body)?), None).await?).await
 }
 
 /// PUT JSON, expecting JSON back.
-pub async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
+async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
     decode(send(Method::PUT, path, Some(to_value(body)?), None).await?).await
 }
 
 /// PATCH JSON with an optional `If-Match`.
-pub async fn patch<B: Serialize, T: DeserializeOwned>(
+async fn patch<B: Serialize, T: DeserializeOwned>(
     path: &str,
     body: &B,
     if_match: Option<&str>,
@@ -281,14 +289,14 @@ pub async fn patch<B: Serialize, T: DeserializeOwned>(
 }
 
 /// A call answered with 204.
-pub async fn no_content<B: Serialize>(
+async fn no_content<B: Serialize>(
     method: Method,
     path: &str,
     body: Option<&B>,
 ) -> Result<(), ApiError> {
     let body = body.map(to_value).transpose()?;
     let res = send(method, path, body, None).await?;
-    if res.status().is_success() {
+    if res.ok() {
         Ok(())
     } else {
         Err(to_error(res).await)
@@ -329,12 +337,11 @@ pub async fn login_with(
         totp_code,
         recovery_code,
     };
-    let res = client()
-        .post(format!("{}/api/v1/auth/login", origin()))
-        .json(&body)
-        .send()
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
+    let res = fetch(
+        request(Method::POST, "/api/v1/auth/login"),
+        Some(&to_value(&body)?),
+    )
+    .await?;
     let pair: TokenPair = decode(res).await?;
     session_changed(Some(pair.clone()));
     Ok(pair)
@@ -347,12 +354,10 @@ pub async fn refresh() -> Option<TokenPair> {
         r.borrow_mut()
             .get_or_insert_with(|| {
                 async {
-                    let res = client()
-                        .post(format!("{}/api/v1/auth/refresh", origin()))
-                        .send()
+                    let res = fetch(request(Method::POST, "/api/v1/auth/refresh"), None)
                         .await
                         .ok()?;
-                    let pair = if res.status().is_success() {
+                    let pair = if res.ok() {
                         res.json::<TokenPair>().await.ok()
                     } else {
                         None
@@ -372,13 +377,48 @@ pub async fn refresh() -> Option<TokenPair> {
 
 /// Logs out: the server revokes the refresh token and clears the cookie.
 pub async fn logout() {
-    let _ = client()
-        .post(format!("{}/api/v1/auth/logout", origin()))
-        .send()
-        .await;
+    let _ = fetch(request(Method::POST, "/api/v1/auth/logout"), None).await;
     LOGGING_OUT.with(|l| l.set(true));
     session_changed(None);
     LOGGING_OUT.with(|l| l.set(false));
+}
+
+/// A path into the API with its query, made only by this module's children: the shared list
+/// and download components take it, so that no page spells a path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiPath(String);
+
+impl ApiPath {
+    fn new(path: impl Into<String>) -> Self {
+        Self(path.into())
+    }
+
+    /// The path with `key=value` added to its query, the value encoded.
+    pub fn with(self, key: &str, value: &str) -> Self {
+        self.with_raw(key, &enc(value))
+    }
+
+    /// The path with `key=value` added to its query as it is (numbers, dates, instants).
+    pub fn with_raw(mut self, key: &str, value: &str) -> Self {
+        let sep = if self.0.contains('?') { '&' } else { '?' };
+        self.0.push_str(&format!("{sep}{key}={value}"));
+        self
+    }
+
+    /// The path as text (for an element id, say).
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// GET one page of a list.
+pub async fn page<T: DeserializeOwned>(path: &ApiPath) -> Result<lumit_shared::Page<T>, ApiError> {
+    get(&path.0).await
+}
+
+/// GET a file (a PDF, a CSV, a spreadsheet) as bytes.
+pub async fn download(path: &ApiPath, accept: &str) -> Result<Vec<u8>, ApiError> {
+    get_bytes(&path.0, accept).await
 }
 
 /// Encodes a query string value.
@@ -386,4 +426,44 @@ pub fn enc(s: &str) -> String {
     js_sys::encode_uri_component(s)
         .as_string()
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    /// Collects the `.rs` files under a folder.
+    fn sources(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("source folder") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+
+    #[test]
+    fn only_the_api_module_knows_paths() {
+        let src = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src"));
+        let mut files = Vec::new();
+        sources(src, &mut files);
+        let mut offenders: Vec<String> = files
+            .iter()
+            .filter(|f| !f.starts_with(src.join("api")))
+            .filter(|f| {
+                std::fs::read_to_string(f)
+                    .expect("readable source")
+                    .contains("/api/v1")
+            })
+            .map(|f| f.strip_prefix(src).unwrap_or(f).display().to_string())
+            .collect();
+        offenders.sort();
+        assert!(
+            offenders.is_empty(),
+            "API paths outside src/api/ (call a function of src/api/ instead): {}",
+            offenders.join(", ")
+        );
+    }
 }

@@ -64,7 +64,7 @@ impl I18n {
     }
 
     /// The text for a key in the current language (tracked: use inside `move ||`).
-    pub fn t(&self, key: &'static str) -> &'static str {
+    pub fn t(&self, key: Key) -> &'static str {
         text(self.lang.get(), key)
     }
 }
@@ -112,15 +112,70 @@ pub fn fmt_datetime(lang: Lang, t: &DateTime<Utc>) -> String {
     }
 }
 
-/// The text of a key: `(italiano, english)`. Unknown keys show themselves, so a gap is visible.
-pub fn text(lang: Lang, key: &'static str) -> &'static str {
-    let (it, en) = common::word(key)
-        .or_else(|| cases::word(key))
-        .or_else(|| mediation::word(key))
-        .or_else(|| admin::word(key))
-        .or_else(|| training::word(key))
-        .or_else(|| reports::word(key))
-        .unwrap_or((key, key));
+/// Every area's table, in one place: a [`Key`] is an area and a row.
+const AREAS: [&[(&str, &str, &str)]; 6] = [
+    common::WORDS,
+    cases::WORDS,
+    mediation::WORDS,
+    admin::WORDS,
+    training::WORDS,
+    reports::WORDS,
+];
+
+/// A text of the interface, in both languages. Made only by [`k!`], which finds its row while
+/// compiling: a key missing from the tables does not build, and each row holds both languages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    area: u8,
+    row: u16,
+}
+
+const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// The key named `name`. Evaluated in a constant by [`k!`], where "no such key" stops the build.
+pub const fn key(name: &str) -> Key {
+    let mut area = 0;
+    while area < AREAS.len() {
+        let words = AREAS[area];
+        let mut row = 0;
+        while row < words.len() {
+            if same(words[row].0, name) {
+                return Key {
+                    area: area as u8,
+                    row: row as u16,
+                };
+            }
+            row += 1;
+        }
+        area += 1;
+    }
+    panic!("no text has this key: add it to a table in web/src/i18n/")
+}
+
+/// The [`Key`] of a text, checked while compiling: `k!("cases.title")`.
+macro_rules! k {
+    ($name:literal) => {{
+        const KEY: $crate::i18n::Key = $crate::i18n::key($name);
+        KEY
+    }};
+}
+
+/// The text of a key in a language.
+pub fn text(lang: Lang, key: Key) -> &'static str {
+    let (_, it, en) = AREAS[key.area as usize][key.row as usize];
     match lang {
         Lang::It => it,
         Lang::En => en,
@@ -131,32 +186,55 @@ pub fn text(lang: Lang, key: &'static str) -> &'static str {
 mod tests {
     use super::*;
 
-    /// A key written in two areas would answer with the first one only.
+    /// A key written twice would answer with its first row only.
     #[test]
-    fn each_key_is_in_one_area_and_found() {
-        let areas = [
-            include_str!("common.rs"),
-            include_str!("cases.rs"),
-            include_str!("mediation.rs"),
-            include_str!("admin.rs"),
-            include_str!("training.rs"),
-            include_str!("reports.rs"),
-        ];
+    fn each_key_is_written_once() {
         let mut seen = std::collections::HashSet::new();
-        for area in areas {
-            for line in area.lines() {
-                let key = line
-                    .trim_start()
-                    .strip_prefix('"')
-                    .and_then(|rest| rest.split_once("\" =>"))
-                    .map(|(k, _)| k);
-                if let Some(k) = key {
-                    assert!(seen.insert(k), "`{k}` is in two areas");
-                    assert_ne!(text(Lang::It, k), k, "`{k}` is not found");
+        for (name, it, en) in AREAS.iter().flat_map(|a| a.iter()) {
+            assert!(seen.insert(name), "`{name}` is written twice");
+            assert!(
+                !it.is_empty() && !en.is_empty(),
+                "`{name}` has an empty text"
+            );
+        }
+        assert!(seen.len() > 500, "{} keys", seen.len());
+    }
+
+    /// A row no page asks for is a text nobody reads: the tables hold only what the app shows.
+    #[test]
+    fn each_key_is_used() {
+        fn sources(dir: &std::path::Path, out: &mut String) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    sources(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs")
+                    && !path.starts_with(concat!(env!("CARGO_MANIFEST_DIR"), "/src/i18n"))
+                {
+                    out.push_str(&std::fs::read_to_string(&path).unwrap());
                 }
             }
         }
-        assert!(seen.len() > 500, "{} keys", seen.len());
+        let mut code = String::new();
+        sources(
+            std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src")),
+            &mut code,
+        );
+        let unused: Vec<_> = AREAS
+            .iter()
+            .flat_map(|a| a.iter())
+            .map(|(name, _, _)| *name)
+            .filter(|name| !code.contains(&format!("k!(\"{name}\")")))
+            .collect();
+        assert!(unused.is_empty(), "texts no page uses: {unused:?}");
+    }
+
+    #[test]
+    fn a_key_finds_its_row() {
+        let key = k!("cases.title");
+        assert_eq!(AREAS[key.area as usize][key.row as usize].0, "cases.title");
+        assert_eq!(text(Lang::It, key), "Pratiche");
+        assert_eq!(text(Lang::En, key), "Cases");
     }
 
     #[test]

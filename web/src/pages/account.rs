@@ -5,11 +5,10 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use lumit_shared::auth::ChangePassword;
-use reqwest::Method;
 
 use crate::api::{self, ApiError};
-use crate::app::role_key;
 use crate::components::{error_message, field_error, FormStatus, TextField};
+use crate::guard::role_key;
 use crate::i18n::{text, use_i18n};
 use crate::session::use_session;
 
@@ -31,7 +30,7 @@ fn ChangePasswordForm(#[prop(into)] on_done: Callback<()>) -> impl IntoView {
         let lang = i.lang.get_untracked();
         repeat_err.set(None);
         if new.get_untracked() != repeat.get_untracked() {
-            repeat_err.set(Some(text(lang, "password.mismatch").into()));
+            repeat_err.set(Some(text(lang, k!("password.mismatch")).into()));
             return;
         }
         busy.set(true);
@@ -44,14 +43,14 @@ fn ChangePasswordForm(#[prop(into)] on_done: Callback<()>) -> impl IntoView {
             .with_untracked(|u| u.as_ref().map(|u| u.username.clone()))
             .unwrap_or_default();
         spawn_local(async move {
-            match api::no_content(Method::PUT, "/api/v1/me/password", Some(&body)).await {
+            match api::me::change_password(&body).await {
                 Ok(()) => {
                     err.set(None);
                     let _ = api::login(&username, &body.new_password).await;
                     for f in [current, new, repeat] {
                         f.set(String::new());
                     }
-                    status.set(Some(text(lang, "password.changed").into()));
+                    status.set(Some(text(lang, k!("password.changed")).into()));
                     on_done.run(());
                 }
                 Err(e) => err.set(Some(e)),
@@ -64,10 +63,10 @@ fn ChangePasswordForm(#[prop(into)] on_done: Callback<()>) -> impl IntoView {
     view! {
         <form on:submit=submit novalidate class="form">
             <FormStatus error=form_error ok=status />
-            <TextField id="current_password" label="password.current" value=current error=field_error(err, "current_password") kind="password" autocomplete="current-password" required=true />
-            <TextField id="new_password" label="password.new" value=new error=field_error(err, "new_password") kind="password" autocomplete="new-password" required=true />
-            <TextField id="repeat_password" label="password.repeat" value=repeat error=Signal::derive(move || repeat_err.get()) kind="password" autocomplete="new-password" required=true />
-            <button type="submit" class="btn btn-primary" disabled=move || busy.get()>{move || i.t("password.title")}</button>
+            <TextField id="current_password" label=k!("password.current") value=current error=field_error(err, "current_password") kind="password" autocomplete="current-password" required=true />
+            <TextField id="new_password" label=k!("password.new") value=new error=field_error(err, "new_password") kind="password" autocomplete="new-password" required=true />
+            <TextField id="repeat_password" label=k!("password.repeat") value=repeat error=Signal::derive(move || repeat_err.get()) kind="password" autocomplete="new-password" required=true />
+            <button type="submit" class="btn btn-primary" disabled=move || busy.get()>{move || i.t(k!("password.title"))}</button>
         </form>
     }
 }
@@ -88,8 +87,8 @@ pub fn ForcedPassword() -> impl IntoView {
     view! {
         <main id="main" class="login-page">
             <div class="login-card">
-                <h1 tabindex="-1">{move || i.t("password.title")}</h1>
-                <p class="alert alert-info">{move || i.t("password.forced")}</p>
+                <h1 tabindex="-1">{move || i.t(k!("password.title"))}</h1>
+                <p class="alert alert-info">{move || i.t(k!("password.forced"))}</p>
                 <ChangePasswordForm on_done=done />
             </div>
         </main>
@@ -101,27 +100,27 @@ pub fn ForcedPassword() -> impl IntoView {
 pub fn Account() -> impl IntoView {
     let i = use_i18n();
     let s = use_session();
-    let row = move |k: &'static str, v: String| view! { <div><dt>{move || i.t(k)}</dt><dd>{v}</dd></div> };
+    let row = move |k: crate::i18n::Key, v: String| view! { <div><dt>{move || i.t(k)}</dt><dd>{v}</dd></div> };
     view! {
-        <h1 tabindex="-1">{move || i.t("account.title")}</h1>
+        <h1 tabindex="-1">{move || i.t(k!("account.title"))}</h1>
         {move || s.user.get().map(|u| view! {
             <dl class="facts">
-                {row("users.username", u.username.clone())}
-                {row("users.full_name", u.full_name.clone())}
-                {row("users.email", u.email.clone().unwrap_or_else(|| "—".into()))}
-                <div><dt>{move || i.t("users.role")}</dt><dd>{move || i.t(role_key(u.role))}</dd></div>
+                {row(k!("users.username"), u.username.clone())}
+                {row(k!("users.full_name"), u.full_name.clone())}
+                {row(k!("users.email"), u.email.clone().unwrap_or_else(|| "—".into()))}
+                <div><dt>{move || i.t(k!("users.role"))}</dt><dd>{move || i.t(role_key(u.role))}</dd></div>
             </dl>
         })}
-        <h2>{move || i.t("totp.title")}</h2>
+        <h2>{move || i.t(k!("totp.title"))}</h2>
         {move || s.user.get().map(|u| if u.totp_enabled {
-            view! { <p>{move || i.t("totp.is_on")}</p> }.into_any()
+            view! { <p>{move || i.t(k!("totp.is_on"))}</p> }.into_any()
         } else {
             view! {
-                <p>{move || i.t(if u.totp_required { "totp.forced" } else { "totp.is_off" })}</p>
-                <p><A href="/totp" attr:class="btn">{move || i.t("totp.set_up")}</A></p>
+                <p>{move || i.t(if u.totp_required { k!("totp.forced") } else { k!("totp.is_off") })}</p>
+                <p><A href="/totp" attr:class="btn">{move || i.t(k!("totp.set_up"))}</A></p>
             }.into_any()
         })}
-        <h2>{move || i.t("password.title")}</h2>
+        <h2>{move || i.t(k!("password.title"))}</h2>
         <ChangePasswordForm on_done=Callback::new(|_| ()) />
     }
 }

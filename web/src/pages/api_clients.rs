@@ -4,15 +4,13 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use lumit_shared::api_client::{ApiClient, NewApiClient, Scope};
 use lumit_shared::user::Role;
-use lumit_shared::Page as ListPage;
-use reqwest::Method;
 
 use crate::api::{self, ApiError};
-use crate::app::RoleGate;
 use crate::components::{
     error_message, field_error, CheckField, Empty, ErrorView, FormStatus, Loading, SecretOnce,
     SelectField, TextField,
 };
+use crate::guard::RoleGate;
 use crate::i18n::{fmt_datetime, text, use_i18n};
 use crate::pages::municipalities::{all_municipalities, confirm};
 
@@ -29,12 +27,7 @@ fn Clients() -> impl IntoView {
     let municipalities = LocalResource::new(all_municipalities);
     let list = LocalResource::new(move || {
         let all = include_revoked.get();
-        async move {
-            api::get::<ListPage<ApiClient>>(&format!(
-                "/api/v1/api-clients?limit=200&include_revoked={all}"
-            ))
-            .await
-        }
+        async move { api::api_clients::list(all).await }
     });
     let name = RwSignal::new(String::new());
     let municipality = RwSignal::new(String::new());
@@ -65,7 +58,7 @@ fn Clients() -> impl IntoView {
             scopes: chosen(),
         };
         spawn_local(async move {
-            match api::post::<_, ApiClient>("/api/v1/api-clients", &body).await {
+            match api::api_clients::create(&body).await {
                 Ok(c) => {
                     err.set(None);
                     name.set(String::new());
@@ -79,17 +72,11 @@ fn Clients() -> impl IntoView {
     };
     let revoke = move |c: ApiClient| {
         let lang = i.lang.get_untracked();
-        if !confirm(text(lang, "clients.confirm_revoke")) {
+        if !confirm(text(lang, k!("clients.confirm_revoke"))) {
             return;
         }
         spawn_local(async move {
-            match api::no_content::<()>(
-                Method::DELETE,
-                &format!("/api/v1/api-clients/{}", c.id),
-                None,
-            )
-            .await
-            {
+            match api::api_clients::revoke(&c.id).await {
                 Ok(()) => {
                     action_err.set(None);
                     list.refetch();
@@ -114,26 +101,25 @@ fn Clients() -> impl IntoView {
     };
     let form_error =
         Signal::derive(move || err.with(|e| e.as_ref().map(|e| error_message(i.lang.get(), e))));
-    let scopes_error =
-        Signal::derive(move || err.with(|e| e.as_ref().and_then(|e| e.field("scopes"))));
+    let scopes_error = field_error(err, "scopes");
     view! {
-        <h1 tabindex="-1">{move || i.t("clients.title")}</h1>
+        <h1 tabindex="-1">{move || i.t(k!("clients.title"))}</h1>
         <FormStatus error=Signal::derive(move || action_err.get()) />
-        <CheckField id="include_revoked".to_owned() label=Signal::derive(move || i.t("clients.include_revoked").to_owned()) checked=include_revoked />
+        <CheckField id="include_revoked".to_owned() label=Signal::derive(move || i.t(k!("clients.include_revoked")).to_owned()) checked=include_revoked />
         <Suspense fallback=|| view! { <Loading /> }>
             {move || list.get().map(|r| match r {
                 Err(e) => view! { <ErrorView error=e retry=Callback::new(move |_| list.refetch()) /> }.into_any(),
                 Ok(page) if page.items.is_empty() => view! { <Empty /> }.into_any(),
                 Ok(page) => view! {
                     <table class="table">
-                        <caption class="visually-hidden">{move || i.t("clients.title")}</caption>
+                        <caption class="visually-hidden">{move || i.t(k!("clients.title"))}</caption>
                         <thead><tr>
-                            <th scope="col">{move || i.t("clients.name")}</th>
-                            <th scope="col">{move || i.t("clients.client_id")}</th>
-                            <th scope="col">{move || i.t("clients.municipality")}</th>
-                            <th scope="col">{move || i.t("clients.scopes")}</th>
-                            <th scope="col">{move || i.t("clients.created")}</th>
-                            <th scope="col"><span class="visually-hidden">{move || i.t("clients.revoke")}</span></th>
+                            <th scope="col">{move || i.t(k!("clients.name"))}</th>
+                            <th scope="col">{move || i.t(k!("clients.client_id"))}</th>
+                            <th scope="col">{move || i.t(k!("clients.municipality"))}</th>
+                            <th scope="col">{move || i.t(k!("clients.scopes"))}</th>
+                            <th scope="col">{move || i.t(k!("clients.created"))}</th>
+                            <th scope="col"><span class="visually-hidden">{move || i.t(k!("clients.revoke"))}</span></th>
                         </tr></thead>
                         <tbody>
                             {page.items.into_iter().map(|c| {
@@ -148,10 +134,10 @@ fn Clients() -> impl IntoView {
                                         <td>{c.scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ")}</td>
                                         <td>{move || fmt_datetime(i.lang.get(), &when)}</td>
                                         <td>{if c.revoked {
-                                            view! { <span class="badge badge-danger">{move || i.t("clients.revoked")}</span> }.into_any()
+                                            view! { <span class="badge badge-danger">{move || i.t(k!("clients.revoked"))}</span> }.into_any()
                                         } else {
                                             view! { <button type="button" class="btn" on:click=move |_| revoke(c2.clone())
-                                                aria-label=format!("{} {}", text(i.lang.get_untracked(), "clients.revoke"), c.name)>{move || i.t("clients.revoke")}</button> }.into_any()
+                                                aria-label=format!("{} {}", text(i.lang.get_untracked(), k!("clients.revoke")), c.name)>{move || i.t(k!("clients.revoke"))}</button> }.into_any()
                                         }}</td>
                                     </tr>
                                 }
@@ -161,17 +147,17 @@ fn Clients() -> impl IntoView {
                 }.into_any(),
             })}
         </Suspense>
-        <h2>{move || i.t("clients.new")}</h2>
+        <h2>{move || i.t(k!("clients.new"))}</h2>
         {move || created.get().map(|c| view! {
-            <p><strong>{c.name.clone()}</strong> " — " {move || i.t("clients.client_id")} ": " <code data-testid="client-id">{c.client_id.clone()}</code></p>
-            {c.client_secret.clone().map(|s| view! { <SecretOnce label=Signal::derive(move || i.t("clients.secret_once").to_owned()) value=s /> })}
+            <p><strong>{c.name.clone()}</strong> " — " {move || i.t(k!("clients.client_id"))} ": " <code data-testid="client-id">{c.client_id.clone()}</code></p>
+            {c.client_secret.clone().map(|s| view! { <SecretOnce label=Signal::derive(move || i.t(k!("clients.secret_once")).to_owned()) value=s /> })}
         })}
         <form class="form" on:submit=submit novalidate>
             <FormStatus error=form_error />
-            <TextField id="client_name" label="clients.name" value=name error=field_error(err, "name") required=true />
-            <SelectField id="client_municipality" label="clients.municipality" value=municipality options=mun_options error=field_error(err, "municipality_id") />
+            <TextField id="client_name" label=k!("clients.name") value=name error=field_error(err, "name") required=true />
+            <SelectField id="client_municipality" label=k!("clients.municipality") value=municipality options=mun_options error=field_error(err, "municipality_id") />
             <fieldset class="checks" aria-describedby="scopes-error">
-                <legend>{move || i.t("clients.scopes")}</legend>
+                <legend>{move || i.t(k!("clients.scopes"))}</legend>
                 {scopes.iter().map(|(s, on)| {
                     let desc = Scope::ALL.iter().find(|(x, _)| x == s).map(|(_, d)| *d).unwrap_or_default();
                     let label = format!("{} — {desc}", s.as_str());
@@ -179,7 +165,7 @@ fn Clients() -> impl IntoView {
                 }).collect_view()}
                 <p class="error" id="scopes-error" role="alert">{move || scopes_error.get()}</p>
             </fieldset>
-            <button type="submit" class="btn btn-primary" disabled=move || busy.get()>{move || i.t("clients.new")}</button>
+            <button type="submit" class="btn btn-primary" disabled=move || busy.get()>{move || i.t(k!("clients.new"))}</button>
         </form>
     }
 }

@@ -5,7 +5,6 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use lumit_shared::mediation::{Availability, AvailabilityException, WeeklyWindow};
 use lumit_shared::FieldError;
-use reqwest::Method;
 
 use crate::api::{self, ApiError};
 use crate::components::{
@@ -14,14 +13,14 @@ use crate::components::{
 use crate::i18n::{text, use_i18n};
 
 /// ISO weekday (1 Monday … 7 Sunday) and its text key.
-pub const WEEKDAYS: &[(u8, &str)] = &[
-    (1, "day.monday"),
-    (2, "day.tuesday"),
-    (3, "day.wednesday"),
-    (4, "day.thursday"),
-    (5, "day.friday"),
-    (6, "day.saturday"),
-    (7, "day.sunday"),
+pub const WEEKDAYS: &[(u8, crate::i18n::Key)] = &[
+    (1, k!("day.monday")),
+    (2, k!("day.tuesday")),
+    (3, k!("day.wednesday")),
+    (4, k!("day.thursday")),
+    (5, k!("day.friday")),
+    (6, k!("day.saturday")),
+    (7, k!("day.sunday")),
 ];
 
 /// One editable weekly window.
@@ -48,16 +47,16 @@ pub fn AvailabilityEditor(
     /// The mediator.
     mediator_id: String,
     /// Heading key.
-    #[prop(default = "avail.title")]
-    title: &'static str,
+    #[prop(default = k!("avail.title"))]
+    title: crate::i18n::Key,
 ) -> impl IntoView {
     let i = use_i18n();
-    let path = format!("/api/v1/mediators/{mediator_id}/availability");
+    let path = mediator_id.clone();
     let data = LocalResource::new({
         let path = path.clone();
         move || {
             let path = path.clone();
-            async move { api::get::<Availability>(&path).await }
+            async move { api::mediators::availability(&path).await }
         }
     });
     view! {
@@ -176,10 +175,10 @@ fn AvailabilityForm(path: String, initial: Availability) -> impl IntoView {
         busy.set(true);
         let path = path.clone();
         spawn_local(async move {
-            match api::no_content(Method::PUT, &path, Some(&body)).await {
+            match api::mediators::set_availability(&path, &body).await {
                 Ok(()) => {
                     err.set(None);
-                    ok.set(Some(i.t("avail.saved").to_owned()));
+                    ok.set(Some(i.t(k!("avail.saved")).to_owned()));
                 }
                 Err(e) => err.set(Some(e)),
             }
@@ -203,8 +202,8 @@ fn AvailabilityForm(path: String, initial: Availability) -> impl IntoView {
         <form class="form" novalidate on:submit=submit>
             <FormStatus error=form_error ok=Signal::derive(move || ok.get()) />
             <fieldset class="hours">
-                <legend>{move || i.t("avail.weekly")}</legend>
-                <p class="hint">{move || i.t("avail.weekly_hint")}</p>
+                <legend>{move || i.t(k!("avail.weekly"))}</legend>
+                <p class="hint">{move || i.t(k!("avail.weekly_hint"))}</p>
                 <For
                     each=numbered_windows
                     key=|item| (item.0, item.1.key)
@@ -214,25 +213,25 @@ fn AvailabilityForm(path: String, initial: Availability) -> impl IntoView {
                         let err_id = format!("win-{k}-error");
                         let field = format!("weekly[{idx}]");
                         view! {
-                            <div class="slot" role="group" aria-label=move || format!("{} {n}", i.t("avail.window"))>
-                                <label for=format!("win-{k}-day")>{move || i.t("desk.day")}</label>
+                            <div class="slot" role="group" aria-label=move || format!("{} {n}", i.t(k!("avail.window")))>
+                                <label for=format!("win-{k}-day")>{move || i.t(k!("desk.day"))}</label>
                                 <select id=format!("win-{k}-day") aria-describedby=err_id.clone() aria-invalid=invalid(format!("{field}.weekday"))
                                     on:change=move |ev| w.weekday.set(event_target_value(&ev))>
                                     {move || WEEKDAYS.iter().map(|(d, key)| {
                                         let v = d.to_string();
                                         let sel = w.weekday.get_untracked() == v;
-                                        view! { <option value=v selected=sel>{text(i.lang.get(), key)}</option> }
+                                        view! { <option value=v selected=sel>{text(i.lang.get(), *key)}</option> }
                                     }).collect_view()}
                                 </select>
-                                <label for=format!("win-{k}-start")>{move || i.t("desk.from")}</label>
+                                <label for=format!("win-{k}-start")>{move || i.t(k!("desk.from"))}</label>
                                 <input id=format!("win-{k}-start") type="text" inputmode="numeric" pattern="([01][0-9]|2[0-3]):[0-5][0-9]|24:00" placeholder="hh:mm" autocomplete="off" aria-describedby=err_id.clone() aria-invalid=invalid(format!("{field}.start"))
                                     prop:value=move || w.start.get() on:input=move |ev| w.start.set(event_target_value(&ev)) />
-                                <label for=format!("win-{k}-end")>{move || i.t("desk.to")}</label>
+                                <label for=format!("win-{k}-end")>{move || i.t(k!("desk.to"))}</label>
                                 <input id=format!("win-{k}-end") type="text" inputmode="numeric" pattern="([01][0-9]|2[0-3]):[0-5][0-9]|24:00" placeholder="hh:mm" autocomplete="off" aria-describedby=err_id.clone() aria-invalid=invalid(format!("{field}.end"))
                                     prop:value=move || w.end.get() on:input=move |ev| w.end.set(event_target_value(&ev)) />
-                                <button type="button" class="btn btn-ghost" aria-label=move || format!("{} {} {n}", i.t("avail.remove"), i.t("avail.window"))
+                                <button type="button" class="btn btn-ghost" aria-label=move || format!("{} {} {n}", i.t(k!("avail.remove")), i.t(k!("avail.window")))
                                     on:click=move |_| windows.update(|v| v.retain(|x| x.key != k))>
-                                    {move || i.t("avail.remove")}
+                                    {move || i.t(k!("avail.remove"))}
                                 </button>
                                 <p class="error" id=err_id role="alert">{
                                     let field = field.clone();
@@ -243,12 +242,12 @@ fn AvailabilityForm(path: String, initial: Availability) -> impl IntoView {
                     }
                 />
                 <button type="button" class="btn" on:click=move |_| windows.update(|v| v.push(new_window(1, "09:00", "13:00")))>
-                    {move || i.t("avail.add_window")}
+                    {move || i.t(k!("avail.add_window"))}
                 </button>
             </fieldset>
             <fieldset class="hours">
-                <legend>{move || i.t("avail.exceptions")}</legend>
-                <p class="hint">{move || i.t("avail.exceptions_hint")}</p>
+                <legend>{move || i.t(k!("avail.exceptions"))}</legend>
+                <p class="hint">{move || i.t(k!("avail.exceptions_hint"))}</p>
                 <For
                     each=numbered_absences
                     key=|item| (item.0, item.1.key)
@@ -258,19 +257,19 @@ fn AvailabilityForm(path: String, initial: Availability) -> impl IntoView {
                         let err_id = format!("abs-{k}-error");
                         let field = format!("exceptions[{idx}]");
                         view! {
-                            <div class="slot" role="group" aria-label=move || format!("{} {n}", i.t("avail.absence"))>
-                                <label for=format!("abs-{k}-from")>{move || i.t("avail.from_day")}</label>
+                            <div class="slot" role="group" aria-label=move || format!("{} {n}", i.t(k!("avail.absence")))>
+                                <label for=format!("abs-{k}-from")>{move || i.t(k!("avail.from_day"))}</label>
                                 <DayInput id=format!("abs-{k}-from") value=x.from described=Signal::derive({ let e = err_id.clone(); move || Some(e.clone()) })
                                     invalid=Signal::derive({ let f = format!("{field}.from"); move || err.with(|e| has_field(e, &f)) }) />
-                                <label for=format!("abs-{k}-to")>{move || i.t("avail.to_day")}</label>
+                                <label for=format!("abs-{k}-to")>{move || i.t(k!("avail.to_day"))}</label>
                                 <DayInput id=format!("abs-{k}-to") value=x.to described=Signal::derive({ let e = err_id.clone(); move || Some(e.clone()) })
                                     invalid=Signal::derive({ let f = format!("{field}.to"); move || err.with(|e| has_field(e, &f)) }) />
-                                <label for=format!("abs-{k}-reason")>{move || i.t("avail.reason")}</label>
+                                <label for=format!("abs-{k}-reason")>{move || i.t(k!("avail.reason"))}</label>
                                 <input id=format!("abs-{k}-reason") type="text" aria-describedby=err_id.clone() aria-invalid=invalid(format!("{field}.reason"))
                                     prop:value=move || x.reason.get() on:input=move |ev| x.reason.set(event_target_value(&ev)) />
-                                <button type="button" class="btn btn-ghost" aria-label=move || format!("{} {} {n}", i.t("avail.remove"), i.t("avail.absence"))
+                                <button type="button" class="btn btn-ghost" aria-label=move || format!("{} {} {n}", i.t(k!("avail.remove")), i.t(k!("avail.absence")))
                                     on:click=move |_| absences.update(|v| v.retain(|r| r.key != k))>
-                                    {move || i.t("avail.remove")}
+                                    {move || i.t(k!("avail.remove"))}
                                 </button>
                                 <p class="error" id=err_id role="alert">{
                                     let field = field.clone();
@@ -281,10 +280,10 @@ fn AvailabilityForm(path: String, initial: Availability) -> impl IntoView {
                     }
                 />
                 <button type="button" class="btn" on:click=move |_| absences.update(|v| v.push(new_absence(String::new(), String::new(), String::new())))>
-                    {move || i.t("avail.add_absence")}
+                    {move || i.t(k!("avail.add_absence"))}
                 </button>
             </fieldset>
-            <button type="submit" class="btn btn-primary" disabled=move || busy.get()>{move || if busy.get() { i.t("app.saving") } else { i.t("avail.save") }}</button>
+            <button type="submit" class="btn btn-primary" disabled=move || busy.get()>{move || if busy.get() { i.t(k!("app.saving")) } else { i.t(k!("avail.save")) }}</button>
         </form>
     }
 }

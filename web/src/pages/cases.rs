@@ -4,50 +4,50 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
-use lumit_shared::case::{Case, CaseCategory, CasePage, CaseStatus, EventKind, Outcome};
+use lumit_shared::case::{Case, CaseStatus, EventKind, Outcome};
 use lumit_shared::user::Role;
 
 use crate::api::{self, enc};
-use crate::app::RoleGate;
 use crate::components::{
     filters_path, DateField, Empty, ErrorView, ExportButtons, Loading, SelectField,
 };
+use crate::guard::RoleGate;
 use crate::i18n::{fmt_datetime, fmt_int, text, use_i18n, Lang};
 use crate::pages::municipalities::{all_municipalities, my_municipalities};
 use crate::pickers::{country_choices, PickerField};
 
 /// The i18n key of a status.
-pub fn status_key(s: CaseStatus) -> &'static str {
+pub fn status_key(s: CaseStatus) -> crate::i18n::Key {
     match s {
-        CaseStatus::Open => "status.open",
-        CaseStatus::InProgress => "status.in_progress",
-        CaseStatus::WaitingDocuments => "status.waiting_documents",
-        CaseStatus::WaitingOffice => "status.waiting_office",
-        CaseStatus::Closed => "status.closed",
+        CaseStatus::Open => k!("status.open"),
+        CaseStatus::InProgress => k!("status.in_progress"),
+        CaseStatus::WaitingDocuments => k!("status.waiting_documents"),
+        CaseStatus::WaitingOffice => k!("status.waiting_office"),
+        CaseStatus::Closed => k!("status.closed"),
     }
 }
 
 /// The i18n key of an outcome.
-pub fn outcome_key(o: Outcome) -> &'static str {
+pub fn outcome_key(o: Outcome) -> crate::i18n::Key {
     match o {
-        Outcome::Resolved => "outcome.resolved",
-        Outcome::PartlyResolved => "outcome.partly_resolved",
-        Outcome::NotResolved => "outcome.not_resolved",
-        Outcome::Withdrawn => "outcome.withdrawn",
-        Outcome::ReferredElsewhere => "outcome.referred_elsewhere",
+        Outcome::Resolved => k!("outcome.resolved"),
+        Outcome::PartlyResolved => k!("outcome.partly_resolved"),
+        Outcome::NotResolved => k!("outcome.not_resolved"),
+        Outcome::Withdrawn => k!("outcome.withdrawn"),
+        Outcome::ReferredElsewhere => k!("outcome.referred_elsewhere"),
     }
 }
 
 /// The i18n key of a timeline entry's kind.
-pub fn event_key(k: EventKind) -> &'static str {
+pub fn event_key(k: EventKind) -> crate::i18n::Key {
     match k {
-        EventKind::Note => "event.note",
-        EventKind::Intervention => "event.intervention",
-        EventKind::PhoneCall => "event.phone_call",
-        EventKind::DocumentCheck => "event.document_check",
-        EventKind::Appointment => "event.appointment",
-        EventKind::StatusChange => "event.status_change",
-        EventKind::Referral => "event.referral",
+        EventKind::Note => k!("event.note"),
+        EventKind::Intervention => k!("event.intervention"),
+        EventKind::PhoneCall => k!("event.phone_call"),
+        EventKind::DocumentCheck => k!("event.document_check"),
+        EventKind::Appointment => k!("event.appointment"),
+        EventKind::StatusChange => k!("event.status_change"),
+        EventKind::Referral => k!("event.referral"),
     }
 }
 
@@ -75,8 +75,10 @@ const FILTERS: &[&str] = &[
 
 /// The API query for the filters in the page's URL: dates become the instants the API takes
 /// ("to" includes its day).
-fn api_query(get: impl Fn(&str) -> String) -> String {
-    let mut path = "/api/v1/cases?limit=50&count=true".to_owned();
+fn api_query(get: impl Fn(&str) -> String) -> api::ApiPath {
+    let mut path = api::cases::search()
+        .with_raw("limit", "50")
+        .with_raw("count", "true");
     for k in FILTERS.iter().copied().chain(["cursor"]) {
         let v = get(k);
         if v.is_empty() {
@@ -90,7 +92,7 @@ fn api_query(get: impl Fn(&str) -> String) -> String {
             },
             _ => v,
         };
-        path.push_str(&format!("&{k}={}", enc(&v)));
+        path = path.with(k, &v);
     }
     path
 }
@@ -131,7 +133,7 @@ fn CaseList() -> impl IntoView {
     );
     let data = LocalResource::new(move || {
         let path = api_query(param);
-        async move { api::get::<CasePage>(&path).await }
+        async move { api::cases::list(&path).await }
     });
     let apply = move || navigate(&filters_path("/cases", &fields), Default::default());
     let apply2 = apply.clone();
@@ -149,7 +151,7 @@ fn CaseList() -> impl IntoView {
     });
     let statuses = Signal::derive(move || {
         let lang = i.lang.get();
-        std::iter::once((String::new(), text(lang, "app.all").to_owned()))
+        std::iter::once((String::new(), text(lang, k!("app.all")).to_owned()))
             .chain(
                 CaseStatus::ALL
                     .iter()
@@ -160,30 +162,29 @@ fn CaseList() -> impl IntoView {
     let assignments = Signal::derive(move || {
         let lang = i.lang.get();
         vec![
-            (String::new(), text(lang, "app.all").to_owned()),
-            ("mine".to_owned(), text(lang, "cases.mine").to_owned()),
+            (String::new(), text(lang, k!("app.all")).to_owned()),
+            ("mine".to_owned(), text(lang, k!("cases.mine")).to_owned()),
             (
                 "unassigned".to_owned(),
-                text(lang, "cases.unassigned").to_owned(),
+                text(lang, k!("cases.unassigned")).to_owned(),
             ),
         ]
     });
     let municipalities = LocalResource::new(all_municipalities);
     let mun_options = Signal::derive(move || {
         let lang = i.lang.get();
-        let mut v = vec![(String::new(), text(lang, "app.all").to_owned())];
+        let mut v = vec![(String::new(), text(lang, k!("app.all")).to_owned())];
         v.extend(my_municipalities(
             s,
             municipalities.get().and_then(|r| r.ok()),
         ));
         v
     });
-    let desk_options = crate::pages::desks::desk_options(municipality, "app.all", false);
-    let categories =
-        LocalResource::new(|| api::get::<Vec<CaseCategory>>("/api/v1/case-categories"));
+    let desk_options = crate::pages::desks::desk_options(municipality, k!("app.all"), false);
+    let categories = LocalResource::new(api::cases::categories);
     let cat_options = Signal::derive(move || {
         let lang = i.lang.get();
-        let mut v = vec![(String::new(), text(lang, "app.all").to_owned())];
+        let mut v = vec![(String::new(), text(lang, k!("app.all")).to_owned())];
         v.extend(
             categories
                 .get()
@@ -209,35 +210,38 @@ fn CaseList() -> impl IntoView {
     let sorts = Signal::derive(move || {
         let lang = i.lang.get();
         vec![
-            (String::new(), text(lang, "cases.sort_opened").to_owned()),
+            (
+                String::new(),
+                text(lang, k!("cases.sort_opened")).to_owned(),
+            ),
             (
                 "updated".to_owned(),
-                text(lang, "cases.sort_updated").to_owned(),
+                text(lang, k!("cases.sort_updated")).to_owned(),
             ),
         ]
     });
     let no_error = Signal::derive(|| None::<String>);
     view! {
         <div class="page-head">
-            <h1 tabindex="-1">{move || i.t("cases.title")}</h1>
-            <A href="/cases/new" attr:class="btn btn-primary">{move || i.t("new.title")}</A>
+            <h1 tabindex="-1">{move || i.t(k!("cases.title"))}</h1>
+            <A href="/cases/new" attr:class="btn btn-primary">{move || i.t(k!("new.title"))}</A>
         </div>
         <ExportButtons path=Signal::derive(move || api_query(param)) name="lumit-pratiche" />
-        <form class="filters" role="search" aria-label=move || i.t("app.filters") on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); apply(); }>
+        <form class="filters" role="search" aria-label=move || i.t(k!("app.filters")) on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); apply(); }>
             <div class="field">
-                <label for="q">{move || i.t("app.search")}</label>
-                <input id="q" type="search" placeholder=move || i.t("cases.search_hint") prop:value=move || q.get() on:input=move |ev| q.set(event_target_value(&ev)) />
+                <label for="q">{move || i.t(k!("app.search"))}</label>
+                <input id="q" type="search" placeholder=move || i.t(k!("cases.search_hint")) prop:value=move || q.get() on:input=move |ev| q.set(event_target_value(&ev)) />
             </div>
-            <SelectField id="status" label="cases.status" value=status options=statuses />
-            <SelectField id="assigned" label="cases.assigned" value=assigned options=assignments />
-            <SelectField id="municipality_id" label="cases.municipality" value=municipality options=mun_options />
-            <SelectField id="desk_id" label="cases.desk" value=desk options=desk_options />
-            <SelectField id="category_id" label="cases.category" value=category options=cat_options />
-            <DateField id="opened_from" label="cases.opened_from" value=from error=no_error />
-            <DateField id="opened_to" label="cases.opened_to" value=to error=no_error />
-            <PickerField id="citizenship" label="person.citizenship" value=citizenship options=Signal::derive(move || country_choices(i.lang.get(), true)) />
-            <SelectField id="sort" label="cases.sort" value=sort options=sorts />
-            <button type="submit" class="btn">{move || i.t("app.search")}</button>
+            <SelectField id="status" label=k!("cases.status") value=status options=statuses />
+            <SelectField id="assigned" label=k!("cases.assigned") value=assigned options=assignments />
+            <SelectField id="municipality_id" label=k!("cases.municipality") value=municipality options=mun_options />
+            <SelectField id="desk_id" label=k!("cases.desk") value=desk options=desk_options />
+            <SelectField id="category_id" label=k!("cases.category") value=category options=cat_options />
+            <DateField id="opened_from" label=k!("cases.opened_from") value=from error=no_error />
+            <DateField id="opened_to" label=k!("cases.opened_to") value=to error=no_error />
+            <PickerField id="citizenship" label=k!("person.citizenship") value=citizenship options=Signal::derive(move || country_choices(i.lang.get(), true)) />
+            <SelectField id="sort" label=k!("cases.sort") value=sort options=sorts />
+            <button type="submit" class="btn">{move || i.t(k!("app.search"))}</button>
         </form>
         <Transition fallback=|| view! { <Loading /> }>
             {move || data.get().map(|r| match r {
@@ -248,8 +252,8 @@ fn CaseList() -> impl IntoView {
                     let at_least = page.total_is_at_least;
                     let next = page.next_cursor.clone();
                     view! {
-                        <p role="status">{move || at_least.then(|| format!("{} ", i.t("cases.more_than")))}{move || fmt_int(i.lang.get(), total)} " " {move || i.t("cases.total")}</p>
-                        <CaseTable items=page.items caption="cases.title" />
+                        <p role="status">{move || at_least.then(|| format!("{} ", i.t(k!("cases.more_than"))))}{move || fmt_int(i.lang.get(), total)} " " {move || i.t(k!("cases.total"))}</p>
+                        <CaseTable items=page.items caption=k!("cases.title") />
                         {next.map(|cur| {
                             let mut href = String::from("/cases?");
                             for k in FILTERS {
@@ -257,7 +261,7 @@ fn CaseList() -> impl IntoView {
                                 if !v.is_empty() { href.push_str(&format!("{k}={}&", enc(&v))); }
                             }
                             href.push_str(&format!("cursor={}", enc(&cur)));
-                            view! { <A href=href attr:class="btn">{move || i.t("app.more")}</A> }
+                            view! { <A href=href attr:class="btn">{move || i.t(k!("app.more"))}</A> }
                         })}
                     }.into_any()
                 }
@@ -268,17 +272,17 @@ fn CaseList() -> impl IntoView {
 
 /// Cases as a table: reference, person, summary, status, opening; each links to its page.
 #[component]
-pub fn CaseTable(items: Vec<Case>, caption: &'static str) -> impl IntoView {
+pub fn CaseTable(items: Vec<Case>, caption: crate::i18n::Key) -> impl IntoView {
     let i = use_i18n();
     view! {
         <table class="table">
             <caption class="visually-hidden">{move || i.t(caption)}</caption>
             <thead><tr>
-                <th scope="col">{move || i.t("cases.reference")}</th>
-                <th scope="col">{move || i.t("cases.person")}</th>
-                <th scope="col">{move || i.t("cases.summary")}</th>
-                <th scope="col">{move || i.t("cases.status")}</th>
-                <th scope="col">{move || i.t("cases.opened")}</th>
+                <th scope="col">{move || i.t(k!("cases.reference"))}</th>
+                <th scope="col">{move || i.t(k!("cases.person"))}</th>
+                <th scope="col">{move || i.t(k!("cases.summary"))}</th>
+                <th scope="col">{move || i.t(k!("cases.status"))}</th>
+                <th scope="col">{move || i.t(k!("cases.opened"))}</th>
             </tr></thead>
             <tbody>
                 {items.into_iter().map(|c| {

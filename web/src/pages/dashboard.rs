@@ -65,11 +65,11 @@ pub fn DashboardPanel() -> impl IntoView {
     let param = move |k: &str| query.with(|q| q.get(k)).unwrap_or_default();
     let data = LocalResource::new(move || {
         let (from, to) = (param("from"), param("to"));
-        let mut path = format!("/api/v1/dashboard?lang={}", i.lang.get().tag());
-        if !from.is_empty() && !to.is_empty() {
-            path.push_str(&format!("&from={from}&to={to}"));
+        let lang = i.lang.get().tag();
+        async move {
+            let period = (!from.is_empty() && !to.is_empty()).then_some((&*from, &*to));
+            api::reports::dashboard(lang, period).await
         }
-        async move { api::get::<Dashboard>(&path).await }
     });
     let pick = move |ev: leptos::ev::Event| {
         let v = event_target_value(&ev);
@@ -80,9 +80,9 @@ pub fn DashboardPanel() -> impl IntoView {
     view! {
         <section class="dashboard" aria-labelledby="dash-title">
             <div class="page-head">
-                <h2 id="dash-title">{move || i.t("dash.title")}</h2>
+                <h2 id="dash-title">{move || i.t(k!("dash.title"))}</h2>
                 <div class="field">
-                    <label for="dash-period">{move || i.t("rep.period")}</label>
+                    <label for="dash-period">{move || i.t(k!("rep.period"))}</label>
                     <select id="dash-period" on:change=pick>
                         {move || {
                             let current = format!("{}/{}", param("from"), param("to"));
@@ -113,10 +113,10 @@ fn Board(d: Dashboard) -> impl IntoView {
         d.to.format("%d/%m/%Y")
     );
     let whose = match d.view {
-        DashboardView::Province => "dash.province",
-        DashboardView::Desk => "dash.desk",
-        DashboardView::Municipality => "dash.municipality",
-        DashboardView::Mediator => "dash.mediator",
+        DashboardView::Province => k!("dash.province"),
+        DashboardView::Desk => k!("dash.desk"),
+        DashboardView::Municipality => k!("dash.municipality"),
+        DashboardView::Mediator => k!("dash.mediator"),
     };
     view! {
         <p class="muted" data-testid="dash-period">{move || i.t(whose)} " · " {period.clone()}</p>
@@ -132,7 +132,7 @@ fn Board(d: Dashboard) -> impl IntoView {
 #[component]
 fn TileView(t: Tile) -> impl IntoView {
     let i = use_i18n();
-    let unit = (t.unit == Unit::Hours).then_some("rep.unit_hours");
+    let unit = (t.unit == Unit::Hours).then_some(k!("rep.unit_hours"));
     view! {
         <div class="stat" data-code=t.code.clone()>
             <p class="stat-value">{move || fmt_value(i.lang.get(), t.value)}</p>
@@ -159,7 +159,7 @@ pub fn ChartView(c: Chart) -> impl IntoView {
             {(!empty).then(|| view! { <div class="chart-drawing" aria-hidden="true">{svg}</div> })}
             {(!empty).then(|| view! {
                 <details class="chart-table">
-                    <summary>{move || i.t("dash.table")}</summary>
+                    <summary>{move || i.t(k!("dash.table"))}</summary>
                     <DataTable c=c.clone() />
                 </details>
             })}
@@ -177,9 +177,9 @@ fn DataTable(c: Chart) -> impl IntoView {
         <table class="table table-compact">
             <caption class="visually-hidden">{c.title.clone()}</caption>
             <thead><tr>
-                <th scope="col">{move || i.t("rep.line")}</th>
+                <th scope="col">{move || i.t(k!("rep.line"))}</th>
                 {c.series.iter().map(|s| view! { <th scope="col" class="num">{s.name.label.clone()}</th> }).collect_view()}
-                {stacked.then(|| view! { <th scope="col" class="num">{move || i.t("dash.total")}</th> })}
+                {stacked.then(|| view! { <th scope="col" class="num">{move || i.t(k!("dash.total"))}</th> })}
             </tr></thead>
             <tbody>
                 {c.categories.iter().enumerate().map(|(k, cat)| {

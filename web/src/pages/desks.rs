@@ -7,10 +7,10 @@ use lumit_shared::desk::{Desk, DeskPatch, NewDesk, OpeningSlot, Weekday};
 use lumit_shared::user::Role;
 
 use crate::api::{self, ApiError};
-use crate::app::RoleGate;
 use crate::components::{
     error_message, field_error, CheckField, ErrorView, FormStatus, Loading, TextField,
 };
+use crate::guard::RoleGate;
 use crate::i18n::{text, use_i18n};
 use crate::pickers::{language_choices, MultiPickerField};
 
@@ -18,7 +18,7 @@ use crate::pickers::{language_choices, MultiPickerField};
 /// "all" in a filter, "none" in a form); only active desks when `active_only`.
 pub fn desk_options(
     municipality: RwSignal<String>,
-    first_key: &'static str,
+    first_key: crate::i18n::Key,
     active_only: bool,
 ) -> Signal<Vec<(String, String)>> {
     let i = crate::i18n::use_i18n();
@@ -28,9 +28,7 @@ pub fn desk_options(
             if m.is_empty() {
                 return Vec::new();
             }
-            api::get::<Vec<Desk>>(&format!("/api/v1/municipalities/{m}/desks"))
-                .await
-                .unwrap_or_default()
+            api::municipalities::desks(&m).await.unwrap_or_default()
         }
     });
     Signal::derive(move || {
@@ -48,15 +46,15 @@ pub fn desk_options(
 }
 
 /// The text key of a weekday.
-pub fn weekday_key(d: Weekday) -> &'static str {
+pub fn weekday_key(d: Weekday) -> crate::i18n::Key {
     match d {
-        Weekday::Monday => "day.monday",
-        Weekday::Tuesday => "day.tuesday",
-        Weekday::Wednesday => "day.wednesday",
-        Weekday::Thursday => "day.thursday",
-        Weekday::Friday => "day.friday",
-        Weekday::Saturday => "day.saturday",
-        Weekday::Sunday => "day.sunday",
+        Weekday::Monday => k!("day.monday"),
+        Weekday::Tuesday => k!("day.tuesday"),
+        Weekday::Wednesday => k!("day.wednesday"),
+        Weekday::Thursday => k!("day.thursday"),
+        Weekday::Friday => k!("day.friday"),
+        Weekday::Saturday => k!("day.saturday"),
+        Weekday::Sunday => k!("day.sunday"),
     }
 }
 
@@ -74,7 +72,7 @@ pub fn Edit() -> impl IntoView {
     let params = use_params_map();
     let data = LocalResource::new(move || {
         let id = params.with(|p| p.get("id").unwrap_or_default());
-        async move { api::get_tagged::<Desk>(&format!("/api/v1/desks/{id}")).await }
+        async move { api::desks::get_tagged(&id).await }
     });
     view! {
         <RoleGate roles=&[Role::Admin]>
@@ -188,11 +186,7 @@ fn DeskForm(municipality_id: String, current: Option<(Desk, Option<String>)>) ->
                             languages: langs,
                             active: None,
                         };
-                        api::post::<_, Desk>(
-                            &format!("/api/v1/municipalities/{municipality_id}/desks"),
-                            &body,
-                        )
-                        .await
+                        api::desks::create(&municipality_id, &body).await
                     }
                     Some((d, tag)) => {
                         let body = DeskPatch {
@@ -204,12 +198,7 @@ fn DeskForm(municipality_id: String, current: Option<(Desk, Option<String>)>) ->
                             languages: Some(langs),
                             active: Some(active.get_untracked()),
                         };
-                        api::patch::<_, Desk>(
-                            &format!("/api/v1/desks/{}", d.id),
-                            &body,
-                            tag.as_deref(),
-                        )
-                        .await
+                        api::desks::update(&d.id, &body, tag.as_deref()).await
                     }
                 };
                 busy.set(false);
@@ -250,9 +239,9 @@ fn DeskForm(municipality_id: String, current: Option<(Desk, Option<String>)>) ->
             .collect::<Vec<(usize, SlotRow)>>()
     };
     let title = if current.is_some() {
-        "desk.edit"
+        k!("desk.edit")
     } else {
-        "desk.new"
+        k!("desk.new")
     };
     let form_error =
         Signal::derive(move || err.with(|e| e.as_ref().map(|e| error_message(i.lang.get(), e))));
@@ -270,13 +259,13 @@ fn DeskForm(municipality_id: String, current: Option<(Desk, Option<String>)>) ->
         <h1 tabindex="-1">{move || i.t(title)}</h1>
         <form class="form" on:submit=submit novalidate>
             <FormStatus error=form_error />
-            <TextField id="name" label="desk.name" value=name error=field_error(err, "name") required=true />
-            <TextField id="address" label="mun.address" value=address error=field_error(err, "address") />
-            <TextField id="email" label="mun.email" value=email error=field_error(err, "email") kind="email" />
-            <TextField id="phone" label="mun.phone" value=phone error=field_error(err, "phone") kind="tel" />
-            <MultiPickerField id="languages" label="desk.languages" value=languages error=languages_error options=Signal::derive(move || language_choices(i.lang.get())) />
+            <TextField id="name" label=k!("desk.name") value=name error=field_error(err, "name") required=true />
+            <TextField id="address" label=k!("mun.address") value=address error=field_error(err, "address") />
+            <TextField id="email" label=k!("mun.email") value=email error=field_error(err, "email") kind="email" />
+            <TextField id="phone" label=k!("mun.phone") value=phone error=field_error(err, "phone") kind="tel" />
+            <MultiPickerField id="languages" label=k!("desk.languages") value=languages error=languages_error options=Signal::derive(move || language_choices(i.lang.get())) />
             <fieldset class="hours">
-                <legend>{move || i.t("desk.hours")}</legend>
+                <legend>{move || i.t(k!("desk.hours"))}</legend>
                 <For
                     each=numbered_rows
                     key=|item| (item.0, item.1.key)
@@ -286,17 +275,17 @@ fn DeskForm(municipality_id: String, current: Option<(Desk, Option<String>)>) ->
                         let n = idx + 1;
                         let err_id = format!("slot-{key}-error");
                         view! {
-                            <div class="slot" role="group" aria-label=move || format!("{} {n}", i.t("desk.hours"))>
-                                <label for=format!("slot-{key}-day")>{move || i.t("desk.day")}</label>
+                            <div class="slot" role="group" aria-label=move || format!("{} {n}", i.t(k!("desk.hours")))>
+                                <label for=format!("slot-{key}-day")>{move || i.t(k!("desk.day"))}</label>
                                 <select id=format!("slot-{key}-day") on:change=move |ev| r.weekday.set(event_target_value(&ev))>
                                     {move || days().into_iter().map(|(v, l)| view! { <option value=v selected=r.weekday.get_untracked() == v>{l}</option> }).collect_view()}
                                 </select>
-                                <label for=format!("slot-{key}-start")>{move || i.t("desk.from")}</label>
+                                <label for=format!("slot-{key}-start")>{move || i.t(k!("desk.from"))}</label>
                                 <input id=format!("slot-{key}-start") type="text" inputmode="numeric" pattern="([01][0-9]|2[0-3]):[0-5][0-9]|24:00" placeholder="hh:mm" autocomplete="off" aria-describedby=err_id.clone() prop:value=move || r.start.get() on:input=move |ev| r.start.set(event_target_value(&ev)) />
-                                <label for=format!("slot-{key}-end")>{move || i.t("desk.to")}</label>
+                                <label for=format!("slot-{key}-end")>{move || i.t(k!("desk.to"))}</label>
                                 <input id=format!("slot-{key}-end") type="text" inputmode="numeric" pattern="([01][0-9]|2[0-3]):[0-5][0-9]|24:00" placeholder="hh:mm" autocomplete="off" aria-describedby=err_id.clone() prop:value=move || r.end.get() on:input=move |ev| r.end.set(event_target_value(&ev)) />
                                 <button type="button" class="btn btn-ghost" on:click=move |_| rows.update(|v| v.retain(|x| x.key != key))>
-                                    {move || i.t("desk.remove_slot")}
+                                    {move || i.t(k!("desk.remove_slot"))}
                                 </button>
                                 <p class="error" id=err_id role="alert">{move || slot_error(idx)}</p>
                             </div>
@@ -304,13 +293,13 @@ fn DeskForm(municipality_id: String, current: Option<(Desk, Option<String>)>) ->
                     }
                 />
                 <button type="button" class="btn" on:click=move |_| rows.update(|v| v.push(new_row("monday", "09:00", "12:00")))>
-                    {move || i.t("desk.add_slot")}
+                    {move || i.t(k!("desk.add_slot"))}
                 </button>
             </fieldset>
-            {current.is_some().then(|| view! { <CheckField id="active".to_owned() label=Signal::derive(move || i.t("app.active").to_owned()) checked=active /> })}
+            {current.is_some().then(|| view! { <CheckField id="active".to_owned() label=Signal::derive(move || i.t(k!("app.active")).to_owned()) checked=active /> })}
             <div class="actions">
-                <button type="submit" class="btn btn-primary" disabled=move || busy.get()>{move || if busy.get() { i.t("app.saving") } else { i.t("app.save") }}</button>
-                <a href=back.clone() class="btn">{move || i.t("app.cancel")}</a>
+                <button type="submit" class="btn btn-primary" disabled=move || busy.get()>{move || if busy.get() { i.t(k!("app.saving")) } else { i.t(k!("app.save")) }}</button>
+                <a href=back.clone() class="btn">{move || i.t(k!("app.cancel"))}</a>
             </div>
         </form>
     }

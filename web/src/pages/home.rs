@@ -1,7 +1,6 @@
 //! The home page: a welcome and the numbers at a glance.
 
 use leptos::prelude::*;
-use lumit_shared::page::Summary;
 
 use crate::api;
 use crate::components::{ErrorView, Loading};
@@ -17,8 +16,8 @@ use lumit_shared::user::Role;
 pub fn Home() -> impl IntoView {
     let i = use_i18n();
     let s = use_session();
-    let summary = LocalResource::new(|| api::get::<Summary>("/api/v1/summary"));
-    let card = move |key: &'static str, n: i64| {
+    let summary = LocalResource::new(api::summary::get);
+    let card = move |key: crate::i18n::Key, n: i64| {
         view! {
             <div class="stat">
                 <p class="stat-value">{move || fmt_int(i.lang.get(), n)}</p>
@@ -27,8 +26,8 @@ pub fn Home() -> impl IntoView {
         }
     };
     view! {
-        <h1 tabindex="-1">{move || i.t("home.title")} {move || s.user.with(|u| u.as_ref().map(|u| format!(", {}", u.full_name)))}</h1>
-        <p class="lead">{move || i.t("home.intro")}</p>
+        <h1 tabindex="-1">{move || i.t(k!("home.title"))} {move || s.user.with(|u| u.as_ref().map(|u| format!(", {}", u.full_name)))}</h1>
+        <p class="lead">{move || i.t(k!("home.intro"))}</p>
         <Show when=move || s.role().is_some_and(|r| Action::ReadDashboard.allowed_for(r))>
             <DashboardPanel />
         </Show>
@@ -36,9 +35,9 @@ pub fn Home() -> impl IntoView {
             {move || summary.get().map(|r| match r {
                 Ok(sum) => view! {
                     <div class="stats">
-                        {card("home.municipalities", sum.municipalities)}
-                        {card("home.desks", sum.desks)}
-                        {sum.users.map(|n| card("home.users", n))}
+                        {card(k!("home.municipalities"), sum.municipalities)}
+                        {card(k!("home.desks"), sum.desks)}
+                        {sum.users.map(|n| card(k!("home.users"), n))}
                     </div>
                 }.into_any(),
                 Err(e) => view! { <ErrorView error=e retry=Callback::new(move |_| summary.refetch()) /> }.into_any(),

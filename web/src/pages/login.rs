@@ -100,12 +100,12 @@ pub fn Login() -> impl IntoView {
                             focus_input("totp_code");
                             None
                         }
-                        (Some(401), Some("invalid_totp")) => Some("login.code_failed"),
+                        (Some(401), Some("invalid_totp")) => Some(k!("login.code_failed")),
                         (Some(401), _) => {
                             second.set(false);
-                            Some("login.failed")
+                            Some(k!("login.failed"))
                         }
-                        (Some(429), _) => Some("login.throttled"),
+                        (Some(429), _) => Some(k!("login.throttled")),
                         _ => {
                             error.set(Some(error_message(lang, &e)));
                             None
@@ -124,20 +124,20 @@ pub fn Login() -> impl IntoView {
         <main id="main" class="login-page">
             <div class="login-card">
                 <p class="brand-name">"LUMIT"</p>
-                <p class="brand-tag">{move || i.t("app.tagline")}</p>
-                <h1 tabindex="-1">{move || i.t("login.title")}</h1>
-                <p class="alert alert-info" role="status" hidden=move || !s.ended.get()>{move || i.t("session.ended")}</p>
+                <p class="brand-tag">{move || i.t(k!("app.tagline"))}</p>
+                <h1 tabindex="-1">{move || i.t(k!("login.title"))}</h1>
+                <p class="alert alert-info" role="status" hidden=move || !s.ended.get()>{move || i.t(k!("session.ended"))}</p>
                 <form on:submit=submit novalidate>
                     <FormStatus error=error />
                     <div hidden=move || second.get()>
-                        <TextField id="username" label="login.username" value=username error=Signal::derive(|| None::<String>) autocomplete="username" required=true />
-                        <TextField id="password" label="login.password" value=password error=Signal::derive(|| None::<String>) kind="password" autocomplete="current-password" required=true />
+                        <TextField id="username" label=k!("login.username") value=username error=Signal::derive(|| None::<String>) autocomplete="username" required=true />
+                        <TextField id="password" label=k!("login.password") value=password error=Signal::derive(|| None::<String>) kind="password" autocomplete="current-password" required=true />
                     </div>
                     <Show when=move || second.get()>
                         {move || if use_recovery.get() {
-                            view! { <TextField id="totp_code" label="login.recovery_code" value=code error=Signal::derive(|| None::<String>) autocomplete="off" required=true hint="login.recovery_hint" /> }.into_any()
+                            view! { <TextField id="totp_code" label=k!("login.recovery_code") value=code error=Signal::derive(|| None::<String>) autocomplete="off" required=true hint=k!("login.recovery_hint") /> }.into_any()
                         } else {
-                            view! { <TextField id="totp_code" label="login.code" value=code error=Signal::derive(|| None::<String>) autocomplete="one-time-code" required=true hint="login.code_hint" /> }.into_any()
+                            view! { <TextField id="totp_code" label=k!("login.code") value=code error=Signal::derive(|| None::<String>) autocomplete="one-time-code" required=true hint=k!("login.code_hint") /> }.into_any()
                         }}
                         <p>
                             <button type="button" class="btn btn-ghost" on:click=move |_| {
@@ -146,7 +146,7 @@ pub fn Login() -> impl IntoView {
                                 error.set(None);
                                 focus_input("totp_code");
                             }>
-                                {move || i.t(if use_recovery.get() { "login.use_code" } else { "login.use_recovery" })}
+                                {move || i.t(if use_recovery.get() { k!("login.use_code") } else { k!("login.use_recovery") })}
                             </button>
                             <button type="button" class="btn btn-ghost" on:click=move |_| {
                                 second.set(false);
@@ -154,11 +154,11 @@ pub fn Login() -> impl IntoView {
                                 code.set(String::new());
                                 error.set(None);
                                 focus_input("password");
-                            }>{move || i.t("app.back")}</button>
+                            }>{move || i.t(k!("app.back"))}</button>
                         </p>
                     </Show>
                     <button type="submit" class="btn btn-primary" disabled=move || busy.get()>
-                        {move || if busy.get() { i.t("login.busy") } else { i.t("login.submit") }}
+                        {move || if busy.get() { i.t(k!("login.busy")) } else { i.t(k!("login.submit")) }}
                     </button>
                 </form>
                 <p class="lang-switch">

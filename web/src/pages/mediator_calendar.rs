@@ -4,12 +4,12 @@ use chrono::{Datelike, Duration, NaiveDate};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use lumit_shared::mediation::{Mediator, ServiceRequest};
+use lumit_shared::mediation::ServiceRequest;
 use lumit_shared::user::Role;
 
 use crate::api;
-use crate::app::RoleGate;
 use crate::components::{ErrorView, Loading};
+use crate::guard::RoleGate;
 use crate::i18n::{text, use_i18n};
 use crate::pages::availability::WEEKDAYS;
 use crate::pages::requests::{fmt_date, job_day, today, JobLine};
@@ -41,21 +41,12 @@ fn Week() -> impl IntoView {
     // The name is a nicety: a mediator looking at their own week may not read the record.
     let mediator = LocalResource::new(move || {
         let id = id();
-        async move {
-            api::get::<Mediator>(&format!("/api/v1/mediators/{id}"))
-                .await
-                .ok()
-        }
+        async move { api::mediators::get(&id).await.ok() }
     });
     let jobs = LocalResource::new(move || {
         let (id, from) = (id(), monday());
         let to = from + Duration::days(7);
-        async move {
-            api::get::<Vec<ServiceRequest>>(&format!(
-                "/api/v1/mediators/{id}/calendar?from={from}&to={to}"
-            ))
-            .await
-        }
+        async move { api::mediators::calendar(&id, from, to).await }
     });
     let link = move |d: NaiveDate| format!("/mediators/{}/calendar?week={d}", id());
     let range = move || {
@@ -64,14 +55,14 @@ fn Week() -> impl IntoView {
     };
     view! {
         <h1 tabindex="-1">
-            {move || i.t("cal.title")}
+            {move || i.t(k!("cal.title"))}
             {move || mediator.get().flatten().map(|m| format!(": {}", m.full_name))}
         </h1>
-        <p class="lead" aria-live="polite">{move || i.t("cal.week_of")} " " {range}</p>
-        <nav class="actions" aria-label=move || i.t("cal.weeks")>
-            <A href=move || link(monday() - Duration::days(7)) attr:class="btn">{move || i.t("cal.previous")}</A>
-            <A href=move || link(monday_of(today())) attr:class="btn">{move || i.t("cal.this_week")}</A>
-            <A href=move || link(monday() + Duration::days(7)) attr:class="btn">{move || i.t("cal.next")}</A>
+        <p class="lead" aria-live="polite">{move || i.t(k!("cal.week_of"))} " " {range}</p>
+        <nav class="actions" aria-label=move || i.t(k!("cal.weeks"))>
+            <A href=move || link(monday() - Duration::days(7)) attr:class="btn">{move || i.t(k!("cal.previous"))}</A>
+            <A href=move || link(monday_of(today())) attr:class="btn">{move || i.t(k!("cal.this_week"))}</A>
+            <A href=move || link(monday() + Duration::days(7)) attr:class="btn">{move || i.t(k!("cal.next"))}</A>
         </nav>
         <Transition fallback=|| view! { <Loading /> }>
             {move || jobs.get().map(|r| match r {
@@ -90,11 +81,11 @@ fn Week() -> impl IntoView {
                                 view! {
                                     <li class="day" class:today=day == now aria-labelledby=label_id>
                                         <h2 id=title_id>
-                                            {move || text(i.lang.get(), key)} " " {fmt_date(day)}
-                                            {(day == now).then(|| view! { <span class="visually-hidden">{move || format!(" ({})", i.t("cal.today"))}</span> })}
+                                            {move || text(i.lang.get(), *key)} " " {fmt_date(day)}
+                                            {(day == now).then(|| view! { <span class="visually-hidden">{move || format!(" ({})", i.t(k!("cal.today")))}</span> })}
                                         </h2>
                                         {if empty {
-                                            view! { <p class="muted">{move || i.t("cal.free")}</p> }.into_any()
+                                            view! { <p class="muted">{move || i.t(k!("cal.free"))}</p> }.into_any()
                                         } else {
                                             view! { <ul class="jobs">{of_day.into_iter().map(|r| view! { <JobLine r=r /> }).collect_view()}</ul> }.into_any()
                                         }}

@@ -9,15 +9,13 @@ use lumit_shared::mediation::{
     LanguageLevel, Mediator, MediatorInput, MediatorKind, MediatorLanguage,
 };
 use lumit_shared::municipality::Municipality;
-use lumit_shared::user::User;
-use lumit_shared::Page;
 
-use crate::api::{self, enc, ApiError};
-use crate::app::RoleGate;
+use crate::api::{self, ApiError};
 use crate::components::{
-    coded_error, error_message, row_errors, CheckField, Empty, ErrorView, FormStatus, Loading,
+    error_message, field_error, row_errors, CheckField, Empty, ErrorView, FormStatus, Loading,
     SelectField, TextField,
 };
+use crate::guard::RoleGate;
 use crate::i18n::{text, use_i18n, Lang};
 use crate::pages::availability::AvailabilityEditor;
 use crate::pages::municipalities::all_municipalities;
@@ -66,26 +64,26 @@ fn MediatorList() -> impl IntoView {
     let active = RwSignal::new("true".to_owned());
     let municipalities = LocalResource::new(all_municipalities);
     let data = LocalResource::new(move || {
-        let mut path = "/api/v1/mediators?".to_owned();
+        let mut path = api::mediators::search();
         for (k, v) in [
             ("language", language.get()),
             ("municipality_id", municipality.get()),
             ("active", active.get()),
         ] {
             if !v.is_empty() {
-                path.push_str(&format!("{k}={}&", enc(&v)));
+                path = path.with(k, &v);
             }
         }
-        async move { api::get::<Vec<Mediator>>(path.trim_end_matches(['&', '?'])).await }
+        async move { api::mediators::list(&path).await }
     });
     let lang_options = Signal::derive(move || {
         let lang = i.lang.get();
-        let mut v = vec![(String::new(), text(lang, "app.all").to_owned())];
+        let mut v = vec![(String::new(), text(lang, k!("app.all")).to_owned())];
         v.extend(language_options(lang));
         v
     });
     let mun_options = Signal::derive(move || {
-        let mut v = vec![(String::new(), text(i.lang.get(), "app.all").to_owned())];
+        let mut v = vec![(String::new(), text(i.lang.get(), k!("app.all")).to_owned())];
         if let Some(Ok(all)) = municipalities.get() {
             v.extend(all.into_iter().filter(|m| m.active).map(|m| (m.id, m.name)));
         }
@@ -94,9 +92,12 @@ fn MediatorList() -> impl IntoView {
     let states = Signal::derive(move || {
         let lang = i.lang.get();
         vec![
-            ("true".to_owned(), text(lang, "app.active").to_owned()),
-            ("false".to_owned(), text(lang, "app.inactive").to_owned()),
-            (String::new(), text(lang, "app.all").to_owned()),
+            ("true".to_owned(), text(lang, k!("app.active")).to_owned()),
+            (
+                "false".to_owned(),
+                text(lang, k!("app.inactive")).to_owned(),
+            ),
+            (String::new(), text(lang, k!("app.all")).to_owned()),
         ]
     });
     let all_muns = Signal::derive(move || {
@@ -107,13 +108,13 @@ fn MediatorList() -> impl IntoView {
     });
     view! {
         <div class="page-head">
-            <h1 tabindex="-1">{move || i.t("med.title")}</h1>
-            <A href="/mediators/new" attr:class="btn btn-primary">{move || i.t("med.new")}</A>
+            <h1 tabindex="-1">{move || i.t(k!("med.title"))}</h1>
+            <A href="/mediators/new" attr:class="btn btn-primary">{move || i.t(k!("med.new"))}</A>
         </div>
-        <form class="filters" role="search" aria-label=move || i.t("app.filters") on:submit=|ev: leptos::ev::SubmitEvent| ev.prevent_default()>
-            <SelectField id="language" label="req.language" value=language options=lang_options />
-            <SelectField id="municipality_id" label="req.municipality" value=municipality options=mun_options />
-            <SelectField id="active" label="mun.status" value=active options=states />
+        <form class="filters" role="search" aria-label=move || i.t(k!("app.filters")) on:submit=|ev: leptos::ev::SubmitEvent| ev.prevent_default()>
+            <SelectField id="language" label=k!("req.language") value=language options=lang_options />
+            <SelectField id="municipality_id" label=k!("req.municipality") value=municipality options=mun_options />
+            <SelectField id="active" label=k!("mun.status") value=active options=states />
         </form>
         <Transition fallback=|| view! { <Loading /> }>
             {move || data.get().map(|r| match r {
@@ -121,14 +122,14 @@ fn MediatorList() -> impl IntoView {
                 Ok(list) if list.is_empty() => view! { <Empty /> }.into_any(),
                 Ok(list) => view! {
                     <table class="table">
-                        <caption class="visually-hidden">{move || i.t("med.title")}</caption>
+                        <caption class="visually-hidden">{move || i.t(k!("med.title"))}</caption>
                         <thead><tr>
-                            <th scope="col">{move || i.t("med.name")}</th>
-                            <th scope="col">{move || i.t("med.kind")}</th>
-                            <th scope="col">{move || i.t("med.languages")}</th>
-                            <th scope="col">{move || i.t("med.coverage")}</th>
-                            <th scope="col">{move || i.t("mun.status")}</th>
-                            <th scope="col">{move || i.t("med.links")}</th>
+                            <th scope="col">{move || i.t(k!("med.name"))}</th>
+                            <th scope="col">{move || i.t(k!("med.kind"))}</th>
+                            <th scope="col">{move || i.t(k!("med.languages"))}</th>
+                            <th scope="col">{move || i.t(k!("med.coverage"))}</th>
+                            <th scope="col">{move || i.t(k!("mun.status"))}</th>
+                            <th scope="col">{move || i.t(k!("med.links"))}</th>
                         </tr></thead>
                         <tbody>
                             {list.into_iter().map(|m| {
@@ -142,11 +143,11 @@ fn MediatorList() -> impl IntoView {
                                         <td>{move || i.t(mediator_kind_key(m.kind))}</td>
                                         <td>{move || languages_text(i.lang.get(), &langs)}</td>
                                         <td>{move || municipality_names(&all_muns.get(), &ids)}</td>
-                                        <td>{move || i.t(if m.active { "app.active" } else { "app.inactive" })}</td>
+                                        <td>{move || i.t(if m.active { k!("app.active") } else { k!("app.inactive") })}</td>
                                         <td>
-                                            <A href=format!("/mediators/{}/calendar", m.id) attr:aria-label=move || format!("{} — {name}", i.t("med.calendar"))>{move || i.t("med.calendar")}</A>
+                                            <A href=format!("/mediators/{}/calendar", m.id) attr:aria-label=move || format!("{} — {name}", i.t(k!("med.calendar")))>{move || i.t(k!("med.calendar"))}</A>
                                             " · "
-                                            <A href=format!("/mediators/{}/timesheet", m.id) attr:aria-label=move || format!("{} — {name2}", i.t("med.timesheet"))>{move || i.t("med.timesheet")}</A>
+                                            <A href=format!("/mediators/{}/timesheet", m.id) attr:aria-label=move || format!("{} — {name2}", i.t(k!("med.timesheet")))>{move || i.t(k!("med.timesheet"))}</A>
                                         </td>
                                     </tr>
                                 }
@@ -165,7 +166,7 @@ pub fn Create() -> impl IntoView {
     let i = use_i18n();
     view! {
         <RoleGate roles=COORDINATION>
-            <h1 tabindex="-1">{move || i.t("med.new")}</h1>
+            <h1 tabindex="-1">{move || i.t(k!("med.new"))}</h1>
             <MediatorForm current=None tag=None />
         </RoleGate>
     }
@@ -178,25 +179,25 @@ pub fn Detail() -> impl IntoView {
     let params = use_params_map();
     let data = LocalResource::new(move || {
         let id = params.with(|p| p.get("id").unwrap_or_default());
-        async move { api::get_tagged::<Mediator>(&format!("/api/v1/mediators/{id}")).await }
+        async move { api::mediators::get_tagged(&id).await }
     });
     view! {
         <RoleGate roles=COORDINATION>
             <Transition fallback=|| view! { <Loading /> }>
                 {move || data.get().map(|r| match r {
-                    Err(e) => view! { <h1 tabindex="-1">{move || i.t("med.title")}</h1><ErrorView error=e retry=Callback::new(move |_| data.refetch()) /> }.into_any(),
+                    Err(e) => view! { <h1 tabindex="-1">{move || i.t(k!("med.title"))}</h1><ErrorView error=e retry=Callback::new(move |_| data.refetch()) /> }.into_any(),
                     Ok((m, tag)) => {
                         let id = m.id.clone();
                         view! {
                             <div class="page-head">
                                 <h1 tabindex="-1">{m.full_name.clone()}</h1>
                                 <div class="actions">
-                                    <A href=format!("/mediators/{id}/calendar") attr:class="btn">{move || i.t("med.calendar")}</A>
-                                    <A href=format!("/mediators/{id}/timesheet") attr:class="btn">{move || i.t("med.timesheet")}</A>
+                                    <A href=format!("/mediators/{id}/calendar") attr:class="btn">{move || i.t(k!("med.calendar"))}</A>
+                                    <A href=format!("/mediators/{id}/timesheet") attr:class="btn">{move || i.t(k!("med.timesheet"))}</A>
                                 </div>
                             </div>
                             <section aria-labelledby="record-title">
-                                <h2 id="record-title">{move || i.t("med.record")}</h2>
+                                <h2 id="record-title">{move || i.t(k!("med.record"))}</h2>
                                 <MediatorForm current=Some(m.clone()) tag=tag.clone() />
                             </section>
                             <AvailabilityEditor mediator_id=id.clone() />
@@ -265,9 +266,7 @@ fn MediatorForm(current: Option<Mediator>, tag: Option<String>) -> impl IntoView
     let ok = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let municipalities = LocalResource::new(all_municipalities);
-    let users = LocalResource::new(|| {
-        api::get::<Page<User>>("/api/v1/users?role=mediator&active=true&limit=200")
-    });
+    let users = LocalResource::new(|| api::users::active_with_role("mediator"));
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         ok.set(None);
@@ -319,20 +318,18 @@ fn MediatorForm(current: Option<Mediator>, tag: Option<String>) -> impl IntoView
         }
         if body == MediatorInput::default() {
             err.set(None);
-            ok.set(Some(i.t("med.nothing_changed").to_owned()));
+            ok.set(Some(i.t(k!("med.nothing_changed")).to_owned()));
             return;
         }
         busy.set(true);
         let navigate = navigate.clone();
         spawn_local(async move {
             let result = match &current {
-                None => api::post::<_, Mediator>("/api/v1/mediators", &body).await,
+                None => api::mediators::create(&body).await,
                 Some(m) => {
-                    let path = format!("/api/v1/mediators/{}", m.id);
-                    match api::patch::<_, Mediator>(&path, &body, tag.get_value().as_deref()).await
-                    {
+                    match api::mediators::update(&m.id, &body, tag.get_value().as_deref()).await {
                         // The next change needs the new version.
-                        Ok(_) => api::get_tagged::<Mediator>(&path).await.map(|(m, t)| {
+                        Ok(_) => api::mediators::get_tagged(&m.id).await.map(|(m, t)| {
                             tag.set_value(t);
                             m
                         }),
@@ -348,7 +345,7 @@ fn MediatorForm(current: Option<Mediator>, tag: Option<String>) -> impl IntoView
                         navigate(&format!("/mediators/{}", m.id), Default::default());
                     } else {
                         cur.set_value(Some(m));
-                        ok.set(Some(i.t("app.saved").to_owned()));
+                        ok.set(Some(i.t(k!("app.saved")).to_owned()));
                     }
                 }
                 Err(e) => err.set(Some(e)),
@@ -375,7 +372,7 @@ fn MediatorForm(current: Option<Mediator>, tag: Option<String>) -> impl IntoView
             .collect::<Vec<_>>()
     };
     let user_options = Signal::derive(move || {
-        let mut v = vec![(String::new(), i.t("med.no_account").to_owned())];
+        let mut v = vec![(String::new(), i.t(k!("med.no_account")).to_owned())];
         let list = users
             .get()
             .and_then(|r| r.ok())
@@ -394,21 +391,21 @@ fn MediatorForm(current: Option<Mediator>, tag: Option<String>) -> impl IntoView
     });
     let form_error =
         Signal::derive(move || err.with(|e| e.as_ref().map(|e| error_message(i.lang.get(), e))));
-    let e = move |f: &'static str| coded_error(err, f);
+    let e = move |f: &'static str| field_error(err, f);
     let numbered = move || rows.get().into_iter().enumerate().collect::<Vec<_>>();
     // Row errors show on their row; this is the list's own ("at least one").
-    let languages_err = coded_error(err, "languages");
+    let languages_err = field_error(err, "languages");
     let editing = current.is_some();
     view! {
         <form class="form" novalidate on:submit=submit>
             <FormStatus error=form_error ok=Signal::derive(move || ok.get()) />
-            <TextField id="full_name" label="med.name" value=full_name error=e("full_name") required=true autocomplete="name" />
-            <SelectField id="mediator_kind" label="med.kind" value=kind options=kinds error=e("kind") />
-            <TextField id="email" label="med.email" value=email error=e("email") kind="email" />
-            <TextField id="phone" label="med.phone" value=phone error=e("phone") kind="tel" />
-            <TextField id="organisation" label="med.organisation" value=organisation error=e("organisation") hint="med.organisation_hint" />
+            <TextField id="full_name" label=k!("med.name") value=full_name error=e("full_name") required=true autocomplete="name" />
+            <SelectField id="mediator_kind" label=k!("med.kind") value=kind options=kinds error=e("kind") />
+            <TextField id="email" label=k!("med.email") value=email error=e("email") kind="email" />
+            <TextField id="phone" label=k!("med.phone") value=phone error=e("phone") kind="tel" />
+            <TextField id="organisation" label=k!("med.organisation") value=organisation error=e("organisation") hint=k!("med.organisation_hint") />
             <fieldset class="hours" aria-describedby="languages-error">
-                <legend>{move || i.t("med.languages")} <span class="req" aria-hidden="true">" *"</span></legend>
+                <legend>{move || i.t(k!("med.languages"))} <span class="req" aria-hidden="true">" *"</span></legend>
                 <For
                     each=numbered
                     key=|item| (item.0, item.1.key)
@@ -418,21 +415,21 @@ fn MediatorForm(current: Option<Mediator>, tag: Option<String>) -> impl IntoView
                         let lang_field = format!("languages[{idx}].language");
                         let lang_err = Signal::derive(move || err.with(|e| row_errors(i.lang.get(), e, &lang_field)));
                         view! {
-                            <div class="lang-row" role="group" aria-label=move || format!("{} {n}", i.t("med.language"))>
-                                <LanguageField id=format!("lang-{k}") label="med.language" value=r.language error=lang_err />
+                            <div class="lang-row" role="group" aria-label=move || format!("{} {n}", i.t(k!("med.language")))>
+                                <LanguageField id=format!("lang-{k}") label=k!("med.language") value=r.language error=lang_err />
                                 <div class="field">
-                                    <label for=format!("lang-{k}-level")>{move || i.t("med.level")}</label>
+                                    <label for=format!("lang-{k}-level")>{move || i.t(k!("med.level"))}</label>
                                     <select id=format!("lang-{k}-level") on:change=move |ev| r.level.set(event_target_value(&ev))>
                                         {move || levels().into_iter().map(|(v, l)| view! { <option value=v selected=r.level.get_untracked() == v>{l}</option> }).collect_view()}
                                     </select>
                                 </div>
-                                <button type="button" class="btn btn-ghost" aria-label=move || format!("{} {} {n}", i.t("avail.remove"), i.t("med.language"))
-                                    on:click=move |_| rows.update(|v| v.retain(|x| x.key != k))>{move || i.t("avail.remove")}</button>
+                                <button type="button" class="btn btn-ghost" aria-label=move || format!("{} {} {n}", i.t(k!("avail.remove")), i.t(k!("med.language")))
+                                    on:click=move |_| rows.update(|v| v.retain(|x| x.key != k))>{move || i.t(k!("avail.remove"))}</button>
                             </div>
                         }
                     }
                 />
-                <button type="button" class="btn" on:click=move |_| rows.update(|v| v.push(new_row("", LanguageLevel::Native)))>{move || i.t("med.add_language")}</button>
+                <button type="button" class="btn" on:click=move |_| rows.update(|v| v.push(new_row("", LanguageLevel::Native)))>{move || i.t(k!("med.add_language"))}</button>
                 <p class="error" id="languages-error" role="alert">{move || languages_err.get()}</p>
             </fieldset>
             <Suspense fallback=|| view! { <Loading /> }>
@@ -441,12 +438,12 @@ fn MediatorForm(current: Option<Mediator>, tag: Option<String>) -> impl IntoView
                     Err(e) => view! { <ErrorView error=e /> }.into_any(),
                 })}
             </Suspense>
-            <CheckField id="travels".to_owned() label=Signal::derive(move || i.t("med.travels").to_owned()) checked=travels />
-            {editing.then(|| view! { <CheckField id="mediator_active".to_owned() label=Signal::derive(move || i.t("app.active").to_owned()) checked=active /> })}
-            <SelectField id="user_id" label="med.account" value=user_id options=user_options error=e("user_id") />
+            <CheckField id="travels".to_owned() label=Signal::derive(move || i.t(k!("med.travels")).to_owned()) checked=travels />
+            {editing.then(|| view! { <CheckField id="mediator_active".to_owned() label=Signal::derive(move || i.t(k!("app.active")).to_owned()) checked=active /> })}
+            <SelectField id="user_id" label=k!("med.account") value=user_id options=user_options error=e("user_id") />
             <div class="actions">
-                <button type="submit" class="btn btn-primary" disabled=move || busy.get()>{move || if busy.get() { i.t("app.saving") } else { i.t("app.save") }}</button>
-                <A href="/mediators" attr:class="btn">{move || i.t("med.back_to_list")}</A>
+                <button type="submit" class="btn btn-primary" disabled=move || busy.get()>{move || if busy.get() { i.t(k!("app.saving")) } else { i.t(k!("app.save")) }}</button>
+                <A href="/mediators" attr:class="btn">{move || i.t(k!("med.back_to_list"))}</A>
             </div>
         </form>
     }
@@ -458,8 +455,8 @@ fn CoverageChecks(all: Vec<Municipality>, selected: RwSignal<Vec<String>>) -> im
     let i = use_i18n();
     view! {
         <fieldset class="checks">
-            <legend>{move || i.t("med.coverage")}</legend>
-            <p class="hint">{move || i.t("med.coverage_hint")}</p>
+            <legend>{move || i.t(k!("med.coverage"))}</legend>
+            <p class="hint">{move || i.t(k!("med.coverage_hint"))}</p>
             {all.into_iter().filter(|m| m.active).map(|m| {
                 let id = m.id.clone();
                 let checked = RwSignal::new(selected.get_untracked().contains(&id));

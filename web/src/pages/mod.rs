@@ -39,22 +39,11 @@ pub fn NotFound() -> impl IntoView {
     let i = use_i18n();
     view! {
         <main id="main" class="narrow">
-            <h1 tabindex="-1">{move || i.t("app.not_found_title")}</h1>
-            <p>{move || i.t("app.not_found")}</p>
-            <p><A href="/">{move || i.t("app.go_home")}</A></p>
+            <h1 tabindex="-1">{move || i.t(k!("app.not_found_title"))}</h1>
+            <p>{move || i.t(k!("app.not_found"))}</p>
+            <p><A href="/">{move || i.t(k!("app.go_home"))}</A></p>
         </main>
     }
 }
 
-/// A page the role may not use.
-#[component]
-pub fn Forbidden() -> impl IntoView {
-    let i = use_i18n();
-    view! {
-        <section class="narrow">
-            <h1 tabindex="-1">{move || i.t("app.forbidden_title")}</h1>
-            <p>{move || i.t("app.forbidden")}</p>
-            <p><A href="/">{move || i.t("app.go_home")}</A></p>
-        </section>
-    }
-}
+//END

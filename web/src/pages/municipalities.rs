@@ -9,9 +9,8 @@ use lumit_shared::municipality::{
     Municipality, MunicipalityKind, MunicipalityPatch, NewMunicipality,
 };
 use lumit_shared::user::Role;
-use lumit_shared::Page;
 
-use crate::api::{self, enc, ApiError};
+use crate::api::{self, ApiError};
 use crate::components::{
     error_message, field_error, Empty, ErrorView, FormStatus, Loading, MoreButton, Paged,
     SelectField, TextField,
@@ -21,13 +20,13 @@ use crate::pages::desks::weekday_key;
 use crate::session::use_session;
 
 /// The text key of a kind.
-pub fn kind_key(k: MunicipalityKind) -> &'static str {
+pub fn kind_key(k: MunicipalityKind) -> crate::i18n::Key {
     match k {
-        MunicipalityKind::Comune => "kind.comune",
-        MunicipalityKind::Unione => "kind.unione",
-        MunicipalityKind::Prefettura => "kind.prefettura",
-        MunicipalityKind::Questura => "kind.questura",
-        MunicipalityKind::Other => "kind.other",
+        MunicipalityKind::Comune => k!("kind.comune"),
+        MunicipalityKind::Unione => k!("kind.unione"),
+        MunicipalityKind::Prefettura => k!("kind.prefettura"),
+        MunicipalityKind::Questura => k!("kind.questura"),
+        MunicipalityKind::Other => k!("kind.other"),
     }
 }
 
@@ -60,11 +59,7 @@ pub async fn all_municipalities() -> Result<Vec<Municipality>, ApiError> {
     let mut out = Vec::new();
     let mut cursor: Option<String> = None;
     loop {
-        let path = match &cursor {
-            Some(c) => format!("/api/v1/municipalities?limit=200&cursor={}", enc(c)),
-            None => "/api/v1/municipalities?limit=200".to_owned(),
-        };
-        let page: Page<Municipality> = api::get(&path).await?;
+        let page = api::municipalities::page(cursor.as_deref()).await?;
         out.extend(page.items);
         match page.next_cursor {
             Some(c) => cursor = Some(c),
@@ -90,27 +85,24 @@ pub fn List() -> impl IntoView {
     let active = RwSignal::new("true".to_owned());
     let list = Paged::<Municipality>::new();
     let (items, loading, error) = (list.items, list.loading, list.error);
-    let unioni = LocalResource::new(|| {
-        api::get::<Page<Municipality>>("/api/v1/municipalities?kind=unione&limit=200")
-    });
+    let unioni = LocalResource::new(api::municipalities::unions);
 
     let load = move |reset: bool| {
-        let mut path = format!(
-            "/api/v1/municipalities?limit=50&q={}",
-            enc(&q.get_untracked())
-        );
+        let mut path = api::municipalities::search()
+            .with_raw("limit", "50")
+            .with("q", &q.get_untracked());
         if !kind.get_untracked().is_empty() {
-            path.push_str(&format!("&kind={}", kind.get_untracked()));
+            path = path.with_raw("kind", &kind.get_untracked());
         }
         if !active.get_untracked().is_empty() {
-            path.push_str(&format!("&active={}", active.get_untracked()));
+            path = path.with_raw("active", &active.get_untracked());
         }
         list.load(path, !reset);
     };
     load(true);
     let kinds = Signal::derive(move || {
         let lang = i.lang.get();
-        std::iter::once((String::new(), text(lang, "app.all").to_owned()))
+        std::iter::once((String::new(), text(lang, k!("app.all")).to_owned()))
             .chain(
                 MunicipalityKind::ALL
                     .iter()
@@ -121,9 +113,12 @@ pub fn List() -> impl IntoView {
     let states = Signal::derive(move || {
         let lang = i.lang.get();
         vec![
-            ("true".to_owned(), text(lang, "app.active").to_owned()),
-            ("false".to_owned(), text(lang, "app.inactive").to_owned()),
-            (String::new(), text(lang, "app.all").to_owned()),
+            ("true".to_owned(), text(lang, k!("app.active")).to_owned()),
+            (
+                "false".to_owned(),
+                text(lang, k!("app.inactive")).to_owned(),
+            ),
+            (String::new(), text(lang, k!("app.all")).to_owned()),
         ]
     });
     Effect::new(move |prev: Option<()>| {
@@ -144,30 +139,30 @@ pub fn List() -> impl IntoView {
 
     view! {
         <div class="page-head">
-            <h1 tabindex="-1">{move || i.t("mun.title")}</h1>
+            <h1 tabindex="-1">{move || i.t(k!("mun.title"))}</h1>
             <Show when=move || s.is(&[Role::Admin])>
-                <A href="/municipalities/new" attr:class="btn btn-primary">{move || i.t("mun.new")}</A>
+                <A href="/municipalities/new" attr:class="btn btn-primary">{move || i.t(k!("mun.new"))}</A>
             </Show>
         </div>
         <form class="filters" role="search" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); load(true); }>
             <div class="field">
-                <label for="q">{move || i.t("app.search")}</label>
-                <input id="q" type="search" placeholder=move || i.t("mun.search_hint") prop:value=move || q.get() on:input=move |ev| q.set(event_target_value(&ev)) />
+                <label for="q">{move || i.t(k!("app.search"))}</label>
+                <input id="q" type="search" placeholder=move || i.t(k!("mun.search_hint")) prop:value=move || q.get() on:input=move |ev| q.set(event_target_value(&ev)) />
             </div>
-            <SelectField id="kind" label="mun.kind" value=kind options=kinds />
-            <SelectField id="active" label="mun.status" value=active options=states />
-            <button type="submit" class="btn">{move || i.t("app.search")}</button>
+            <SelectField id="kind" label=k!("mun.kind") value=kind options=kinds />
+            <SelectField id="active" label=k!("mun.status") value=active options=states />
+            <button type="submit" class="btn">{move || i.t(k!("app.search"))}</button>
         </form>
         {move || error.get().map(|e| view! { <ErrorView error=e retry=Callback::new(move |_| load(true)) /> })}
         <Show when=move || !items.with(Vec::is_empty) fallback=move || view! { <Show when=move || !loading.get() fallback=|| view! { <Loading /> }><Empty /></Show> }>
             <table class="table">
-                <caption class="visually-hidden">{move || i.t("mun.title")}</caption>
+                <caption class="visually-hidden">{move || i.t(k!("mun.title"))}</caption>
                 <thead><tr>
-                    <th scope="col">{move || i.t("mun.name")}</th>
-                    <th scope="col">{move || i.t("mun.kind")}</th>
-                    <th scope="col">{move || i.t("mun.istat")}</th>
-                    <th scope="col">{move || i.t("mun.member_of")}</th>
-                    <th scope="col">{move || i.t("mun.status")}</th>
+                    <th scope="col">{move || i.t(k!("mun.name"))}</th>
+                    <th scope="col">{move || i.t(k!("mun.kind"))}</th>
+                    <th scope="col">{move || i.t(k!("mun.istat"))}</th>
+                    <th scope="col">{move || i.t(k!("mun.member_of"))}</th>
+                    <th scope="col">{move || i.t(k!("mun.status"))}</th>
                 </tr></thead>
                 <tbody>
                     <For each=move || items.get() key=|m| m.id.clone() let:m>
@@ -176,7 +171,7 @@ pub fn List() -> impl IntoView {
                             <td>{move || i.t(kind_key(m.kind))}</td>
                             <td>{m.istat_code.clone().unwrap_or_else(|| "—".into())}</td>
                             <td>{ let p = m.member_of_id.clone(); move || unione_name(&p) }</td>
-                            <td>{move || i.t(if m.active { "app.active" } else { "app.inactive" })}</td>
+                            <td>{move || i.t(if m.active { k!("app.active") } else { k!("app.inactive") })}</td>
                         </tr>
                     </For>
                 </tbody>
@@ -196,22 +191,15 @@ pub fn Detail() -> impl IntoView {
     let data = LocalResource::new(move || {
         let id = id();
         async move {
-            let (m, tag) =
-                api::get_tagged::<Municipality>(&format!("/api/v1/municipalities/{id}")).await?;
-            let desks: Vec<Desk> = api::get(&format!("/api/v1/municipalities/{id}/desks")).await?;
+            let (m, tag) = api::municipalities::get_tagged(&id).await?;
+            let desks: Vec<Desk> = api::municipalities::desks(&id).await?;
             let members: Vec<Municipality> = if m.kind == MunicipalityKind::Unione {
-                api::get::<Page<Municipality>>(&format!(
-                    "/api/v1/municipalities?member_of_id={id}&limit=200"
-                ))
-                .await?
-                .items
+                api::municipalities::members(&id).await?.items
             } else {
                 Vec::new()
             };
             let parent = match &m.member_of_id {
-                Some(p) => {
-                    Some(api::get::<Municipality>(&format!("/api/v1/municipalities/{p}")).await?)
-                }
+                Some(p) => Some(api::municipalities::get(p).await?),
                 None => None,
             };
             Ok::<_, ApiError>((m, tag, desks, members, parent))
@@ -220,7 +208,7 @@ pub fn Detail() -> impl IntoView {
     let action_error = RwSignal::new(None::<String>);
     let toggle = move |m: Municipality, tag: Option<String>| {
         let lang = i.lang.get_untracked();
-        if m.active && !confirm(text(lang, "app.confirm_deactivate")) {
+        if m.active && !confirm(text(lang, k!("app.confirm_deactivate"))) {
             return;
         }
         spawn_local(async move {
@@ -228,13 +216,7 @@ pub fn Detail() -> impl IntoView {
                 active: Some(!m.active),
                 ..Default::default()
             };
-            match api::patch::<_, Municipality>(
-                &format!("/api/v1/municipalities/{}", m.id),
-                &patch,
-                tag.as_deref(),
-            )
-            .await
-            {
+            match api::municipalities::update(&m.id, &patch, tag.as_deref()).await {
                 Ok(_) => {
                     action_error.set(None);
                     data.refetch();
@@ -248,21 +230,21 @@ pub fn Detail() -> impl IntoView {
     view! {
         <Suspense fallback=|| view! { <Loading /> }>
             {move || data.get().map(|r| match r {
-                Err(e) => view! { <h1 tabindex="-1">{move || i.t("mun.title")}</h1><ErrorView error=e retry=Callback::new(move |_| data.refetch()) /> }.into_any(),
+                Err(e) => view! { <h1 tabindex="-1">{move || i.t(k!("mun.title"))}</h1><ErrorView error=e retry=Callback::new(move |_| data.refetch()) /> }.into_any(),
                 Ok((m, tag, desks, members, parent)) => {
                     let (m2, tag2) = (m.clone(), tag.clone());
                     let (edit_href, new_desk_href) = (format!("/municipalities/{}/edit", m.id), format!("/municipalities/{}/desks/new", m.id));
-                    let fact = move |k: &'static str, v: Option<String>| view! { <div><dt>{move || i.t(k)}</dt><dd>{v.unwrap_or_else(|| "—".into())}</dd></div> };
+                    let fact = move |k: crate::i18n::Key, v: Option<String>| view! { <div><dt>{move || i.t(k)}</dt><dd>{v.unwrap_or_else(|| "—".into())}</dd></div> };
                     view! {
                         <div class="page-head">
                             <h1 tabindex="-1">{m.name.clone()}</h1>
                             <Show when=is_admin>
                                 <div class="actions">
-                                    <A href=edit_href.clone() attr:class="btn">{move || i.t("app.edit")}</A>
+                                    <A href=edit_href.clone() attr:class="btn">{move || i.t(k!("app.edit"))}</A>
                                     {
                                         let (m3, t3) = (m2.clone(), tag2.clone());
                                         view! { <button type="button" class="btn" on:click=move |_| toggle(m3.clone(), t3.clone())>
-                                            {move || i.t(if m2.active { "app.deactivate" } else { "app.reactivate" })}
+                                            {move || i.t(if m2.active { k!("app.deactivate") } else { k!("app.reactivate") })}
                                         </button> }
                                     }
                                 </div>
@@ -270,25 +252,25 @@ pub fn Detail() -> impl IntoView {
                         </div>
                         <FormStatus error=Signal::derive(move || action_error.get()) />
                         <dl class="facts">
-                            <div><dt>{move || i.t("mun.kind")}</dt><dd>{move || i.t(kind_key(m.kind))}</dd></div>
-                            {fact("mun.istat", m.istat_code.clone())}
-                            {fact("mun.province", m.province_code.clone())}
-                            {fact("mun.member_of", parent.map(|p| p.name))}
-                            {fact("mun.address", m.address.clone())}
-                            {fact("mun.email", m.email.clone())}
-                            {fact("mun.phone", m.phone.clone())}
-                            <div><dt>{move || i.t("mun.status")}</dt><dd>{move || i.t(if m.active { "app.active" } else { "app.inactive" })}</dd></div>
+                            <div><dt>{move || i.t(k!("mun.kind"))}</dt><dd>{move || i.t(kind_key(m.kind))}</dd></div>
+                            {fact(k!("mun.istat"), m.istat_code.clone())}
+                            {fact(k!("mun.province"), m.province_code.clone())}
+                            {fact(k!("mun.member_of"), parent.map(|p| p.name))}
+                            {fact(k!("mun.address"), m.address.clone())}
+                            {fact(k!("mun.email"), m.email.clone())}
+                            {fact(k!("mun.phone"), m.phone.clone())}
+                            <div><dt>{move || i.t(k!("mun.status"))}</dt><dd>{move || i.t(if m.active { k!("app.active") } else { k!("app.inactive") })}</dd></div>
                         </dl>
                         {(!members.is_empty()).then(|| view! {
-                            <h2>{move || i.t("mun.members")}</h2>
+                            <h2>{move || i.t(k!("mun.members"))}</h2>
                             <ul class="plain">
                                 {members.into_iter().map(|mm| view! { <li><A href=format!("/municipalities/{}", mm.id)>{mm.name}</A></li> }).collect_view()}
                             </ul>
                         })}
                         <div class="page-head">
-                            <h2>{move || i.t("mun.desks")}</h2>
+                            <h2>{move || i.t(k!("mun.desks"))}</h2>
                             <Show when=is_admin>
-                                <A href=new_desk_href.clone() attr:class="btn">{move || i.t("desk.new")}</A>
+                                <A href=new_desk_href.clone() attr:class="btn">{move || i.t(k!("desk.new"))}</A>
                             </Show>
                         </div>
                         {if desks.is_empty() { view! { <Empty /> }.into_any() } else {
@@ -308,16 +290,16 @@ fn DeskCard(desk: Desk) -> impl IntoView {
     let id = desk.id.clone();
     view! {
         <article class="card" class:inactive=!desk.active>
-            <h3>{desk.name.clone()} {(!desk.active).then(|| view! { <span class="badge">{move || i.t("app.inactive")}</span> })}</h3>
+            <h3>{desk.name.clone()} {(!desk.active).then(|| view! { <span class="badge">{move || i.t(k!("app.inactive"))}</span> })}</h3>
             {desk.address.clone().map(|a| view! { <p>{a}</p> })}
             {(!desk.languages.is_empty()).then(|| { let ls = desk.languages.clone(); view! { <p>{move || crate::pickers::languages_label(i.lang.get(), &ls)}</p> } })}
             {if desk.opening_hours.is_empty() {
-                view! { <p class="muted">{move || i.t("desk.no_hours")}</p> }.into_any()
+                view! { <p class="muted">{move || i.t(k!("desk.no_hours"))}</p> }.into_any()
             } else {
                 view! {
                     <table class="table compact">
-                        <caption>{move || i.t("desk.hours")}</caption>
-                        <thead><tr><th scope="col">{move || i.t("desk.day")}</th><th scope="col">{move || i.t("desk.from")}</th><th scope="col">{move || i.t("desk.to")}</th></tr></thead>
+                        <caption>{move || i.t(k!("desk.hours"))}</caption>
+                        <thead><tr><th scope="col">{move || i.t(k!("desk.day"))}</th><th scope="col">{move || i.t(k!("desk.from"))}</th><th scope="col">{move || i.t(k!("desk.to"))}</th></tr></thead>
                         <tbody>
                             {desk.opening_hours.iter().map(|h| {
                                 let day = weekday_key(h.weekday);
@@ -328,7 +310,7 @@ fn DeskCard(desk: Desk) -> impl IntoView {
                 }.into_any()
             }}
             <Show when=move || s.is(&[Role::Admin])>
-                <A href=format!("/desks/{id}/edit") attr:class="btn">{move || i.t("app.edit")}</A>
+                <A href=format!("/desks/{id}/edit") attr:class="btn">{move || i.t(k!("app.edit"))}</A>
             </Show>
         </article>
     }
@@ -337,7 +319,7 @@ fn DeskCard(desk: Desk) -> impl IntoView {
 /// Create form.
 #[component]
 pub fn Create() -> impl IntoView {
-    view! { <crate::app::RoleGate roles=&[Role::Admin]><MunicipalityForm current=None /></crate::app::RoleGate> }
+    view! { <crate::guard::RoleGate roles=&[Role::Admin]><MunicipalityForm current=None /></crate::guard::RoleGate> }
 }
 
 /// Edit form.
@@ -346,17 +328,17 @@ pub fn Edit() -> impl IntoView {
     let params = use_params_map();
     let data = LocalResource::new(move || {
         let id = params.with(|p| p.get("id").unwrap_or_default());
-        async move { api::get_tagged::<Municipality>(&format!("/api/v1/municipalities/{id}")).await }
+        async move { api::municipalities::get_tagged(&id).await }
     });
     view! {
-        <crate::app::RoleGate roles=&[Role::Admin]>
+        <crate::guard::RoleGate roles=&[Role::Admin]>
             <Suspense fallback=|| view! { <Loading /> }>
                 {move || data.get().map(|r| match r {
                     Ok((m, tag)) => view! { <MunicipalityForm current=Some((m, tag)) /> }.into_any(),
                     Err(e) => view! { <ErrorView error=e /> }.into_any(),
                 })}
             </Suspense>
-        </crate::app::RoleGate>
+        </crate::guard::RoleGate>
     }
 }
 
@@ -386,12 +368,10 @@ fn MunicipalityForm(current: Option<(Municipality, Option<String>)>) -> impl Int
     let phone = RwSignal::new(get(|m| m.phone.clone()));
     let err = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);
-    let unioni = LocalResource::new(|| {
-        api::get::<Page<Municipality>>("/api/v1/municipalities?kind=unione&limit=200")
-    });
+    let unioni = LocalResource::new(api::municipalities::unions);
     let unione_options = Signal::derive(move || {
         let lang = i.lang.get();
-        let mut v = vec![(String::new(), text(lang, "mun.none").to_owned())];
+        let mut v = vec![(String::new(), text(lang, k!("mun.none")).to_owned())];
         if let Some(Ok(p)) = unioni.get() {
             v.extend(p.items.into_iter().map(|u| (u.id, u.name)));
         }
@@ -424,7 +404,7 @@ fn MunicipalityForm(current: Option<(Municipality, Option<String>)>) -> impl Int
                         phone: opt(phone.get_untracked()),
                         active: None,
                     };
-                    api::post::<_, Municipality>("/api/v1/municipalities", &body).await
+                    api::municipalities::create(&body).await
                 }
                 Some((m, tag)) => {
                     let body = MunicipalityPatch {
@@ -438,12 +418,7 @@ fn MunicipalityForm(current: Option<(Municipality, Option<String>)>) -> impl Int
                         phone: Some(opt(phone.get_untracked())),
                         active: None,
                     };
-                    api::patch::<_, Municipality>(
-                        &format!("/api/v1/municipalities/{}", m.id),
-                        &body,
-                        tag.as_deref(),
-                    )
-                    .await
+                    api::municipalities::update(&m.id, &body, tag.as_deref()).await
                 }
             };
             busy.set(false);
@@ -454,9 +429,9 @@ fn MunicipalityForm(current: Option<(Municipality, Option<String>)>) -> impl Int
         });
     };
     let title = if current.is_some() {
-        "mun.edit"
+        k!("mun.edit")
     } else {
-        "mun.new"
+        k!("mun.new")
     };
     let form_error =
         Signal::derive(move || err.with(|e| e.as_ref().map(|e| error_message(i.lang.get(), e))));
@@ -464,17 +439,17 @@ fn MunicipalityForm(current: Option<(Municipality, Option<String>)>) -> impl Int
         <h1 tabindex="-1">{move || i.t(title)}</h1>
         <form class="form" on:submit=submit novalidate>
             <FormStatus error=form_error />
-            <TextField id="name" label="mun.name" value=name error=field_error(err, "name") required=true />
-            <SelectField id="kind" label="mun.kind" value=kind options=kinds error=field_error(err, "kind") />
-            <TextField id="istat_code" label="mun.istat" value=istat error=field_error(err, "istat_code") />
-            <TextField id="province_code" label="mun.province" value=province error=field_error(err, "province_code") />
-            <SelectField id="member_of_id" label="mun.member_of" value=member_of options=unione_options error=field_error(err, "member_of_id") />
-            <TextField id="address" label="mun.address" value=address error=field_error(err, "address") autocomplete="street-address" />
-            <TextField id="email" label="mun.email" value=email error=field_error(err, "email") kind="email" autocomplete="email" />
-            <TextField id="phone" label="mun.phone" value=phone error=field_error(err, "phone") kind="tel" autocomplete="tel" />
+            <TextField id="name" label=k!("mun.name") value=name error=field_error(err, "name") required=true />
+            <SelectField id="kind" label=k!("mun.kind") value=kind options=kinds error=field_error(err, "kind") />
+            <TextField id="istat_code" label=k!("mun.istat") value=istat error=field_error(err, "istat_code") />
+            <TextField id="province_code" label=k!("mun.province") value=province error=field_error(err, "province_code") />
+            <SelectField id="member_of_id" label=k!("mun.member_of") value=member_of options=unione_options error=field_error(err, "member_of_id") />
+            <TextField id="address" label=k!("mun.address") value=address error=field_error(err, "address") autocomplete="street-address" />
+            <TextField id="email" label=k!("mun.email") value=email error=field_error(err, "email") kind="email" autocomplete="email" />
+            <TextField id="phone" label=k!("mun.phone") value=phone error=field_error(err, "phone") kind="tel" autocomplete="tel" />
             <div class="actions">
-                <button type="submit" class="btn btn-primary" disabled=move || busy.get()>{move || if busy.get() { i.t("app.saving") } else { i.t("app.save") }}</button>
-                <A href="/municipalities" attr:class="btn">{move || i.t("app.cancel")}</A>
+                <button type="submit" class="btn btn-primary" disabled=move || busy.get()>{move || if busy.get() { i.t(k!("app.saving")) } else { i.t(k!("app.save")) }}</button>
+                <A href="/municipalities" attr:class="btn">{move || i.t(k!("app.cancel"))}</A>
             </div>
         </form>
     }

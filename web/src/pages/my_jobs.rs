@@ -5,12 +5,12 @@ use chrono::Duration;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
-use lumit_shared::mediation::{CalendarFeed, Mediator, ServiceRequest};
+use lumit_shared::mediation::ServiceRequest;
 use lumit_shared::user::Role;
 
 use crate::api::{self, ApiError};
-use crate::app::RoleGate;
 use crate::components::{error_message, Empty, ErrorView, FormStatus, Loading};
+use crate::guard::RoleGate;
 use crate::i18n::use_i18n;
 use crate::pages::availability::AvailabilityEditor;
 use crate::pages::requests::{job_day, today, JobLine};
@@ -27,15 +27,13 @@ pub fn MyJobs() -> impl IntoView {
 #[component]
 fn Jobs() -> impl IntoView {
     let i = use_i18n();
-    let me = LocalResource::new(|| api::get::<Mediator>("/api/v1/me/mediator"));
+    let me = LocalResource::new(api::me::mediator);
     let jobs = LocalResource::new(|| {
         let from = today() - Duration::days(PAST_DAYS);
-        async move {
-            api::get::<Vec<ServiceRequest>>(&format!("/api/v1/me/assignments?from={from}")).await
-        }
+        async move { api::me::assignments(from).await }
     });
     view! {
-        <h1 tabindex="-1">{move || i.t("my.title")}</h1>
+        <h1 tabindex="-1">{move || i.t(k!("my.title"))}</h1>
         <Transition fallback=|| view! { <Loading /> }>
             {move || jobs.get().map(|r| match r {
                 Err(e) => view! { <ErrorView error=e retry=Callback::new(move |_| jobs.refetch()) /> }.into_any(),
@@ -47,13 +45,13 @@ fn Jobs() -> impl IntoView {
                     past.sort_by_key(|r| std::cmp::Reverse((job_day(r), r.starts_at)));
                     view! {
                         <section aria-labelledby="upcoming-title">
-                            <h2 id="upcoming-title">{move || i.t("my.upcoming")} " " <span class="count">{format!("({})", upcoming.len())}</span></h2>
+                            <h2 id="upcoming-title">{move || i.t(k!("my.upcoming"))} " " <span class="count">{format!("({})", upcoming.len())}</span></h2>
                             {if upcoming.is_empty() { view! { <Empty /> }.into_any() } else {
                                 view! { <ul class="jobs">{upcoming.into_iter().map(|r| view! { <JobLine r=r /> }).collect_view()}</ul> }.into_any()
                             }}
                         </section>
                         <section aria-labelledby="past-title">
-                            <h2 id="past-title">{move || i.t("my.past")}</h2>
+                            <h2 id="past-title">{move || i.t(k!("my.past"))}</h2>
                             {if past.is_empty() { view! { <Empty /> }.into_any() } else {
                                 view! { <ul class="jobs">{past.into_iter().map(|r| view! { <JobLine r=r /> }).collect_view()}</ul> }.into_any()
                             }}
@@ -65,12 +63,12 @@ fn Jobs() -> impl IntoView {
         <Transition fallback=|| view! { <Loading /> }>
             {move || me.get().map(|r| match r {
                 Err(e) if e.status() == Some(404) => view! {
-                    <p class="alert alert-info" role="status">{move || i.t("my.not_linked")}</p>
+                    <p class="alert alert-info" role="status">{move || i.t(k!("my.not_linked"))}</p>
                 }.into_any(),
                 Err(e) => view! { <ErrorView error=e retry=Callback::new(move |_| me.refetch()) /> }.into_any(),
                 Ok(m) => view! {
-                    <p><A href=format!("/mediators/{}/calendar", m.id)>{move || i.t("my.week")}</A></p>
-                    <AvailabilityEditor mediator_id=m.id.clone() title="my.availability" />
+                    <p><A href=format!("/mediators/{}/calendar", m.id)>{move || i.t(k!("my.week"))}</A></p>
+                    <AvailabilityEditor mediator_id=m.id.clone() title=k!("my.availability") />
                     <CalendarLink />
                 }.into_any(),
             })}
@@ -89,7 +87,10 @@ fn CalendarLink() -> impl IntoView {
     let make = move |_| {
         if url.get_untracked().is_some() {
             let ok = web_sys::window()
-                .and_then(|w| w.confirm_with_message(i.t("my.feed_replace_confirm")).ok())
+                .and_then(|w| {
+                    w.confirm_with_message(i.t(k!("my.feed_replace_confirm")))
+                        .ok()
+                })
                 .unwrap_or(false);
             if !ok {
                 return;
@@ -98,9 +99,7 @@ fn CalendarLink() -> impl IntoView {
         busy.set(true);
         copied.set(false);
         spawn_local(async move {
-            match api::post::<_, CalendarFeed>("/api/v1/me/calendar-feed", &serde_json::json!({}))
-                .await
-            {
+            match api::me::calendar_feed().await {
                 Ok(f) => {
                     let origin = web_sys::window()
                         .and_then(|w| w.location().origin().ok())
@@ -123,13 +122,13 @@ fn CalendarLink() -> impl IntoView {
         Signal::derive(move || err.with(|e| e.as_ref().map(|e| error_message(i.lang.get(), e))));
     view! {
         <section class="card" aria-labelledby="feed-title">
-            <h2 id="feed-title">{move || i.t("my.feed")}</h2>
-            <p>{move || i.t("my.feed_intro")}</p>
+            <h2 id="feed-title">{move || i.t(k!("my.feed"))}</h2>
+            <p>{move || i.t(k!("my.feed_intro"))}</p>
             <FormStatus error=msg />
-            <button type="button" class="btn" disabled=move || busy.get() on:click=make>{move || i.t("my.feed_make")}</button>
+            <button type="button" class="btn" disabled=move || busy.get() on:click=make>{move || i.t(k!("my.feed_make"))}</button>
             <Show when=move || url.with(Option::is_some)>
                 <div class="field">
-                    <label for="feed-url">{move || i.t("my.feed_url")}</label>
+                    <label for="feed-url">{move || i.t(k!("my.feed_url"))}</label>
                     <input id="feed-url" type="text" readonly aria-describedby="feed-help"
                         prop:value=move || url.get().unwrap_or_default()
                         on:focus=move |ev| {
@@ -138,11 +137,11 @@ fn CalendarLink() -> impl IntoView {
                                 el.select();
                             }
                         } />
-                    <p class="hint" id="feed-help">{move || i.t("my.feed_help")}</p>
+                    <p class="hint" id="feed-help">{move || i.t(k!("my.feed_help"))}</p>
                 </div>
-                <button type="button" class="btn" on:click=copy>{move || i.t("my.feed_copy")}</button>
+                <button type="button" class="btn" on:click=copy>{move || i.t(k!("my.feed_copy"))}</button>
             </Show>
-            <p role="status" aria-live="polite">{move || copied.get().then(|| i.t("app.copied"))}</p>
+            <p role="status" aria-live="polite">{move || copied.get().then(|| i.t(k!("app.copied")))}</p>
         </section>
     }
 }

@@ -4,16 +4,15 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
-use lumit_shared::case::{Case, CaseCategory, Channel, NewCase, Priority};
-use lumit_shared::person::{DuplicateCandidate, DuplicateElsewhere, NewPerson, Person, Sex};
+use lumit_shared::case::{Channel, NewCase, Priority};
+use lumit_shared::person::{DuplicateCandidate, DuplicateElsewhere, NewPerson, Sex};
 use lumit_shared::user::Role;
-use lumit_shared::Page;
 
-use crate::api::{self, enc, ApiError};
-use crate::app::RoleGate;
+use crate::api::{self, ApiError};
 use crate::components::{
     error_message, field_error, CheckField, DateField, FormStatus, SelectField, TextField,
 };
+use crate::guard::RoleGate;
 use crate::i18n::{text, use_i18n, Lang};
 use crate::pages::municipalities::{all_municipalities, my_municipalities};
 use crate::pickers::{country_choices, language_choices, MultiPickerField, PickerField};
@@ -37,9 +36,7 @@ fn Flow() -> impl IntoView {
             if text.trim().len() < 2 {
                 return Ok(Vec::new());
             }
-            api::get::<Page<Person>>(&format!("/api/v1/people?limit=10&q={}", enc(&text)))
-                .await
-                .map(|p| p.items)
+            api::people::find(&text).await.map(|p| p.items)
         }
     });
     let first = RwSignal::new(String::new());
@@ -53,7 +50,7 @@ fn Flow() -> impl IntoView {
     let tax_code = RwSignal::new(String::new());
     let permit_type = RwSignal::new(String::new());
     let permit_expiry = RwSignal::new(String::new());
-    let local_err = RwSignal::new(None::<(&'static str, &'static str)>);
+    let local_err = RwSignal::new(None::<(&'static str, crate::i18n::Key)>);
     let municipality = RwSignal::new(String::new());
     let person_err = RwSignal::new(None::<ApiError>);
     let candidates = RwSignal::new(Vec::<DuplicateCandidate>::new());
@@ -86,7 +83,7 @@ fn Flow() -> impl IntoView {
         ) {
             (Ok(b), Ok(e)) => (b, e),
             (Err(f), _) | (_, Err(f)) => {
-                local_err.set(Some((f, "new.date_format")));
+                local_err.set(Some((f, k!("new.date_format"))));
                 return;
             }
         };
@@ -116,7 +113,7 @@ fn Flow() -> impl IntoView {
             ..Default::default()
         };
         spawn_local(async move {
-            match api::post::<_, Person>("/api/v1/people", &body).await {
+            match api::people::create(&body).await {
                 Ok(p) => {
                     person_err.set(None);
                     candidates.set(Vec::new());
@@ -167,12 +164,12 @@ fn Flow() -> impl IntoView {
     let sexes = Signal::derive(move || {
         let lang = i.lang.get();
         [
-            ("X", "person.sex_x"),
-            ("F", "person.sex_f"),
-            ("M", "person.sex_m"),
+            ("X", k!("person.sex_x")),
+            ("F", k!("person.sex_f")),
+            ("M", k!("person.sex_m")),
         ]
         .iter()
-        .map(|(v, k)| ((*v).to_owned(), text(lang, k).to_owned()))
+        .map(|(v, k)| ((*v).to_owned(), text(lang, *k).to_owned()))
         .collect()
     });
     let person_msg = Signal::derive(move || {
@@ -183,14 +180,14 @@ fn Flow() -> impl IntoView {
         })
     });
     view! {
-        <h1 tabindex="-1">{move || i.t("new.title")}</h1>
+        <h1 tabindex="-1">{move || i.t(k!("new.title"))}</h1>
         {move || match chosen.get() {
             Some((id, name)) => view! { <CaseForm person_id=id person_name=name /> }.into_any(),
             None => view! {
                 <section class="card" aria-labelledby="find-title">
-                    <h2 id="find-title">{move || i.t("new.find")}</h2>
+                    <h2 id="find-title">{move || i.t(k!("new.find"))}</h2>
                     <div class="field">
-                        <label for="find">{move || i.t("new.find_hint")}</label>
+                        <label for="find">{move || i.t(k!("new.find_hint"))}</label>
                         <input id="find" type="search" autocomplete="off" prop:value=move || q.get() on:input=move |ev| q.set(event_target_value(&ev)) />
                     </div>
                     <ul class="plain" aria-live="polite">
@@ -198,43 +195,43 @@ fn Flow() -> impl IntoView {
                             let label = format!("{} {}", p.first_name, p.last_name);
                             let (id, l2) = (p.id.clone(), label.clone());
                             view! { <li>{label.clone()} " " {p.birth_date.map(|d| d.format("%d/%m/%Y").to_string())} " "
-                                <button type="button" class="btn" aria-label=move || format!("{} {l2}", i.t("new.choose"))
-                                    on:click=move |_| chosen.set(Some((id.clone(), label.clone())))>{move || i.t("new.choose")}</button></li> }
+                                <button type="button" class="btn" aria-label=move || format!("{} {l2}", i.t(k!("new.choose")))
+                                    on:click=move |_| chosen.set(Some((id.clone(), label.clone())))>{move || i.t(k!("new.choose"))}</button></li> }
                         }).collect_view()}
                     </ul>
                 </section>
                 <section class="card" aria-labelledby="register-title">
-                    <h2 id="register-title">{move || i.t("new.or_create")}</h2>
+                    <h2 id="register-title">{move || i.t(k!("new.or_create"))}</h2>
                     <form class="form" novalidate on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); register(false); }>
                         <FormStatus error=person_msg />
-                        <TextField id="first_name" label="new.first_name" value=first error=field_error(person_err, "first_name") required=true />
-                        <TextField id="last_name" label="new.last_name" value=last error=field_error(person_err, "last_name") required=true />
-                        <SelectField id="sex" label="person.sex" value=sex options=sexes error=field_error(person_err, "sex") />
-                        <DateField id="birth_date" label="new.birth_date" value=birth error=err_of("birth_date") />
-                        <PickerField id="citizenship" label="person.citizenship" value=citizenship options=Signal::derive(move || country_choices(i.lang.get(), true)) error=field_error(person_err, "citizenship") />
-                        <PickerField id="country_of_birth" label="person.country_of_birth" value=born_in options=Signal::derive(move || country_choices(i.lang.get(), false)) error=field_error(person_err, "country_of_birth") />
-                        <MultiPickerField id="languages" label="person.languages" value=languages options=Signal::derive(move || language_choices(i.lang.get())) error=languages_err />
-                        <TextField id="phone" label="person.phone" kind="tel" value=phone error=field_error(person_err, "phone") />
-                        <TextField id="tax_code" label="person.tax_code" value=tax_code error=field_error(person_err, "tax_code") />
-                        <TextField id="permit_type" label="person.permit_type" value=permit_type error=field_error(person_err, "permit_type") />
-                        <DateField id="permit_expiry" label="person.permit_expiry" value=permit_expiry error=err_of("permit_expiry") />
-                        <SelectField id="person_municipality" label="new.municipality" value=municipality options=mine error=field_error(person_err, "municipality_id") />
+                        <TextField id="first_name" label=k!("new.first_name") value=first error=field_error(person_err, "first_name") required=true />
+                        <TextField id="last_name" label=k!("new.last_name") value=last error=field_error(person_err, "last_name") required=true />
+                        <SelectField id="sex" label=k!("person.sex") value=sex options=sexes error=field_error(person_err, "sex") />
+                        <DateField id="birth_date" label=k!("new.birth_date") value=birth error=err_of("birth_date") />
+                        <PickerField id="citizenship" label=k!("person.citizenship") value=citizenship options=Signal::derive(move || country_choices(i.lang.get(), true)) error=field_error(person_err, "citizenship") />
+                        <PickerField id="country_of_birth" label=k!("person.country_of_birth") value=born_in options=Signal::derive(move || country_choices(i.lang.get(), false)) error=field_error(person_err, "country_of_birth") />
+                        <MultiPickerField id="languages" label=k!("person.languages") value=languages options=Signal::derive(move || language_choices(i.lang.get())) error=languages_err />
+                        <TextField id="phone" label=k!("person.phone") kind="tel" value=phone error=field_error(person_err, "phone") />
+                        <TextField id="tax_code" label=k!("person.tax_code") value=tax_code error=field_error(person_err, "tax_code") />
+                        <TextField id="permit_type" label=k!("person.permit_type") value=permit_type error=field_error(person_err, "permit_type") />
+                        <DateField id="permit_expiry" label=k!("person.permit_expiry") value=permit_expiry error=err_of("permit_expiry") />
+                        <SelectField id="person_municipality" label=k!("new.municipality") value=municipality options=mine error=field_error(person_err, "municipality_id") />
                         <div role="alert" class="alert alert-info" hidden=move || candidates.with(Vec::is_empty) && elsewhere.with(Vec::is_empty)>
-                            <p hidden=move || candidates.with(Vec::is_empty)>{move || i.t("new.duplicate")}</p>
+                            <p hidden=move || candidates.with(Vec::is_empty)>{move || i.t(k!("new.duplicate"))}</p>
                             <ul>
                                 {move || candidates.get().into_iter().map(|c| {
                                     let label = format!("{} {}", c.first_name, c.last_name);
                                     let (id, l2) = (c.id.clone(), label.clone());
                                     view! { <li>{label.clone()} " " {c.birth_date.map(|d| d.format("%d/%m/%Y").to_string())} " "
-                                        <button type="button" class="btn" on:click=move |_| chosen.set(Some((id.clone(), l2.clone())))>{move || i.t("new.choose")}</button></li> }
+                                        <button type="button" class="btn" on:click=move |_| chosen.set(Some((id.clone(), l2.clone())))>{move || i.t(k!("new.choose"))}</button></li> }
                                 }).collect_view()}
                             </ul>
-                            <p hidden=move || elsewhere.with(Vec::is_empty)>{move || i.t("new.elsewhere")} " "
+                            <p hidden=move || elsewhere.with(Vec::is_empty)>{move || i.t(k!("new.elsewhere"))} " "
                                 <strong>{move || elsewhere.get().into_iter().map(|m| m.municipality_name).collect::<Vec<_>>().join(", ")}</strong>
                             </p>
-                            <button type="button" class="btn" on:click=move |_| register(true)>{move || i.t("new.create_anyway")}</button>
+                            <button type="button" class="btn" on:click=move |_| register(true)>{move || i.t(k!("new.create_anyway"))}</button>
                         </div>
-                        <button type="submit" class="btn btn-primary">{move || i.t("new.register")}</button>
+                        <button type="submit" class="btn btn-primary">{move || i.t(k!("new.register"))}</button>
                     </form>
                 </section>
             }.into_any(),
@@ -258,8 +255,7 @@ fn CaseForm(person_id: String, person_name: String) -> impl IntoView {
     let mediator = RwSignal::new(false);
     let to_me = RwSignal::new(true);
     let err = RwSignal::new(None::<ApiError>);
-    let categories =
-        LocalResource::new(|| api::get::<Vec<CaseCategory>>("/api/v1/case-categories"));
+    let categories = LocalResource::new(api::cases::categories);
     let municipalities = LocalResource::new(all_municipalities);
     let cat_options = Signal::derive(move || {
         let lang = i.lang.get();
@@ -285,7 +281,7 @@ fn CaseForm(person_id: String, person_name: String) -> impl IntoView {
     let sub_options = Signal::derive(move || {
         let lang = i.lang.get();
         let parent = category.get();
-        let mut v = vec![(String::new(), text(lang, "new.none").to_owned())];
+        let mut v = vec![(String::new(), text(lang, k!("new.none")).to_owned())];
         v.extend(
             categories
                 .get()
@@ -306,7 +302,7 @@ fn CaseForm(person_id: String, person_name: String) -> impl IntoView {
         );
         v
     });
-    let desk_options = crate::pages::desks::desk_options(municipality, "new.none", true);
+    let desk_options = crate::pages::desks::desk_options(municipality, k!("new.none"), true);
     let channels = Signal::derive(move || {
         let lang = i.lang.get();
         Channel::ALL
@@ -361,7 +357,7 @@ fn CaseForm(person_id: String, person_name: String) -> impl IntoView {
         };
         let navigate = navigate.clone();
         spawn_local(async move {
-            match api::post::<_, Case>("/api/v1/cases", &body).await {
+            match api::cases::create(&body).await {
                 Ok(c) => navigate(&format!("/cases/{}", c.id), Default::default()),
                 Err(e) => err.set(Some(e)),
             }
@@ -371,37 +367,37 @@ fn CaseForm(person_id: String, person_name: String) -> impl IntoView {
         Signal::derive(move || err.with(|e| e.as_ref().map(|e| error_message(i.lang.get(), e))));
     view! {
         <form class="form" novalidate on:submit=submit>
-            <p><strong>{move || text(i.lang.get(), "new.person")}</strong> ": " <span data-testid="chosen-person">{person_name.clone()}</span></p>
+            <p><strong>{move || text(i.lang.get(), k!("new.person"))}</strong> ": " <span data-testid="chosen-person">{person_name.clone()}</span></p>
             <FormStatus error=form_error />
-            <SelectField id="case_municipality" label="new.municipality" value=municipality options=mun_options error=field_error(err, "municipality_id") />
-            <SelectField id="desk" label="new.desk" value=desk options=desk_options error=field_error(err, "desk_id") />
-            <SelectField id="category" label="cases.category" value=category options=cat_options error=field_error(err, "category_id") />
-            <SelectField id="subcategory" label="new.subcategory" value=subcategory options=sub_options error=field_error(err, "subcategory_id") />
-            <TextField id="summary" label="cases.summary" value=summary error=field_error(err, "summary") required=true />
-            <SelectField id="channel" label="new.channel" value=channel options=channels />
-            <SelectField id="priority" label="new.priority" value=priority options=priorities />
-            <TextField id="language" label="new.language" value=language error=field_error(err, "language") />
-            <CheckField id="mediator_present".to_owned() label=Signal::derive(move || i.t("new.mediator_present").to_owned()) checked=mediator />
-            <CheckField id="assign_to_me".to_owned() label=Signal::derive(move || i.t("new.assign_to_me").to_owned()) checked=to_me />
-            <button type="submit" class="btn btn-primary">{move || i.t("new.open")}</button>
+            <SelectField id="case_municipality" label=k!("new.municipality") value=municipality options=mun_options error=field_error(err, "municipality_id") />
+            <SelectField id="desk" label=k!("new.desk") value=desk options=desk_options error=field_error(err, "desk_id") />
+            <SelectField id="category" label=k!("cases.category") value=category options=cat_options error=field_error(err, "category_id") />
+            <SelectField id="subcategory" label=k!("new.subcategory") value=subcategory options=sub_options error=field_error(err, "subcategory_id") />
+            <TextField id="summary" label=k!("cases.summary") value=summary error=field_error(err, "summary") required=true />
+            <SelectField id="channel" label=k!("new.channel") value=channel options=channels />
+            <SelectField id="priority" label=k!("new.priority") value=priority options=priorities />
+            <TextField id="language" label=k!("new.language") value=language error=field_error(err, "language") />
+            <CheckField id="mediator_present".to_owned() label=Signal::derive(move || i.t(k!("new.mediator_present")).to_owned()) checked=mediator />
+            <CheckField id="assign_to_me".to_owned() label=Signal::derive(move || i.t(k!("new.assign_to_me")).to_owned()) checked=to_me />
+            <button type="submit" class="btn btn-primary">{move || i.t(k!("new.open"))}</button>
         </form>
     }
 }
 
-fn channel_key(c: Channel) -> &'static str {
+fn channel_key(c: Channel) -> crate::i18n::Key {
     match c {
-        Channel::Desk => "channel.desk",
-        Channel::Phone => "channel.phone",
-        Channel::Email => "channel.email",
-        Channel::Outreach => "channel.outreach",
+        Channel::Desk => k!("channel.desk"),
+        Channel::Phone => k!("channel.phone"),
+        Channel::Email => k!("channel.email"),
+        Channel::Outreach => k!("channel.outreach"),
     }
 }
 
-fn priority_key(p: Priority) -> &'static str {
+fn priority_key(p: Priority) -> crate::i18n::Key {
     match p {
-        Priority::Low => "priority.low",
-        Priority::Normal => "priority.normal",
-        Priority::High => "priority.high",
-        Priority::Urgent => "priority.urgent",
+        Priority::Low => k!("priority.low"),
+        Priority::Normal => k!("priority.normal"),
+        Priority::High => k!("priority.high"),
+        Priority::Urgent => k!("priority.urgent"),
     }
 }

@@ -6,15 +6,15 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
-use lumit_shared::mediation::{NewRequest, RequestKind, ServiceRequest, Setting, Urgency};
+use lumit_shared::mediation::{NewRequest, RequestKind, Setting, Urgency};
 use lumit_shared::FieldError;
 
 use crate::api::{self, ApiError};
-use crate::app::RoleGate;
 use crate::components::{
-    coded_error, error_message, CheckField, DateField, FormStatus, SelectField, TextAreaField,
+    error_message, field_error, CheckField, DateField, FormStatus, SelectField, TextAreaField,
     TextField,
 };
+use crate::guard::RoleGate;
 use crate::i18n::{text, use_i18n};
 use crate::pages::municipalities::{all_municipalities, my_municipalities};
 use crate::pages::requests::{
@@ -114,7 +114,7 @@ fn RequestForm() -> impl IntoView {
     let is_translation = move || kind.get() == "translation";
     let settings = Signal::derive(move || {
         let lang = i.lang.get();
-        let mut v = vec![(String::new(), text(lang, "app.choose").to_owned())];
+        let mut v = vec![(String::new(), text(lang, k!("app.choose")).to_owned())];
         v.extend(Setting::ALL.iter().map(|s| {
             (
                 s.as_str().to_owned(),
@@ -185,7 +185,7 @@ fn RequestForm() -> impl IntoView {
         busy.set(true);
         let navigate = navigate.clone();
         spawn_local(async move {
-            match api::post::<_, ServiceRequest>("/api/v1/requests", &body).await {
+            match api::requests::create(&body).await {
                 Ok(r) => {
                     err.set(None);
                     navigate(&format!("/requests/{}", r.id), Default::default());
@@ -197,7 +197,7 @@ fn RequestForm() -> impl IntoView {
     };
     let form_error =
         Signal::derive(move || err.with(|e| e.as_ref().map(|e| error_message(i.lang.get(), e))));
-    let e = move |f: &'static str| coded_error(err, f);
+    let e = move |f: &'static str| field_error(err, f);
     let radio = move |value: RequestKind| {
         let id = format!("kind-{}", value.as_str());
         view! {
@@ -210,50 +210,50 @@ fn RequestForm() -> impl IntoView {
         }
     };
     view! {
-        <h1 tabindex="-1">{move || i.t("req.new")}</h1>
+        <h1 tabindex="-1">{move || i.t(k!("req.new"))}</h1>
         <form class="form" novalidate on:submit=submit>
             <FormStatus error=form_error />
             <fieldset class="checks">
-                <legend>{move || i.t("req.kind")}</legend>
+                <legend>{move || i.t(k!("req.kind"))}</legend>
                 {radio(RequestKind::Mediation)}
                 {radio(RequestKind::Translation)}
             </fieldset>
-            <SelectField id="municipality_id" label="req.municipality" value=municipality options=mun_options error=e("municipality_id") required=true />
-            <TextField id="office" label="req.office" value=office error=e("office") required=true hint="req.office_hint" />
-            <TextField id="contact_name" label="req.contact_name" value=contact_name error=e("contact_name") required=true autocomplete="name" />
-            <TextField id="contact_email" label="req.contact_email" value=contact_email error=e("contact_email") kind="email" autocomplete="email" />
-            <TextField id="contact_phone" label="req.contact_phone" value=contact_phone error=e("contact_phone") kind="tel" autocomplete="tel" />
+            <SelectField id="municipality_id" label=k!("req.municipality") value=municipality options=mun_options error=e("municipality_id") required=true />
+            <TextField id="office" label=k!("req.office") value=office error=e("office") required=true hint=k!("req.office_hint") />
+            <TextField id="contact_name" label=k!("req.contact_name") value=contact_name error=e("contact_name") required=true autocomplete="name" />
+            <TextField id="contact_email" label=k!("req.contact_email") value=contact_email error=e("contact_email") kind="email" autocomplete="email" />
+            <TextField id="contact_phone" label=k!("req.contact_phone") value=contact_phone error=e("contact_phone") kind="tel" autocomplete="tel" />
             <Show when=is_translation fallback=move || view! {
                 <fieldset class="hours">
-                    <legend>{move || i.t("rkind.mediation")}</legend>
-                    <LanguageField id="language" label="req.language" value=language error=e("language") required=true />
-                    <DateField id="date" label="req.date" value=day error=e("date") required=true />
-                    <TextField id="start_time" label="req.start_time" kind="time" value=start_time error=e("start_time") required=true />
-                    <TextField id="duration_minutes" label="req.duration" kind="number" value=duration error=e("duration_minutes") required=true hint="req.duration_hint" />
-                    <CheckField id="remote".to_owned() label=Signal::derive(move || i.t("req.remote").to_owned()) checked=remote />
+                    <legend>{move || i.t(k!("rkind.mediation"))}</legend>
+                    <LanguageField id="language" label=k!("req.language") value=language error=e("language") required=true />
+                    <DateField id="date" label=k!("req.date") value=day error=e("date") required=true />
+                    <TextField id="start_time" label=k!("req.start_time") kind="time" value=start_time error=e("start_time") required=true />
+                    <TextField id="duration_minutes" label=k!("req.duration") kind="number" value=duration error=e("duration_minutes") required=true hint=k!("req.duration_hint") />
+                    <CheckField id="remote".to_owned() label=Signal::derive(move || i.t(k!("req.remote")).to_owned()) checked=remote />
                     <Show when=move || !remote.get()>
-                        <TextField id="address" label="req.address" value=address error=e("address") required=true />
+                        <TextField id="address" label=k!("req.address") value=address error=e("address") required=true />
                     </Show>
-                    <SelectField id="setting" label="req.setting" value=setting options=settings error=e("setting") required=true />
-                    <TextField id="participants" label="req.participants" kind="number" value=participants error=e("participants") />
+                    <SelectField id="setting" label=k!("req.setting") value=setting options=settings error=e("setting") required=true />
+                    <TextField id="participants" label=k!("req.participants") kind="number" value=participants error=e("participants") />
                 </fieldset>
             }>
                 <fieldset class="hours">
-                    <legend>{move || i.t("rkind.translation")}</legend>
-                    <LanguageField id="language" label="req.source_language" value=language error=e("language") required=true />
-                    <LanguageField id="target_language" label="req.target_language" value=target_language error=e("target_language") required=true />
-                    <TextField id="document_type" label="req.document_type" value=document_type error=e("document_type") required=true hint="req.document_type_hint" />
-                    <TextField id="pages" label="req.pages" kind="number" value=pages error=e("pages") hint="req.pages_hint" />
-                    <TextField id="words" label="req.words" kind="number" value=words error=e("words") />
-                    <DateField id="due_date" label="req.due_date" value=due_date error=e("due_date") required=true />
-                    <CheckField id="sworn".to_owned() label=Signal::derive(move || i.t("req.sworn").to_owned()) checked=sworn />
+                    <legend>{move || i.t(k!("rkind.translation"))}</legend>
+                    <LanguageField id="language" label=k!("req.source_language") value=language error=e("language") required=true />
+                    <LanguageField id="target_language" label=k!("req.target_language") value=target_language error=e("target_language") required=true />
+                    <TextField id="document_type" label=k!("req.document_type") value=document_type error=e("document_type") required=true hint=k!("req.document_type_hint") />
+                    <TextField id="pages" label=k!("req.pages") kind="number" value=pages error=e("pages") hint=k!("req.pages_hint") />
+                    <TextField id="words" label=k!("req.words") kind="number" value=words error=e("words") />
+                    <DateField id="due_date" label=k!("req.due_date") value=due_date error=e("due_date") required=true />
+                    <CheckField id="sworn".to_owned() label=Signal::derive(move || i.t(k!("req.sworn")).to_owned()) checked=sworn />
                 </fieldset>
             </Show>
-            <TextAreaField id="purpose" label="req.purpose" value=purpose error=e("purpose") required=true />
-            <SelectField id="urgency" label="req.urgency" value=urgency options=urgencies error=e("urgency") />
+            <TextAreaField id="purpose" label=k!("req.purpose") value=purpose error=e("purpose") required=true />
+            <SelectField id="urgency" label=k!("req.urgency") value=urgency options=urgencies error=e("urgency") />
             <div class="actions">
-                <button type="submit" class="btn btn-primary" disabled=move || busy.get()>{move || if busy.get() { i.t("app.saving") } else { i.t("req.submit") }}</button>
-                <A href="/requests" attr:class="btn">{move || i.t("app.cancel")}</A>
+                <button type="submit" class="btn btn-primary" disabled=move || busy.get()>{move || if busy.get() { i.t(k!("app.saving")) } else { i.t(k!("req.submit")) }}</button>
+                <A href="/requests" attr:class="btn">{move || i.t(k!("app.cancel"))}</A>
             </div>
         </form>
     }

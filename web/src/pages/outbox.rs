@@ -3,19 +3,19 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use lumit_shared::outbox::{OutboxMessage, OutboxStatus, OutboxSummary};
+use lumit_shared::outbox::{OutboxMessage, OutboxStatus};
 use lumit_shared::user::Role;
 
-use crate::api::{self, enc, ApiError};
-use crate::app::RoleGate;
+use crate::api::{self, ApiError};
 use crate::components::{error_message, Empty, ErrorView, Loading, MoreButton, Paged, SelectField};
+use crate::guard::RoleGate;
 use crate::i18n::{fmt_datetime, fmt_int, text, use_i18n};
 
-fn status_key(s: OutboxStatus) -> &'static str {
+fn status_key(s: OutboxStatus) -> crate::i18n::Key {
     match s {
-        OutboxStatus::Pending => "outbox.pending",
-        OutboxStatus::Sent => "outbox.sent",
-        OutboxStatus::Failed => "outbox.failed",
+        OutboxStatus::Pending => k!("outbox.pending"),
+        OutboxStatus::Sent => k!("outbox.sent"),
+        OutboxStatus::Failed => k!("outbox.failed"),
     }
 }
 
@@ -32,15 +32,15 @@ fn Outbox() -> impl IntoView {
     let changed = RwSignal::new(0u32);
     let summary = LocalResource::new(move || {
         changed.track();
-        api::get::<OutboxSummary>("/api/v1/outbox/summary")
+        api::outbox::summary()
     });
     let list = Paged::<OutboxMessage>::new();
     let (items, loading, error) = (list.items, list.loading, list.error);
     let load = move |reset: bool| {
-        let mut path = "/api/v1/outbox?limit=50".to_owned();
+        let mut path = api::outbox::search().with_raw("limit", "50");
         let s = status.get_untracked();
         if !s.is_empty() {
-            path.push_str(&format!("&status={}", enc(&s)));
+            path = path.with("status", &s);
         }
         list.load(path, !reset);
     };
@@ -55,12 +55,7 @@ fn Outbox() -> impl IntoView {
     let err = RwSignal::new(None::<ApiError>);
     let retry = move |id: String| {
         spawn_local(async move {
-            match api::post::<_, OutboxMessage>(
-                &format!("/api/v1/outbox/{id}/retry"),
-                &serde_json::json!({}),
-            )
-            .await
-            {
+            match api::outbox::retry(&id).await {
                 Ok(_) => {
                     err.set(None);
                     changed.update(|n| *n += 1);
@@ -71,7 +66,7 @@ fn Outbox() -> impl IntoView {
     };
     let states = Signal::derive(move || {
         let lang = i.lang.get();
-        let mut v = vec![(String::new(), text(lang, "app.all").to_owned())];
+        let mut v = vec![(String::new(), text(lang, k!("app.all")).to_owned())];
         v.extend(
             [
                 OutboxStatus::Pending,
@@ -84,36 +79,36 @@ fn Outbox() -> impl IntoView {
         v
     });
     view! {
-        <h1 tabindex="-1">{move || i.t("outbox.title")}</h1>
+        <h1 tabindex="-1">{move || i.t(k!("outbox.title"))}</h1>
         <Suspense fallback=|| view! { <Loading /> }>
             {move || summary.get().map(|r| match r {
                 Ok(s) => view! {
-                    {(!s.smtp_configured).then(|| view! { <p class="alert alert-error" role="status">{move || i.t("outbox.no_smtp")}</p> })}
+                    {(!s.smtp_configured).then(|| view! { <p class="alert alert-error" role="status">{move || i.t(k!("outbox.no_smtp"))}</p> })}
                     <div class="stats">
-                        <div class="stat"><p class="stat-value">{move || fmt_int(i.lang.get(), s.pending)}</p><p class="stat-label">{move || i.t("outbox.pending")}</p></div>
-                        <div class="stat"><p class="stat-value">{move || fmt_int(i.lang.get(), s.failed)}</p><p class="stat-label">{move || i.t("outbox.failed")}</p></div>
-                        <div class="stat"><p class="stat-value">{move || fmt_int(i.lang.get(), s.sent)}</p><p class="stat-label">{move || i.t("outbox.sent")}</p></div>
+                        <div class="stat"><p class="stat-value">{move || fmt_int(i.lang.get(), s.pending)}</p><p class="stat-label">{move || i.t(k!("outbox.pending"))}</p></div>
+                        <div class="stat"><p class="stat-value">{move || fmt_int(i.lang.get(), s.failed)}</p><p class="stat-label">{move || i.t(k!("outbox.failed"))}</p></div>
+                        <div class="stat"><p class="stat-value">{move || fmt_int(i.lang.get(), s.sent)}</p><p class="stat-label">{move || i.t(k!("outbox.sent"))}</p></div>
                     </div>
                 }.into_any(),
                 Err(e) => view! { <ErrorView error=e /> }.into_any(),
             })}
         </Suspense>
         <div class="filters">
-            <SelectField id="outbox-status" label="outbox.status" value=status options=states />
+            <SelectField id="outbox-status" label=k!("outbox.status") value=status options=states />
         </div>
         {move || err.get().map(|e| view! { <p class="alert alert-error" role="alert">{error_message(i.lang.get(), &e)}</p> })}
         {move || error.get().map(|e| view! { <ErrorView error=e retry=Callback::new(move |_| load(true)) /> })}
         <Show when=move || !items.with(Vec::is_empty) fallback=move || view! { <Show when=move || !loading.get() fallback=|| view! { <Loading /> }><Empty /></Show> }>
             <table class="table">
-                <caption class="visually-hidden">{move || i.t("outbox.title")}</caption>
+                <caption class="visually-hidden">{move || i.t(k!("outbox.title"))}</caption>
                 <thead><tr>
-                    <th scope="col">{move || i.t("outbox.written")}</th>
-                    <th scope="col">{move || i.t("outbox.recipient")}</th>
-                    <th scope="col">{move || i.t("outbox.subject")}</th>
-                    <th scope="col">{move || i.t("outbox.status")}</th>
-                    <th scope="col" class="num">{move || i.t("outbox.attempts")}</th>
-                    <th scope="col">{move || i.t("outbox.last_error")}</th>
-                    <th scope="col"><span class="visually-hidden">{move || i.t("tr.actions")}</span></th>
+                    <th scope="col">{move || i.t(k!("outbox.written"))}</th>
+                    <th scope="col">{move || i.t(k!("outbox.recipient"))}</th>
+                    <th scope="col">{move || i.t(k!("outbox.subject"))}</th>
+                    <th scope="col">{move || i.t(k!("outbox.status"))}</th>
+                    <th scope="col" class="num">{move || i.t(k!("outbox.attempts"))}</th>
+                    <th scope="col">{move || i.t(k!("outbox.last_error"))}</th>
+                    <th scope="col"><span class="visually-hidden">{move || i.t(k!("tr.actions"))}</span></th>
                 </tr></thead>
                 <tbody>
                     <For each=move || items.get() key=|m| (m.id.clone(), m.status.as_str(), m.attempts) let:m>
@@ -128,8 +123,8 @@ fn Outbox() -> impl IntoView {
                                 let id = m.id.clone();
                                 let subject = m.subject.clone();
                                 view! {
-                                    <button type="button" class="btn btn-ghost" aria-label=move || format!("{}: {subject}", i.t("outbox.retry"))
-                                        on:click=move |_| retry(id.clone())>{move || i.t("outbox.retry")}</button>
+                                    <button type="button" class="btn btn-ghost" aria-label=move || format!("{}: {subject}", i.t(k!("outbox.retry")))
+                                        on:click=move |_| retry(id.clone())>{move || i.t(k!("outbox.retry"))}</button>
                                 }
                             })}</td>
                         </tr>

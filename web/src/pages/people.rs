@@ -6,9 +6,9 @@ use leptos_router::components::A;
 use lumit_shared::person::Person;
 use lumit_shared::user::Role;
 
-use crate::api::enc;
-use crate::app::RoleGate;
+use crate::api;
 use crate::components::{Empty, ErrorView, ExportButtons, Loading, MoreButton, Paged, SelectField};
+use crate::guard::RoleGate;
 use crate::i18n::{text, use_i18n};
 use crate::pages::municipalities::{all_municipalities, my_municipalities};
 use crate::pages::person::sex_key;
@@ -24,13 +24,11 @@ pub fn List() -> impl IntoView {
 }
 
 /// The API query of the filters (without page size or cursor).
-fn api_query(q: &str, municipality_id: &str) -> String {
-    let mut path = "/api/v1/people".to_owned();
-    let mut sep = '?';
+fn api_query(q: &str, municipality_id: &str) -> api::ApiPath {
+    let mut path = api::people::search();
     for (k, v) in [("q", q.trim()), ("municipality_id", municipality_id)] {
         if !v.is_empty() {
-            path.push_str(&format!("{sep}{k}={}", enc(v)));
-            sep = '&';
+            path = path.with(k, v);
         }
     }
     path
@@ -47,9 +45,7 @@ fn PeopleList() -> impl IntoView {
     let list = Paged::<Person>::new();
     let (items, loading, error) = (list.items, list.loading, list.error);
     let load = move |more: bool| {
-        let base = applied.get_untracked();
-        let sep = if base.contains('?') { '&' } else { '?' };
-        list.load(format!("{base}{sep}limit=50"), more);
+        list.load(applied.get_untracked().with_raw("limit", "50"), more);
     };
     let apply = move || {
         applied.set(api_query(&q.get_untracked(), &municipality.get_untracked()));
@@ -64,7 +60,7 @@ fn PeopleList() -> impl IntoView {
     });
     let municipalities = LocalResource::new(all_municipalities);
     let mun_options = Signal::derive(move || {
-        let mut v = vec![(String::new(), text(i.lang.get(), "app.all").to_owned())];
+        let mut v = vec![(String::new(), text(i.lang.get(), k!("app.all")).to_owned())];
         v.extend(my_municipalities(
             s,
             municipalities.get().and_then(|r| r.ok()),
@@ -80,30 +76,30 @@ fn PeopleList() -> impl IntoView {
     };
     view! {
         <div class="page-head">
-            <h1 tabindex="-1">{move || i.t("people.title")}</h1>
+            <h1 tabindex="-1">{move || i.t(k!("people.title"))}</h1>
         </div>
-        <p class="hint">{move || i.t("people.intro")}</p>
+        <p class="hint">{move || i.t(k!("people.intro"))}</p>
         <Show when=move || s.is(&[Role::Admin, Role::Coordinator])>
             <ExportButtons path=Signal::derive(move || applied.get()) name="lumit-persone" />
         </Show>
-        <form class="filters" role="search" aria-label=move || i.t("app.filters") on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); apply(); }>
+        <form class="filters" role="search" aria-label=move || i.t(k!("app.filters")) on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); apply(); }>
             <div class="field">
-                <label for="q">{move || i.t("app.search")}</label>
-                <input id="q" type="search" placeholder=move || i.t("new.find_hint") prop:value=move || q.get() on:input=move |ev| q.set(event_target_value(&ev)) />
+                <label for="q">{move || i.t(k!("app.search"))}</label>
+                <input id="q" type="search" placeholder=move || i.t(k!("new.find_hint")) prop:value=move || q.get() on:input=move |ev| q.set(event_target_value(&ev)) />
             </div>
-            <SelectField id="municipality_id" label="people.registered_by" value=municipality options=mun_options />
-            <button type="submit" class="btn">{move || i.t("app.search")}</button>
+            <SelectField id="municipality_id" label=k!("people.registered_by") value=municipality options=mun_options />
+            <button type="submit" class="btn">{move || i.t(k!("app.search"))}</button>
         </form>
         {move || error.get().map(|e| view! { <ErrorView error=e retry=Callback::new(move |_| load(false)) /> })}
         <Show when=move || !items.with(Vec::is_empty) fallback=move || view! { <Show when=move || !loading.get() fallback=|| view! { <Loading /> }><Empty /></Show> }>
             <table class="table">
-                <caption class="visually-hidden">{move || i.t("people.title")}</caption>
+                <caption class="visually-hidden">{move || i.t(k!("people.title"))}</caption>
                 <thead><tr>
-                    <th scope="col">{move || i.t("cases.person")}</th>
-                    <th scope="col">{move || i.t("person.sex")}</th>
-                    <th scope="col">{move || i.t("person.birth")}</th>
-                    <th scope="col">{move || i.t("person.citizenship")}</th>
-                    <th scope="col">{move || i.t("people.registered_by")}</th>
+                    <th scope="col">{move || i.t(k!("cases.person"))}</th>
+                    <th scope="col">{move || i.t(k!("person.sex"))}</th>
+                    <th scope="col">{move || i.t(k!("person.birth"))}</th>
+                    <th scope="col">{move || i.t(k!("person.citizenship"))}</th>
+                    <th scope="col">{move || i.t(k!("people.registered_by"))}</th>
                 </tr></thead>
                 <tbody>
                     <For each=move || items.get() key=|p| p.id.clone() let:p>

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
-use lumit_shared::auth::{RecoveryCodes, TotpConfirm, TotpEnrolment};
+use lumit_shared::auth::{TotpConfirm, TotpEnrolment};
 
 use crate::api::{self, ApiError};
 use crate::components::{error_message, field_error, FormStatus, TextField};
@@ -71,7 +71,7 @@ pub fn Setup() -> impl IntoView {
             return started.unwrap_or(false);
         }
         spawn_local(async move {
-            match api::post::<_, TotpEnrolment>("/api/v1/me/totp", &serde_json::json!(null)).await {
+            match api::me::start_totp().await {
                 Ok(e) => enrolment.set(Some(e)),
                 Err(e) => err.set(Some(e)),
             }
@@ -89,7 +89,7 @@ pub fn Setup() -> impl IntoView {
             code: code.get_untracked(),
         };
         spawn_local(async move {
-            match api::post::<_, RecoveryCodes>("/api/v1/me/totp/confirm", &body).await {
+            match api::me::confirm_totp(&body).await {
                 Ok(r) => {
                     err.set(None);
                     codes.set(Some(r.codes));
@@ -98,7 +98,7 @@ pub fn Setup() -> impl IntoView {
                             u.totp_enabled = true;
                         }
                     });
-                    crate::app::focus_heading();
+                    crate::guard::focus_heading();
                 }
                 Err(e) => err.set(Some(e)),
             }
@@ -129,43 +129,43 @@ pub fn Setup() -> impl IntoView {
         <main id="main" class="login-page">
             <div class="login-card totp-card">
                 <Show when=move || codes.with(Option::is_none) fallback=move || view! {
-                    <h1 tabindex="-1">{move || i.t("totp.codes_title")}</h1>
-                    <p class="alert alert-info" role="status">{move || i.t("totp.enabled")}</p>
-                    <p>{move || i.t("totp.codes_help")}</p>
-                    <ol class="recovery-codes" aria-label=move || i.t("totp.codes_title")>
+                    <h1 tabindex="-1">{move || i.t(k!("totp.codes_title"))}</h1>
+                    <p class="alert alert-info" role="status">{move || i.t(k!("totp.enabled"))}</p>
+                    <p>{move || i.t(k!("totp.codes_help"))}</p>
+                    <ol class="recovery-codes" aria-label=move || i.t(k!("totp.codes_title"))>
                         {move || codes.get().unwrap_or_default().into_iter().map(|c| view! { <li><code>{c}</code></li> }).collect_view()}
                     </ol>
                     <p class="actions">
                         <a class="btn" download="lumit-codici-di-recupero.txt"
                             href=move || download_href(&username(), &codes.get().unwrap_or_default())>
-                            {move || i.t("totp.download")}
+                            {move || i.t(k!("totp.download"))}
                         </a>
-                        <button type="button" class="btn btn-primary" on:click=go_on.clone()>{move || i.t("totp.saved_go_on")}</button>
+                        <button type="button" class="btn btn-primary" on:click=go_on.clone()>{move || i.t(k!("totp.saved_go_on"))}</button>
                     </p>
                 }>
-                    <h1 tabindex="-1">{move || i.t("totp.title")}</h1>
-                    <p class="alert alert-info" hidden=move || !forced()>{move || i.t("totp.forced")}</p>
+                    <h1 tabindex="-1">{move || i.t(k!("totp.title"))}</h1>
+                    <p class="alert alert-info" hidden=move || !forced()>{move || i.t(k!("totp.forced"))}</p>
                     <ol class="steps">
-                        <li>{move || i.t("totp.step_app")}</li>
+                        <li>{move || i.t(k!("totp.step_app"))}</li>
                         <li>
-                            {move || i.t("totp.step_scan")}
+                            {move || i.t(k!("totp.step_scan"))}
                             {move || enrolment.get().map(|e| view! {
-                                <img class="qr" src=e.qr_code width="200" height="200" alt=move || i.t("totp.qr_alt") />
+                                <img class="qr" src=e.qr_code width="200" height="200" alt=move || i.t(k!("totp.qr_alt")) />
                                 <p>
-                                    {move || i.t("totp.key")} " "
+                                    {move || i.t(k!("totp.key"))} " "
                                     <code id="totp-secret" class="secret-key" data-secret=e.secret.clone()>{grouped(&e.secret)}</code>
                                 </p>
                             })}
                         </li>
-                        <li>{move || i.t("totp.step_code")}</li>
+                        <li>{move || i.t(k!("totp.step_code"))}</li>
                     </ol>
                     <form on:submit=submit novalidate>
                         <FormStatus error=form_error />
-                        <TextField id="code" label="totp.code" value=code error=field_error(err, "code") autocomplete="one-time-code" required=true hint="login.code_hint" />
+                        <TextField id="code" label=k!("totp.code") value=code error=field_error(err, "code") autocomplete="one-time-code" required=true hint=k!("login.code_hint") />
                         <button type="submit" class="btn btn-primary" disabled=move || busy.get() || enrolment.with(Option::is_none)>
-                            {move || i.t("totp.confirm")}
+                            {move || i.t(k!("totp.confirm"))}
                         </button>
-                        <button type="button" class="btn btn-ghost" on:click=logout>{move || i.t("nav.logout")}</button>
+                        <button type="button" class="btn btn-ghost" on:click=logout>{move || i.t(k!("nav.logout"))}</button>
                     </form>
                 </Show>
             </div>

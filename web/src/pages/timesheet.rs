@@ -8,8 +8,8 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use lumit_shared::mediation::{hours, month, Timesheet, TimesheetRow};
 
 use crate::api::{self, ApiError};
-use crate::app::RoleGate;
 use crate::components::{download, error_message, ErrorView, FormStatus, Loading};
+use crate::guard::RoleGate;
 use crate::i18n::{fmt_int, use_i18n};
 use crate::pages::requests::{fmt_local, kind_key, today, COORDINATION};
 
@@ -49,15 +49,13 @@ fn Sheet() -> impl IntoView {
     let month_err = RwSignal::new(None::<String>);
     let data = LocalResource::new(move || {
         let (id, m) = (id(), current_month());
-        async move {
-            api::get::<Timesheet>(&format!("/api/v1/mediators/{id}/timesheet?month={m}")).await
-        }
+        async move { api::mediators::timesheet(&id, &m).await }
     });
     let show = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let m = picked.get_untracked();
         if month(&m).is_err() {
-            month_err.set(Some(i.t("ts.month_format").to_owned()));
+            month_err.set(Some(i.t(k!("ts.month_format")).to_owned()));
             return;
         }
         month_err.set(None);
@@ -72,16 +70,11 @@ fn Sheet() -> impl IntoView {
         let (id, m) = (id(), current_month());
         dl_ok.set(None);
         spawn_local(async move {
-            match api::get_text(
-                &format!("/api/v1/mediators/{id}/timesheet?month={m}"),
-                "text/csv",
-            )
-            .await
-            {
+            match api::mediators::timesheet_csv(&id, &m).await {
                 Ok(text) => {
                     download(&format!("lumit-ore-{id}-{m}.csv"), "text/csv", &text);
                     dl_err.set(None);
-                    dl_ok.set(Some(i.t("ts.downloaded").to_owned()));
+                    dl_ok.set(Some(i.t(k!("ts.downloaded")).to_owned()));
                 }
                 Err(e) => dl_err.set(Some(e)),
             }
@@ -91,20 +84,20 @@ fn Sheet() -> impl IntoView {
         Signal::derive(move || dl_err.with(|e| e.as_ref().map(|e| error_message(i.lang.get(), e))));
     view! {
         <h1 tabindex="-1">
-            {move || i.t("ts.title")}
+            {move || i.t(k!("ts.title"))}
             {move || data.get().and_then(|r| r.ok()).map(|t| format!(": {}", t.mediator_name))}
         </h1>
-        <form class="filters" on:submit=show novalidate aria-label=move || i.t("ts.month")>
+        <form class="filters" on:submit=show novalidate aria-label=move || i.t(k!("ts.month"))>
             <div class="field" class:has-error=move || month_err.with(Option::is_some)>
-                <label for="month">{move || i.t("ts.month")}</label>
+                <label for="month">{move || i.t(k!("ts.month"))}</label>
                 <input id="month" name="month" type="month" aria-describedby="month-error"
                     aria-invalid=move || if month_err.with(Option::is_some) { "true" } else { "false" }
                     prop:value=move || picked.get() on:input=move |ev| picked.set(event_target_value(&ev)) />
                 <p class="error" id="month-error" role="alert">{move || month_err.get()}</p>
             </div>
-            <button type="submit" class="btn">{move || i.t("ts.show")}</button>
-            <button type="button" class="btn" on:click=csv>{move || i.t("ts.csv")}</button>
-            <A href=move || format!("/mediators/{}", id()) attr:class="btn btn-ghost">{move || i.t("ts.back")}</A>
+            <button type="submit" class="btn">{move || i.t(k!("ts.show"))}</button>
+            <button type="button" class="btn" on:click=csv>{move || i.t(k!("ts.csv"))}</button>
+            <A href=move || format!("/mediators/{}", id()) attr:class="btn btn-ghost">{move || i.t(k!("ts.back"))}</A>
         </form>
         <FormStatus error=dl_msg ok=Signal::derive(move || dl_ok.get()) />
         <Transition fallback=|| view! { <Loading /> }>
@@ -126,18 +119,18 @@ fn SheetView(t: Timesheet) -> impl IntoView {
     let month_label2 = t.month.clone();
     view! {
         <section aria-labelledby="hours-title">
-            <h2 id="hours-title">{move || i.t("ts.hours")}</h2>
-            <p class="stat-inline" data-testid="timesheet-total">{move || i.t("ts.total")} ": " <strong>{hours(total)}</strong> " " {move || i.t("ts.hours_unit")}</p>
+            <h2 id="hours-title">{move || i.t(k!("ts.hours"))}</h2>
+            <p class="stat-inline" data-testid="timesheet-total">{move || i.t(k!("ts.total"))} ": " <strong>{hours(total)}</strong> " " {move || i.t(k!("ts.hours_unit"))}</p>
             {if t.rows.is_empty() {
-                view! { <p class="muted">{move || i.t("ts.no_jobs")}</p> }.into_any()
+                view! { <p class="muted">{move || i.t(k!("ts.no_jobs"))}</p> }.into_any()
             } else { view! {
                 <table class="table">
-                    <caption>{move || format!("{} — {}", i.t("ts.hours"), month_label)}</caption>
+                    <caption>{move || format!("{} — {}", i.t(k!("ts.hours")), month_label)}</caption>
                     <thead><tr>
-                        <th scope="col">{move || i.t("req.municipality")}</th>
-                        <th scope="col">{move || i.t("req.kind")}</th>
-                        <th scope="col" class="num">{move || i.t("ts.jobs")}</th>
-                        <th scope="col" class="num">{move || i.t("ts.hours_col")}</th>
+                        <th scope="col">{move || i.t(k!("req.municipality"))}</th>
+                        <th scope="col">{move || i.t(k!("req.kind"))}</th>
+                        <th scope="col" class="num">{move || i.t(k!("ts.jobs"))}</th>
+                        <th scope="col" class="num">{move || i.t(k!("ts.hours_col"))}</th>
                     </tr></thead>
                     <tbody>
                         {t.rows.iter().cloned().map(|r| view! {
@@ -150,7 +143,7 @@ fn SheetView(t: Timesheet) -> impl IntoView {
                         }).collect_view()}
                     </tbody>
                     <tfoot><tr>
-                        <th scope="row">{move || i.t("ts.total")}</th>
+                        <th scope="row">{move || i.t(k!("ts.total"))}</th>
                         <td></td>
                         <td class="num">{move || fmt_int(i.lang.get(), jobs)}</td>
                         <td class="num">{hours(total)}</td>
@@ -160,18 +153,18 @@ fn SheetView(t: Timesheet) -> impl IntoView {
             }.into_any() }}
         </section>
         <section aria-labelledby="late-title">
-            <h2 id="late-title">{move || i.t("ts.late")}</h2>
+            <h2 id="late-title">{move || i.t(k!("ts.late"))}</h2>
             {if t.late_cancellations.is_empty() {
-                view! { <p class="muted">{move || i.t("ts.no_late")}</p> }.into_any()
+                view! { <p class="muted">{move || i.t(k!("ts.no_late"))}</p> }.into_any()
             } else { view! {
                 <table class="table">
-                    <caption>{move || format!("{} — {}", i.t("ts.late"), month_label2)}</caption>
+                    <caption>{move || format!("{} — {}", i.t(k!("ts.late")), month_label2)}</caption>
                     <thead><tr>
-                        <th scope="col">{move || i.t("req.reference")}</th>
-                        <th scope="col">{move || i.t("req.municipality")}</th>
-                        <th scope="col">{move || i.t("req.starts_at")}</th>
-                        <th scope="col" class="num">{move || i.t("ts.planned")}</th>
-                        <th scope="col">{move || i.t("req.cancel_reason")}</th>
+                        <th scope="col">{move || i.t(k!("req.reference"))}</th>
+                        <th scope="col">{move || i.t(k!("req.municipality"))}</th>
+                        <th scope="col">{move || i.t(k!("req.starts_at"))}</th>
+                        <th scope="col" class="num">{move || i.t(k!("ts.planned"))}</th>
+                        <th scope="col">{move || i.t(k!("req.cancel_reason"))}</th>
                     </tr></thead>
                     <tbody>
                         {t.late_cancellations.into_iter().map(|l| view! {
@@ -206,7 +199,7 @@ fn Chart(bars: Vec<(String, i64)>) -> impl IntoView {
         .join("; ");
     view! {
         <figure class="chart">
-            <svg role="img" aria-label=move || format!("{}: {summary}", i.t("ts.chart"))
+            <svg role="img" aria-label=move || format!("{}: {summary}", i.t(k!("ts.chart")))
                 viewBox=format!("0 0 {} {height}", label_w + bar_w + 70) width="100%" preserveAspectRatio="xMinYMin meet">
                 {bars.into_iter().enumerate().map(|(n, (name, m))| {
                     let y = n as i64 * row_h + 4;
@@ -220,7 +213,7 @@ fn Chart(bars: Vec<(String, i64)>) -> impl IntoView {
                     }
                 }).collect_view()}
             </svg>
-            <figcaption>{move || i.t("ts.chart")}</figcaption>
+            <figcaption>{move || i.t(k!("ts.chart"))}</figcaption>
         </figure>
     }
 }

@@ -6,15 +6,14 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use lumit_shared::municipality::Municipality;
-use lumit_shared::user::{CreatedUser, NewUser, PasswordReset, Role, User, UserPatch};
-use reqwest::Method;
+use lumit_shared::user::{CreatedUser, NewUser, Role, User, UserPatch};
 
-use crate::api::{self, enc, ApiError};
-use crate::app::{role_key, RoleGate};
+use crate::api::{self, ApiError};
 use crate::components::{
     error_message, field_error, CheckField, Empty, ErrorView, FormStatus, Loading, MoreButton,
     Paged, SecretOnce, SelectField, TextField,
 };
+use crate::guard::{role_key, RoleGate};
 use crate::i18n::{text, use_i18n};
 use crate::pages::municipalities::{all_municipalities, confirm};
 use crate::session::use_session;
@@ -22,7 +21,7 @@ use crate::session::use_session;
 fn role_options(lang: crate::i18n::Lang, with_all: bool) -> Vec<(String, String)> {
     let mut v = Vec::new();
     if with_all {
-        v.push((String::new(), text(lang, "app.all").to_owned()));
+        v.push((String::new(), text(lang, k!("app.all")).to_owned()));
     }
     v.extend(
         Role::ALL
@@ -51,14 +50,16 @@ fn UserList() -> impl IntoView {
     let municipalities = LocalResource::new(all_municipalities);
 
     let load = move |reset: bool| {
-        let mut path = format!("/api/v1/users?limit=50&q={}", enc(&q.get_untracked()));
+        let mut path = api::users::search()
+            .with_raw("limit", "50")
+            .with("q", &q.get_untracked());
         for (k, v) in [
             ("role", role.get_untracked()),
             ("municipality_id", municipality.get_untracked()),
             ("active", active.get_untracked()),
         ] {
             if !v.is_empty() {
-                path.push_str(&format!("&{k}={}", enc(&v)));
+                path = path.with(k, &v);
             }
         }
         list.load(path, !reset);
@@ -76,13 +77,16 @@ fn UserList() -> impl IntoView {
     let states = Signal::derive(move || {
         let lang = i.lang.get();
         vec![
-            ("true".to_owned(), text(lang, "app.active").to_owned()),
-            ("false".to_owned(), text(lang, "app.inactive").to_owned()),
-            (String::new(), text(lang, "app.all").to_owned()),
+            ("true".to_owned(), text(lang, k!("app.active")).to_owned()),
+            (
+                "false".to_owned(),
+                text(lang, k!("app.inactive")).to_owned(),
+            ),
+            (String::new(), text(lang, k!("app.all")).to_owned()),
         ]
     });
     let mun_options = Signal::derive(move || {
-        let mut v = vec![(String::new(), text(i.lang.get(), "app.all").to_owned())];
+        let mut v = vec![(String::new(), text(i.lang.get(), k!("app.all")).to_owned())];
         if let Some(Ok(all)) = municipalities.get() {
             v.extend(all.into_iter().map(|m| (m.id, m.name)));
         }
@@ -105,31 +109,31 @@ fn UserList() -> impl IntoView {
     };
     view! {
         <div class="page-head">
-            <h1 tabindex="-1">{move || i.t("users.title")}</h1>
+            <h1 tabindex="-1">{move || i.t(k!("users.title"))}</h1>
             <Show when=move || s.is(&[Role::Admin])>
-                <A href="/users/new" attr:class="btn btn-primary">{move || i.t("users.new")}</A>
+                <A href="/users/new" attr:class="btn btn-primary">{move || i.t(k!("users.new"))}</A>
             </Show>
         </div>
         <form class="filters" role="search" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); load(true); }>
             <div class="field">
-                <label for="q">{move || i.t("app.search")}</label>
-                <input id="q" type="search" placeholder=move || i.t("users.search_hint") prop:value=move || q.get() on:input=move |ev| q.set(event_target_value(&ev)) />
+                <label for="q">{move || i.t(k!("app.search"))}</label>
+                <input id="q" type="search" placeholder=move || i.t(k!("users.search_hint")) prop:value=move || q.get() on:input=move |ev| q.set(event_target_value(&ev)) />
             </div>
-            <SelectField id="role" label="users.role" value=role options=roles />
-            <SelectField id="municipality" label="users.municipalities" value=municipality options=mun_options />
-            <SelectField id="active" label="mun.status" value=active options=states />
-            <button type="submit" class="btn">{move || i.t("app.search")}</button>
+            <SelectField id="role" label=k!("users.role") value=role options=roles />
+            <SelectField id="municipality" label=k!("users.municipalities") value=municipality options=mun_options />
+            <SelectField id="active" label=k!("mun.status") value=active options=states />
+            <button type="submit" class="btn">{move || i.t(k!("app.search"))}</button>
         </form>
         {move || error.get().map(|e| view! { <ErrorView error=e retry=Callback::new(move |_| load(true)) /> })}
         <Show when=move || !items.with(Vec::is_empty) fallback=move || view! { <Show when=move || !loading.get() fallback=|| view! { <Loading /> }><Empty /></Show> }>
             <table class="table">
-                <caption class="visually-hidden">{move || i.t("users.title")}</caption>
+                <caption class="visually-hidden">{move || i.t(k!("users.title"))}</caption>
                 <thead><tr>
-                    <th scope="col">{move || i.t("users.username")}</th>
-                    <th scope="col">{move || i.t("users.full_name")}</th>
-                    <th scope="col">{move || i.t("users.role")}</th>
-                    <th scope="col">{move || i.t("users.municipalities")}</th>
-                    <th scope="col">{move || i.t("mun.status")}</th>
+                    <th scope="col">{move || i.t(k!("users.username"))}</th>
+                    <th scope="col">{move || i.t(k!("users.full_name"))}</th>
+                    <th scope="col">{move || i.t(k!("users.role"))}</th>
+                    <th scope="col">{move || i.t(k!("users.municipalities"))}</th>
+                    <th scope="col">{move || i.t(k!("mun.status"))}</th>
                 </tr></thead>
                 <tbody>
                     <For each=move || items.get() key=|u| u.id.clone() let:u>
@@ -138,7 +142,7 @@ fn UserList() -> impl IntoView {
                             <td>{u.full_name.clone()}</td>
                             <td>{move || i.t(role_key(u.role))}</td>
                             <td>{ let ids = u.municipality_ids.clone(); move || names(&ids) }</td>
-                            <td>{move || i.t(if u.active { "app.active" } else { "app.inactive" })}</td>
+                            <td>{move || i.t(if u.active { k!("app.active") } else { k!("app.inactive") })}</td>
                         </tr>
                     </For>
                 </tbody>
@@ -158,7 +162,7 @@ fn MunicipalityChecks(
     let i = use_i18n();
     view! {
         <fieldset class="checks" aria-describedby="municipality_ids-error">
-            <legend>{move || i.t("users.municipalities")}</legend>
+            <legend>{move || i.t(k!("users.municipalities"))}</legend>
             {all.into_iter().filter(|m| m.active).map(|m| {
                 let id = m.id.clone();
                 let checked = RwSignal::new(selected.get_untracked().contains(&id));
@@ -218,7 +222,7 @@ pub fn Create() -> impl IntoView {
             password: (!pw.is_empty()).then_some(pw),
         };
         spawn_local(async move {
-            match api::post::<_, CreatedUser>("/api/v1/users", &body).await {
+            match api::users::create(&body).await {
                 Ok(c) => {
                     err.set(None);
                     created.set(Some(c));
@@ -233,33 +237,33 @@ pub fn Create() -> impl IntoView {
         Signal::derive(move || err.with(|e| e.as_ref().map(|e| error_message(i.lang.get(), e))));
     view! {
         <RoleGate roles=&[Role::Admin]>
-            <h1 tabindex="-1">{move || i.t("users.new")}</h1>
+            <h1 tabindex="-1">{move || i.t(k!("users.new"))}</h1>
             {move || match created.get() {
                 Some(c) => view! {
                     <div class="alert alert-ok" role="status">
-                        <p>{move || i.t("app.saved")} " " <strong>{c.user.username.clone()}</strong></p>
+                        <p>{move || i.t(k!("app.saved"))} " " <strong>{c.user.username.clone()}</strong></p>
                     </div>
-                    {c.temporary_password.clone().map(|p| view! { <SecretOnce label=Signal::derive(move || i.t("users.temp_shown_once").to_owned()) value=p /> })}
-                    <p class="actions"><A href=format!("/users/{}", c.user.id) attr:class="btn btn-primary">{move || i.t("app.edit")}</A>
-                    <A href="/users" attr:class="btn">{move || i.t("users.title")}</A></p>
+                    {c.temporary_password.clone().map(|p| view! { <SecretOnce label=Signal::derive(move || i.t(k!("users.temp_shown_once")).to_owned()) value=p /> })}
+                    <p class="actions"><A href=format!("/users/{}", c.user.id) attr:class="btn btn-primary">{move || i.t(k!("app.edit"))}</A>
+                    <A href="/users" attr:class="btn">{move || i.t(k!("users.title"))}</A></p>
                 }.into_any(),
                 None => view! {
                     <form class="form" on:submit=submit novalidate>
                         <FormStatus error=form_error />
-                        <TextField id="username" label="users.username" value=username error=field_error(err, "username") required=true />
-                        <TextField id="full_name" label="users.full_name" value=full_name error=field_error(err, "full_name") required=true autocomplete="name" />
-                        <TextField id="email" label="users.email" value=email error=field_error(err, "email") kind="email" />
-                        <SelectField id="role" label="users.role" value=role options=roles error=field_error(err, "role") />
+                        <TextField id="username" label=k!("users.username") value=username error=field_error(err, "username") required=true />
+                        <TextField id="full_name" label=k!("users.full_name") value=full_name error=field_error(err, "full_name") required=true autocomplete="name" />
+                        <TextField id="email" label=k!("users.email") value=email error=field_error(err, "email") kind="email" />
+                        <SelectField id="role" label=k!("users.role") value=role options=roles error=field_error(err, "role") />
                         <Suspense fallback=|| view! { <Loading /> }>
                             {move || municipalities.get().map(|r| match r {
                                 Ok(all) => view! { <MunicipalityChecks all=all selected=selected error=municipality_error(err) /> }.into_any(),
                                 Err(e) => view! { <ErrorView error=e /> }.into_any(),
                             })}
                         </Suspense>
-                        <TextField id="password" label="users.password" value=password error=field_error(err, "password") kind="password" autocomplete="new-password" />
+                        <TextField id="password" label=k!("users.password") value=password error=field_error(err, "password") kind="password" autocomplete="new-password" />
                         <div class="actions">
-                            <button type="submit" class="btn btn-primary" disabled=move || busy.get()>{move || if busy.get() { i.t("app.saving") } else { i.t("app.save") }}</button>
-                            <A href="/users" attr:class="btn">{move || i.t("app.cancel")}</A>
+                            <button type="submit" class="btn btn-primary" disabled=move || busy.get()>{move || if busy.get() { i.t(k!("app.saving")) } else { i.t(k!("app.save")) }}</button>
+                            <A href="/users" attr:class="btn">{move || i.t(k!("app.cancel"))}</A>
                         </div>
                     </form>
                 }.into_any(),
@@ -275,7 +279,7 @@ pub fn Detail() -> impl IntoView {
     let data = LocalResource::new(move || {
         let id = params.with(|p| p.get("id").unwrap_or_default());
         async move {
-            let (u, tag) = api::get_tagged::<User>(&format!("/api/v1/users/{id}")).await?;
+            let (u, tag) = api::users::get_tagged(&id).await?;
             let all = all_municipalities().await?;
             Ok::<_, ApiError>((u, tag, all))
         }
@@ -328,12 +332,10 @@ fn UserEditor(
             };
             let (id, tag) = (id.clone(), tag.clone());
             spawn_local(async move {
-                match api::patch::<_, User>(&format!("/api/v1/users/{id}"), &body, tag.as_deref())
-                    .await
-                {
+                match api::users::update(&id, &body, tag.as_deref()).await {
                     Ok(_) => {
                         err.set(None);
-                        ok.set(Some(text(i.lang.get_untracked(), "app.saved").into()));
+                        ok.set(Some(text(i.lang.get_untracked(), k!("app.saved")).into()));
                         reload.run(());
                     }
                     Err(e) => err.set(Some(e)),
@@ -345,17 +347,12 @@ fn UserEditor(
     let do_reset = {
         let id = id.clone();
         move |_| {
-            if !confirm(text(i.lang.get_untracked(), "users.confirm_reset")) {
+            if !confirm(text(i.lang.get_untracked(), k!("users.confirm_reset"))) {
                 return;
             }
             let id = id.clone();
             spawn_local(async move {
-                match api::post::<_, PasswordReset>(
-                    &format!("/api/v1/users/{id}/password-reset"),
-                    &serde_json::json!({}),
-                )
-                .await
-                {
+                match api::users::reset_password(&id).await {
                     Ok(r) => reset.set(Some(r.temporary_password)),
                     Err(e) => err.set(Some(e)),
                 }
@@ -365,22 +362,19 @@ fn UserEditor(
     let do_end_sessions = {
         let id = id.clone();
         move |_| {
-            if !confirm(text(i.lang.get_untracked(), "users.confirm_end_sessions")) {
+            if !confirm(text(
+                i.lang.get_untracked(),
+                k!("users.confirm_end_sessions"),
+            )) {
                 return;
             }
             let id = id.clone();
             spawn_local(async move {
-                match api::no_content(
-                    Method::POST,
-                    &format!("/api/v1/users/{id}/end-sessions"),
-                    None::<&serde_json::Value>,
-                )
-                .await
-                {
+                match api::users::end_sessions(&id).await {
                     Ok(()) => {
                         err.set(None);
                         ok.set(Some(
-                            text(i.lang.get_untracked(), "users.sessions_ended").into(),
+                            text(i.lang.get_untracked(), k!("users.sessions_ended")).into(),
                         ));
                     }
                     Err(e) => err.set(Some(e)),
@@ -392,22 +386,16 @@ fn UserEditor(
     let do_reset_totp = {
         let id = id.clone();
         move |_| {
-            if !confirm(text(i.lang.get_untracked(), "users.confirm_reset_totp")) {
+            if !confirm(text(i.lang.get_untracked(), k!("users.confirm_reset_totp"))) {
                 return;
             }
             let id = id.clone();
             spawn_local(async move {
-                match api::no_content(
-                    Method::DELETE,
-                    &format!("/api/v1/users/{id}/totp"),
-                    None::<&serde_json::Value>,
-                )
-                .await
-                {
+                match api::users::remove_totp(&id).await {
                     Ok(()) => {
                         err.set(None);
                         ok.set(Some(
-                            text(i.lang.get_untracked(), "users.totp_removed").into(),
+                            text(i.lang.get_untracked(), k!("users.totp_removed")).into(),
                         ));
                         // Updated in place: reloading the account would redraw the page and
                         // drop the notice before a screen reader reads it.
@@ -420,9 +408,9 @@ fn UserEditor(
     };
     let totp_required = user.totp_required;
     let totp_state = move || match (totp_on.get(), totp_required) {
-        (true, _) => "totp.state_on",
-        (false, true) => "totp.state_pending",
-        (false, false) => "totp.state_off",
+        (true, _) => k!("totp.state_on"),
+        (false, true) => k!("totp.state_pending"),
+        (false, false) => k!("totp.state_off"),
     };
     let roles = Signal::derive(move || role_options(i.lang.get(), false));
     let form_error =
@@ -436,37 +424,37 @@ fn UserEditor(
         <div class="page-head">
             <h1 tabindex="-1">{user.full_name.clone()} " (" {user.username.clone()} ")"</h1>
             {is_admin.then(|| view! { <div class="actions">
-                <button type="button" class="btn" on:click=do_reset>{move || i.t("users.reset")}</button>
-                <button type="button" class="btn" on:click=do_end_sessions>{move || i.t("users.end_sessions")}</button>
+                <button type="button" class="btn" on:click=do_reset>{move || i.t(k!("users.reset"))}</button>
+                <button type="button" class="btn" on:click=do_end_sessions>{move || i.t(k!("users.end_sessions"))}</button>
                 {move || totp_on.get().then(|| view! {
-                    <button type="button" class="btn" on:click=do_reset_totp.clone()>{move || i.t("users.reset_totp")}</button>
+                    <button type="button" class="btn" on:click=do_reset_totp.clone()>{move || i.t(k!("users.reset_totp"))}</button>
                 })}
             </div> })}
         </div>
-        <p class="totp-state"><strong>{move || i.t("totp.title")} ": "</strong>{move || i.t(totp_state())}</p>
-        {move || reset.get().map(|p| view! { <SecretOnce label=Signal::derive(move || i.t("users.temp_shown_once").to_owned()) value=p /> })}
+        <p class="totp-state"><strong>{move || i.t(k!("totp.title"))} ": "</strong>{move || i.t(totp_state())}</p>
+        {move || reset.get().map(|p| view! { <SecretOnce label=Signal::derive(move || i.t(k!("users.temp_shown_once")).to_owned()) value=p /> })}
         {if is_admin {
             view! {
                 <form class="form" on:submit=save novalidate>
                     <FormStatus error=form_error ok=ok />
-                    <TextField id="full_name" label="users.full_name" value=full_name error=field_error(err, "full_name") required=true />
-                    <TextField id="email" label="users.email" value=email error=field_error(err, "email") kind="email" />
-                    <SelectField id="role" label="users.role" value=role options=roles error=field_error(err, "role") />
+                    <TextField id="full_name" label=k!("users.full_name") value=full_name error=field_error(err, "full_name") required=true />
+                    <TextField id="email" label=k!("users.email") value=email error=field_error(err, "email") kind="email" />
+                    <SelectField id="role" label=k!("users.role") value=role options=roles error=field_error(err, "role") />
                     <MunicipalityChecks all=all selected=selected error=municipality_error(err) />
-                    <CheckField id="active".to_owned() label=Signal::derive(move || i.t("app.active").to_owned()) checked=active />
+                    <CheckField id="active".to_owned() label=Signal::derive(move || i.t(k!("app.active")).to_owned()) checked=active />
                     <div class="actions">
-                        <button type="submit" class="btn btn-primary" disabled=move || busy.get()>{move || if busy.get() { i.t("app.saving") } else { i.t("app.save") }}</button>
-                        <A href="/users" attr:class="btn">{move || i.t("app.back")}</A>
+                        <button type="submit" class="btn btn-primary" disabled=move || busy.get()>{move || if busy.get() { i.t(k!("app.saving")) } else { i.t(k!("app.save")) }}</button>
+                        <A href="/users" attr:class="btn">{move || i.t(k!("app.back"))}</A>
                     </div>
                 </form>
             }.into_any()
         } else {
             view! {
                 <dl class="facts">
-                    <div><dt>{move || i.t("users.role")}</dt><dd>{move || i.t(role_key(user.role))}</dd></div>
-                    <div><dt>{move || i.t("users.email")}</dt><dd>{user.email.clone().unwrap_or_else(|| "—".into())}</dd></div>
-                    <div><dt>{move || i.t("users.municipalities")}</dt><dd>{if names.is_empty() { "—".to_owned() } else { names.join(", ") }}</dd></div>
-                    <div><dt>{move || i.t("mun.status")}</dt><dd>{move || i.t(if user.active { "app.active" } else { "app.inactive" })}</dd></div>
+                    <div><dt>{move || i.t(k!("users.role"))}</dt><dd>{move || i.t(role_key(user.role))}</dd></div>
+                    <div><dt>{move || i.t(k!("users.email"))}</dt><dd>{user.email.clone().unwrap_or_else(|| "—".into())}</dd></div>
+                    <div><dt>{move || i.t(k!("users.municipalities"))}</dt><dd>{if names.is_empty() { "—".to_owned() } else { names.join(", ") }}</dd></div>
+                    <div><dt>{move || i.t(k!("mun.status"))}</dt><dd>{move || i.t(if user.active { k!("app.active") } else { k!("app.inactive") })}</dd></div>
                 </dl>
             }.into_any()
         }}

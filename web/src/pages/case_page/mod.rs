@@ -13,8 +13,8 @@ use lumit_shared::person::Person;
 use lumit_shared::user::Role;
 
 use crate::api::{self, ApiError};
-use crate::app::RoleGate;
 use crate::components::{error_message, ErrorView, FormStatus, Loading, SelectField, TextField};
+use crate::guard::RoleGate;
 use crate::i18n::{fmt_datetime, text, use_i18n, Lang};
 use crate::pages::cases::{outcome_key, status_key};
 
@@ -43,30 +43,26 @@ pub fn Detail() -> impl IntoView {
     view! { <RoleGate roles=STAFF><CaseDetail /></RoleGate> }
 }
 
-fn office_key(o: OfficeKind) -> &'static str {
+fn office_key(o: OfficeKind) -> crate::i18n::Key {
     match o {
-        OfficeKind::Questura => "office.questura",
-        OfficeKind::Prefettura => "office.prefettura",
-        OfficeKind::Asl => "office.asl",
-        OfficeKind::Inps => "office.inps",
-        OfficeKind::School => "office.school",
-        OfficeKind::SocialServices => "office.social_services",
-        OfficeKind::Desk => "office.desk",
-        OfficeKind::Other => "office.other",
+        OfficeKind::Questura => k!("office.questura"),
+        OfficeKind::Prefettura => k!("office.prefettura"),
+        OfficeKind::Asl => k!("office.asl"),
+        OfficeKind::Inps => k!("office.inps"),
+        OfficeKind::School => k!("office.school"),
+        OfficeKind::SocialServices => k!("office.social_services"),
+        OfficeKind::Desk => k!("office.desk"),
+        OfficeKind::Other => k!("office.other"),
     }
 }
 
 async fn load(id: String) -> Result<CaseData, ApiError> {
-    let case: Case = api::get(&format!("/api/v1/cases/{id}")).await?;
-    let events: Vec<CaseEvent> = api::get(&format!("/api/v1/cases/{id}/events")).await?;
-    let referrals: Vec<Referral> = api::get(&format!("/api/v1/cases/{id}/referrals")).await?;
-    let categories: Vec<CaseCategory> = api::get("/api/v1/case-categories")
-        .await
-        .unwrap_or_default();
+    let case: Case = api::cases::get(&id).await?;
+    let events: Vec<CaseEvent> = api::cases::events(&id).await?;
+    let referrals: Vec<Referral> = api::referrals::of_case(&id).await?;
+    let categories: Vec<CaseCategory> = api::cases::categories().await.unwrap_or_default();
     // A person merged or out of reach still leaves the case readable.
-    let person = api::get::<Person>(&format!("/api/v1/people/{}", case.person_id))
-        .await
-        .ok();
+    let person = api::people::get(&case.person_id).await.ok();
     let of = |id: &str| categories.iter().find(|c| c.id == id);
     let mut checklist = of(&case.category_id)
         .map(|c| c.checklist.clone())
@@ -117,7 +113,7 @@ fn CaseDetail() -> impl IntoView {
     view! {
         <Transition fallback=|| view! { <Loading /> }>
             {move || data.get().map(|r| match r {
-                Err(e) => view! { <h1 tabindex="-1">{move || i.t("cases.title")}</h1><ErrorView error=e retry=reload /> }.into_any(),
+                Err(e) => view! { <h1 tabindex="-1">{move || i.t(k!("cases.title"))}</h1><ErrorView error=e retry=reload /> }.into_any(),
                 Ok(d) => {
                     let c = d.case.clone();
                     let opened = c.opened_at;
@@ -126,11 +122,11 @@ fn CaseDetail() -> impl IntoView {
                     view! {
                         <h1 tabindex="-1">{c.reference.clone()} " — " {c.person_name.clone()}</h1>
                         <dl class="facts">
-                            <div><dt>{move || i.t("cases.status")}</dt><dd data-testid="case-status">{move || i.t(status_key(c.status))}</dd></div>
-                            <div><dt>{move || i.t("cases.outcome")}</dt><dd>{move || c.outcome.map(|o| i.t(outcome_key(o))).unwrap_or("—")}</dd></div>
-                            <div><dt>{move || i.t("cases.summary")}</dt><dd>{c.summary.clone()}</dd></div>
-                            <div><dt>{move || i.t("cases.category")}</dt><dd>{move || pick(i.lang.get(), &names)}</dd></div>
-                            <div><dt>{move || i.t("cases.opened")}</dt><dd>{move || fmt_datetime(i.lang.get(), &opened)}</dd></div>
+                            <div><dt>{move || i.t(k!("cases.status"))}</dt><dd data-testid="case-status">{move || i.t(status_key(c.status))}</dd></div>
+                            <div><dt>{move || i.t(k!("cases.outcome"))}</dt><dd>{move || c.outcome.map(|o| i.t(outcome_key(o))).unwrap_or("—")}</dd></div>
+                            <div><dt>{move || i.t(k!("cases.summary"))}</dt><dd>{c.summary.clone()}</dd></div>
+                            <div><dt>{move || i.t(k!("cases.category"))}</dt><dd>{move || pick(i.lang.get(), &names)}</dd></div>
+                            <div><dt>{move || i.t(k!("cases.opened"))}</dt><dd>{move || fmt_datetime(i.lang.get(), &opened)}</dd></div>
                         </dl>
                         <Assignment case=d.case.clone() reload=reload />
                         <PersonSummary case=d.case.clone() person=d.person.clone() />
@@ -155,20 +151,20 @@ fn Assignment(case: Case, reload: Callback<()>) -> impl IntoView {
         .with_untracked(|u| u.as_ref().map(|u| u.id.clone()))
         .unwrap_or_default();
     let who = match case.assigned_to_id.as_deref() {
-        None => "cases.nobody",
-        Some(id) if id == me => "cases.you",
-        Some(_) => "cases.someone_else",
+        None => k!("cases.nobody"),
+        Some(id) if id == me => k!("cases.you"),
+        Some(_) => k!("cases.someone_else"),
     };
     let mine = case.assigned_to_id.as_deref() == Some(me.as_str());
     let err = RwSignal::new(None::<ApiError>);
     let take = move |_| {
-        let path = format!("/api/v1/cases/{}", case.id);
+        let case_id = case.id.clone();
         let body = CasePatch {
             assigned_to_id: Some(Some(me.clone())),
             ..Default::default()
         };
         spawn_local(async move {
-            match api::patch::<_, Case>(&path, &body, None).await {
+            match api::cases::update(&case_id, &body).await {
                 Ok(_) => reload.run(()),
                 Err(e) => err.set(Some(e)),
             }
@@ -178,9 +174,9 @@ fn Assignment(case: Case, reload: Callback<()>) -> impl IntoView {
         Signal::derive(move || err.with(|e| e.as_ref().map(|e| error_message(i.lang.get(), e))));
     view! {
         <p class="assignment">
-            <strong>{move || i.t("cases.assigned_to")}</strong> ": " <span data-testid="case-assignee">{move || i.t(who)}</span> " "
+            <strong>{move || i.t(k!("cases.assigned_to"))}</strong> ": " <span data-testid="case-assignee">{move || i.t(who)}</span> " "
             {(!mine && case.status != CaseStatus::Closed).then(|| view! {
-                <button type="button" class="btn" on:click=take.clone()>{move || i.t("cases.take")}</button>
+                <button type="button" class="btn" on:click=take.clone()>{move || i.t(k!("cases.take"))}</button>
             })}
         </p>
         <FormStatus error=msg />
@@ -199,12 +195,12 @@ fn PersonSummary(case: Case, person: Option<Person>) -> impl IntoView {
     let phone = person.as_ref().and_then(|p| p.phone.clone());
     view! {
         <section class="card" aria-labelledby="person-title">
-            <h2 id="person-title">{move || i.t("cases.person")}</h2>
+            <h2 id="person-title">{move || i.t(k!("cases.person"))}</h2>
             <p><A href=format!("/people/{}", case.person_id)>{case.person_name.clone()}</A></p>
             <dl class="facts">
-                <div><dt>{move || i.t("person.citizenship")}</dt><dd>{move || crate::pickers::country_label(i.lang.get(), citizenship.as_deref())}</dd></div>
-                <div><dt>{move || i.t("person.permit_expiry")}</dt><dd>{expiry.unwrap_or_else(|| "—".into())}</dd></div>
-                <div><dt>{move || i.t("person.phone")}</dt><dd>{phone.unwrap_or_else(|| "—".into())}</dd></div>
+                <div><dt>{move || i.t(k!("person.citizenship"))}</dt><dd>{move || crate::pickers::country_label(i.lang.get(), citizenship.as_deref())}</dd></div>
+                <div><dt>{move || i.t(k!("person.permit_expiry"))}</dt><dd>{expiry.unwrap_or_else(|| "—".into())}</dd></div>
+                <div><dt>{move || i.t(k!("person.phone"))}</dt><dd>{phone.unwrap_or_else(|| "—".into())}</dd></div>
             </dl>
         </section>
     }
@@ -230,7 +226,7 @@ fn StatusBar(case: Case, reload: Callback<()>) -> impl IntoView {
         };
         let id = id.clone();
         spawn_local(async move {
-            match api::post::<_, Case>(&format!("/api/v1/cases/{id}/transitions"), &body).await {
+            match api::cases::transition(&id, &body).await {
                 Ok(_) => {
                     err.set(None);
                     move_note.set(String::new());
@@ -256,9 +252,10 @@ fn StatusBar(case: Case, reload: Callback<()>) -> impl IntoView {
     let msg = Signal::derive(move || {
         err.with(|e| {
             e.as_ref().map(|e| {
-                e.field("note")
-                    .or(e.field("outcome"))
-                    .unwrap_or_else(|| error_message(i.lang.get(), e))
+                e.field("note").or(e.field("outcome")).map_or_else(
+                    || error_message(i.lang.get(), e),
+                    |f| crate::components::field_text(i.lang.get(), f),
+                )
             })
         })
     });
@@ -273,16 +270,16 @@ fn StatusBar(case: Case, reload: Callback<()>) -> impl IntoView {
     let closing = next.contains(&CaseStatus::Closed);
     view! {
         <section class="card" aria-labelledby="workflow-title">
-            <h2 id="workflow-title">{move || i.t("cases.move_to")}</h2>
+            <h2 id="workflow-title">{move || i.t(k!("cases.move_to"))}</h2>
             <FormStatus error=msg />
-            <TextField id="move_note" label="cases.transition_note" value=move_note error=Signal::derive(|| None::<String>) />
-            {closing.then(|| view! { <SelectField id="outcome" label="cases.outcome" value=outcome options=outcomes /> })}
+            <TextField id="move_note" label=k!("cases.transition_note") value=move_note error=Signal::derive(|| None::<String>) />
+            {closing.then(|| view! { <SelectField id="outcome" label=k!("cases.outcome") value=outcome options=outcomes /> })}
             <div class="actions">
                 {next.into_iter().map(|to| {
                     let go = go.clone();
                     view! {
                         <button type="button" class="btn" disabled=move || busy.get() on:click=move |_| go(to)>
-                            {move || format!("{} «{}»", i.t("cases.move_to"), i.t(status_key(to)))}
+                            {move || format!("{} «{}»", i.t(k!("cases.move_to")), i.t(status_key(to)))}
                         </button>
                     }
                 }).collect_view()}
@@ -300,19 +297,19 @@ fn Checklist(items: Vec<String>, checked: Vec<String>) -> impl IntoView {
     let total = items.len();
     view! {
         <section aria-labelledby="checklist-title">
-            <h2 id="checklist-title">{move || i.t("cases.checklist")}</h2>
+            <h2 id="checklist-title">{move || i.t(k!("cases.checklist"))}</h2>
             {if items.is_empty() {
-                view! { <p class="muted">{move || i.t("cases.no_checklist")}</p> }.into_any()
+                view! { <p class="muted">{move || i.t(k!("cases.no_checklist"))}</p> }.into_any()
             } else {
                 view! {
-                    <p role="status">{format!("{done} / {total}")} " " {move || i.t("cases.checked")}</p>
+                    <p role="status">{format!("{done} / {total}")} " " {move || i.t(k!("cases.checked"))}</p>
                     <ul class="checklist">
                         {items.into_iter().map(|d| {
                             let ok = checked.contains(&d);
                             view! {
                                 <li class:done=ok>
                                     {d}
-                                    <span class="visually-hidden">{move || if ok { i.t("cases.doc_ok") } else { i.t("cases.doc_missing") }}</span>
+                                    <span class="visually-hidden">{move || if ok { i.t(k!("cases.doc_ok")) } else { i.t(k!("cases.doc_missing")) }}</span>
                                 </li>
                             }
                         }).collect_view()}

@@ -49,9 +49,7 @@ pub(super) fn Referrals(
             };
             let id = case_id.clone();
             spawn_local(async move {
-                match api::post::<_, Referral>(&format!("/api/v1/cases/{id}/referrals"), &body)
-                    .await
-                {
+                match api::referrals::create(&id, &body).await {
                     Ok(_) => {
                         err.set(None);
                         reason.set(String::new());
@@ -74,7 +72,7 @@ pub(super) fn Referrals(
         Signal::derive(move || err.with(|e| e.as_ref().map(|e| error_message(i.lang.get(), e))));
     view! {
         <section aria-labelledby="referrals-title">
-            <h2 id="referrals-title">{move || i.t("cases.referrals")}</h2>
+            <h2 id="referrals-title">{move || i.t(k!("cases.referrals"))}</h2>
             {if referrals.is_empty() { view! { <Empty /> }.into_any() } else { view! {
                 <ul class="rows">
                     {referrals.into_iter().map(|r| {
@@ -85,11 +83,11 @@ pub(super) fn Referrals(
                             <li>
                                 <p>
                                     <strong>{move || i.t(office_key(r.office_kind))}</strong> " · " {r.reason.clone()}
-                                    {follow.map(|f| view! { " · " {move || i.t("cases.follow_up")} " " {f.clone()} })}
-                                    {overdue.then(|| view! { " " <span class="badge badge-danger">{move || i.t("cases.overdue")}</span> })}
+                                    {follow.map(|f| view! { " · " {move || i.t(k!("cases.follow_up"))} " " {f.clone()} })}
+                                    {overdue.then(|| view! { " " <span class="badge badge-danger">{move || i.t(k!("cases.overdue"))}</span> })}
                                 </p>
                                 {match answered {
-                                    Some(a) => view! { <p><em>{move || i.t("cases.answer")}</em> ": " {a}</p> }.into_any(),
+                                    Some(a) => view! { <p><em>{move || i.t(k!("cases.answer"))}</em> ": " {a}</p> }.into_any(),
                                     None => view! { <AnswerForm case_id=case_id.clone() referral_id=r.id.clone() reload=reload /> }.into_any(),
                                 }}
                             </li>
@@ -98,12 +96,12 @@ pub(super) fn Referrals(
                 </ul>
             }.into_any() }}
             <form class="form" on:submit=submit novalidate aria-labelledby="new-referral-title">
-                <h3 id="new-referral-title">{move || i.t("cases.new_referral")}</h3>
+                <h3 id="new-referral-title">{move || i.t(k!("cases.new_referral"))}</h3>
                 <FormStatus error=msg />
-                <SelectField id="office_kind" label="cases.office" value=office options=offices />
-                <TextField id="referral_reason" label="cases.reason" value=reason error=field_error(err, "reason") required=true />
-                <DateField id="follow_up_date" label="cases.follow_up" value=follow_up error=field_error(err, "follow_up_date") />
-                <button type="submit" class="btn btn-primary">{move || i.t("cases.refer")}</button>
+                <SelectField id="office_kind" label=k!("cases.office") value=office options=offices />
+                <TextField id="referral_reason" label=k!("cases.reason") value=reason error=field_error(err, "reason") required=true />
+                <DateField id="follow_up_date" label=k!("cases.follow_up") value=follow_up error=field_error(err, "follow_up_date") />
+                <button type="submit" class="btn btn-primary">{move || i.t(k!("cases.refer"))}</button>
             </form>
         </section>
     }
@@ -125,9 +123,9 @@ pub(super) fn AnswerForm(
         let body = ReferralAnswer {
             answer: answer.get_untracked(),
         };
-        let path = format!("/api/v1/cases/{case_id}/referrals/{referral_id}/answer");
+        let (case_id, referral_id) = (case_id.clone(), referral_id.clone());
         spawn_local(async move {
-            match api::post::<_, Referral>(&path, &body).await {
+            match api::referrals::answer(&case_id, &referral_id, &body).await {
                 Ok(_) => {
                     err.set(None);
                     reload.run(());
@@ -139,16 +137,18 @@ pub(super) fn AnswerForm(
     let msg = Signal::derive(move || {
         err.with(|e| {
             e.as_ref().map(|e| {
-                e.field("answer")
-                    .unwrap_or_else(|| error_message(i.lang.get(), e))
+                e.field("answer").map_or_else(
+                    || error_message(i.lang.get(), e),
+                    |f| crate::components::field_text(i.lang.get(), f),
+                )
             })
         })
     });
     view! {
         <form class="inline-form" on:submit=submit novalidate>
-            <label for=field_id.clone()>{move || i.t("cases.answer")}</label>
+            <label for=field_id.clone()>{move || i.t(k!("cases.answer"))}</label>
             <input id=field_id.clone() type="text" prop:value=move || answer.get() on:input=move |ev| answer.set(event_target_value(&ev)) />
-            <button type="submit" class="btn">{move || i.t("cases.record_answer")}</button>
+            <button type="submit" class="btn">{move || i.t(k!("cases.record_answer"))}</button>
             <p class="error" role="alert">{move || msg.get()}</p>
         </form>
     }

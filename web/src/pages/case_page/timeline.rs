@@ -42,7 +42,7 @@ pub(super) fn Timeline(
                 match m.trim().parse::<i32>() {
                     Ok(v) => Some(v),
                     Err(_) => {
-                        local_err.set(Some(i.t("cases.minutes_number").to_owned()));
+                        local_err.set(Some(i.t(k!("cases.minutes_number")).to_owned()));
                         return;
                     }
                 }
@@ -66,8 +66,7 @@ pub(super) fn Timeline(
             let id = case_id.clone();
             let ticks = ticks.clone();
             spawn_local(async move {
-                match api::post::<_, CaseEvent>(&format!("/api/v1/cases/{id}/events"), &body).await
-                {
+                match api::cases::add_event(&id, &body).await {
                     Ok(_) => {
                         err.set(None);
                         note.set(String::new());
@@ -99,9 +98,13 @@ pub(super) fn Timeline(
             .or_else(|| err.with(|e| e.as_ref().map(|e| error_message(i.lang.get(), e))))
     });
     let minutes_err = Signal::derive(move || {
-        local_err
-            .get()
-            .or_else(|| err.with(|e| e.as_ref().and_then(|e| e.field("minutes"))))
+        local_err.get().or_else(|| {
+            err.with(|e| {
+                e.as_ref()
+                    .and_then(|e| e.field("minutes"))
+                    .map(|f| crate::components::field_text(i.lang.get(), f))
+            })
+        })
     });
     let is = move |k: &'static str| kind.with(|v| v == k);
     let me = crate::session::use_session()
@@ -110,7 +113,7 @@ pub(super) fn Timeline(
         .unwrap_or_default();
     view! {
         <section aria-labelledby="timeline-title">
-            <h2 id="timeline-title">{move || i.t("cases.timeline")}</h2>
+            <h2 id="timeline-title">{move || i.t(k!("cases.timeline"))}</h2>
             {if events.is_empty() { view! { <Empty /> }.into_any() } else { view! {
                 <ol class="timeline">
                     {events.into_iter().map(|e| {
@@ -135,24 +138,24 @@ pub(super) fn Timeline(
                             <li>
                                 <p>
                                     <strong>{move || i.t(event_key(e.kind))}</strong> " · " {move || fmt_datetime(i.lang.get(), &at)} " · " {e.author_name.clone().unwrap_or_default()}
-                                    {e.minutes.map(|m| view! { " · " {m} " " {move || i.t("cases.min")} })}
+                                    {e.minutes.map(|m| view! { " · " {m} " " {move || i.t(k!("cases.min"))} })}
                                 </p>
                                 {step.map(|(from, to)| view! {
                                     <p>{move || from.map(|f| i.t(status_key(f))).unwrap_or("—")} " → " {move || to.map(|t| i.t(status_key(t))).unwrap_or("—")}</p>
                                 })}
                                 {(!e.note.is_empty()).then(|| view! { <p>{e.note.clone()}</p> })}
                                 {extra.map(|x| view! { <p class="muted">{x}</p> })}
-                                {e.edited_at.map(|_| view! { <p class="muted">{move || i.t("cases.edited")}</p> })}
+                                {e.edited_at.map(|_| view! { <p class="muted">{move || i.t(k!("cases.edited"))}</p> })}
                                 {(!e.previous.is_empty()).then(|| view! {
                                     <details class="previous">
-                                        <summary>{move || i.t("cases.previous")} " (" {e.previous.len()} ")"</summary>
+                                        <summary>{move || i.t(k!("cases.previous"))} " (" {e.previous.len()} ")"</summary>
                                         <ol>
                                             {e.previous.iter().map(|p| {
                                                 let at = p.replaced_at;
                                                 view! {
                                                     <li>
                                                         <p>{p.note.clone()}</p>
-                                                        <p class="muted">{move || i.t("cases.replaced_by")} " " {p.edited_by_name.clone().unwrap_or_default()} " · " {move || fmt_datetime(i.lang.get(), &at)}</p>
+                                                        <p class="muted">{move || i.t(k!("cases.replaced_by"))} " " {p.edited_by_name.clone().unwrap_or_default()} " · " {move || fmt_datetime(i.lang.get(), &at)}</p>
                                                     </li>
                                                 }
                                             }).collect_view()}
@@ -166,23 +169,23 @@ pub(super) fn Timeline(
                 </ol>
             }.into_any() }}
             <form class="form" on:submit=submit novalidate aria-labelledby="add-event-title">
-                <h3 id="add-event-title">{move || i.t("cases.new_entry")}</h3>
+                <h3 id="add-event-title">{move || i.t(k!("cases.new_entry"))}</h3>
                 <FormStatus error=msg />
-                <SelectField id="event_kind" label="cases.kind" value=kind options=kinds />
-                <TextField id="note" label="cases.note" value=note error=field_error(err, "note") />
+                <SelectField id="event_kind" label=k!("cases.kind") value=kind options=kinds />
+                <TextField id="note" label=k!("cases.note") value=note error=field_error(err, "note") />
                 <Show when=move || is("intervention") || is("phone_call")>
-                    <TextField id="minutes" label="cases.minutes" kind="number" value=minutes error=minutes_err />
+                    <TextField id="minutes" label=k!("cases.minutes") kind="number" value=minutes error=minutes_err />
                 </Show>
                 <Show when=move || is("appointment")>
-                    <TextField id="appointment_at" label="cases.appointment_at" kind="datetime-local" value=when error=Signal::derive(|| None::<String>) />
-                    <TextField id="appointment_place" label="cases.appointment_place" value=place error=Signal::derive(|| None::<String>) />
+                    <TextField id="appointment_at" label=k!("cases.appointment_at") kind="datetime-local" value=when error=Signal::derive(|| None::<String>) />
+                    <TextField id="appointment_place" label=k!("cases.appointment_place") value=place error=Signal::derive(|| None::<String>) />
                 </Show>
                 {
                     let ticks = ticks.clone();
                     view! {
                         <Show when=move || is("document_check")>
                             <fieldset>
-                                <legend>{move || i.t("cases.checklist")}</legend>
+                                <legend>{move || i.t(k!("cases.checklist"))}</legend>
                                 {ticks.iter().enumerate().map(|(n, (d, t))| {
                                     let t = *t;
                                     view! { <crate::components::CheckField id=format!("doc-{n}") label=d.clone() checked=t /> }
@@ -191,7 +194,7 @@ pub(super) fn Timeline(
                         </Show>
                     }
                 }
-                <button type="submit" class="btn btn-primary">{move || i.t("cases.add_event")}</button>
+                <button type="submit" class="btn btn-primary">{move || i.t(k!("cases.add_event"))}</button>
             </form>
         </section>
     }
@@ -211,15 +214,15 @@ pub(super) fn NoteEdit(case_id: String, event: CaseEvent, reload: Callback<()>) 
     let text_value = RwSignal::new(event.note.clone());
     let err = RwSignal::new(None::<ApiError>);
     let field_id = format!("edit-{}", event.id);
-    let path = format!("/api/v1/cases/{case_id}/events/{}", event.id);
+    let ids = (case_id.clone(), event.id.clone());
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let body = EventEdit {
             note: text_value.get_untracked(),
         };
-        let path = path.clone();
+        let (case_id, event_id) = ids.clone();
         spawn_local(async move {
-            match api::patch::<_, CaseEvent>(&path, &body, None).await {
+            match api::cases::edit_event(&case_id, &event_id, &body).await {
                 Ok(_) => reload.run(()),
                 Err(e) => err.set(Some(e)),
             }
@@ -228,20 +231,22 @@ pub(super) fn NoteEdit(case_id: String, event: CaseEvent, reload: Callback<()>) 
     let msg = Signal::derive(move || {
         err.with(|e| {
             e.as_ref().map(|e| {
-                e.field("note")
-                    .unwrap_or_else(|| error_message(i.lang.get(), e))
+                e.field("note").map_or_else(
+                    || error_message(i.lang.get(), e),
+                    |f| crate::components::field_text(i.lang.get(), f),
+                )
             })
         })
     });
     view! {
         <button type="button" class="btn btn-ghost" aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>
-            {move || i.t("cases.edit_note")}
+            {move || i.t(k!("cases.edit_note"))}
         </button>
         <Show when=move || open.get()>
             <form class="inline-form" on:submit=save.clone() novalidate>
-                <label for=field_id.clone()>{move || i.t("cases.note")}</label>
+                <label for=field_id.clone()>{move || i.t(k!("cases.note"))}</label>
                 <input id=field_id.clone() type="text" prop:value=move || text_value.get() on:input=move |ev| text_value.set(event_target_value(&ev)) />
-                <button type="submit" class="btn">{move || i.t("app.save")}</button>
+                <button type="submit" class="btn">{move || i.t(k!("app.save"))}</button>
                 <p class="error" role="alert">{move || msg.get()}</p>
             </form>
         </Show>

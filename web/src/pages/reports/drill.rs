@@ -3,7 +3,6 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
-use lumit_shared::report::DrillDown;
 use lumit_shared::user::Role;
 
 use crate::api::{self, enc};
@@ -31,7 +30,7 @@ const PARAMS: &[&str] = &[
 /// The page.
 #[component]
 pub fn DrillPage() -> impl IntoView {
-    view! { <crate::app::RoleGate roles=DRILLERS><Drill /></crate::app::RoleGate> }
+    view! { <crate::guard::RoleGate roles=DRILLERS><Drill /></crate::guard::RoleGate> }
 }
 
 #[component]
@@ -40,15 +39,15 @@ fn Drill() -> impl IntoView {
     let query = use_query_map();
     let param = move |k: &str| query.with(|q| q.get(k)).unwrap_or_default();
     let data = LocalResource::new(move || {
-        let mut path = String::from("/api/v1/reports/drill?");
+        let mut path = api::reports::drill_path();
         for k in PARAMS {
             let v = param(k);
             if !v.is_empty() {
-                path.push_str(&format!("{k}={}&", enc(&v)));
+                path = path.with(k, &v);
             }
         }
-        path.push_str(&format!("lang={}", i.lang.get().tag()));
-        async move { api::get::<DrillDown>(&path).await }
+        let path = path.with_raw("lang", i.lang.get().tag());
+        async move { api::reports::drill(&path).await }
     });
     let back = move || {
         let mut href = format!("/reports?from={}&to={}", param("from"), param("to"));
@@ -59,7 +58,7 @@ fn Drill() -> impl IntoView {
         href
     };
     view! {
-        <p><A href=back>{move || i.t("rep.back")}</A></p>
+        <p><A href=back>{move || i.t(k!("rep.back"))}</A></p>
         <Transition fallback=|| view! { <Loading /> }>
             {move || data.get().map(|r| match r {
                 Err(e) => view! { <ErrorView error=e retry=Callback::new(move |_| data.refetch()) /> }.into_any(),
@@ -74,20 +73,20 @@ fn Drill() -> impl IntoView {
                     let cumulative = d.column == lumit_shared::report::Column::Cumulative;
                     let (cases, people, shown) = (d.cases, d.people, d.items.len() as i64);
                     view! {
-                        <h1 tabindex="-1">{move || i.t("rep.drill_title")} ": " {title.clone()}</h1>
+                        <h1 tabindex="-1">{move || i.t(k!("rep.drill_title"))} ": " {title.clone()}</h1>
                         <p class="muted">
-                            {move || i.t("rep.period")} ": " {period.clone()}
-                            {move || cumulative.then(|| format!(" ({})", i.t("rep.cumulative_long")))}
+                            {move || i.t(k!("rep.period"))} ": " {period.clone()}
+                            {move || cumulative.then(|| format!(" ({})", i.t(k!("rep.cumulative_long"))))}
                         </p>
                         <p role="status" data-testid="drill-counts">
-                            {move || fmt_int(i.lang.get(), cases)} " " {move || i.t("rep.cases")} " · "
-                            {move || fmt_int(i.lang.get(), people)} " " {move || i.t("rep.people")}
-                            {move || (shown < cases).then(|| format!(" · {}", i.t("rep.newest_shown").replace("{n}", &fmt_int(i.lang.get(), shown))))}
+                            {move || fmt_int(i.lang.get(), cases)} " " {move || i.t(k!("rep.cases"))} " · "
+                            {move || fmt_int(i.lang.get(), people)} " " {move || i.t(k!("rep.people"))}
+                            {move || (shown < cases).then(|| format!(" · {}", i.t(k!("rep.newest_shown")).replace("{n}", &fmt_int(i.lang.get(), shown))))}
                         </p>
                         {if d.items.is_empty() {
                             view! { <Empty /> }.into_any()
                         } else {
-                            view! { <CaseTable items=d.items caption="rep.drill_title" /> }.into_any()
+                            view! { <CaseTable items=d.items caption=k!("rep.drill_title") /> }.into_any()
                         }}
                     }.into_any()
                 }

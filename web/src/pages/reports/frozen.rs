@@ -5,8 +5,7 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use lumit_shared::municipality::Municipality;
-use lumit_shared::report::{Difference, FrozenReport, FrozenReportDetail};
-use lumit_shared::Page as ListPage;
+use lumit_shared::report::{Difference, FrozenReport};
 
 use super::{fmt_amount, ReportView, READERS, XLSX};
 use crate::api;
@@ -25,7 +24,7 @@ fn period(f: &FrozenReport) -> String {
 /// Names of municipalities by id (for the scope of each report).
 fn municipality_names() -> LocalResource<Vec<Municipality>> {
     LocalResource::new(|| async {
-        api::get::<ListPage<Municipality>>("/api/v1/municipalities?limit=200")
+        api::municipalities::page(None)
             .await
             .map(|p| p.items)
             .unwrap_or_default()
@@ -46,23 +45,23 @@ fn scope_name(names: &[Municipality], id: Option<&str>, province: String) -> Str
 #[component]
 pub fn FrozenList() -> impl IntoView {
     let i = use_i18n();
-    let data = LocalResource::new(|| api::get::<Vec<FrozenReport>>("/api/v1/reports/frozen"));
+    let data = LocalResource::new(api::reports::frozen_list);
     let names = municipality_names();
     view! {
         <section aria-labelledby="frozen-title" class="report-family">
-            <h2 id="frozen-title">{move || i.t("rep.frozen_title")}</h2>
+            <h2 id="frozen-title">{move || i.t(k!("rep.frozen_title"))}</h2>
             <Transition fallback=|| view! { <Loading /> }>
                 {move || data.get().map(|r| match r {
                     Err(e) => view! { <ErrorView error=e /> }.into_any(),
-                    Ok(list) if list.is_empty() => view! { <p class="muted">{move || i.t("rep.frozen_none")}</p> }.into_any(),
+                    Ok(list) if list.is_empty() => view! { <p class="muted">{move || i.t(k!("rep.frozen_none"))}</p> }.into_any(),
                     Ok(list) => view! {
                         <table class="table" data-testid="frozen-list">
-                            <caption class="visually-hidden">{move || i.t("rep.frozen_title")}</caption>
+                            <caption class="visually-hidden">{move || i.t(k!("rep.frozen_title"))}</caption>
                             <thead><tr>
-                                <th scope="col">{move || i.t("rep.period")}</th>
-                                <th scope="col">{move || i.t("rep.municipality")}</th>
-                                <th scope="col">{move || i.t("rep.frozen_by")}</th>
-                                <th scope="col">{move || i.t("rep.frozen_at")}</th>
+                                <th scope="col">{move || i.t(k!("rep.period"))}</th>
+                                <th scope="col">{move || i.t(k!("rep.municipality"))}</th>
+                                <th scope="col">{move || i.t(k!("rep.frozen_by"))}</th>
+                                <th scope="col">{move || i.t(k!("rep.frozen_at"))}</th>
                             </tr></thead>
                             <tbody>
                                 {list.into_iter().map(|f| {
@@ -72,7 +71,7 @@ pub fn FrozenList() -> impl IntoView {
                                     view! {
                                         <tr>
                                             <td><A href=href>{when}</A></td>
-                                            <td>{move || scope_name(&names.get().unwrap_or_default(), m.as_deref(), i.t("rep.province").to_owned())}</td>
+                                            <td>{move || scope_name(&names.get().unwrap_or_default(), m.as_deref(), i.t(k!("rep.province")).to_owned())}</td>
                                             <td>{f.frozen_by_name.clone()}</td>
                                             <td>{move || fmt_datetime(i.lang.get(), &at)}</td>
                                         </tr>
@@ -90,7 +89,7 @@ pub fn FrozenList() -> impl IntoView {
 /// `/reports/frozen/:id`.
 #[component]
 pub fn FrozenPage() -> impl IntoView {
-    view! { <crate::app::RoleGate roles=READERS><Frozen /></crate::app::RoleGate> }
+    view! { <crate::guard::RoleGate roles=READERS><Frozen /></crate::guard::RoleGate> }
 }
 
 #[component]
@@ -100,7 +99,7 @@ fn Frozen() -> impl IntoView {
     let id = move || params.with(|p| p.get("id")).unwrap_or_default();
     let data = LocalResource::new(move || {
         let id = id();
-        async move { api::get::<FrozenReportDetail>(&format!("/api/v1/reports/frozen/{id}")).await }
+        async move { api::reports::frozen(&id).await }
     });
     let names = municipality_names();
     let dl_err = RwSignal::new(None::<String>);
@@ -108,15 +107,15 @@ fn Frozen() -> impl IntoView {
     let busy = RwSignal::new(false);
     let download = move |kind: &'static str, f: FrozenReport| {
         let mime = if kind == "csv" { "text/csv" } else { XLSX };
-        let path = format!("/api/v1/reports/frozen/{}?format={kind}", f.id);
+        let path = api::reports::frozen_file(&f.id, kind);
         let file = format!("lumit-congelato-{}-{}.{kind}", f.from, f.to);
         busy.set(true);
         spawn_local(async move {
-            match api::get_bytes(&path, mime).await {
+            match api::download(&path, mime).await {
                 Ok(bytes) => {
                     download_bytes(&file, mime, &bytes);
                     dl_err.set(None);
-                    dl_ok.set(Some(i.t("rep.downloaded").to_owned()));
+                    dl_ok.set(Some(i.t(k!("rep.downloaded")).to_owned()));
                 }
                 Err(e) => dl_err.set(Some(error_message(i.lang.get_untracked(), &e))),
             }
@@ -124,7 +123,7 @@ fn Frozen() -> impl IntoView {
         });
     };
     view! {
-        <p><A href="/reports">{move || i.t("rep.back")}</A></p>
+        <p><A href="/reports">{move || i.t(k!("rep.back"))}</A></p>
         <Transition fallback=|| view! { <Loading /> }>
             {move || data.get().map(|r| match r {
                 Err(e) => view! { <ErrorView error=e retry=Callback::new(move |_| data.refetch()) /> }.into_any(),
@@ -134,21 +133,21 @@ fn Frozen() -> impl IntoView {
                     let at = f.frozen_at;
                     let m = f.municipality_id.clone();
                     view! {
-                        <h1 tabindex="-1">{move || i.t("rep.frozen_heading")} ": " {period(&f)}</h1>
+                        <h1 tabindex="-1">{move || i.t(k!("rep.frozen_heading"))} ": " {period(&f)}</h1>
                         <dl class="facts">
-                            <dt>{move || i.t("rep.municipality")}</dt>
-                            <dd>{move || scope_name(&names.get().unwrap_or_default(), m.as_deref(), i.t("rep.province").to_owned())}</dd>
-                            <dt>{move || i.t("rep.frozen_by")}</dt><dd>{f.frozen_by_name.clone()}</dd>
-                            <dt>{move || i.t("rep.frozen_at")}</dt><dd>{move || fmt_datetime(i.lang.get(), &at)}</dd>
-                            <dt>{move || i.t("rep.fingerprint")}</dt><dd><code class="hash">{f.sha256.clone()}</code></dd>
-                            <dt>{move || i.t("rep.integrity")}</dt>
+                            <dt>{move || i.t(k!("rep.municipality"))}</dt>
+                            <dd>{move || scope_name(&names.get().unwrap_or_default(), m.as_deref(), i.t(k!("rep.province")).to_owned())}</dd>
+                            <dt>{move || i.t(k!("rep.frozen_by"))}</dt><dd>{f.frozen_by_name.clone()}</dd>
+                            <dt>{move || i.t(k!("rep.frozen_at"))}</dt><dd>{move || fmt_datetime(i.lang.get(), &at)}</dd>
+                            <dt>{move || i.t(k!("rep.fingerprint"))}</dt><dd><code class="hash">{f.sha256.clone()}</code></dd>
+                            <dt>{move || i.t(k!("rep.integrity"))}</dt>
                             <dd data-testid="integrity" class=if f.intact { "ok" } else { "error" }>
-                                {move || i.t(if f.intact { "rep.intact" } else { "rep.altered" })}
+                                {move || i.t(if f.intact { k!("rep.intact") } else { k!("rep.altered") })}
                             </dd>
                         </dl>
-                        <div class="actions" role="group" aria-label=move || i.t("rep.downloads")>
-                            <button type="button" class="btn" on:click=move |_| download("xlsx", f1.clone()) disabled=move || busy.get()>{move || i.t("rep.xlsx")}</button>
-                            <button type="button" class="btn" on:click=move |_| download("csv", f2.clone()) disabled=move || busy.get()>{move || i.t("rep.csv")}</button>
+                        <div class="actions" role="group" aria-label=move || i.t(k!("rep.downloads"))>
+                            <button type="button" class="btn" on:click=move |_| download("xlsx", f1.clone()) disabled=move || busy.get()>{move || i.t(k!("rep.xlsx"))}</button>
+                            <button type="button" class="btn" on:click=move |_| download("csv", f2.clone()) disabled=move || busy.get()>{move || i.t(k!("rep.csv"))}</button>
                         </div>
                         <FormStatus error=Signal::derive(move || dl_err.get()) ok=Signal::derive(move || dl_ok.get()) />
                         <Differences list=d.differences />
@@ -166,24 +165,24 @@ fn Differences(list: Vec<Difference>) -> impl IntoView {
     let i = use_i18n();
     view! {
         <section aria-labelledby="diff-title" class="differences">
-            <h2 id="diff-title">{move || i.t("rep.diff_title")}</h2>
+            <h2 id="diff-title">{move || i.t(k!("rep.diff_title"))}</h2>
             {if list.is_empty() {
-                view! { <p role="status" data-testid="no-differences">{move || i.t("rep.diff_none")}</p> }.into_any()
+                view! { <p role="status" data-testid="no-differences">{move || i.t(k!("rep.diff_none"))}</p> }.into_any()
             } else {
                 let n = list.len();
                 view! {
-                    <p role="status" class="warning">{move || i.t("rep.diff_some").replace("{n}", &n.to_string())}</p>
+                    <p role="status" class="warning">{move || i.t(k!("rep.diff_some")).replace("{n}", &n.to_string())}</p>
                     <table class="table" data-testid="differences">
-                        <caption class="visually-hidden">{move || i.t("rep.diff_title")}</caption>
+                        <caption class="visually-hidden">{move || i.t(k!("rep.diff_title"))}</caption>
                         <thead><tr>
-                            <th scope="col">{move || i.t("rep.indicator")}</th>
-                            <th scope="col">{move || i.t("rep.column")}</th>
-                            <th scope="col" class="num">{move || i.t("rep.frozen_value")}</th>
-                            <th scope="col" class="num">{move || i.t("rep.today_value")}</th>
+                            <th scope="col">{move || i.t(k!("rep.indicator"))}</th>
+                            <th scope="col">{move || i.t(k!("rep.column"))}</th>
+                            <th scope="col" class="num">{move || i.t(k!("rep.frozen_value"))}</th>
+                            <th scope="col" class="num">{move || i.t(k!("rep.today_value"))}</th>
                         </tr></thead>
                         <tbody>
                             {list.into_iter().map(|d| {
-                                let column = if d.column == "cumulative" { "rep.cumulative" } else { "rep.in_period" };
+                                let column = if d.column == "cumulative" { k!("rep.cumulative") } else { k!("rep.in_period") };
                                 view! {
                                     <tr data-code=d.code.clone()>
                                         <th scope="row">{d.label.clone()}</th>

@@ -11,15 +11,13 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
-use lumit_shared::municipality::Municipality;
 use lumit_shared::permission::Action;
 use lumit_shared::report::{
-    drill_param, drillable, Amount, Breakdown, Dimension, Family, Figure, FrozenReport,
-    IndicatorReport, NewFrozenReport, Unit,
+    drill_param, drillable, Amount, Breakdown, Dimension, Family, Figure, IndicatorReport,
+    NewFrozenReport, Unit,
 };
 use lumit_shared::training::MessageLanguage;
 use lumit_shared::user::Role;
-use lumit_shared::Page as ListPage;
 
 use crate::api::{self, enc};
 use crate::components::{download_bytes, error_message, DayInput, ErrorView, FormStatus, Loading};
@@ -109,7 +107,7 @@ fn report_lang(lang: Lang) -> MessageLanguage {
 /// The page.
 #[component]
 pub fn Page() -> impl IntoView {
-    view! { <crate::app::RoleGate roles=READERS><Reports /></crate::app::RoleGate> }
+    view! { <crate::guard::RoleGate roles=READERS><Reports /></crate::guard::RoleGate> }
 }
 
 #[component]
@@ -137,24 +135,22 @@ fn Reports() -> impl IntoView {
     let municipality = RwSignal::new(muni_q());
     let form_err = RwSignal::new(None::<String>);
     let sees_all = move || s.role().is_some_and(Role::sees_all_municipalities);
-    let path = move |extra: &str| {
+    let path = move || {
         let (Some(f), Some(t)) = (from_q(), to_q()) else {
             return None;
         };
-        let mut p = format!("/api/v1/reports/indicators?from={f}&to={t}");
+        let mut p = api::reports::indicators_path(f, t);
         let m = muni_q();
         if !m.is_empty() {
-            p.push_str(&format!("&municipality_id={}", enc(&m)));
+            p = p.with("municipality_id", &m);
         }
-        p.push_str(&format!("&lang={}", i.lang.get().tag()));
-        p.push_str(extra);
-        Some(p)
+        Some(p.with_raw("lang", i.lang.get().tag()))
     };
     let data = LocalResource::new(move || {
-        let p = path("");
+        let p = path();
         async move {
             match p {
-                Some(p) => api::get::<IndicatorReport>(&p).await.map(Some),
+                Some(p) => api::reports::indicators(&p).await.map(Some),
                 None => Ok(None),
             }
         }
@@ -163,7 +159,7 @@ fn Reports() -> impl IntoView {
         let all = sees_all();
         async move {
             if all {
-                api::get::<ListPage<Municipality>>("/api/v1/municipalities?limit=200")
+                api::municipalities::page(None)
                     .await
                     .map(|p| p.items)
                     .unwrap_or_default()
@@ -176,11 +172,11 @@ fn Reports() -> impl IntoView {
         ev.prevent_default();
         let (f, t) = (from.get_untracked(), to.get_untracked());
         let (Ok(fd), Ok(td)) = (f.parse::<NaiveDate>(), t.parse::<NaiveDate>()) else {
-            form_err.set(Some(i.t("rep.bad_dates").to_owned()));
+            form_err.set(Some(i.t(k!("rep.bad_dates")).to_owned()));
             return;
         };
         if td < fd {
-            form_err.set(Some(i.t("rep.to_before_from").to_owned()));
+            form_err.set(Some(i.t(k!("rep.to_before_from")).to_owned()));
             return;
         }
         form_err.set(None);
@@ -203,14 +199,12 @@ fn Reports() -> impl IntoView {
     let dl_ok = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let download = move |kind: &'static str| {
-        let small = if show_small.get_untracked() {
-            "&small_cells=show"
-        } else {
-            ""
-        };
-        let Some(p) = path(&format!("&format={kind}{small}")) else {
+        let Some(mut p) = path().map(|p| p.with_raw("format", kind)) else {
             return;
         };
+        if show_small.get_untracked() {
+            p = p.with_raw("small_cells", "show");
+        }
         let (mime, name) = match kind {
             "csv" => ("text/csv", "csv"),
             _ => (XLSX, "xlsx"),
@@ -223,11 +217,11 @@ fn Reports() -> impl IntoView {
         busy.set(true);
         dl_ok.set(None);
         spawn_local(async move {
-            match api::get_bytes(&p, mime).await {
+            match api::download(&p, mime).await {
                 Ok(bytes) => {
                     download_bytes(&file, mime, &bytes);
                     dl_err.set(None);
-                    dl_ok.set(Some(i.t("rep.downloaded").to_owned()));
+                    dl_ok.set(Some(i.t(k!("rep.downloaded")).to_owned()));
                 }
                 Err(e) => dl_err.set(Some(error_message(i.lang.get_untracked(), &e))),
             }
@@ -241,13 +235,13 @@ fn Reports() -> impl IntoView {
     };
     let drills = s.role().is_some_and(|r| Action::ReadCases.allowed_for(r));
     view! {
-        <h1 tabindex="-1">{move || i.t("rep.title")}</h1>
-        <p class="lead">{move || i.t("rep.intro")}</p>
-        <form class="filters" on:submit=show novalidate aria-label=move || i.t("rep.period")>
+        <h1 tabindex="-1">{move || i.t(k!("rep.title"))}</h1>
+        <p class="lead">{move || i.t(k!("rep.intro"))}</p>
+        <form class="filters" on:submit=show novalidate aria-label=move || i.t(k!("rep.period"))>
             <div class="field">
-                <label for="rep-preset">{move || i.t("rep.period")}</label>
+                <label for="rep-preset">{move || i.t(k!("rep.period"))}</label>
                 <select id="rep-preset" on:change=pick>
-                    <option value="">{move || i.t("rep.choose_period")}</option>
+                    <option value="">{move || i.t(k!("rep.choose_period"))}</option>
                     {move || presets(today(), i.lang.get()).into_iter().map(|(v, label)| {
                         let selected = v == format!("{}/{}", from.get_untracked(), to.get_untracked());
                         view! { <option value=v selected=selected>{label}</option> }
@@ -255,18 +249,18 @@ fn Reports() -> impl IntoView {
                 </select>
             </div>
             <div class="field">
-                <label for="rep-from">{move || i.t("rep.from")}</label>
+                <label for="rep-from">{move || i.t(k!("rep.from"))}</label>
                 <DayInput id="rep-from" value=from described=Signal::derive(|| Some("rep-form-error".to_owned())) />
             </div>
             <div class="field">
-                <label for="rep-to">{move || i.t("rep.to")}</label>
+                <label for="rep-to">{move || i.t(k!("rep.to"))}</label>
                 <DayInput id="rep-to" value=to described=Signal::derive(|| Some("rep-form-error".to_owned())) />
             </div>
             <Show when=sees_all>
                 <div class="field">
-                    <label for="rep-municipality">{move || i.t("rep.municipality")}</label>
+                    <label for="rep-municipality">{move || i.t(k!("rep.municipality"))}</label>
                     <select id="rep-municipality" on:change=move |ev| municipality.set(event_target_value(&ev))>
-                        <option value="" selected=move || municipality.get().is_empty()>{move || i.t("rep.province")}</option>
+                        <option value="" selected=move || municipality.get().is_empty()>{move || i.t(k!("rep.province"))}</option>
                         {move || municipalities.get().unwrap_or_default().into_iter().map(|m| {
                             let id = m.id.clone();
                             let selected = move || municipality.get() == id;
@@ -275,19 +269,19 @@ fn Reports() -> impl IntoView {
                     </select>
                 </div>
             </Show>
-            <button type="submit" class="btn">{move || i.t("rep.show")}</button>
+            <button type="submit" class="btn">{move || i.t(k!("rep.show"))}</button>
             <p class="error" id="rep-form-error" role="alert">{move || form_err.get()}</p>
         </form>
-        <div class="actions" role="group" aria-label=move || i.t("rep.downloads")>
+        <div class="actions" role="group" aria-label=move || i.t(k!("rep.downloads"))>
             <button type="button" class="btn" on:click=move |_| download("xlsx") disabled=move || busy.get()
-                aria-busy=move || busy.get().to_string()>{move || i.t("rep.xlsx")}</button>
+                aria-busy=move || busy.get().to_string()>{move || i.t(k!("rep.xlsx"))}</button>
             <button type="button" class="btn" on:click=move |_| download("csv") disabled=move || busy.get()
-                aria-busy=move || busy.get().to_string()>{move || i.t("rep.csv")}</button>
+                aria-busy=move || busy.get().to_string()>{move || i.t(k!("rep.csv"))}</button>
             <Show when=can_show_small>
                 <label class="check">
                     <input type="checkbox" prop:checked=move || show_small.get()
                         on:change=move |ev| show_small.set(event_target_checked(&ev)) />
-                    {move || i.t("rep.show_small")}
+                    {move || i.t(k!("rep.show_small"))}
                 </label>
             </Show>
         </div>
@@ -298,7 +292,7 @@ fn Reports() -> impl IntoView {
         <Transition fallback=|| view! { <Loading /> }>
             {move || data.get().map(|r| match r {
                 Err(e) => view! { <ErrorView error=e retry=Callback::new(move |_| data.refetch()) /> }.into_any(),
-                Ok(None) => view! { <p class="muted">{move || i.t("rep.bad_dates")}</p> }.into_any(),
+                Ok(None) => view! { <p class="muted">{move || i.t(k!("rep.bad_dates"))}</p> }.into_any(),
                 Ok(Some(report)) => {
                     let links = drills.then(|| DrillLinks {
                         from: report.from,
@@ -339,7 +333,7 @@ fn Freeze(
         busy.set(true);
         let navigate = navigate.clone();
         spawn_local(async move {
-            match api::post::<_, FrozenReport>("/api/v1/reports/frozen", &body).await {
+            match api::reports::freeze(&body).await {
                 Ok(f) => navigate(&format!("/reports/frozen/{}", f.id), Default::default()),
                 Err(e) => err.set(Some(error_message(i.lang.get_untracked(), &e))),
             }
@@ -348,15 +342,15 @@ fn Freeze(
     };
     view! {
         <section class="freeze" aria-labelledby="freeze-title">
-            <h2 id="freeze-title" class="visually-hidden">{move || i.t("rep.freeze")}</h2>
+            <h2 id="freeze-title" class="visually-hidden">{move || i.t(k!("rep.freeze"))}</h2>
             <Show when=move || asking.get() fallback=move || view! {
-                <button type="button" class="btn" on:click=move |_| asking.set(true)>{move || i.t("rep.freeze")}</button>
+                <button type="button" class="btn" on:click=move |_| asking.set(true)>{move || i.t(k!("rep.freeze"))}</button>
             }>
                 <div class="confirm" role="group" aria-labelledby="freeze-question">
-                    <p id="freeze-question">{move || i.t("rep.freeze_question")}</p>
+                    <p id="freeze-question">{move || i.t(k!("rep.freeze_question"))}</p>
                     <button type="button" class="btn btn-primary" on:click=confirm.clone() disabled=move || busy.get()
-                        aria-busy=move || busy.get().to_string()>{move || i.t("rep.freeze_confirm")}</button>
-                    <button type="button" class="btn" on:click=move |_| asking.set(false)>{move || i.t("app.cancel")}</button>
+                        aria-busy=move || busy.get().to_string()>{move || i.t(k!("rep.freeze_confirm"))}</button>
+                    <button type="button" class="btn" on:click=move |_| asking.set(false)>{move || i.t(k!("app.cancel"))}</button>
                 </div>
             </Show>
             <p class="error" role="alert">{move || err.get()}</p>
@@ -405,7 +399,7 @@ impl DrillLinks {
 fn amount_cell(
     href: Option<String>,
     amount: Option<Amount>,
-    column: &'static str,
+    column: crate::i18n::Key,
 ) -> impl IntoView {
     let i = use_i18n();
     let text = move || fmt_amount(i.lang.get(), amount.as_ref());
@@ -415,7 +409,7 @@ fn amount_cell(
             {match href.filter(|_| worth) {
                 Some(h) => view! {
                     <A href=h attr:class="drill"
-                        attr:aria-label=move || format!("{} {} — {}", text(), i.t(column).to_lowercase(), i.t("rep.show_cases"))>{text}</A>
+                        attr:aria-label=move || format!("{} {} — {}", text(), i.t(column).to_lowercase(), i.t(k!("rep.show_cases")))>{text}</A>
                 }.into_any(),
                 None => text.into_any(),
             }}
@@ -436,7 +430,7 @@ pub fn ReportView(report: IndicatorReport, links: Option<DrillLinks>) -> impl In
     let since = report.programme_start.format("%d/%m/%Y").to_string();
     view! {
         <p class="muted" data-testid="report-period">
-            {move || i.t("rep.period")} ": " {period.clone()} " · " {move || i.t("rep.cumulative_since")} " " {since.clone()}
+            {move || i.t(k!("rep.period"))} ": " {period.clone()} " · " {move || i.t(k!("rep.cumulative_since"))} " " {since.clone()}
         </p>
         {Family::ALL.iter().map(|family| {
             let links = links.clone();
@@ -449,9 +443,9 @@ pub fn ReportView(report: IndicatorReport, links: Option<DrillLinks>) -> impl In
                     <table class="table">
                         <caption class="visually-hidden">{move || family.label(report_lang(i.lang.get()))}</caption>
                         <thead><tr>
-                            <th scope="col">{move || i.t("rep.indicator")}</th>
-                            <th scope="col" class="num">{move || i.t("rep.in_period")}</th>
-                            <th scope="col" class="num">{move || i.t("rep.cumulative")}</th>
+                            <th scope="col">{move || i.t(k!("rep.indicator"))}</th>
+                            <th scope="col" class="num">{move || i.t(k!("rep.in_period"))}</th>
+                            <th scope="col" class="num">{move || i.t(k!("rep.cumulative"))}</th>
                         </tr></thead>
                         <tbody>
                             {figures.iter().map(|f| {
@@ -460,8 +454,8 @@ pub fn ReportView(report: IndicatorReport, links: Option<DrillLinks>) -> impl In
                                 view! {
                                     <tr data-code=f.code.clone()>
                                         <th scope="row">{f.label.clone()}{move || unit.map(|k| format!(" ({})", i.t(k)))}</th>
-                                        {amount_cell(href("period"), f.period, "rep.in_period")}
-                                        {amount_cell(href("cumulative"), f.cumulative, "rep.cumulative")}
+                                        {amount_cell(href("period"), f.period, k!("rep.in_period"))}
+                                        {amount_cell(href("cumulative"), f.cumulative, k!("rep.cumulative"))}
                                     </tr>
                                 }
                             }).collect_view()}
@@ -469,7 +463,7 @@ pub fn ReportView(report: IndicatorReport, links: Option<DrillLinks>) -> impl In
                     </table>
                     {figures.into_iter().filter(|f| !f.breakdowns.is_empty()).map(|f| { let links = links.clone(); view! {
                         <details class="breakdowns">
-                            <summary>{move || i.t("rep.details")} ": " {f.label.clone()}</summary>
+                            <summary>{move || i.t(k!("rep.details"))} ": " {f.label.clone()}</summary>
                             {f.breakdowns.iter().cloned().map(|b| view! { <BreakdownTable b=b code=f.code.clone() links=links.clone() /> }).collect_view()}
                         </details>
                     }}).collect_view()}
@@ -479,10 +473,10 @@ pub fn ReportView(report: IndicatorReport, links: Option<DrillLinks>) -> impl In
     }
 }
 
-fn unit_suffix(u: Unit) -> Option<&'static str> {
+fn unit_suffix(u: Unit) -> Option<crate::i18n::Key> {
     match u {
-        Unit::Hours => Some("rep.unit_hours"),
-        Unit::Minutes => Some("rep.unit_minutes"),
+        Unit::Hours => Some(k!("rep.unit_hours")),
+        Unit::Minutes => Some(k!("rep.unit_minutes")),
         Unit::Count | Unit::Average => None,
     }
 }
@@ -495,9 +489,9 @@ fn BreakdownTable(b: Breakdown, code: String, links: Option<DrillLinks>) -> impl
         <table class="table table-compact" data-code=b.code.clone()>
             <caption>{b.label.clone()}</caption>
             <thead><tr>
-                <th scope="col">{move || i.t("rep.line")}</th>
-                <th scope="col" class="num">{move || i.t("rep.in_period")}</th>
-                {(!at_end).then(|| view! { <th scope="col" class="num">{move || i.t("rep.cumulative")}</th> })}
+                <th scope="col">{move || i.t(k!("rep.line"))}</th>
+                <th scope="col" class="num">{move || i.t(k!("rep.in_period"))}</th>
+                {(!at_end).then(|| view! { <th scope="col" class="num">{move || i.t(k!("rep.cumulative"))}</th> })}
             </tr></thead>
             <tbody>
                 {b.rows.into_iter().map(|r| {
@@ -507,8 +501,8 @@ fn BreakdownTable(b: Breakdown, code: String, links: Option<DrillLinks>) -> impl
                     view! {
                         <tr data-key=r.key.clone()>
                             <th scope="row">{r.label.clone()}</th>
-                            {amount_cell(href("period"), Some(r.period), "rep.in_period")}
-                            {(!at_end).then(|| amount_cell(href("cumulative"), r.cumulative, "rep.cumulative"))}
+                            {amount_cell(href("period"), Some(r.period), k!("rep.in_period"))}
+                            {(!at_end).then(|| amount_cell(href("cumulative"), r.cumulative, k!("rep.cumulative")))}
                         </tr>
                     }
                 }).collect_view()}

@@ -9,7 +9,7 @@ use lumit_shared::mediation::{
 use lumit_shared::FieldError;
 
 use crate::api::{self, ApiError};
-use crate::components::{coded_error, error_message, SelectField, TextAreaField, TextField};
+use crate::components::{error_message, field_error, SelectField, TextAreaField, TextField};
 use crate::i18n::{text, use_i18n, Lang};
 use crate::pages::requests::{job_outcome_key, now_local, status_key, COORDINATION, REQUESTERS};
 use crate::session::use_session;
@@ -42,10 +42,10 @@ pub(super) fn step_message(lang: Lang, e: &ApiError) -> String {
                         .collect()
                 })
                 .unwrap_or_default();
-            let mut m = text(lang, "req.not_allowed").to_owned();
+            let mut m = text(lang, k!("req.not_allowed")).to_owned();
             if !allowed.is_empty() {
                 m.push(' ');
-                m.push_str(text(lang, "req.allowed_now"));
+                m.push_str(text(lang, k!("req.allowed_now")));
                 m.push(' ');
                 m.push_str(&allowed.join(", "));
                 m.push('.');
@@ -66,9 +66,7 @@ pub(super) fn send_step(
 ) {
     busy.set(true);
     spawn_local(async move {
-        match api::post::<_, ServiceRequest>(&format!("/api/v1/requests/{id}/transitions"), &body)
-            .await
-        {
+        match api::requests::transition(&id, &body).await {
             Ok(_) => {
                 err.set(None);
                 // The page may be gone by now (the user moved on): then there is nothing to reload.
@@ -131,7 +129,7 @@ pub(super) fn Actions(
     let id = r.id.clone();
     view! {
         <section class="card" aria-labelledby="actions-title">
-            <h2 id="actions-title">{move || i.t("req.actions")}</h2>
+            <h2 id="actions-title">{move || i.t(k!("req.actions"))}</h2>
             {(can_approve || can_confirm).then(|| view! { <QuickSteps id=id.clone() approve=can_approve confirm=can_confirm reload=reload /> })}
             {can_complete.then(|| view! { <CompleteForm r=r.clone() reload=reload /> })}
             {can_decline.then(|| view! { <ReasonForm id=id.clone() kind="decline" reload=reload /> })}
@@ -161,10 +159,10 @@ pub(super) fn QuickSteps(
     view! {
         <div class="actions">
             {approve.then(|| view! {
-                <button type="button" class="btn btn-primary" disabled=move || busy.get() on:click=move |_| go(RequestStatus::Approved)>{move || i.t("req.approve")}</button>
+                <button type="button" class="btn btn-primary" disabled=move || busy.get() on:click=move |_| go(RequestStatus::Approved)>{move || i.t(k!("req.approve"))}</button>
             })}
             {confirm.then(|| view! {
-                <button type="button" class="btn btn-primary" disabled=move || busy.get() on:click=move |_| go2(RequestStatus::Confirmed)>{move || i.t("req.confirm")}</button>
+                <button type="button" class="btn btn-primary" disabled=move || busy.get() on:click=move |_| go2(RequestStatus::Confirmed)>{move || i.t(k!("req.confirm"))}</button>
             })}
         </div>
         <p class="error" role="alert">{move || err.with(|e| e.as_ref().map(|e| step_message(i.lang.get(), e)))}</p>
@@ -187,23 +185,23 @@ pub(super) fn ReasonForm(
     let (field_id, title, label, button, status) = match kind {
         "reject" => (
             "reject_reason",
-            "req.reject_title",
-            "req.reject_reason",
-            "req.reject",
+            k!("req.reject_title"),
+            k!("req.reject_reason"),
+            k!("req.reject"),
             RequestStatus::Rejected,
         ),
         "cancel" => (
             "cancel_reason",
-            "req.cancel_title",
-            "req.cancel_reason",
-            "req.cancel",
+            k!("req.cancel_title"),
+            k!("req.cancel_reason"),
+            k!("req.cancel"),
             RequestStatus::Cancelled,
         ),
         _ => (
             "decline_reason",
-            "req.decline_title",
-            "req.decline_reason",
-            "req.decline",
+            k!("req.decline_title"),
+            k!("req.decline_reason"),
+            k!("req.decline"),
             RequestStatus::Approved,
         ),
     };
@@ -228,9 +226,9 @@ pub(super) fn ReasonForm(
     view! {
         <form class="subform" novalidate on:submit=submit aria-labelledby=label_id>
             <h3 id=title_id>{move || i.t(title)}</h3>
-            {late.then(|| view! { <p class="alert alert-warn" id="late-warning">{move || i.t("req.late_warning")}</p> })}
+            {late.then(|| view! { <p class="alert alert-warn" id="late-warning">{move || i.t(k!("req.late_warning"))}</p> })}
             <p class="error" role="alert">{move || form_err.get()}</p>
-            <TextField id=field_id label=label value=reason error=coded_error(err, "reason") required=true />
+            <TextField id=field_id label=label value=reason error=field_error(err, "reason") required=true />
             <button type="submit" class="btn btn-danger" disabled=move || busy.get()
                 aria-describedby=late.then_some("late-warning")>{move || i.t(button)}</button>
         </form>
@@ -327,13 +325,13 @@ pub(super) fn CompleteForm(r: ServiceRequest, reload: Callback<()>) -> impl Into
     });
     view! {
         <form class="subform" novalidate on:submit=submit aria-labelledby="complete-title">
-            <h3 id="complete-title">{move || i.t("req.complete_title")}</h3>
+            <h3 id="complete-title">{move || i.t(k!("req.complete_title"))}</h3>
             <p class="error" role="alert">{move || form_err.get()}</p>
-            <TextField id="actual_minutes" label="req.actual_minutes" kind="number" value=minutes error=coded_error(err, "actual_minutes") required=true />
-            <SelectField id="job_outcome" label="req.outcome" value=outcome options=outcomes error=coded_error(err, "outcome") />
-            <TextField id="actual_start" label="req.actual_start_optional" kind="datetime-local" value=start error=coded_error(err, "actual_start") />
-            <TextAreaField id="completion_notes" label="req.notes" value=notes error=coded_error(err, "notes") rows=3 />
-            <button type="submit" class="btn btn-primary" disabled=move || busy.get()>{move || i.t("req.complete")}</button>
+            <TextField id="actual_minutes" label=k!("req.actual_minutes") kind="number" value=minutes error=field_error(err, "actual_minutes") required=true />
+            <SelectField id="job_outcome" label=k!("req.outcome") value=outcome options=outcomes error=field_error(err, "outcome") />
+            <TextField id="actual_start" label=k!("req.actual_start_optional") kind="datetime-local" value=start error=field_error(err, "actual_start") />
+            <TextAreaField id="completion_notes" label=k!("req.notes") value=notes error=field_error(err, "notes") rows=3 />
+            <button type="submit" class="btn btn-primary" disabled=move || busy.get()>{move || i.t(k!("req.complete"))}</button>
         </form>
     }
 }

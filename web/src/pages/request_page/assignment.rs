@@ -2,9 +2,9 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use lumit_shared::mediation::{hours, Mediator, RequestStatus, ServiceRequest, Suggestion};
+use lumit_shared::mediation::{hours, RequestStatus, ServiceRequest, Suggestion};
 
-use crate::api::{self, enc, ApiError};
+use crate::api::{self, ApiError};
 use crate::components::{CheckField, ErrorView, Loading, SelectField};
 use crate::i18n::{text, use_i18n, Lang};
 use crate::pages::requests::{level_key, rule_key};
@@ -30,7 +30,7 @@ pub(super) fn assign_message(lang: Lang, e: &ApiError) -> (String, Option<(Strin
         .get("conflicting_request_id")
         .and_then(|v| v.as_str())
         .map(str::to_owned);
-    let mut m = text(lang, "req.double_booked").to_owned();
+    let mut m = text(lang, k!("req.double_booked")).to_owned();
     if !p.detail.is_empty() {
         m.push(' ');
         m.push_str(&p.detail);
@@ -49,16 +49,16 @@ pub(super) fn Suggestions(r: ServiceRequest, reload: Callback<()>) -> impl IntoV
         let id = id.clone();
         move || {
             let all = include_unavailable.get();
-            let path = format!("/api/v1/requests/{id}/suggestions?include_unavailable={all}");
-            async move { api::get::<Vec<Suggestion>>(&path).await }
+            let id = id.clone();
+            async move { api::requests::suggestions(&id, all).await }
         }
     });
     let language = r.language.clone();
     // Only those who do this kind of job in every language it needs: the server refuses others.
     let (kind, target) = (r.kind, r.target_language.clone());
     let others = LocalResource::new(move || {
-        let path = format!("/api/v1/mediators?active=true&language={}", enc(&language));
-        async move { api::get::<Vec<Mediator>>(&path).await }
+        let language = language.clone();
+        async move { api::mediators::speaking(&language).await }
     });
     let err = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);
@@ -72,7 +72,7 @@ pub(super) fn Suggestions(r: ServiceRequest, reload: Callback<()>) -> impl IntoV
     };
     let manual = RwSignal::new(String::new());
     let manual_options = Signal::derive(move || {
-        let mut v = vec![(String::new(), i.t("app.choose").to_owned())];
+        let mut v = vec![(String::new(), i.t(k!("app.choose")).to_owned())];
         v.extend(
             others
                 .get()
@@ -102,7 +102,7 @@ pub(super) fn Suggestions(r: ServiceRequest, reload: Callback<()>) -> impl IntoV
             ev.prevent_default();
             let m = manual.get_untracked();
             if m.is_empty() {
-                manual_err.set(Some(i.t("req.choose_mediator").to_owned()));
+                manual_err.set(Some(i.t(k!("req.choose_mediator")).to_owned()));
                 return;
             }
             manual_err.set(None);
@@ -117,7 +117,7 @@ pub(super) fn Suggestions(r: ServiceRequest, reload: Callback<()>) -> impl IntoV
                     <div class="alert alert-error" data-testid="assign-error">
                         <p>{msg}</p>
                         {conflict.map(|(reference, rid)| view! {
-                            <p>{move || i.t("req.conflicting_job")} ": " <A href=format!("/requests/{rid}")>{reference}</A></p>
+                            <p>{move || i.t(k!("req.conflicting_job"))} ": " <A href=format!("/requests/{rid}")>{reference}</A></p>
                         })}
                     </div>
                 }
@@ -126,10 +126,10 @@ pub(super) fn Suggestions(r: ServiceRequest, reload: Callback<()>) -> impl IntoV
     };
     view! {
         <section aria-labelledby="suggestions-title">
-            <h2 id="suggestions-title">{move || i.t("req.suggestions")}</h2>
+            <h2 id="suggestions-title">{move || i.t(k!("req.suggestions"))}</h2>
             // Always in the page, so that what appears in it is announced.
             <div role="alert">{alert}</div>
-            <CheckField id="include_unavailable".to_owned() label=Signal::derive(move || i.t("req.show_unavailable").to_owned()) checked=include_unavailable />
+            <CheckField id="include_unavailable".to_owned() label=Signal::derive(move || i.t(k!("req.show_unavailable")).to_owned()) checked=include_unavailable />
             <Transition fallback=|| view! { <Loading /> }>
                 {move || list.get().map(|res| match res {
                     Err(e) => view! { <ErrorView error=e retry=Callback::new(move |_| list.refetch()) /> }.into_any(),
@@ -139,18 +139,18 @@ pub(super) fn Suggestions(r: ServiceRequest, reload: Callback<()>) -> impl IntoV
                         let assign = assign.clone();
                         view! {
                             {if ranked.is_empty() {
-                                view! { <p class="alert alert-info" role="status">{move || i.t("req.no_suggestions")}</p> }.into_any()
+                                view! { <p class="alert alert-info" role="status">{move || i.t(k!("req.no_suggestions"))}</p> }.into_any()
                             } else { view! {
                                 <table class="table">
-                                    <caption>{move || i.t("req.suggested")}</caption>
+                                    <caption>{move || i.t(k!("req.suggested"))}</caption>
                                     <thead><tr>
-                                        <th scope="col">{move || i.t("req.rank")}</th>
-                                        <th scope="col">{move || i.t("med.name")}</th>
-                                        <th scope="col">{move || i.t("med.organisation")}</th>
-                                        <th scope="col">{move || i.t("med.level")}</th>
-                                        <th scope="col">{move || i.t("req.hours_month")}</th>
-                                        <th scope="col">{move || i.t("req.explanation")}</th>
-                                        <th scope="col"><span class="visually-hidden">{move || i.t("req.actions")}</span></th>
+                                        <th scope="col">{move || i.t(k!("req.rank"))}</th>
+                                        <th scope="col">{move || i.t(k!("med.name"))}</th>
+                                        <th scope="col">{move || i.t(k!("med.organisation"))}</th>
+                                        <th scope="col">{move || i.t(k!("med.level"))}</th>
+                                        <th scope="col">{move || i.t(k!("req.hours_month"))}</th>
+                                        <th scope="col">{move || i.t(k!("req.explanation"))}</th>
+                                        <th scope="col"><span class="visually-hidden">{move || i.t(k!("req.actions"))}</span></th>
                                     </tr></thead>
                                     <tbody>
                                         {ranked.into_iter().map(|sg| {
@@ -167,8 +167,8 @@ pub(super) fn Suggestions(r: ServiceRequest, reload: Callback<()>) -> impl IntoV
                                                     <td>{sg.explanation.clone()}</td>
                                                     <td>
                                                         <button type="button" class="btn btn-primary" disabled=move || busy.get()
-                                                            aria-label=move || format!("{} {}", i.t("req.assign_to"), name)
-                                                            on:click=move |_| assign(mid.clone())>{move || i.t("req.assign")}</button>
+                                                            aria-label=move || format!("{} {}", i.t(k!("req.assign_to")), name)
+                                                            on:click=move |_| assign(mid.clone())>{move || i.t(k!("req.assign"))}</button>
                                                     </td>
                                                 </tr>
                                             }
@@ -182,10 +182,10 @@ pub(super) fn Suggestions(r: ServiceRequest, reload: Callback<()>) -> impl IntoV
                 })}
             </Transition>
             <form class="subform" novalidate on:submit=assign_manual aria-labelledby="manual-title">
-                <h3 id="manual-title">{move || i.t("req.manual_title")}</h3>
-                <p class="muted">{move || i.t("req.manual_hint")}</p>
-                <SelectField id="manual_mediator" label="req.mediator" value=manual options=manual_options error=Signal::derive(move || manual_err.get()) />
-                <button type="submit" class="btn" disabled=move || busy.get()>{move || i.t("req.assign_chosen")}</button>
+                <h3 id="manual-title">{move || i.t(k!("req.manual_title"))}</h3>
+                <p class="muted">{move || i.t(k!("req.manual_hint"))}</p>
+                <SelectField id="manual_mediator" label=k!("req.mediator") value=manual options=manual_options error=Signal::derive(move || manual_err.get()) />
+                <button type="submit" class="btn" disabled=move || busy.get()>{move || i.t(k!("req.assign_chosen"))}</button>
             </form>
         </section>
     }
@@ -197,12 +197,12 @@ pub(super) fn Unavailable(items: Vec<Suggestion>) -> impl IntoView {
     let i = use_i18n();
     view! {
         <table class="table">
-            <caption>{move || i.t("req.unavailable")}</caption>
+            <caption>{move || i.t(k!("req.unavailable"))}</caption>
             <thead><tr>
-                <th scope="col">{move || i.t("med.name")}</th>
-                <th scope="col">{move || i.t("med.organisation")}</th>
-                <th scope="col">{move || i.t("req.hours_month")}</th>
-                <th scope="col">{move || i.t("req.why_not")}</th>
+                <th scope="col">{move || i.t(k!("med.name"))}</th>
+                <th scope="col">{move || i.t(k!("med.organisation"))}</th>
+                <th scope="col">{move || i.t(k!("req.hours_month"))}</th>
+                <th scope="col">{move || i.t(k!("req.why_not"))}</th>
             </tr></thead>
             <tbody>
                 {items.into_iter().map(|sg| view! {

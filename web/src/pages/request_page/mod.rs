@@ -4,14 +4,12 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
-use lumit_shared::mediation::{
-    hours, Mediator, RequestKind, RequestStatus, RequestStep, ServiceRequest,
-};
+use lumit_shared::mediation::{hours, RequestKind, RequestStatus, RequestStep, ServiceRequest};
 use lumit_shared::user::Role;
 
 use crate::api::{self, ApiError};
-use crate::app::RoleGate;
 use crate::components::{Empty, ErrorView, Loading};
+use crate::guard::RoleGate;
 use crate::i18n::{fmt_datetime, use_i18n};
 use crate::pages::requests::{
     fmt_date, fmt_local, job_outcome_key, kind_key, languages_of, setting_key, status_key,
@@ -35,15 +33,10 @@ struct RequestData {
 }
 
 async fn load(id: String, mediator: bool) -> Result<RequestData, ApiError> {
-    let request: ServiceRequest = api::get(&format!("/api/v1/requests/{id}")).await?;
-    let history: Vec<RequestStep> = api::get(&format!("/api/v1/requests/{id}/history"))
-        .await
-        .unwrap_or_default();
+    let request: ServiceRequest = api::requests::get(&id).await?;
+    let history: Vec<RequestStep> = api::requests::history(&id).await.unwrap_or_default();
     let me_mediator = if mediator {
-        api::get::<Mediator>("/api/v1/me/mediator")
-            .await
-            .ok()
-            .map(|m| m.id)
+        api::me::mediator().await.ok().map(|m| m.id)
     } else {
         None
     };
@@ -89,23 +82,23 @@ fn RequestDetail() -> impl IntoView {
         if let (Some(Some((before_id, before))), Some((after_id, after))) = (&prev, &now) {
             if before_id == after_id && before != after {
                 changed.set(Some(*after));
-                crate::app::focus_heading();
+                crate::guard::focus_heading();
             }
         }
         now.or(prev.flatten())
     });
     view! {
         <p class="visually-hidden" role="status" aria-live="polite">
-            {move || changed.get().map(|st| format!("{}: {}", i.t("req.status_now"), i.t(status_key(st))))}
+            {move || changed.get().map(|st| format!("{}: {}", i.t(k!("req.status_now")), i.t(status_key(st))))}
         </p>
         <Transition fallback=|| view! { <Loading /> }>
             {move || data.get().map(|r| match r {
-                Err(e) => view! { <h1 tabindex="-1">{move || i.t("req.title")}</h1><ErrorView error=e retry=reload /> }.into_any(),
+                Err(e) => view! { <h1 tabindex="-1">{move || i.t(k!("req.title"))}</h1><ErrorView error=e retry=reload /> }.into_any(),
                 Ok(d) => {
                     let r = d.request.clone();
                     let show_suggestions = r.status == RequestStatus::Approved && coord;
                     view! {
-                        <h1 tabindex="-1">{move || i.t("req.request")} " " {r.reference.clone()}</h1>
+                        <h1 tabindex="-1">{move || i.t(k!("req.request"))} " " {r.reference.clone()}</h1>
                         <Facts r=r.clone() />
                         <Actions r=r.clone() me_mediator=d.me_mediator.clone() reload=reload />
                         {show_suggestions.then(|| view! { <Suggestions r=r.clone() reload=reload /> })}
@@ -130,44 +123,44 @@ fn Facts(r: ServiceRequest) -> impl IntoView {
     let created = r.created_at;
     view! {
         <dl class="facts">
-            <div><dt>{move || i.t("req.status")}</dt><dd data-testid="request-status"><StatusBadge status=r.status /></dd></div>
-            <div><dt>{move || i.t("req.kind")}</dt><dd>{move || i.t(kind_key(r.kind))}</dd></div>
-            <div><dt>{move || i.t("req.urgency")}</dt><dd>{move || i.t(urgency_key(r.urgency))}</dd></div>
-            <div><dt>{move || i.t("req.municipality")}</dt><dd>{r.municipality_name.clone()}</dd></div>
-            <div><dt>{move || i.t("req.office")}</dt><dd>{r.office.clone()}</dd></div>
-            <div><dt>{move || i.t("req.contact_name")}</dt><dd>{r.contact_name.clone()}</dd></div>
-            <div><dt>{move || i.t("req.contact_email")}</dt><dd>{dash(r.contact_email.clone())}</dd></div>
-            <div><dt>{move || i.t("req.contact_phone")}</dt><dd>{dash(r.contact_phone.clone())}</dd></div>
-            <div><dt>{move || i.t("req.language")}</dt><dd>{move || languages_of(i.lang.get(), &r1)}</dd></div>
+            <div><dt>{move || i.t(k!("req.status"))}</dt><dd data-testid="request-status"><StatusBadge status=r.status /></dd></div>
+            <div><dt>{move || i.t(k!("req.kind"))}</dt><dd>{move || i.t(kind_key(r.kind))}</dd></div>
+            <div><dt>{move || i.t(k!("req.urgency"))}</dt><dd>{move || i.t(urgency_key(r.urgency))}</dd></div>
+            <div><dt>{move || i.t(k!("req.municipality"))}</dt><dd>{r.municipality_name.clone()}</dd></div>
+            <div><dt>{move || i.t(k!("req.office"))}</dt><dd>{r.office.clone()}</dd></div>
+            <div><dt>{move || i.t(k!("req.contact_name"))}</dt><dd>{r.contact_name.clone()}</dd></div>
+            <div><dt>{move || i.t(k!("req.contact_email"))}</dt><dd>{dash(r.contact_email.clone())}</dd></div>
+            <div><dt>{move || i.t(k!("req.contact_phone"))}</dt><dd>{dash(r.contact_phone.clone())}</dd></div>
+            <div><dt>{move || i.t(k!("req.language"))}</dt><dd>{move || languages_of(i.lang.get(), &r1)}</dd></div>
             {if translation { view! {
-                <div><dt>{move || i.t("req.document_type")}</dt><dd>{dash(r.document_type.clone())}</dd></div>
-                <div><dt>{move || i.t("req.pages")}</dt><dd>{dash(r.pages.map(|n| n.to_string()))}</dd></div>
-                <div><dt>{move || i.t("req.words")}</dt><dd>{dash(r.words.map(|n| n.to_string()))}</dd></div>
-                <div><dt>{move || i.t("req.due_date")}</dt><dd>{dash(r.due_date.map(fmt_date))}</dd></div>
-                <div><dt>{move || i.t("req.sworn_short")}</dt><dd>{move || i.t(if r2.sworn { "app.yes" } else { "app.no" })}</dd></div>
+                <div><dt>{move || i.t(k!("req.document_type"))}</dt><dd>{dash(r.document_type.clone())}</dd></div>
+                <div><dt>{move || i.t(k!("req.pages"))}</dt><dd>{dash(r.pages.map(|n| n.to_string()))}</dd></div>
+                <div><dt>{move || i.t(k!("req.words"))}</dt><dd>{dash(r.words.map(|n| n.to_string()))}</dd></div>
+                <div><dt>{move || i.t(k!("req.due_date"))}</dt><dd>{dash(r.due_date.map(fmt_date))}</dd></div>
+                <div><dt>{move || i.t(k!("req.sworn_short"))}</dt><dd>{move || i.t(if r2.sworn { k!("app.yes") } else { k!("app.no") })}</dd></div>
             }.into_any() } else { view! {
-                <div><dt>{move || i.t("req.starts_at")}</dt><dd data-testid="request-start">{dash(r.starts_at.map(fmt_local))}</dd></div>
-                <div><dt>{move || i.t("req.duration")}</dt><dd>{dash(r.duration_minutes.map(|m| format!("{m} min")))}</dd></div>
-                <div><dt>{move || i.t("req.place")}</dt><dd>{move || if r2.remote { i.t("req.remote_short").to_owned() } else { dash(r2.address.clone()) }}</dd></div>
-                <div><dt>{move || i.t("req.setting")}</dt><dd>{move || r.setting.map(|x| i.t(setting_key(x))).unwrap_or("—")}</dd></div>
-                <div><dt>{move || i.t("req.participants")}</dt><dd>{dash(r.participants.map(|n| n.to_string()))}</dd></div>
+                <div><dt>{move || i.t(k!("req.starts_at"))}</dt><dd data-testid="request-start">{dash(r.starts_at.map(fmt_local))}</dd></div>
+                <div><dt>{move || i.t(k!("req.duration"))}</dt><dd>{dash(r.duration_minutes.map(|m| format!("{m} min")))}</dd></div>
+                <div><dt>{move || i.t(k!("req.place"))}</dt><dd>{move || if r2.remote { i.t(k!("req.remote_short")).to_owned() } else { dash(r2.address.clone()) }}</dd></div>
+                <div><dt>{move || i.t(k!("req.setting"))}</dt><dd>{move || r.setting.map(|x| i.t(setting_key(x))).unwrap_or("—")}</dd></div>
+                <div><dt>{move || i.t(k!("req.participants"))}</dt><dd>{dash(r.participants.map(|n| n.to_string()))}</dd></div>
             }.into_any() }}
-            <div><dt>{move || i.t("req.purpose")}</dt><dd>{r.purpose.clone()}</dd></div>
-            <div><dt>{move || i.t("req.mediator")}</dt><dd data-testid="request-mediator">{match mediator_link {
+            <div><dt>{move || i.t(k!("req.purpose"))}</dt><dd>{r.purpose.clone()}</dd></div>
+            <div><dt>{move || i.t(k!("req.mediator"))}</dt><dd data-testid="request-mediator">{match mediator_link {
                 Some((id, name)) if coord => view! { <A href=format!("/mediators/{id}")>{name}</A> }.into_any(),
                 Some((_, name)) => view! { <span>{name}</span> }.into_any(),
                 None => view! { <span>"—"</span> }.into_any(),
             }}</dd></div>
-            {r.case_id.clone().map(|c| view! { <div><dt>{move || i.t("req.case")}</dt><dd><A href=format!("/cases/{c}")>{move || i.t("req.open_case")}</A></dd></div> })}
-            {r.attachments.clone().filter(|a| !a.is_empty()).map(|a| view! { <div><dt>{move || i.t("req.attachments")}</dt><dd>{a}</dd></div> })}
-            {r.reason.clone().map(|x| view! { <div><dt>{move || i.t("req.reason")}</dt><dd>{x}</dd></div> })}
-            {r.actual_minutes.map(|m| view! { <div><dt>{move || i.t("req.actual_minutes")}</dt><dd>{format!("{m} min ({})", hours(m.into()))}</dd></div> })}
-            {r.actual_start.map(|t| view! { <div><dt>{move || i.t("req.actual_start")}</dt><dd>{fmt_local(t)}</dd></div> })}
-            {r.outcome.map(|o| view! { <div><dt>{move || i.t("req.outcome")}</dt><dd>{move || i.t(job_outcome_key(o))}</dd></div> })}
-            {r.completion_notes.clone().map(|x| view! { <div><dt>{move || i.t("req.notes")}</dt><dd>{x}</dd></div> })}
-            {r.cancel_reason.clone().map(|x| view! { <div><dt>{move || i.t("req.cancel_reason")}</dt><dd>{x}</dd></div> })}
-            {r.cancelled_late.then(|| view! { <div><dt>{move || i.t("req.late")}</dt><dd><span class="badge badge-danger">{move || i.t("req.late_cancellation")}</span></dd></div> })}
-            <div><dt>{move || i.t("req.created")}</dt><dd>{move || fmt_datetime(i.lang.get(), &created)}</dd></div>
+            {r.case_id.clone().map(|c| view! { <div><dt>{move || i.t(k!("req.case"))}</dt><dd><A href=format!("/cases/{c}")>{move || i.t(k!("req.open_case"))}</A></dd></div> })}
+            {r.attachments.clone().filter(|a| !a.is_empty()).map(|a| view! { <div><dt>{move || i.t(k!("req.attachments"))}</dt><dd>{a}</dd></div> })}
+            {r.reason.clone().map(|x| view! { <div><dt>{move || i.t(k!("req.reason"))}</dt><dd>{x}</dd></div> })}
+            {r.actual_minutes.map(|m| view! { <div><dt>{move || i.t(k!("req.actual_minutes"))}</dt><dd>{format!("{m} min ({})", hours(m.into()))}</dd></div> })}
+            {r.actual_start.map(|t| view! { <div><dt>{move || i.t(k!("req.actual_start"))}</dt><dd>{fmt_local(t)}</dd></div> })}
+            {r.outcome.map(|o| view! { <div><dt>{move || i.t(k!("req.outcome"))}</dt><dd>{move || i.t(job_outcome_key(o))}</dd></div> })}
+            {r.completion_notes.clone().map(|x| view! { <div><dt>{move || i.t(k!("req.notes"))}</dt><dd>{x}</dd></div> })}
+            {r.cancel_reason.clone().map(|x| view! { <div><dt>{move || i.t(k!("req.cancel_reason"))}</dt><dd>{x}</dd></div> })}
+            {r.cancelled_late.then(|| view! { <div><dt>{move || i.t(k!("req.late"))}</dt><dd><span class="badge badge-danger">{move || i.t(k!("req.late_cancellation"))}</span></dd></div> })}
+            <div><dt>{move || i.t(k!("req.created"))}</dt><dd>{move || fmt_datetime(i.lang.get(), &created)}</dd></div>
         </dl>
     }
 }
@@ -178,7 +171,7 @@ fn History(steps: Vec<RequestStep>) -> impl IntoView {
     let i = use_i18n();
     view! {
         <section aria-labelledby="history-title">
-            <h2 id="history-title">{move || i.t("req.history")}</h2>
+            <h2 id="history-title">{move || i.t(k!("req.history"))}</h2>
             {if steps.is_empty() { view! { <Empty /> }.into_any() } else { view! {
                 <ol class="timeline">
                     {steps.into_iter().map(|st| {
@@ -190,9 +183,9 @@ fn History(steps: Vec<RequestStep>) -> impl IntoView {
                                     <strong>{move || from.map(|f| format!("{} → {}", i.t(status_key(f)), i.t(status_key(to)))).unwrap_or_else(|| i.t(status_key(to)).to_owned())}</strong>
                                     " · " {move || fmt_datetime(i.lang.get(), &at)}
                                     {(!st.actor_name.is_empty()).then(|| format!(" · {}", st.actor_name))}
-                                    {st.late.then(|| view! { " " <span class="badge badge-danger">{move || i.t("req.late_cancellation")}</span> })}
+                                    {st.late.then(|| view! { " " <span class="badge badge-danger">{move || i.t(k!("req.late_cancellation"))}</span> })}
                                 </p>
-                                {st.mediator_name.clone().map(|m| view! { <p>{move || i.t("req.mediator")} ": " {m}</p> })}
+                                {st.mediator_name.clone().map(|m| view! { <p>{move || i.t(k!("req.mediator"))} ": " {m}</p> })}
                                 {st.note.clone().filter(|n| !n.is_empty()).map(|n| view! { <p class="muted">{n}</p> })}
                             </li>
                         }

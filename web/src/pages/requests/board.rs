@@ -5,9 +5,8 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use lumit_shared::mediation::{RequestKind, RequestStatus, ServiceRequest, Urgency};
-use lumit_shared::Page;
 
-use crate::api::{self, enc};
+use crate::api::{self};
 use crate::components::{
     filters_path, DateField, ErrorView, ExportButtons, Loading, MoreButton, Paged, SelectField,
 };
@@ -29,8 +28,14 @@ pub(super) const OPEN: &[RequestStatus] = &[
 ];
 
 /// The API query of one part of the board.
-pub(super) fn board_query(statuses: &str, limit: u32, get: impl Fn(&str) -> String) -> String {
-    let mut path = format!("/api/v1/requests?limit={limit}&status={statuses}");
+pub(super) fn board_query(
+    statuses: &str,
+    limit: u32,
+    get: impl Fn(&str) -> String,
+) -> api::ApiPath {
+    let mut path = api::requests::search()
+        .with_raw("limit", &limit.to_string())
+        .with_raw("status", statuses);
     for k in FILTERS {
         let v = get(k);
         if v.is_empty() {
@@ -41,7 +46,7 @@ pub(super) fn board_query(statuses: &str, limit: u32, get: impl Fn(&str) -> Stri
             ("to", Ok(d)) => (d + chrono::Duration::days(1)).to_string(),
             _ => v,
         };
-        path.push_str(&format!("&{k}={}", enc(&v)));
+        path = path.with(k, &v);
     }
     path
 }
@@ -68,7 +73,7 @@ pub(super) fn Board() -> impl IntoView {
     ];
     let closed = LocalResource::new(move || {
         let path = board_query("completed,cancelled,rejected", 50, param);
-        async move { api::get::<Page<ServiceRequest>>(&path).await }
+        async move { api::page::<ServiceRequest>(&path).await }
     });
     let apply = move || navigate(&filters_path("/requests", &fields), Default::default());
     let apply2 = apply.clone();
@@ -84,7 +89,7 @@ pub(super) fn Board() -> impl IntoView {
     let municipalities = LocalResource::new(all_municipalities);
     let mun_options = Signal::derive(move || {
         let lang = i.lang.get();
-        let mut v = vec![(String::new(), text(lang, "app.all").to_owned())];
+        let mut v = vec![(String::new(), text(lang, k!("app.all")).to_owned())];
         v.extend(my_municipalities(
             s,
             municipalities.get().and_then(|r| r.ok()),
@@ -93,13 +98,13 @@ pub(super) fn Board() -> impl IntoView {
     });
     let lang_options = Signal::derive(move || {
         let lang = i.lang.get();
-        let mut v = vec![(String::new(), text(lang, "app.all").to_owned())];
+        let mut v = vec![(String::new(), text(lang, k!("app.all")).to_owned())];
         v.extend(language_options(lang));
         v
     });
     let kinds = Signal::derive(move || {
         let lang = i.lang.get();
-        let mut v = vec![(String::new(), text(lang, "app.all").to_owned())];
+        let mut v = vec![(String::new(), text(lang, k!("app.all")).to_owned())];
         v.extend(
             RequestKind::ALL
                 .iter()
@@ -110,17 +115,17 @@ pub(super) fn Board() -> impl IntoView {
     let no_error = Signal::derive(|| None::<String>);
     view! {
         <div class="page-head">
-            <h1 tabindex="-1">{move || i.t("req.board")}</h1>
-            <A href="/requests/new" attr:class="btn btn-primary">{move || i.t("req.new")}</A>
+            <h1 tabindex="-1">{move || i.t(k!("req.board"))}</h1>
+            <A href="/requests/new" attr:class="btn btn-primary">{move || i.t(k!("req.new"))}</A>
         </div>
         <ExportButtons path=Signal::derive(move || board_query("submitted,approved,rejected,assigned,confirmed,completed,cancelled", 50, param)) name="lumit-richieste" />
-        <form class="filters" role="search" aria-label=move || i.t("app.filters") on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); apply(); }>
-            <SelectField id="municipality_id" label="req.municipality" value=municipality options=mun_options />
-            <SelectField id="language" label="req.language" value=language options=lang_options />
-            <SelectField id="kind" label="req.kind" value=kind options=kinds />
-            <DateField id="from" label="req.from" value=from error=no_error />
-            <DateField id="to" label="req.to" value=to error=no_error />
-            <button type="submit" class="btn">{move || i.t("app.search")}</button>
+        <form class="filters" role="search" aria-label=move || i.t(k!("app.filters")) on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); apply(); }>
+            <SelectField id="municipality_id" label=k!("req.municipality") value=municipality options=mun_options />
+            <SelectField id="language" label=k!("req.language") value=language options=lang_options />
+            <SelectField id="kind" label=k!("req.kind") value=kind options=kinds />
+            <DateField id="from" label=k!("req.from") value=from error=no_error />
+            <DateField id="to" label=k!("req.to") value=to error=no_error />
+            <button type="submit" class="btn">{move || i.t(k!("app.search"))}</button>
         </form>
         <div class="board">
             {OPEN.iter().map(|st| view! { <BoardColumn status=*st filters=Signal::derive(move || board_query(st.as_str(), COLUMN_PAGE, param)) /> }).collect_view()}
@@ -134,9 +139,9 @@ pub(super) fn Board() -> impl IntoView {
                     let more = page.next_cursor.is_some();
                     view! {
                         <section class="board-closed" aria-labelledby="col-closed">
-                            <h2 id="col-closed">{move || i.t("req.closed")} " " <span class="count">{format!("({n}{})", if more { "+" } else { "" })}</span></h2>
+                            <h2 id="col-closed">{move || i.t(k!("req.closed"))} " " <span class="count">{format!("({n}{})", if more { "+" } else { "" })}</span></h2>
                             <details>
-                                <summary>{move || i.t("req.show_closed")}</summary>
+                                <summary>{move || i.t(k!("req.show_closed"))}</summary>
                                 <BoardCards items=page.items show_status=true />
                             </details>
                         </section>
@@ -153,7 +158,10 @@ const COLUMN_PAGE: u32 = 10;
 
 /// One status's column: its first cards, and more on request.
 #[component]
-fn BoardColumn(status: RequestStatus, #[prop(into)] filters: Signal<String>) -> impl IntoView {
+fn BoardColumn(
+    status: RequestStatus,
+    #[prop(into)] filters: Signal<api::ApiPath>,
+) -> impl IntoView {
     let i = use_i18n();
     let list = Paged::<ServiceRequest>::new();
     let (items, loading, error) = (list.items, list.loading, list.error);
@@ -180,7 +188,7 @@ fn BoardColumn(status: RequestStatus, #[prop(into)] filters: Signal<String>) -> 
 
 /// The week's jobs (assigned, confirmed, done) a day at a time, from Monday, week by week.
 #[component]
-fn WeekOfJobs(#[prop(into)] filters: Signal<String>) -> impl IntoView {
+fn WeekOfJobs(#[prop(into)] filters: Signal<api::ApiPath>) -> impl IntoView {
     use chrono::Datelike;
     let i = use_i18n();
     let monday = RwSignal::new({
@@ -189,12 +197,11 @@ fn WeekOfJobs(#[prop(into)] filters: Signal<String>) -> impl IntoView {
     });
     let jobs = LocalResource::new(move || {
         let m = monday.get();
-        let path = format!(
-            "{}&from={m}&to={}",
-            filters.get(),
-            m + chrono::Duration::days(7)
-        );
-        async move { api::get::<Page<ServiceRequest>>(&path).await }
+        let path = filters
+            .get()
+            .with_raw("from", &m.to_string())
+            .with_raw("to", &(m + chrono::Duration::days(7)).to_string());
+        async move { api::page::<ServiceRequest>(&path).await }
     });
     let shift = move |days: i64| monday.update(|m| *m += chrono::Duration::days(days));
     let title = move || {
@@ -202,7 +209,7 @@ fn WeekOfJobs(#[prop(into)] filters: Signal<String>) -> impl IntoView {
         let sunday = m + chrono::Duration::days(6);
         format!(
             "{} {} – {}",
-            i.t("req.week"),
+            i.t(k!("req.week")),
             m.format("%d/%m"),
             sunday.format("%d/%m/%Y")
         )
@@ -212,8 +219,8 @@ fn WeekOfJobs(#[prop(into)] filters: Signal<String>) -> impl IntoView {
             <div class="page-head">
                 <h2 id="week-title" aria-live="polite">{title}</h2>
                 <div class="actions">
-                    <button type="button" class="btn" on:click=move |_| shift(-7)><span aria-hidden="true">"← "</span>{move || i.t("req.week_before")}</button>
-                    <button type="button" class="btn" on:click=move |_| shift(7)>{move || i.t("req.week_after")}<span aria-hidden="true">" →"</span></button>
+                    <button type="button" class="btn" on:click=move |_| shift(-7)><span aria-hidden="true">"← "</span>{move || i.t(k!("req.week_before"))}</button>
+                    <button type="button" class="btn" on:click=move |_| shift(7)>{move || i.t(k!("req.week_after"))}<span aria-hidden="true">" →"</span></button>
                 </div>
             </div>
             <Transition fallback=|| view! { <Loading /> }>
@@ -223,17 +230,15 @@ fn WeekOfJobs(#[prop(into)] filters: Signal<String>) -> impl IntoView {
                         let m = monday.get_untracked();
                         let more = page.next_cursor.is_some();
                         view! {
-                            {more.then(|| view! { <p class="alert alert-info" role="status">{move || i.t("req.week_truncated")}</p> })}
+                            {more.then(|| view! { <p class="alert alert-info" role="status">{move || i.t(k!("req.week_truncated"))}</p> })}
                             <ol class="week">
                                 {(0..7).map(|d| {
                                     let day = m + chrono::Duration::days(d);
                                     let mut cards: Vec<ServiceRequest> = page.items.iter().filter(|r| job_day(r) == Some(day)).cloned().collect();
                                     cards.sort_by_key(|r| r.starts_at);
                                     let n = day.weekday().number_from_monday();
-                                    let key = crate::pages::availability::WEEKDAYS
-                                        .iter()
-                                        .find(|(d, _)| u32::from(*d) == n)
-                                        .map_or("", |(_, k)| *k);
+                                    // ISO weekdays 1–7, in the table's order.
+                                    let key = crate::pages::availability::WEEKDAYS[n as usize - 1].1;
                                     view! {
                                         <li class="day" data-day=day.to_string()>
                                             <h3>{move || i.t(key)} " " {day.format("%d/%m").to_string()}</h3>
@@ -255,7 +260,7 @@ fn WeekOfJobs(#[prop(into)] filters: Signal<String>) -> impl IntoView {
 pub(super) fn BoardCards(items: Vec<ServiceRequest>, show_status: bool) -> impl IntoView {
     let i = use_i18n();
     if items.is_empty() {
-        return view! { <p class="muted">{move || i.t("req.none_here")}</p> }.into_any();
+        return view! { <p class="muted">{move || i.t(k!("req.none_here"))}</p> }.into_any();
     }
     view! {
         <ul class="board-cards">
@@ -268,7 +273,7 @@ pub(super) fn BoardCards(items: Vec<ServiceRequest>, show_status: bool) -> impl 
                         <p>{move || i.t(kind_key(r.kind))} " · " {move || languages_of(i.lang.get(), &r1)}</p>
                         <p>{move || when(i.lang.get(), &r2)}</p>
                         <p>
-                            {(r.urgency == Urgency::Urgent).then(|| view! { <span class="badge badge-danger">{move || i.t("urgency.urgent")}</span> })}
+                            {(r.urgency == Urgency::Urgent).then(|| view! { <span class="badge badge-danger">{move || i.t(k!("urgency.urgent"))}</span> })}
                             {show_status.then(|| view! { <StatusBadge status=r.status /> })}
                             {r.mediator_name.clone().map(|m| view! { <span class="muted">" " {m}</span> })}
                         </p>

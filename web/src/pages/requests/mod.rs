@@ -10,8 +10,9 @@ use lumit_shared::mediation::{
 };
 use lumit_shared::user::Role;
 
-use crate::app::RoleGate;
+use crate::api;
 use crate::components::{Empty, ErrorView, ExportButtons, Loading, MoreButton, Paged};
+use crate::guard::RoleGate;
 use crate::i18n::{text, use_i18n, Lang};
 use crate::pickers::{language_choices, PickerField};
 use crate::session::use_session;
@@ -31,84 +32,84 @@ pub const REQUESTERS: &[Role] = &[
 pub const COORDINATION: &[Role] = &[Role::Admin, Role::Coordinator];
 
 /// The text key of a request's status.
-pub fn status_key(s: RequestStatus) -> &'static str {
+pub fn status_key(s: RequestStatus) -> crate::i18n::Key {
     match s {
-        RequestStatus::Submitted => "rstatus.submitted",
-        RequestStatus::Approved => "rstatus.approved",
-        RequestStatus::Rejected => "rstatus.rejected",
-        RequestStatus::Assigned => "rstatus.assigned",
-        RequestStatus::Confirmed => "rstatus.confirmed",
-        RequestStatus::Completed => "rstatus.completed",
-        RequestStatus::Cancelled => "rstatus.cancelled",
+        RequestStatus::Submitted => k!("rstatus.submitted"),
+        RequestStatus::Approved => k!("rstatus.approved"),
+        RequestStatus::Rejected => k!("rstatus.rejected"),
+        RequestStatus::Assigned => k!("rstatus.assigned"),
+        RequestStatus::Confirmed => k!("rstatus.confirmed"),
+        RequestStatus::Completed => k!("rstatus.completed"),
+        RequestStatus::Cancelled => k!("rstatus.cancelled"),
     }
 }
 
 /// The text key of a request's kind.
-pub fn kind_key(k: RequestKind) -> &'static str {
+pub fn kind_key(k: RequestKind) -> crate::i18n::Key {
     match k {
-        RequestKind::Mediation => "rkind.mediation",
-        RequestKind::Translation => "rkind.translation",
+        RequestKind::Mediation => k!("rkind.mediation"),
+        RequestKind::Translation => k!("rkind.translation"),
     }
 }
 
 /// The text key of a mediation's setting.
-pub fn setting_key(s: Setting) -> &'static str {
+pub fn setting_key(s: Setting) -> crate::i18n::Key {
     match s {
-        Setting::School => "setting.school",
-        Setting::SocialServices => "setting.social_services",
-        Setting::RegistryOffice => "setting.registry_office",
-        Setting::HealthService => "setting.health_service",
-        Setting::Court => "setting.court",
-        Setting::Police => "setting.police",
-        Setting::Other => "setting.other",
+        Setting::School => k!("setting.school"),
+        Setting::SocialServices => k!("setting.social_services"),
+        Setting::RegistryOffice => k!("setting.registry_office"),
+        Setting::HealthService => k!("setting.health_service"),
+        Setting::Court => k!("setting.court"),
+        Setting::Police => k!("setting.police"),
+        Setting::Other => k!("setting.other"),
     }
 }
 
 /// The text key of an urgency.
-pub fn urgency_key(u: Urgency) -> &'static str {
+pub fn urgency_key(u: Urgency) -> crate::i18n::Key {
     match u {
-        Urgency::Normal => "urgency.normal",
-        Urgency::Urgent => "urgency.urgent",
+        Urgency::Normal => k!("urgency.normal"),
+        Urgency::Urgent => k!("urgency.urgent"),
     }
 }
 
 /// The text key of a job's outcome.
-pub fn job_outcome_key(o: JobOutcome) -> &'static str {
+pub fn job_outcome_key(o: JobOutcome) -> crate::i18n::Key {
     match o {
-        JobOutcome::Done => "joboutcome.done",
-        JobOutcome::PartlyDone => "joboutcome.partly_done",
-        JobOutcome::NoShow => "joboutcome.no_show",
+        JobOutcome::Done => k!("joboutcome.done"),
+        JobOutcome::PartlyDone => k!("joboutcome.partly_done"),
+        JobOutcome::NoShow => k!("joboutcome.no_show"),
     }
 }
 
 /// The text key of a language level.
-pub fn level_key(l: LanguageLevel) -> &'static str {
+pub fn level_key(l: LanguageLevel) -> crate::i18n::Key {
     match l {
-        LanguageLevel::Native => "level.native",
-        LanguageLevel::C2 => "level.c2",
-        LanguageLevel::C1 => "level.c1",
-        LanguageLevel::B2 => "level.b2",
-        LanguageLevel::B1 => "level.b1",
+        LanguageLevel::Native => k!("level.native"),
+        LanguageLevel::C2 => k!("level.c2"),
+        LanguageLevel::C1 => k!("level.c1"),
+        LanguageLevel::B2 => k!("level.b2"),
+        LanguageLevel::B1 => k!("level.b1"),
     }
 }
 
 /// The text key of a mediator's kind.
-pub fn mediator_kind_key(k: MediatorKind) -> &'static str {
+pub fn mediator_kind_key(k: MediatorKind) -> crate::i18n::Key {
     match k {
-        MediatorKind::Mediator => "mkind.mediator",
-        MediatorKind::Translator => "mkind.translator",
-        MediatorKind::Both => "mkind.both",
+        MediatorKind::Mediator => k!("mkind.mediator"),
+        MediatorKind::Translator => k!("mkind.translator"),
+        MediatorKind::Both => k!("mkind.both"),
     }
 }
 
 /// The text key of a matching rule.
-pub fn rule_key(r: Rule) -> &'static str {
+pub fn rule_key(r: Rule) -> crate::i18n::Key {
     match r {
-        Rule::Language => "rule.language",
-        Rule::Coverage => "rule.coverage",
-        Rule::Availability => "rule.availability",
-        Rule::Overlap => "rule.overlap",
-        Rule::Travel => "rule.travel",
+        Rule::Language => k!("rule.language"),
+        Rule::Coverage => k!("rule.coverage"),
+        Rule::Availability => k!("rule.availability"),
+        Rule::Overlap => k!("rule.overlap"),
+        Rule::Travel => k!("rule.travel"),
     }
 }
 
@@ -129,18 +130,7 @@ pub fn language_options(lang: Lang) -> Vec<(String, String)> {
     v
 }
 
-/// The browser's local time (people work in Italy; chrono has no clock on wasm32).
-pub fn now_local() -> NaiveDateTime {
-    let d = js_sys::Date::new_0();
-    NaiveDate::from_ymd_opt(d.get_full_year() as i32, d.get_month() + 1, d.get_date())
-        .and_then(|day| day.and_hms_opt(d.get_hours(), d.get_minutes(), d.get_seconds()))
-        .unwrap_or_default()
-}
-
-/// Today, local.
-pub fn today() -> NaiveDate {
-    now_local().date()
-}
+pub use crate::components::{now_local, today};
 
 /// `26/11/2026`.
 pub fn fmt_date(d: NaiveDate) -> String {
@@ -157,7 +147,7 @@ pub fn when(lang: Lang, r: &ServiceRequest) -> String {
     match (r.starts_at, r.ends_at, r.due_date) {
         (Some(s), Some(e), _) => format!("{}–{}", fmt_local(s), e.format("%H:%M")),
         (Some(s), None, _) => fmt_local(s),
-        (None, _, Some(d)) => format!("{} {}", text(lang, "req.due_by"), fmt_date(d)),
+        (None, _, Some(d)) => format!("{} {}", text(lang, k!("req.due_by")), fmt_date(d)),
         _ => "—".to_owned(),
     }
 }
@@ -193,7 +183,7 @@ pub fn LanguageField(
     #[prop(into)]
     id: String,
     /// Label key.
-    label: &'static str,
+    label: crate::i18n::Key,
     /// The ISO code.
     value: RwSignal<String>,
     /// Error message.
@@ -228,30 +218,31 @@ fn RequestList() -> impl IntoView {
     let s = use_session();
     let list = Paged::<ServiceRequest>::new();
     let (items, loading, error) = (list.items, list.loading, list.error);
-    let load = move |reset: bool| list.load("/api/v1/requests?limit=50".to_owned(), !reset);
+    let load =
+        move |reset: bool| list.load(api::requests::search().with_raw("limit", "50"), !reset);
     load(true);
     view! {
         <div class="page-head">
-            <h1 tabindex="-1">{move || i.t("req.title")}</h1>
+            <h1 tabindex="-1">{move || i.t(k!("req.title"))}</h1>
             <Show when=move || s.is(REQUESTERS)>
-                <A href="/requests/new" attr:class="btn btn-primary">{move || i.t("req.new")}</A>
+                <A href="/requests/new" attr:class="btn btn-primary">{move || i.t(k!("req.new"))}</A>
             </Show>
         </div>
-        <ExportButtons path=Signal::derive(|| "/api/v1/requests".to_owned()) name="lumit-richieste" />
+        <ExportButtons path=Signal::derive(api::requests::search) name="lumit-richieste" />
         {move || error.get().map(|e| view! { <ErrorView error=e retry=Callback::new(move |_| load(true)) /> })}
         <Show when=move || loading.get()><Loading /></Show>
         <Show when=move || !loading.get() && error.with(Option::is_none) && items.with(Vec::is_empty)><Empty /></Show>
         <Show when=move || items.with(|v| !v.is_empty())>
             <table class="table">
-                <caption class="visually-hidden">{move || i.t("req.title")}</caption>
+                <caption class="visually-hidden">{move || i.t(k!("req.title"))}</caption>
                 <thead><tr>
-                    <th scope="col">{move || i.t("req.reference")}</th>
-                    <th scope="col">{move || i.t("req.kind")}</th>
-                    <th scope="col">{move || i.t("req.language")}</th>
-                    <th scope="col">{move || i.t("req.municipality")}</th>
-                    <th scope="col">{move || i.t("req.when")}</th>
-                    <th scope="col">{move || i.t("req.status")}</th>
-                    <th scope="col">{move || i.t("req.urgency")}</th>
+                    <th scope="col">{move || i.t(k!("req.reference"))}</th>
+                    <th scope="col">{move || i.t(k!("req.kind"))}</th>
+                    <th scope="col">{move || i.t(k!("req.language"))}</th>
+                    <th scope="col">{move || i.t(k!("req.municipality"))}</th>
+                    <th scope="col">{move || i.t(k!("req.when"))}</th>
+                    <th scope="col">{move || i.t(k!("req.status"))}</th>
+                    <th scope="col">{move || i.t(k!("req.urgency"))}</th>
                 </tr></thead>
                 <tbody>
                     <For each=move || items.get() key=|r| (r.id.clone(), r.updated_at) children=move |r: ServiceRequest| {
@@ -290,7 +281,7 @@ pub fn JobLine(r: ServiceRequest) -> impl IntoView {
             </p>
             <p>
                 {move || i.t(kind_key(r.kind))} " · " {move || languages_of(i.lang.get(), &r2)} " · " {r.municipality_name.clone()}
-                {move || if remote { Some(format!(" · {}", i.t("req.remote_short"))) } else { place.clone().map(|p| format!(" · {p}")) }}
+                {move || if remote { Some(format!(" · {}", i.t(k!("req.remote_short")))) } else { place.clone().map(|p| format!(" · {p}")) }}
             </p>
         </li>
     }

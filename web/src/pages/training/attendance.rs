@@ -6,13 +6,13 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use lumit_shared::text::fold;
-use lumit_shared::training::{Mark, Presence, Session, SessionAttendance};
+use lumit_shared::training::{Mark, Presence, SessionAttendance};
 use lumit_shared::user::Role;
 
 use super::fmt_session_time;
 use crate::api::{self, ApiError};
-use crate::app::RoleGate;
 use crate::components::{error_message, ErrorView, Loading};
+use crate::guard::RoleGate;
 use crate::i18n::use_i18n;
 
 /// The attendance page of the session in the address.
@@ -30,7 +30,7 @@ fn Sheet() -> impl IntoView {
         let id = id.clone();
         LocalResource::new(move || {
             let id = id.clone();
-            async move { api::get::<Session>(&format!("/api/v1/training/sessions/{id}")).await }
+            async move { api::training::session(&id).await }
         })
     };
     let rows = RwSignal::new(Vec::<SessionAttendance>::new());
@@ -39,11 +39,7 @@ fn Sheet() -> impl IntoView {
     {
         let id = id.clone();
         spawn_local(async move {
-            match api::get::<Vec<SessionAttendance>>(&format!(
-                "/api/v1/training/sessions/{id}/attendance"
-            ))
-            .await
-            {
+            match api::training::session_attendance(&id).await {
                 Ok(v) => rows.set(v),
                 Err(e) => load_error.set(Some(e)),
             }
@@ -56,9 +52,9 @@ fn Sheet() -> impl IntoView {
         let id = id.clone();
         Callback::new(
             move |(enrolment_id, presence, minutes): (String, Presence, Option<i64>)| {
-                let path = format!("/api/v1/training/sessions/{id}/attendance/{enrolment_id}");
+                let id = id.clone();
                 spawn_local(async move {
-                    match api::put::<_, SessionAttendance>(&path, &Mark { presence, minutes }).await
+                    match api::training::mark(&id, &enrolment_id, &Mark { presence, minutes }).await
                     {
                         Ok(row) => {
                             err.set(None);
@@ -98,8 +94,8 @@ fn Sheet() -> impl IntoView {
             {move || session.get().map(|r| match r {
                 Ok(s) => view! {
                     <div class="page-head">
-                        <h1 tabindex="-1">{move || i.t("tr.attendance_of")} ": " {s.course_title.clone()}</h1>
-                        <A href=format!("/training/courses/{}", s.course_id) attr:class="btn">{move || i.t("tr.back_to_course")}</A>
+                        <h1 tabindex="-1">{move || i.t(k!("tr.attendance_of"))} ": " {s.course_title.clone()}</h1>
+                        <A href=format!("/training/courses/{}", s.course_id) attr:class="btn">{move || i.t(k!("tr.back_to_course"))}</A>
                     </div>
                     <p class="lead">{fmt_session_time(&s)}</p>
                 }.into_any(),
@@ -107,18 +103,18 @@ fn Sheet() -> impl IntoView {
             })}
         </Suspense>
         <p class="attendance-count" role="status" aria-live="polite">
-            {move || { let (p, n, open) = counts(); format!("{} {p} {} {n} · {open} {}", i.t("tr.present_count"), i.t("tr.of"), i.t("tr.not_marked")) }}
+            {move || { let (p, n, open) = counts(); format!("{} {p} {} {n} · {open} {}", i.t(k!("tr.present_count")), i.t(k!("tr.of")), i.t(k!("tr.not_marked"))) }}
         </p>
         {move || err.get().map(|e| view! { <p class="alert alert-error" role="alert">{
-            if e.code() == Some("session_not_started") { i.t("tr.not_started").to_owned() } else { error_message(i.lang.get(), &e) }
+            if e.code() == Some("session_not_started") { i.t(k!("tr.not_started")).to_owned() } else { error_message(i.lang.get(), &e) }
         }</p> })}
         {move || load_error.get().map(|e| view! { <ErrorView error=e /> })}
         <div class="field search-field">
-            <label for="attendance-search">{move || i.t("tr.search_name")}</label>
+            <label for="attendance-search">{move || i.t(k!("tr.search_name"))}</label>
             <input id="attendance-search" type="search" autocomplete="off" prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev)) />
         </div>
         <Show when=move || loaded.get() fallback=|| view! { <Loading /> }>
-            <ul class="attendance" aria-label=move || i.t("tr.attendance")>
+            <ul class="attendance" aria-label=move || i.t(k!("tr.attendance"))>
                 <For each=shown key=|r| (r.enrolment_id.clone(), r.presence.map(|p| p.as_str()), r.minutes) let:r>
                     <AttendanceRow row=r send=send />
                 </For>
@@ -143,7 +139,7 @@ fn AttendanceRow(
     let name_id = format!("who-{}", row.enrolment_id);
     let minutes_id = format!("minutes-{}", row.enrolment_id);
     let tap = |presence: Presence,
-               key: &'static str,
+               key: crate::i18n::Key,
                enrolment: String,
                current: Option<Presence>| {
         view! {
@@ -169,21 +165,21 @@ fn AttendanceRow(
                 {row.job_title.clone().map(|j| view! { <span class="hint">{j}</span> })}
             </div>
             <div class="taps" role="group" aria-labelledby=name_id>
-                {tap(Presence::Present, "tr.present", row.enrolment_id.clone(), row.presence)}
-                {tap(Presence::Absent, "tr.absent", row.enrolment_id.clone(), row.presence)}
+                {tap(Presence::Present, k!("tr.present"), row.enrolment_id.clone(), row.presence)}
+                {tap(Presence::Absent, k!("tr.absent"), row.enrolment_id.clone(), row.presence)}
                 <button type="button" class="btn tap" class:on=row.presence == Some(Presence::Partial)
                     aria-pressed=if row.presence == Some(Presence::Partial) { "true" } else { "false" }
                     aria-expanded=move || if partial_open.get() { "true" } else { "false" }
                     on:click=move |_| partial_open.update(|o| *o = !*o)>
-                    {move || i.t("tr.partial")}
+                    {move || i.t(k!("tr.partial"))}
                     {row.minutes.filter(|_| row.presence == Some(Presence::Partial)).map(|m| format!(" ({m}′)"))}
                 </button>
             </div>
             <Show when=move || partial_open.get()>
                 <form class="partial" on:submit=save_minutes.clone()>
-                    <label for=minutes_id.clone()>{move || i.t("tr.minutes")}</label>
+                    <label for=minutes_id.clone()>{move || i.t(k!("tr.minutes"))}</label>
                     <input id=minutes_id.clone() type="number" min="1" inputmode="numeric" prop:value=move || minutes.get() on:input=move |ev| minutes.set(event_target_value(&ev)) />
-                    <button type="submit" class="btn">{move || i.t("tr.save_minutes")}</button>
+                    <button type="submit" class="btn">{move || i.t(k!("tr.save_minutes"))}</button>
                 </form>
             </Show>
         </li>

@@ -5,16 +5,16 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use lumit_shared::training::{Course, CoursePatch, NewCourse as NewCourseBody, OfficeKind, Topic};
-use lumit_shared::user::{Role, User};
-use lumit_shared::{FieldError, Page};
+use lumit_shared::user::Role;
+use lumit_shared::FieldError;
 
 use super::{load_topics, office_key};
 use crate::api::{self, ApiError};
-use crate::app::RoleGate;
 use crate::components::{
     error_message, field_error, ErrorView, FormStatus, Loading, SelectField, TextAreaField,
     TextField,
 };
+use crate::guard::RoleGate;
 use crate::i18n::{use_i18n, Lang};
 
 const PLANNERS: &[Role] = &[Role::Admin, Role::Coordinator];
@@ -31,7 +31,7 @@ pub fn EditCourse() -> impl IntoView {
     let params = use_params_map();
     let data = LocalResource::new(move || {
         let id = params.with(|p| p.get("id").unwrap_or_default());
-        async move { api::get_tagged::<Course>(&format!("/api/v1/training/courses/{id}")).await }
+        async move { api::training::course_tagged(&id).await }
     });
     view! {
         <RoleGate roles=PLANNERS>
@@ -80,7 +80,7 @@ fn CourseForm(current: Option<(Course, Option<String>)>) -> impl IntoView {
     );
     let topics = load_topics();
     let accounts = LocalResource::new(|| async {
-        api::get::<Page<User>>("/api/v1/users?role=trainer&active=true&limit=200")
+        api::users::active_with_role("trainer")
             .await
             .map(|p| p.items)
             .unwrap_or_default()
@@ -116,7 +116,7 @@ fn CourseForm(current: Option<(Course, Option<String>)>) -> impl IntoView {
                         target_offices: offices.get_untracked(),
                         min_attendance_percent: Some(min),
                     };
-                    api::post::<_, Course>("/api/v1/training/courses", &body).await
+                    api::training::create_course(&body).await
                 }
                 Some((c, tag)) => {
                     let body = CoursePatch {
@@ -128,12 +128,7 @@ fn CourseForm(current: Option<(Course, Option<String>)>) -> impl IntoView {
                         target_offices: Some(offices.get_untracked()),
                         min_attendance_percent: Some(min),
                     };
-                    api::patch::<_, Course>(
-                        &format!("/api/v1/training/courses/{}", c.id),
-                        &body,
-                        tag.as_deref(),
-                    )
-                    .await
+                    api::training::update_course(&c.id, &body, tag.as_deref()).await
                 }
             };
             busy.set(false);
@@ -146,7 +141,7 @@ fn CourseForm(current: Option<(Course, Option<String>)>) -> impl IntoView {
     let current_topic = c.as_ref().map(|c| c.topic_id.clone());
     let topic_options = Signal::derive(move || {
         let lang = i.lang.get();
-        let mut v = vec![(String::new(), i.t("tr.choose_topic").to_owned())];
+        let mut v = vec![(String::new(), i.t(k!("tr.choose_topic")).to_owned())];
         v.extend(
             topics
                 .get()
@@ -183,23 +178,23 @@ fn CourseForm(current: Option<(Course, Option<String>)>) -> impl IntoView {
         None => "/training".to_owned(),
     };
     let heading = if current.is_some() {
-        "tr.edit_course"
+        k!("tr.edit_course")
     } else {
-        "tr.new_course"
+        k!("tr.new_course")
     };
     view! {
         <h1 tabindex="-1">{move || i.t(heading)}</h1>
         <form class="form" on:submit=submit novalidate>
             <FormStatus error=form_error />
-            <TextField id="title" label="tr.course_title" value=title error=field_error(err, "title") required=true />
-            <SelectField id="topic" label="tr.topic" value=topic options=topic_options error=field_error(err, "topic_id") required=true />
-            <TextAreaField id="description" label="tr.description" value=description error=field_error(err, "description") />
-            <TextField id="organisation" label="tr.organisation" value=organisation error=field_error(err, "organisation") required=true />
+            <TextField id="title" label=k!("tr.course_title") value=title error=field_error(err, "title") required=true />
+            <SelectField id="topic" label=k!("tr.topic") value=topic options=topic_options error=field_error(err, "topic_id") required=true />
+            <TextAreaField id="description" label=k!("tr.description") value=description error=field_error(err, "description") />
+            <TextField id="organisation" label=k!("tr.organisation") value=organisation error=field_error(err, "organisation") required=true />
             <fieldset class="checks">
-                <legend>{move || i.t("tr.trainers")}</legend>
+                <legend>{move || i.t(k!("tr.trainers"))}</legend>
                 <Suspense fallback=|| view! { <Loading /> }>
                     {move || accounts.get().map(|list| if list.is_empty() {
-                        view! { <p class="hint">{move || i.t("tr.no_trainer_accounts")}</p> }.into_any()
+                        view! { <p class="hint">{move || i.t(k!("tr.no_trainer_accounts"))}</p> }.into_any()
                     } else {
                         list.into_iter().map(|u| {
                             let id = format!("trainer-{}", u.id);
@@ -225,7 +220,7 @@ fn CourseForm(current: Option<(Course, Option<String>)>) -> impl IntoView {
                 <p class="error" role="alert">{move || trainers_error.get()}</p>
             </fieldset>
             <fieldset class="checks">
-                <legend>{move || i.t("tr.target_offices")}</legend>
+                <legend>{move || i.t(k!("tr.target_offices"))}</legend>
                 {OfficeKind::ALL.into_iter().map(|k| {
                     let id = format!("office-{}", k.as_str());
                     view! {
@@ -244,10 +239,10 @@ fn CourseForm(current: Option<(Course, Option<String>)>) -> impl IntoView {
                     }
                 }).collect_view()}
             </fieldset>
-            <TextField id="min_attendance_percent" label="tr.min_attendance" value=min_attendance error=field_error(err, "min_attendance_percent") kind="number" required=true />
+            <TextField id="min_attendance_percent" label=k!("tr.min_attendance") value=min_attendance error=field_error(err, "min_attendance_percent") kind="number" required=true />
             <div class="actions">
-                <button type="submit" class="btn btn-primary" disabled=move || busy.get()>{move || if busy.get() { i.t("app.saving") } else { i.t("app.save") }}</button>
-                <a href=back class="btn">{move || i.t("app.cancel")}</a>
+                <button type="submit" class="btn btn-primary" disabled=move || busy.get()>{move || if busy.get() { i.t(k!("app.saving")) } else { i.t(k!("app.save")) }}</button>
+                <a href=back class="btn">{move || i.t(k!("app.cancel"))}</a>
             </div>
         </form>
     }

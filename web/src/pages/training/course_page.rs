@@ -6,7 +6,7 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use lumit_shared::permission::Action;
-use lumit_shared::training::{Course, CourseAttendance, NewSession, PlaceKind, Session};
+use lumit_shared::training::{NewSession, PlaceKind};
 use lumit_shared::FieldError;
 
 use super::enrol::Enrolments;
@@ -34,12 +34,12 @@ pub fn CoursePage() -> impl IntoView {
     let course = LocalResource::new(move || {
         changed.track();
         let id = id();
-        async move { api::get::<Course>(&format!("/api/v1/training/courses/{id}")).await }
+        async move { api::training::course(&id).await }
     });
     let sessions = LocalResource::new(move || {
         changed.track();
         let id = id();
-        async move { api::get::<Vec<Session>>(&format!("/api/v1/training/courses/{id}/sessions")).await }
+        async move { api::training::sessions(&id).await }
     });
     let topics = load_topics();
     let municipalities = LocalResource::new(all_municipalities);
@@ -69,51 +69,51 @@ pub fn CoursePage() -> impl IntoView {
                         <div class="page-head">
                             <h1 tabindex="-1">{c.title.clone()}</h1>
                             <Show when=planner>
-                                <A href=format!("/training/courses/{}/edit", cid) attr:class="btn">{move || i.t("tr.edit_course")}</A>
+                                <A href=format!("/training/courses/{}/edit", cid) attr:class="btn">{move || i.t(k!("tr.edit_course"))}</A>
                             </Show>
                         </div>
                         <dl class="facts">
-                            <div><dt>{move || i.t("tr.topic")}</dt>
+                            <div><dt>{move || i.t(k!("tr.topic"))}</dt>
                             <dd>{ let t = c.topic_id.clone(); move || topic_name(i.lang.get(), &topics.get().unwrap_or_default(), &t) }</dd></div>
-                            <div><dt>{move || i.t("tr.organisation")}</dt><dd>{c.organisation.clone()}</dd></div>
-                            <div><dt>{move || i.t("tr.trainers")}</dt>
+                            <div><dt>{move || i.t(k!("tr.organisation"))}</dt><dd>{c.organisation.clone()}</dd></div>
+                            <div><dt>{move || i.t(k!("tr.trainers"))}</dt>
                             <dd>{if c.trainers.is_empty() { "—".to_owned() } else { c.trainers.iter().map(|t| t.full_name.clone()).collect::<Vec<_>>().join(", ") }}</dd></div>
-                            <div><dt>{move || i.t("tr.target_offices")}</dt>
+                            <div><dt>{move || i.t(k!("tr.target_offices"))}</dt>
                             <dd>{ let o = c.target_offices.clone(); move || if o.is_empty() { "—".to_owned() } else { o.iter().map(|k| text(i.lang.get(), office_key(*k))).collect::<Vec<_>>().join(", ") } }</dd></div>
-                            <div><dt>{move || i.t("tr.min_attendance")}</dt><dd>{format!("{} %", c.min_attendance_percent)}</dd></div>
+                            <div><dt>{move || i.t(k!("tr.min_attendance"))}</dt><dd>{format!("{} %", c.min_attendance_percent)}</dd></div>
                         </dl>
                         {c.description.clone().map(|d| view! { <p class="description">{d}</p> })}
                         <div class="stats">
-                            <div class="stat"><p class="stat-value">{move || fmt_int(i.lang.get(), c.sessions)}</p><p class="stat-label">{move || i.t("tr.sessions")}</p></div>
-                            <div class="stat"><p class="stat-value">{move || fmt_hours(i.lang.get(), c.planned_minutes)}</p><p class="stat-label">{move || i.t("tr.planned_hours")}</p></div>
+                            <div class="stat"><p class="stat-value">{move || fmt_int(i.lang.get(), c.sessions)}</p><p class="stat-label">{move || i.t(k!("tr.sessions"))}</p></div>
+                            <div class="stat"><p class="stat-value">{move || fmt_hours(i.lang.get(), c.planned_minutes)}</p><p class="stat-label">{move || i.t(k!("tr.planned_hours"))}</p></div>
                             <div class="stat">
                                 <p class="stat-value">{move || match filled {
                                     Some((n, cap)) => format!("{} / {}", fmt_int(i.lang.get(), n), fmt_int(i.lang.get(), cap)),
                                     None => fmt_int(i.lang.get(), c.enrolled),
                                 }}</p>
-                                <p class="stat-label" id="places-label">{move || i.t("tr.enrolled")}</p>
+                                <p class="stat-label" id="places-label">{move || i.t(k!("tr.enrolled"))}</p>
                                 {filled.map(|(n, cap)| view! { <meter min="0" max=cap.to_string() value=n.to_string() aria-labelledby="places-label"></meter> })}
                             </div>
-                            <div class="stat"><p class="stat-value">{move || fmt_int(i.lang.get(), c.waiting)}</p><p class="stat-label">{move || i.t("tr.waiting")}</p></div>
+                            <div class="stat"><p class="stat-value">{move || fmt_int(i.lang.get(), c.waiting)}</p><p class="stat-label">{move || i.t(k!("tr.waiting"))}</p></div>
                         </div>
                     }.into_any()
                 }
             })}
         </Suspense>
         <section aria-labelledby="sessions-title">
-            <h2 id="sessions-title">{move || i.t("tr.sessions")}</h2>
+            <h2 id="sessions-title">{move || i.t(k!("tr.sessions"))}</h2>
             <Suspense fallback=|| view! { <Loading /> }>
                 {move || sessions.get().map(|r| match r {
                     Err(e) => view! { <ErrorView error=e /> }.into_any(),
-                    Ok(list) if list.is_empty() => view! { <p>{move || i.t("tr.no_sessions")}</p> }.into_any(),
+                    Ok(list) if list.is_empty() => view! { <p>{move || i.t(k!("tr.no_sessions"))}</p> }.into_any(),
                     Ok(list) => view! {
                         <table class="table">
-                            <caption class="visually-hidden">{move || i.t("tr.sessions")}</caption>
+                            <caption class="visually-hidden">{move || i.t(k!("tr.sessions"))}</caption>
                             <thead><tr>
-                                <th scope="col">{move || i.t("tr.when")}</th>
-                                <th scope="col">{move || i.t("tr.place")}</th>
-                                <th scope="col" class="num">{move || i.t("tr.capacity")}</th>
-                                <th scope="col">{move || i.t("tr.attendance")}</th>
+                                <th scope="col">{move || i.t(k!("tr.when"))}</th>
+                                <th scope="col">{move || i.t(k!("tr.place"))}</th>
+                                <th scope="col" class="num">{move || i.t(k!("tr.capacity"))}</th>
+                                <th scope="col">{move || i.t(k!("tr.attendance"))}</th>
                             </tr></thead>
                             <tbody>
                                 {list.into_iter().map(|s| {
@@ -126,15 +126,15 @@ pub fn CoursePage() -> impl IntoView {
                                             <td class="num">{s.capacity}</td>
                                             <td>
                                                 {(takes() && s.starts_at <= now_local()).then(|| view! {
-                                                    <A href=format!("/training/sessions/{}/attendance", s.id)>{move || i.t("tr.take_attendance")}</A>
+                                                    <A href=format!("/training/sessions/{}/attendance", s.id)>{move || i.t(k!("tr.take_attendance"))}</A>
                                                     " "
                                                 })}
                                                 {takes().then(|| {
                                                     let when = fmt_session_time(&s);
                                                     view! {
-                                                        <PdfButton path=format!("/api/v1/training/sessions/{}/sign-in-sheet?lang={}", s.id, i.lang.get_untracked().tag())
+                                                        <PdfButton path=api::training::sign_in_sheet(&s.id, i.lang.get_untracked().tag())
                                                             filename=format!("foglio-firme-{}.pdf", s.starts_at.format("%Y-%m-%d-%H%M"))
-                                                            label=Signal::derive(move || format!("{} {when}", i.t("tr.sign_in_sheet"))) />
+                                                            label=Signal::derive(move || format!("{} {when}", i.t(k!("tr.sign_in_sheet")))) />
                                                     }
                                                 })}
                                             </td>
@@ -217,9 +217,9 @@ fn SessionForm(course_id: String, changed: RwSignal<u32>) -> impl IntoView {
             capacity: seats,
         };
         busy.set(true);
-        let path = format!("/api/v1/training/courses/{course_id}/sessions");
+        let course_id = course_id.clone();
         spawn_local(async move {
-            match api::post::<_, Session>(&path, &body).await {
+            match api::training::add_session(&course_id, &body).await {
                 Ok(_) => {
                     err.set(None);
                     day.set(String::new());
@@ -238,7 +238,7 @@ fn SessionForm(course_id: String, changed: RwSignal<u32>) -> impl IntoView {
             .collect::<Vec<_>>()
     });
     let offices = Signal::derive(move || {
-        let mut v = vec![(String::new(), i.t("tr.choose_office").to_owned())];
+        let mut v = vec![(String::new(), i.t(k!("tr.choose_office")).to_owned())];
         if let Some(Ok(all)) = municipalities.get() {
             v.extend(all.into_iter().filter(|m| m.active).map(|m| (m.id, m.name)));
         }
@@ -248,30 +248,30 @@ fn SessionForm(course_id: String, changed: RwSignal<u32>) -> impl IntoView {
         Signal::derive(move || err.with(|e| e.as_ref().map(|e| error_message(i.lang.get(), e))));
     view! {
         <details class="card">
-            <summary>{move || i.t("tr.add_session")}</summary>
-            <form class="form" on:submit=submit novalidate aria-label=move || i.t("tr.add_session")>
+            <summary>{move || i.t(k!("tr.add_session"))}</summary>
+            <form class="form" on:submit=submit novalidate aria-label=move || i.t(k!("tr.add_session"))>
                 <FormStatus error=form_error />
                 <div class="row">
-                    <DateField id="session-date" label="tr.date" value=day error=field_error(err, "date") required=true />
-                    <TextField id="session-start" label="tr.start" value=start error=field_error(err, "start") kind="time" required=true />
-                    <TextField id="session-end" label="tr.end" value=end error=field_error(err, "end") kind="time" required=true />
+                    <DateField id="session-date" label=k!("tr.date") value=day error=field_error(err, "date") required=true />
+                    <TextField id="session-start" label=k!("tr.start") value=start error=field_error(err, "start") kind="time" required=true />
+                    <TextField id="session-end" label=k!("tr.end") value=end error=field_error(err, "end") kind="time" required=true />
                 </div>
-                <SelectField id="session-place" label="tr.place" value=kind options=kinds error=field_error(err, "place_kind") required=true />
+                <SelectField id="session-place" label=k!("tr.place") value=kind options=kinds error=field_error(err, "place_kind") required=true />
                 <Show when=move || kind.get() == "office">
-                    <SelectField id="session-office" label="tr.office" value=office options=offices error=field_error(err, "municipality_id") required=true />
+                    <SelectField id="session-office" label=k!("tr.office") value=office options=offices error=field_error(err, "municipality_id") required=true />
                 </Show>
                 <Show when=move || kind.get() == "address">
-                    <TextField id="session-address" label="tr.address" value=address error=field_error(err, "address") required=true />
+                    <TextField id="session-address" label=k!("tr.address") value=address error=field_error(err, "address") required=true />
                 </Show>
                 <Show when=move || kind.get() != "online">
-                    <TextField id="session-room" label="tr.room" value=room error=field_error(err, "room") />
+                    <TextField id="session-room" label=k!("tr.room") value=room error=field_error(err, "room") />
                 </Show>
                 <Show when=move || kind.get() == "online">
-                    <TextField id="session-link" label="tr.link" value=link error=field_error(err, "link") kind="url" required=true />
+                    <TextField id="session-link" label=k!("tr.link") value=link error=field_error(err, "link") kind="url" required=true />
                 </Show>
-                <TextField id="session-capacity" label="tr.capacity" value=capacity error=field_error(err, "capacity") kind="number" required=true />
+                <TextField id="session-capacity" label=k!("tr.capacity") value=capacity error=field_error(err, "capacity") kind="number" required=true />
                 <div class="actions">
-                    <button type="submit" class="btn btn-primary" disabled=move || busy.get()>{move || i.t("tr.add_session")}</button>
+                    <button type="submit" class="btn btn-primary" disabled=move || busy.get()>{move || i.t(k!("tr.add_session"))}</button>
                 </div>
             </form>
         </details>
@@ -285,12 +285,12 @@ fn Hours(course_id: String, changed: RwSignal<u32>) -> impl IntoView {
     let i = use_i18n();
     let report = LocalResource::new(move || {
         changed.track();
-        let path = format!("/api/v1/training/courses/{course_id}/attendance");
-        async move { api::get::<CourseAttendance>(&path).await }
+        let course_id = course_id.clone();
+        async move { api::training::course_attendance(&course_id).await }
     });
     view! {
         <section aria-labelledby="hours-title">
-            <h2 id="hours-title">{move || i.t("tr.attendance")}</h2>
+            <h2 id="hours-title">{move || i.t(k!("tr.attendance"))}</h2>
             <Suspense fallback=|| view! { <Loading /> }>
                 {move || report.get().map(|r| match r {
                     Err(e) => view! { <ErrorView error=e /> }.into_any(),
@@ -298,8 +298,8 @@ fn Hours(course_id: String, changed: RwSignal<u32>) -> impl IntoView {
                         let delivered = a.delivered_minutes;
                         let planned = a.planned_minutes;
                         view! {
-                            <p>{move || format!("{}: {} / {}", i.t("tr.delivered_hours"), fmt_hours(i.lang.get(), delivered), fmt_hours(i.lang.get(), planned))}</p>
-                            <h3>{move || i.t("tr.rates")}</h3>
+                            <p>{move || format!("{}: {} / {}", i.t(k!("tr.delivered_hours")), fmt_hours(i.lang.get(), delivered), fmt_hours(i.lang.get(), planned))}</p>
+                            <h3>{move || i.t(k!("tr.rates"))}</h3>
                             {a.sessions.iter().map(|s| {
                                 let pct = if s.enrolled > 0 { s.attended * 100 / s.enrolled } else { 0 };
                                 let label = format!("{} {}", fmt_date(s.starts_at.date()), s.starts_at.format("%H:%M"));
@@ -308,17 +308,17 @@ fn Hours(course_id: String, changed: RwSignal<u32>) -> impl IntoView {
                                     <div class="rate">
                                         <span>{label}</span>
                                         <span class="bar" aria-hidden="true"><span style=format!("width: {pct}%")></span></span>
-                                        <span>{move || if taken { format!("{attended} {} {enrolled}", i.t("tr.of")) } else { i.t("tr.not_taken").to_owned() }}</span>
+                                        <span>{move || if taken { format!("{attended} {} {enrolled}", i.t(k!("tr.of"))) } else { i.t(k!("tr.not_taken")).to_owned() }}</span>
                                     </div>
                                 }
                             }).collect_view()}
                             <table class="table" id="hours">
-                                <caption class="visually-hidden">{move || i.t("tr.hours_attended")}</caption>
+                                <caption class="visually-hidden">{move || i.t(k!("tr.hours_attended"))}</caption>
                                 <thead><tr>
-                                    <th scope="col">{move || i.t("tr.full_name")}</th>
-                                    <th scope="col" class="num">{move || i.t("tr.hours_attended")}</th>
-                                    <th scope="col" class="num">{move || i.t("tr.percent")}</th>
-                                    <th scope="col">{move || i.t("tr.certificate")}</th>
+                                    <th scope="col">{move || i.t(k!("tr.full_name"))}</th>
+                                    <th scope="col" class="num">{move || i.t(k!("tr.hours_attended"))}</th>
+                                    <th scope="col" class="num">{move || i.t(k!("tr.percent"))}</th>
+                                    <th scope="col">{move || i.t(k!("tr.certificate"))}</th>
                                 </tr></thead>
                                 <tbody>
                                     {a.participants.into_iter().map(|p| view! {
@@ -326,7 +326,7 @@ fn Hours(course_id: String, changed: RwSignal<u32>) -> impl IntoView {
                                             <td>{p.full_name.clone()}</td>
                                             <td class="num">{move || fmt_hours(i.lang.get(), p.attended_minutes)}</td>
                                             <td class="num">{format!("{} %", p.percent)}</td>
-                                            <td>{move || i.t(if p.certificate_due { "tr.certificate_due" } else { "tr.certificate_not_due" })}</td>
+                                            <td>{move || i.t(if p.certificate_due { k!("tr.certificate_due") } else { k!("tr.certificate_not_due") })}</td>
                                         </tr>
                                     }).collect_view()}
                                 </tbody>

@@ -13,11 +13,11 @@ use crate::i18n::{text, use_i18n};
 use crate::pages::municipalities::{all_municipalities, my_municipalities};
 use crate::session::use_session;
 
-fn status_key(s: EnrolmentStatus) -> &'static str {
+fn status_key(s: EnrolmentStatus) -> crate::i18n::Key {
     match s {
-        EnrolmentStatus::Enrolled => "tr.status.enrolled",
-        EnrolmentStatus::Waiting => "tr.status.waiting",
-        EnrolmentStatus::Withdrawn => "tr.status.withdrawn",
+        EnrolmentStatus::Enrolled => k!("tr.status.enrolled"),
+        EnrolmentStatus::Waiting => k!("tr.status.waiting"),
+        EnrolmentStatus::Withdrawn => k!("tr.status.withdrawn"),
     }
 }
 
@@ -29,8 +29,8 @@ pub fn Enrolments(course_id: String, changed: RwSignal<u32>) -> impl IntoView {
         let course_id = course_id.clone();
         LocalResource::new(move || {
             changed.track();
-            let path = format!("/api/v1/training/courses/{course_id}/enrolments");
-            async move { api::get::<Vec<Enrolment>>(&path).await }
+            let course_id = course_id.clone();
+            async move { api::training::enrolments(&course_id).await }
         })
     };
     let municipalities = LocalResource::new(all_municipalities);
@@ -52,12 +52,12 @@ pub fn Enrolments(course_id: String, changed: RwSignal<u32>) -> impl IntoView {
     // drawn again (from values already gone) while the page is taken down at logout.
     let can_withdraw = untrack(enrols);
     let can_anonymise = untrack(super::may(Action::AnonymisePeople));
-    let done = RwSignal::new(None::<&'static str>);
+    let done = RwSignal::new(None::<crate::i18n::Key>);
     let err = RwSignal::new(None::<ApiError>);
     let withdraw = move |id: String| {
         if !web_sys::window()
             .and_then(|w| {
-                w.confirm_with_message(text(i.lang.get_untracked(), "tr.withdraw_confirm"))
+                w.confirm_with_message(text(i.lang.get_untracked(), k!("tr.withdraw_confirm")))
                     .ok()
             })
             .unwrap_or(false)
@@ -65,12 +65,7 @@ pub fn Enrolments(course_id: String, changed: RwSignal<u32>) -> impl IntoView {
             return;
         }
         spawn_local(async move {
-            match api::post::<_, Enrolment>(
-                &format!("/api/v1/training/enrolments/{id}/withdrawal"),
-                &serde_json::json!({}),
-            )
-            .await
-            {
+            match api::training::withdraw(&id).await {
                 Ok(_) => changed.update(|n| *n += 1),
                 Err(e) => err.set(Some(e)),
             }
@@ -79,7 +74,7 @@ pub fn Enrolments(course_id: String, changed: RwSignal<u32>) -> impl IntoView {
     let anonymise = move |participant: String| {
         if !web_sys::window()
             .and_then(|w| {
-                w.confirm_with_message(text(i.lang.get_untracked(), "tr.anonymise_confirm"))
+                w.confirm_with_message(text(i.lang.get_untracked(), k!("tr.anonymise_confirm")))
                     .ok()
             })
             .unwrap_or(false)
@@ -87,8 +82,7 @@ pub fn Enrolments(course_id: String, changed: RwSignal<u32>) -> impl IntoView {
             return;
         }
         spawn_local(async move {
-            let path = format!("/api/v1/training/participants/{participant}/anonymise");
-            match api::no_content(reqwest::Method::POST, &path, None::<&()>).await {
+            match api::training::anonymise_participant(&participant).await {
                 Ok(()) => changed.update(|n| *n += 1),
                 Err(e) => err.set(Some(e)),
             }
@@ -96,22 +90,22 @@ pub fn Enrolments(course_id: String, changed: RwSignal<u32>) -> impl IntoView {
     };
     view! {
         <section aria-labelledby="enrolments-title">
-            <h2 id="enrolments-title">{move || i.t("tr.enrolments")}</h2>
+            <h2 id="enrolments-title">{move || i.t(k!("tr.enrolments"))}</h2>
             <p class="alert alert-ok" role="status" hidden=move || done.get().is_none()>{move || done.get().map(|k| i.t(k))}</p>
             {move || err.get().map(|e| view! { <p class="alert alert-error" role="alert">{error_message(i.lang.get(), &e)}</p> })}
             <Suspense fallback=|| view! { <crate::components::Loading /> }>
                 {move || list.get().map(|r| match r {
                     Err(e) => view! { <crate::components::ErrorView error=e /> }.into_any(),
-                    Ok(v) if v.is_empty() => view! { <p>{move || i.t("tr.no_enrolments")}</p> }.into_any(),
+                    Ok(v) if v.is_empty() => view! { <p>{move || i.t(k!("tr.no_enrolments"))}</p> }.into_any(),
                     Ok(v) => view! {
                         <table class="table" id="enrolments">
-                            <caption class="visually-hidden">{move || i.t("tr.enrolments")}</caption>
+                            <caption class="visually-hidden">{move || i.t(k!("tr.enrolments"))}</caption>
                             <thead><tr>
-                                <th scope="col">{move || i.t("tr.full_name")}</th>
-                                <th scope="col">{move || i.t("tr.works_for")}</th>
-                                <th scope="col">{move || i.t("tr.job_title")}</th>
-                                <th scope="col">{move || i.t("tr.status")}</th>
-                                <th scope="col"><span class="visually-hidden">{move || i.t("tr.actions")}</span></th>
+                                <th scope="col">{move || i.t(k!("tr.full_name"))}</th>
+                                <th scope="col">{move || i.t(k!("tr.works_for"))}</th>
+                                <th scope="col">{move || i.t(k!("tr.job_title"))}</th>
+                                <th scope="col">{move || i.t(k!("tr.status"))}</th>
+                                <th scope="col"><span class="visually-hidden">{move || i.t(k!("tr.actions"))}</span></th>
                             </tr></thead>
                             <tbody>
                                 {v.into_iter().map(|e| {
@@ -127,18 +121,18 @@ pub fn Enrolments(course_id: String, changed: RwSignal<u32>) -> impl IntoView {
                                             <td>{place}</td>
                                             <td>{e.participant.job_title.clone().unwrap_or_default()}</td>
                                             <td>{move || match e.waiting_position {
-                                                Some(p) => format!("{} ({} {p})", i.t(status_key(e.status)), i.t("tr.position").to_lowercase()),
+                                                Some(p) => format!("{} ({} {p})", i.t(status_key(e.status)), i.t(k!("tr.position")).to_lowercase()),
                                                 None => i.t(status_key(e.status)).to_owned(),
                                             }}</td>
                                             <td>{(active && can_withdraw).then(|| view! {
                                                 <button type="button" class="btn btn-ghost"
-                                                    aria-label=move || format!("{}: {name}", i.t("tr.withdraw"))
-                                                    on:click=move |_| withdraw(id.clone())>{move || i.t("tr.withdraw")}</button>
+                                                    aria-label=move || format!("{}: {name}", i.t(k!("tr.withdraw")))
+                                                    on:click=move |_| withdraw(id.clone())>{move || i.t(k!("tr.withdraw"))}</button>
                                             })}
                                             {can_anonymise.then(|| view! {
                                                 <button type="button" class="btn btn-ghost"
-                                                    aria-label=move || format!("{}: {name2}", i.t("tr.anonymise"))
-                                                    on:click=move |_| anonymise(participant.clone())>{move || i.t("tr.anonymise")}</button>
+                                                    aria-label=move || format!("{}: {name2}", i.t(k!("tr.anonymise")))
+                                                    on:click=move |_| anonymise(participant.clone())>{move || i.t(k!("tr.anonymise"))}</button>
                                             })}</td>
                                         </tr>
                                     }
@@ -159,7 +153,7 @@ pub fn Enrolments(course_id: String, changed: RwSignal<u32>) -> impl IntoView {
 fn EnrolForm(
     course_id: String,
     changed: RwSignal<u32>,
-    done: RwSignal<Option<&'static str>>,
+    done: RwSignal<Option<crate::i18n::Key>>,
 ) -> impl IntoView {
     let i = use_i18n();
     let s = use_session();
@@ -174,7 +168,7 @@ fn EnrolForm(
     let busy = RwSignal::new(false);
     let all = LocalResource::new(all_municipalities);
     let options = Signal::derive(move || {
-        let mut v = vec![(String::new(), i.t("tr.choose_office").to_owned())];
+        let mut v = vec![(String::new(), i.t(k!("tr.choose_office")).to_owned())];
         let all = all.get().and_then(|r| r.ok());
         // The account's municipalities don't change on this page; not tracking the session
         // keeps this list from being read again while the page is taken down at logout.
@@ -184,8 +178,8 @@ fn EnrolForm(
     let languages = Signal::derive(move || {
         let lang = i.lang.get();
         vec![
-            ("it".to_owned(), text(lang, "tr.lang.it").to_owned()),
-            ("en".to_owned(), text(lang, "tr.lang.en").to_owned()),
+            ("it".to_owned(), text(lang, k!("tr.lang.it")).to_owned()),
+            ("en".to_owned(), text(lang, k!("tr.lang.en")).to_owned()),
         ]
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -207,15 +201,15 @@ fn EnrolForm(
         };
         busy.set(true);
         done.set(None);
-        let path = format!("/api/v1/training/courses/{course_id}/enrolments");
+        let course_id = course_id.clone();
         spawn_local(async move {
-            match api::post::<_, Enrolment>(&path, &body).await {
+            match api::training::enrol(&course_id, &body).await {
                 Ok(e) => {
                     err.set(None);
                     done.set(Some(if e.status == EnrolmentStatus::Waiting {
-                        "tr.waiting_done"
+                        k!("tr.waiting_done")
                     } else {
-                        "tr.enrolled_done"
+                        k!("tr.enrolled_done")
                     }));
                     for v in [full_name, email, organisation, job_title] {
                         v.set(String::new());
@@ -231,19 +225,19 @@ fn EnrolForm(
         Signal::derive(move || err.with(|e| e.as_ref().map(|e| error_message(i.lang.get(), e))));
     view! {
         <form class="form card" on:submit=submit novalidate aria-labelledby="enrol-title">
-            <h3 id="enrol-title">{move || i.t("tr.enrol_title")}</h3>
-            <p class="hint">{move || i.t("tr.enrol_hint")}</p>
+            <h3 id="enrol-title">{move || i.t(k!("tr.enrol_title"))}</h3>
+            <p class="hint">{move || i.t(k!("tr.enrol_hint"))}</p>
             <FormStatus error=form_error />
-            <TextField id="enrol-name" label="tr.full_name" value=full_name error=field_error(err, "full_name") required=true />
-            <TextField id="enrol-email" label="tr.email" value=email error=field_error(err, "email") kind="email" required=true />
-            <SelectField id="enrol-municipality" label="tr.works_for" value=municipality options=options error=field_error(err, "municipality_id") required=officer />
+            <TextField id="enrol-name" label=k!("tr.full_name") value=full_name error=field_error(err, "full_name") required=true />
+            <TextField id="enrol-email" label=k!("tr.email") value=email error=field_error(err, "email") kind="email" required=true />
+            <SelectField id="enrol-municipality" label=k!("tr.works_for") value=municipality options=options error=field_error(err, "municipality_id") required=officer />
             {(!officer).then(|| view! {
-                <TextField id="enrol-organisation" label="tr.other_organisation" value=organisation error=field_error(err, "organisation") />
+                <TextField id="enrol-organisation" label=k!("tr.other_organisation") value=organisation error=field_error(err, "organisation") />
             })}
-            <TextField id="enrol-job" label="tr.job_title" value=job_title error=field_error(err, "job_title") />
-            <SelectField id="enrol-language" label="tr.language" value=language options=languages />
+            <TextField id="enrol-job" label=k!("tr.job_title") value=job_title error=field_error(err, "job_title") />
+            <SelectField id="enrol-language" label=k!("tr.language") value=language options=languages />
             <div class="actions">
-                <button type="submit" class="btn btn-primary" disabled=move || busy.get()>{move || i.t("tr.enrol")}</button>
+                <button type="submit" class="btn btn-primary" disabled=move || busy.get()>{move || i.t(k!("tr.enrol"))}</button>
             </div>
         </form>
     }

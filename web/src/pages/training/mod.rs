@@ -7,7 +7,7 @@ use leptos_router::components::A;
 use lumit_shared::permission::Action;
 use lumit_shared::training::{Course, OfficeKind, PlaceKind, Session, Topic};
 
-use crate::api::{self, enc};
+use crate::api::{self};
 use crate::components::{Empty, ErrorView, Loading, MoreButton, Paged, SelectField};
 use crate::i18n::{fmt_int, text, use_i18n, Lang};
 use crate::pages::requests::{fmt_date, today};
@@ -35,24 +35,24 @@ fn may(action: Action) -> impl Fn() -> bool + Copy + Send + Sync + 'static {
 }
 
 /// The text key of an office kind.
-pub fn office_key(k: OfficeKind) -> &'static str {
+pub fn office_key(k: OfficeKind) -> crate::i18n::Key {
     match k {
-        OfficeKind::Registry => "tr.office.registry",
-        OfficeKind::SocialServices => "tr.office.social_services",
-        OfficeKind::Prefettura => "tr.office.prefettura",
-        OfficeKind::Questura => "tr.office.questura",
-        OfficeKind::Health => "tr.office.health",
-        OfficeKind::School => "tr.office.school",
-        OfficeKind::Other => "tr.office.other",
+        OfficeKind::Registry => k!("tr.office.registry"),
+        OfficeKind::SocialServices => k!("tr.office.social_services"),
+        OfficeKind::Prefettura => k!("tr.office.prefettura"),
+        OfficeKind::Questura => k!("tr.office.questura"),
+        OfficeKind::Health => k!("tr.office.health"),
+        OfficeKind::School => k!("tr.office.school"),
+        OfficeKind::Other => k!("tr.office.other"),
     }
 }
 
 /// The text key of a kind of place.
-pub fn place_key(k: PlaceKind) -> &'static str {
+pub fn place_key(k: PlaceKind) -> crate::i18n::Key {
     match k {
-        PlaceKind::Office => "tr.place.office",
-        PlaceKind::Address => "tr.place.address",
-        PlaceKind::Online => "tr.place.online",
+        PlaceKind::Office => k!("tr.place.office"),
+        PlaceKind::Address => k!("tr.place.address"),
+        PlaceKind::Online => k!("tr.place.online"),
     }
 }
 
@@ -99,7 +99,7 @@ pub fn place_text(lang: Lang, s: &Session, office_name: impl Fn(&str) -> String)
             office_name(s.municipality_id.as_deref().unwrap_or(""))
         ),
         PlaceKind::Address => format!("{}{room}", s.address.clone().unwrap_or_default()),
-        PlaceKind::Online => text(lang, "tr.place.online").to_owned(),
+        PlaceKind::Online => text(lang, k!("tr.place.online")).to_owned(),
     }
 }
 
@@ -115,11 +115,7 @@ pub fn fmt_session_time(s: &Session) -> String {
 
 /// The topics, for names and choices.
 pub fn load_topics() -> LocalResource<Vec<Topic>> {
-    LocalResource::new(|| async {
-        api::get::<Vec<Topic>>("/api/v1/training/topics")
-            .await
-            .unwrap_or_default()
-    })
+    LocalResource::new(|| async { api::training::topics().await.unwrap_or_default() })
 }
 
 /// The programme page.
@@ -129,12 +125,12 @@ pub fn Programme() -> impl IntoView {
     let planner = may(Action::PlanTraining);
     view! {
         <div class="page-head">
-            <h1 tabindex="-1">{move || i.t("tr.title")}</h1>
+            <h1 tabindex="-1">{move || i.t(k!("tr.title"))}</h1>
             <Show when=planner>
-                <A href="/training/courses/new" attr:class="btn btn-primary">{move || i.t("tr.new_course")}</A>
+                <A href="/training/courses/new" attr:class="btn btn-primary">{move || i.t(k!("tr.new_course"))}</A>
             </Show>
         </div>
-        <p class="lead">{move || i.t("tr.intro")}</p>
+        <p class="lead">{move || i.t(k!("tr.intro"))}</p>
         <MonthCalendar />
         <CourseList />
         <Show when=planner>
@@ -151,10 +147,7 @@ fn MonthCalendar() -> impl IntoView {
     let sessions = LocalResource::new(move || {
         let from = first.get();
         let to = from + Months::new(1) - chrono::Duration::days(1);
-        async move {
-            api::get::<Vec<Session>>(&format!("/api/v1/training/sessions?from={from}&to={to}"))
-                .await
-        }
+        async move { api::training::sessions_between(from, to).await }
     });
     let month_name = move || {
         let d = first.get();
@@ -206,15 +199,15 @@ fn MonthCalendar() -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="calendar-title">
             <div class="page-head">
-                <h2 id="calendar-title">{move || i.t("tr.calendar")} ": " <span aria-live="polite">{month_name}</span></h2>
+                <h2 id="calendar-title">{move || i.t(k!("tr.calendar"))} ": " <span aria-live="polite">{month_name}</span></h2>
                 <div class="actions">
-                    <button type="button" class="btn" on:click=move |_| first.update(|d| *d = *d - Months::new(1))>{move || i.t("tr.prev_month")}</button>
-                    <button type="button" class="btn" on:click=move |_| first.update(|d| *d = *d + Months::new(1))>{move || i.t("tr.next_month")}</button>
+                    <button type="button" class="btn" on:click=move |_| first.update(|d| *d = *d - Months::new(1))>{move || i.t(k!("tr.prev_month"))}</button>
+                    <button type="button" class="btn" on:click=move |_| first.update(|d| *d = *d + Months::new(1))>{move || i.t(k!("tr.next_month"))}</button>
                 </div>
             </div>
             <Suspense fallback=|| view! { <Loading /> }>
                 {move || sessions.get().map(|r| match r {
-                    Ok(list) if list.is_empty() => view! { <p>{move || i.t("tr.month_empty")}</p> }.into_any(),
+                    Ok(list) if list.is_empty() => view! { <p>{move || i.t(k!("tr.month_empty"))}</p> }.into_any(),
                     Ok(list) => view! {
                         <ol class="day-list">
                             {days(list).into_iter().map(|(day, v)| view! {
@@ -249,10 +242,10 @@ fn CourseList() -> impl IntoView {
     let list = Paged::<Course>::new();
     let (items, loading, error) = (list.items, list.loading, list.error);
     let load = move |reset: bool| {
-        let mut path = "/api/v1/training/courses?limit=50".to_owned();
+        let mut path = api::training::courses().with_raw("limit", "50");
         let t = topic.get_untracked();
         if !t.is_empty() {
-            path.push_str(&format!("&topic_id={}", enc(&t)));
+            path = path.with("topic_id", &t);
         }
         list.load(path, !reset);
     };
@@ -265,7 +258,7 @@ fn CourseList() -> impl IntoView {
     });
     let topic_options = Signal::derive(move || {
         let lang = i.lang.get();
-        let mut v = vec![(String::new(), text(lang, "tr.all_topics").to_owned())];
+        let mut v = vec![(String::new(), text(lang, k!("tr.all_topics")).to_owned())];
         v.extend(topics.get().unwrap_or_default().into_iter().map(|t| {
             let name = if lang == Lang::It {
                 t.name_it
@@ -279,21 +272,21 @@ fn CourseList() -> impl IntoView {
     let name_of = move |id: &str| topic_name(i.lang.get(), &topics.get().unwrap_or_default(), id);
     view! {
         <section aria-labelledby="courses-title">
-            <h2 id="courses-title">{move || i.t("tr.courses")}</h2>
+            <h2 id="courses-title">{move || i.t(k!("tr.courses"))}</h2>
             <div class="filters">
-                <SelectField id="topic-filter" label="tr.topic" value=topic options=topic_options />
+                <SelectField id="topic-filter" label=k!("tr.topic") value=topic options=topic_options />
             </div>
             {move || error.get().map(|e| view! { <ErrorView error=e retry=Callback::new(move |_| load(true)) /> })}
             <Show when=move || !items.with(Vec::is_empty) fallback=move || view! { <Show when=move || !loading.get() fallback=|| view! { <Loading /> }><Empty /></Show> }>
                 <table class="table">
-                    <caption class="visually-hidden">{move || i.t("tr.courses")}</caption>
+                    <caption class="visually-hidden">{move || i.t(k!("tr.courses"))}</caption>
                     <thead><tr>
-                        <th scope="col">{move || i.t("tr.course_title")}</th>
-                        <th scope="col">{move || i.t("tr.topic")}</th>
-                        <th scope="col">{move || i.t("tr.dates")}</th>
-                        <th scope="col" class="num">{move || i.t("tr.planned_hours")}</th>
-                        <th scope="col" class="num">{move || i.t("tr.enrolled")}</th>
-                        <th scope="col" class="num">{move || i.t("tr.waiting")}</th>
+                        <th scope="col">{move || i.t(k!("tr.course_title"))}</th>
+                        <th scope="col">{move || i.t(k!("tr.topic"))}</th>
+                        <th scope="col">{move || i.t(k!("tr.dates"))}</th>
+                        <th scope="col" class="num">{move || i.t(k!("tr.planned_hours"))}</th>
+                        <th scope="col" class="num">{move || i.t(k!("tr.enrolled"))}</th>
+                        <th scope="col" class="num">{move || i.t(k!("tr.waiting"))}</th>
                     </tr></thead>
                     <tbody>
                         <For each=move || items.get() key=|c| c.id.clone() let:c>

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
-use lumit_shared::training::{Answers, Feedback, MessageLanguage, QuestionnaireInvite};
+use lumit_shared::training::{Answers, MessageLanguage, QuestionnaireInvite};
 
 use crate::api::{self, ApiError};
 use crate::components::{error_message, field_error, FormStatus, Loading, TextAreaField};
@@ -21,8 +21,7 @@ pub fn QuestionnairePage() -> impl IntoView {
         LocalResource::new(move || {
             let token = token.clone();
             async move {
-                let r = api::get::<QuestionnaireInvite>(&format!("/api/v1/questionnaire/{token}"))
-                    .await;
+                let r = api::training::invitation(&token).await;
                 if let Ok(inv) = &r {
                     i.set(if inv.language == MessageLanguage::En {
                         Lang::En
@@ -43,12 +42,12 @@ pub fn QuestionnairePage() -> impl IntoView {
                         Ok(inv) => view! { <Questions token=token.clone() invite=inv /> }.into_any(),
                         Err(e) => {
                             let key = match e.code() {
-                                Some("already_answered") => "q.already",
-                                Some("link_expired") => "q.expired",
-                                _ => "q.unknown",
+                                Some("already_answered") => k!("q.already"),
+                                Some("link_expired") => k!("q.expired"),
+                                _ => k!("q.unknown"),
                             };
                             view! {
-                                <h1 tabindex="-1">{move || i.t("q.title")}</h1>
+                                <h1 tabindex="-1">{move || i.t(k!("q.title"))}</h1>
                                 <p class="alert alert-info" role="status">{move || i.t(key)}</p>
                             }.into_any()
                         }
@@ -63,9 +62,9 @@ pub fn QuestionnairePage() -> impl IntoView {
 #[component]
 fn Score(
     id: &'static str,
-    legend: &'static str,
-    low: &'static str,
-    high: &'static str,
+    legend: crate::i18n::Key,
+    low: crate::i18n::Key,
+    high: crate::i18n::Key,
     value: RwSignal<i64>,
     error: Signal<Option<String>>,
 ) -> impl IntoView {
@@ -119,9 +118,9 @@ fn Questions(token: String, invite: QuestionnaireInvite) -> impl IntoView {
             comment: Some(comment.get_untracked()).filter(|c| !c.trim().is_empty()),
         };
         busy.set(true);
-        let path = format!("/api/v1/questionnaire/{token}");
+        let token = token.clone();
         spawn_local(async move {
-            match api::no_content(reqwest::Method::POST, &path, Some(&body)).await {
+            match api::training::answer_questionnaire(&token, &body).await {
                 Ok(()) => done.set(true),
                 Err(e) => err.set(Some(e)),
             }
@@ -131,29 +130,29 @@ fn Questions(token: String, invite: QuestionnaireInvite) -> impl IntoView {
     let form_error =
         Signal::derive(move || err.with(|e| e.as_ref().map(|e| error_message(i.lang.get(), e))));
     view! {
-        <h1 tabindex="-1">{move || i.t("q.title")}</h1>
+        <h1 tabindex="-1">{move || i.t(k!("q.title"))}</h1>
         <p class="lead">{invite.course_title.clone()} " · " {invite.organisation.clone()}</p>
-        <p class="alert alert-ok" role="status" hidden=move || !done.get()>{move || i.t("q.thanks")}</p>
+        <p class="alert alert-ok" role="status" hidden=move || !done.get()>{move || i.t(k!("q.thanks"))}</p>
         <div hidden=move || done.get()>
-            <p class="hint">{move || i.t("q.anonymous")}</p>
+            <p class="hint">{move || i.t(k!("q.anonymous"))}</p>
             <form on:submit=submit novalidate>
                 <FormStatus error=form_error />
-                <Score id="satisfaction" legend="q.satisfaction" low="q.low" high="q.high" value=satisfaction error=field_error(err, "satisfaction") />
-                <Score id="usefulness" legend="q.usefulness" low="q.not_at_all" high="q.very" value=usefulness error=field_error(err, "usefulness") />
+                <Score id="satisfaction" legend=k!("q.satisfaction") low=k!("q.low") high=k!("q.high") value=satisfaction error=field_error(err, "satisfaction") />
+                <Score id="usefulness" legend=k!("q.usefulness") low=k!("q.not_at_all") high=k!("q.very") value=usefulness error=field_error(err, "usefulness") />
                 <fieldset class="score" aria-describedby="recommend-error">
-                    <legend>{move || i.t("q.recommend")} <span class="req" aria-hidden="true">" *"</span></legend>
+                    <legend>{move || i.t(k!("q.recommend"))} <span class="req" aria-hidden="true">" *"</span></legend>
                     <span class="score-option">
                         <input type="radio" name="recommend" id="recommend-yes" prop:checked=move || recommend.get() == Some(true) on:change=move |_| recommend.set(Some(true)) />
-                        <label for="recommend-yes">{move || i.t("q.yes")}</label>
+                        <label for="recommend-yes">{move || i.t(k!("q.yes"))}</label>
                     </span>
                     <span class="score-option">
                         <input type="radio" name="recommend" id="recommend-no" prop:checked=move || recommend.get() == Some(false) on:change=move |_| recommend.set(Some(false)) />
-                        <label for="recommend-no">{move || i.t("q.no")}</label>
+                        <label for="recommend-no">{move || i.t(k!("q.no"))}</label>
                     </span>
                     <p class="error" id="recommend-error" role="alert">{move || field_error(err, "recommend").get()}</p>
                 </fieldset>
-                <TextAreaField id="comment" label="q.comment" value=comment error=field_error(err, "comment") />
-                <button type="submit" class="btn btn-primary" disabled=move || busy.get()>{move || i.t("q.send")}</button>
+                <TextAreaField id="comment" label=k!("q.comment") value=comment error=field_error(err, "comment") />
+                <button type="submit" class="btn btn-primary" disabled=move || busy.get()>{move || i.t(k!("q.send"))}</button>
             </form>
         </div>
     }
@@ -163,13 +162,13 @@ fn Questions(token: String, invite: QuestionnaireInvite) -> impl IntoView {
 #[component]
 pub fn Results(course_id: String, changed: RwSignal<u32>, can_send: bool) -> impl IntoView {
     let i = use_i18n();
-    let path = format!("/api/v1/training/courses/{course_id}/questionnaire");
+    let path = course_id.clone();
     let results = {
         let path = path.clone();
         LocalResource::new(move || {
             changed.track();
             let path = path.clone();
-            async move { api::get::<Feedback>(&path).await }
+            async move { api::training::feedback(&path).await }
         })
     };
     let err = RwSignal::new(None::<ApiError>);
@@ -177,7 +176,7 @@ pub fn Results(course_id: String, changed: RwSignal<u32>, can_send: bool) -> imp
     let send = move |_| {
         let path = path.clone();
         spawn_local(async move {
-            match api::post::<_, Feedback>(&path, &serde_json::json!({})).await {
+            match api::training::send_questionnaire(&path).await {
                 Ok(_) => {
                     err.set(None);
                     sent_now.set(true);
@@ -187,7 +186,7 @@ pub fn Results(course_id: String, changed: RwSignal<u32>, can_send: bool) -> imp
             }
         });
     };
-    let bars = move |title: &'static str, counts: [i64; 5]| {
+    let bars = move |title: crate::i18n::Key, counts: [i64; 5]| {
         let total: i64 = counts.iter().sum::<i64>().max(1);
         view! {
             <h4>{move || i.t(title)}</h4>
@@ -217,28 +216,28 @@ pub fn Results(course_id: String, changed: RwSignal<u32>, can_send: bool) -> imp
     };
     view! {
         <section aria-labelledby="feedback-title">
-            <h2 id="feedback-title">{move || i.t("q.results")}</h2>
+            <h2 id="feedback-title">{move || i.t(k!("q.results"))}</h2>
             {move || err.get().map(|e| view! { <p class="alert alert-error" role="alert">{
-                if e.code() == Some("course_not_over") { i.t("q.not_over").to_owned() } else { error_message(i.lang.get(), &e) }
+                if e.code() == Some("course_not_over") { i.t(k!("q.not_over")).to_owned() } else { error_message(i.lang.get(), &e) }
             }</p> })}
-            <p class="alert alert-ok" role="status" hidden=move || !sent_now.get()>{move || i.t("q.sent_now")}</p>
-            {can_send.then(|| view! { <button type="button" class="btn" on:click=send>{move || i.t("q.send_links")}</button> })}
+            <p class="alert alert-ok" role="status" hidden=move || !sent_now.get()>{move || i.t(k!("q.sent_now"))}</p>
+            {can_send.then(|| view! { <button type="button" class="btn" on:click=send>{move || i.t(k!("q.send_links"))}</button> })}
             <Suspense fallback=|| view! { <Loading /> }>
                 {move || results.get().map(|r| match r {
                     Err(e) => view! { <crate::components::ErrorView error=e /> }.into_any(),
                     Ok(f) => view! {
                         <div class="stats">
-                            <div class="stat"><p class="stat-value">{move || format!("{} / {}", fmt_int(i.lang.get(), f.answered), fmt_int(i.lang.get(), f.sent))}</p><p class="stat-label">{move || i.t("q.answered")}</p></div>
-                            <div class="stat"><p class="stat-value">{move || avg(f.satisfaction_average)}</p><p class="stat-label">{move || i.t("q.satisfaction_avg")}</p></div>
-                            <div class="stat"><p class="stat-value">{move || avg(f.usefulness_average)}</p><p class="stat-label">{move || i.t("q.usefulness_avg")}</p></div>
-                            <div class="stat"><p class="stat-value">{move || format!("{} / {}", fmt_int(i.lang.get(), f.recommend_yes), fmt_int(i.lang.get(), f.recommend_yes + f.recommend_no))}</p><p class="stat-label">{move || i.t("q.would_recommend")}</p></div>
+                            <div class="stat"><p class="stat-value">{move || format!("{} / {}", fmt_int(i.lang.get(), f.answered), fmt_int(i.lang.get(), f.sent))}</p><p class="stat-label">{move || i.t(k!("q.answered"))}</p></div>
+                            <div class="stat"><p class="stat-value">{move || avg(f.satisfaction_average)}</p><p class="stat-label">{move || i.t(k!("q.satisfaction_avg"))}</p></div>
+                            <div class="stat"><p class="stat-value">{move || avg(f.usefulness_average)}</p><p class="stat-label">{move || i.t(k!("q.usefulness_avg"))}</p></div>
+                            <div class="stat"><p class="stat-value">{move || format!("{} / {}", fmt_int(i.lang.get(), f.recommend_yes), fmt_int(i.lang.get(), f.recommend_yes + f.recommend_no))}</p><p class="stat-label">{move || i.t(k!("q.would_recommend"))}</p></div>
                         </div>
                         {(f.answered > 0).then(|| view! {
-                            {bars("q.satisfaction", f.satisfaction)}
-                            {bars("q.usefulness", f.usefulness)}
+                            {bars(k!("q.satisfaction"), f.satisfaction)}
+                            {bars(k!("q.usefulness"), f.usefulness)}
                         })}
                         {(!f.comments.is_empty()).then(|| view! {
-                            <h4>{move || i.t("q.comments")}</h4>
+                            <h4>{move || i.t(k!("q.comments"))}</h4>
                             <ul class="comments">{f.comments.iter().map(|c| view! { <li>{c.clone()}</li> }).collect_view()}</ul>
                         })}
                     }.into_any(),

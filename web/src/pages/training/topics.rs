@@ -15,7 +15,7 @@ pub fn Topics() -> impl IntoView {
     let topics = RwSignal::new(Vec::<Topic>::new());
     let reload = move || {
         spawn_local(async move {
-            if let Ok(t) = api::get::<Vec<Topic>>("/api/v1/training/topics").await {
+            if let Ok(t) = api::training::topics().await {
                 topics.set(t);
             }
         })
@@ -33,7 +33,7 @@ pub fn Topics() -> impl IntoView {
             name_en: name_en.get_untracked(),
         };
         spawn_local(async move {
-            match api::post::<_, Topic>("/api/v1/training/topics", &body).await {
+            match api::training::create_topic(&body).await {
                 Ok(_) => {
                     err.set(None);
                     name_it.set(String::new());
@@ -51,9 +51,7 @@ pub fn Topics() -> impl IntoView {
             ..Default::default()
         };
         spawn_local(async move {
-            match api::patch::<_, Topic>(&format!("/api/v1/training/topics/{}", t.id), &body, None)
-                .await
-            {
+            match api::training::update_topic(&t.id, &body).await {
                 Ok(_) => reload(),
                 Err(e) => err.set(Some(e)),
             }
@@ -64,28 +62,28 @@ pub fn Topics() -> impl IntoView {
     view! {
         <section aria-labelledby="topics-title">
             <details>
-                <summary><h2 id="topics-title" class="inline">{move || i.t("tr.topics")}</h2></summary>
+                <summary><h2 id="topics-title" class="inline">{move || i.t(k!("tr.topics"))}</h2></summary>
                 <table class="table compact">
-                    <caption class="visually-hidden">{move || i.t("tr.topics")}</caption>
+                    <caption class="visually-hidden">{move || i.t(k!("tr.topics"))}</caption>
                     <thead><tr>
-                        <th scope="col">{move || i.t("tr.name_it")}</th>
-                        <th scope="col">{move || i.t("tr.name_en")}</th>
-                        <th scope="col">{move || i.t("tr.status")}</th>
-                        <th scope="col"><span class="visually-hidden">{move || i.t("tr.actions")}</span></th>
+                        <th scope="col">{move || i.t(k!("tr.name_it"))}</th>
+                        <th scope="col">{move || i.t(k!("tr.name_en"))}</th>
+                        <th scope="col">{move || i.t(k!("tr.status"))}</th>
+                        <th scope="col"><span class="visually-hidden">{move || i.t(k!("tr.actions"))}</span></th>
                     </tr></thead>
                     <tbody>
                         <For each=move || topics.get() key=|t| (t.id.clone(), t.active) let:t>
                             <tr>
                                 <td>{t.name_it.clone()}</td>
                                 <td lang="en">{t.name_en.clone()}</td>
-                                <td>{move || i.t(if t.active { "tr.topic_on" } else { "tr.topic_off" })}</td>
+                                <td>{move || i.t(if t.active { k!("tr.topic_on") } else { k!("tr.topic_off") })}</td>
                                 <td>{
                                     let t2 = t.clone();
                                     let label = format!("{}: {}", t.name_it, t.name_en);
                                     view! {
-                                        <button type="button" class="btn btn-ghost" aria-label=move || format!("{} — {label}", i.t(if t2.active { "tr.retire" } else { "tr.offer" }))
+                                        <button type="button" class="btn btn-ghost" aria-label=move || format!("{} — {label}", i.t(if t2.active { k!("tr.retire") } else { k!("tr.offer") }))
                                             on:click={ let t3 = t.clone(); move |_| toggle(t3.clone()) }>
-                                            {move || i.t(if t.active { "tr.retire" } else { "tr.offer" })}
+                                            {move || i.t(if t.active { k!("tr.retire") } else { k!("tr.offer") })}
                                         </button>
                                     }
                                 }</td>
@@ -94,12 +92,12 @@ pub fn Topics() -> impl IntoView {
                     </tbody>
                 </table>
                 <form class="form" on:submit=add novalidate aria-labelledby="new-topic-title">
-                    <h3 id="new-topic-title">{move || i.t("tr.new_topic")}</h3>
+                    <h3 id="new-topic-title">{move || i.t(k!("tr.new_topic"))}</h3>
                     <FormStatus error=form_error />
-                    <TextField id="topic-name-it" label="tr.name_it" value=name_it error=field_error(err, "name_it") required=true />
-                    <TextField id="topic-name-en" label="tr.name_en" value=name_en error=field_error(err, "name_en") required=true />
+                    <TextField id="topic-name-it" label=k!("tr.name_it") value=name_it error=field_error(err, "name_it") required=true />
+                    <TextField id="topic-name-en" label=k!("tr.name_en") value=name_en error=field_error(err, "name_en") required=true />
                     <div class="actions">
-                        <button type="submit" class="btn" disabled=move || busy.get()>{move || i.t("tr.add_topic")}</button>
+                        <button type="submit" class="btn" disabled=move || busy.get()>{move || i.t(k!("tr.add_topic"))}</button>
                     </div>
                 </form>
             </details>
