@@ -48,7 +48,7 @@ impl ApiError {
 
     /// The error of one field, if the problem names it (shown by its code: `field_text`).
     pub fn field(&self, name: &str) -> Option<&lumit_shared::FieldError> {
-        self.problem()?.errors.iter().find(|e| e.field == name)
+        self.problem()?.field_message(name)
     }
 
     /// The problem's code (`totp_required`, `invalid_totp`, …), if the server answered one.

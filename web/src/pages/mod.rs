@@ -45,5 +45,3 @@ pub fn NotFound() -> impl IntoView {
         </main>
     }
 }
-
-//END
