@@ -73,12 +73,22 @@ pub struct Settings {
     pub mail: MailSettings,
     /// How indicators are counted (`LUMIT_PROGRAMME_START`, `LUMIT_REPORT_…`).
     pub reports: ReportSettings,
+    /// Request budgets (`LUMIT_RATE_LIMIT_…`).
+    pub rate_limits: RateLimits,
+    /// Who may read the metrics (`LUMIT_METRICS_…`).
+    pub metrics: MetricsSettings,
+    /// Webhook deliveries (`LUMIT_WEBHOOK_…`).
+    pub webhooks: WebhookSettings,
 }
 
 mod mail;
+mod partners;
 mod reports;
+mod webhooks;
 pub use mail::MailSettings;
+pub use partners::{MetricsSettings, RateLimits};
 pub use reports::ReportSettings;
+pub use webhooks::{WebhookSettings, STANDARD_SCHEDULE};
 
 /// Two connections per core, at least 4 and at most 32. Queries are short and CPU-bound, often
 /// on the same machine as the database: more connections than that only queue inside the
@@ -198,6 +208,9 @@ impl Settings {
         let totp_required_roles = totp_required_roles(var("LUMIT_TOTP_REQUIRED_ROLES").as_deref())?;
         let mail = MailSettings::from_env()?;
         let reports = ReportSettings::from_env()?;
+        let rate_limits = RateLimits::from_env()?;
+        let metrics = MetricsSettings::from_env()?;
+        let webhooks = WebhookSettings::from_env()?;
         let s = Self {
             database_url: var("LUMIT_DATABASE_URL")
                 .unwrap_or_else(|| "sqlite://data/lumit.db".into()),
@@ -240,6 +253,9 @@ impl Settings {
             totp_required_roles,
             mail,
             reports,
+            rate_limits,
+            metrics,
+            webhooks,
         };
         if let Some(secret) = &s.jwt_secret {
             if secret.len() < 32 {
@@ -385,13 +401,25 @@ pub const ENV_HELP: &str = "Configuration (environment):
   LUMIT_SMTP_URL        smtp://host:25, smtps://user:pass@host (default none: mail stays in the outbox)
   LUMIT_MAIL_FROM       sender, Name <address> (default LUMIT <lumit@localhost>)
   LUMIT_MAIL_RETRY_SECONDS       first wait before sending again, doubled each time (default 60)
-  LUMIT_MAIL_MAX_ATTEMPTS        attempts before a message is marked failed (default 8)";
+  LUMIT_MAIL_MAX_ATTEMPTS        attempts before a message is marked failed (default 8)
+  LUMIT_WEBHOOK_TIMEOUT_SECONDS  how long a webhook receiver has to answer (default 10)
+  LUMIT_WEBHOOK_ALLOW_PRIVATE    true to allow http:// and private or loopback webhook addresses (default false)
+  LUMIT_RATE_LIMIT_USER          requests per minute per staff account (default 600)
+  LUMIT_RATE_LIMIT_CLIENT        requests per minute per API client (default 1200)
+  LUMIT_RATE_LIMIT_ANONYMOUS     requests per minute per address without a token (default 300)
+  LUMIT_METRICS_BIND    address serving only /metrics, no token (default none)
+  LUMIT_METRICS_TOKEN   bearer token opening /metrics on the main address (default none)";
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn the_help_names_every_setting() {
-        let source = [include_str!("config.rs"), include_str!("config/mail.rs")].concat();
+        let source = [
+            include_str!("config.rs"),
+            include_str!("config/mail.rs"),
+            include_str!("config/webhooks.rs"),
+        ]
+        .concat();
         let named: std::collections::BTreeSet<&str> = source
             .match_indices("\"LUMIT_")
             .filter_map(|(at, _)| source[at + 1..].split('"').next())
@@ -449,6 +477,9 @@ mod tests {
             totp_required_roles: vec![],
             mail: MailSettings::default(),
             reports: ReportSettings::default(),
+            rate_limits: RateLimits::default(),
+            metrics: MetricsSettings::default(),
+            webhooks: WebhookSettings::default(),
         };
         assert!(!s.secure_cookies(), "plain-http local default");
         s.bind = "0.0.0.0:8080".into();

@@ -65,6 +65,12 @@ pub enum ApiError {
         /// Seconds until another attempt is allowed.
         retry_after: i64,
     },
+    /// 429: the caller's request budget is spent (`crate::limits`).
+    #[error("rate limited")]
+    RateLimited {
+        /// Seconds until the budget allows another request.
+        retry_after: i64,
+    },
     /// 503: the database can't be reached (no connection within the timeout, busy, or a
     /// statement past its timeout).
     #[error("service unavailable")]
@@ -197,6 +203,15 @@ impl ApiError {
                 "Too many requests",
                 format!("Too many failed attempts: try again in {retry_after} seconds."),
             ),
+            Self::RateLimited { retry_after } => Problem::new(
+                status,
+                "rate_limited",
+                "Too many requests",
+                format!(
+                    "This caller's request budget is spent: try again in {retry_after} seconds \
+                     (see the RateLimit-* headers)."
+                ),
+            ),
             Self::Unavailable | Self::ConnectionLost => Problem::new(
                 status,
                 "service_unavailable",
@@ -231,7 +246,9 @@ impl ResponseError for ApiError {
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::TooManyRequests { .. } | Self::RateLimited { .. } => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
             Self::Unavailable | Self::ConnectionLost | Self::Busy => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
@@ -249,7 +266,7 @@ impl ResponseError for ApiError {
             Self::Unauthorized(_) => {
                 headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
             }
-            Self::TooManyRequests { retry_after } => {
+            Self::TooManyRequests { retry_after } | Self::RateLimited { retry_after } => {
                 if let Ok(v) = HeaderValue::from_str(&retry_after.to_string()) {
                     headers.insert(header::RETRY_AFTER, v);
                 }
@@ -269,11 +286,33 @@ impl ResponseError for ApiError {
 /// Serialises a problem with the right status and media type.
 pub fn problem_response(p: &Problem) -> HttpResponse {
     let status = StatusCode::from_u16(p.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let body = serde_json::to_vec(p).unwrap_or_else(|_| b"{}".to_vec());
+    let body = serde_json::to_vec(&without_nul(p)).unwrap_or_else(|_| b"{}".to_vec());
     HttpResponse::build(status)
         .insert_header((header::CONTENT_TYPE, PROBLEM_CONTENT_TYPE))
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .body(body)
+}
+
+/// A problem may quote what the caller sent (a field's name, a value), which may hold the very
+/// NUL character it refuses; no text the API answers holds one (the document says so), so each
+/// is shown as `\0`.
+fn without_nul(p: &Problem) -> std::borrow::Cow<'_, Problem> {
+    let has = |s: &str| s.contains('\0');
+    let any = has(&p.title)
+        || has(&p.detail)
+        || p.errors.iter().any(|e| has(&e.field) || has(&e.message));
+    if !any {
+        return std::borrow::Cow::Borrowed(p);
+    }
+    let clean = |s: &str| s.replace('\0', "\\0");
+    let mut p = p.clone();
+    p.title = clean(&p.title);
+    p.detail = clean(&p.detail);
+    for e in &mut p.errors {
+        e.field = clean(&e.field);
+        e.message = clean(&e.message);
+    }
+    std::borrow::Cow::Owned(p)
 }
 
 /// What SQLite answers a statement stopped by its deadline (`db::statement_deadline`) with, as

@@ -13,6 +13,8 @@ use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
 
+mod strict;
+
 /// Largest body accepted.
 pub const BODY_LIMIT: usize = 256 * 1024;
 
@@ -128,6 +130,15 @@ async fn read_body(req: &HttpRequest, payload: &mut Payload) -> Result<BytesMut,
     Ok(body)
 }
 
+/// A body that is not JSON at all: 400.
+fn syntax_error(e: serde_json::Error) -> ApiError {
+    ApiError::BadRequest {
+        code: "malformed_json",
+        detail: format!("The body is not valid JSON: {e}"),
+        errors: Vec::new(),
+    }
+}
+
 /// Turns a serde error with its path into a problem: syntax → 400, data → 422 naming the field.
 fn json_error(e: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
     let path = e.path().to_string();
@@ -229,7 +240,8 @@ impl Body {
         if body_kind(&self.req) != BodyKind::Json {
             return Err(ApiError::UnsupportedMediaType("application/json"));
         }
-        if body.iter().all(u8::is_ascii_whitespace) {
+        // The document allows `null` for an optional body (`oneOf: [null, …]`): same as none.
+        if body.iter().all(u8::is_ascii_whitespace) || body.trim_ascii() == b"null" {
             return Ok(T::default());
         }
         parse_json(&body)
@@ -238,22 +250,19 @@ impl Body {
 
 /// Parses JSON bytes with field paths in errors.
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    let de = &mut serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(de).map_err(json_error)?;
-    refuse_nul_in_json(body)?;
-    Ok(value)
+    let tree: serde_json::Value = serde_json::from_slice(body).map_err(syntax_error)?;
+    // Before the shape: an unknown field's name would otherwise be echoed with its NUL.
+    refuse_nul_in_json(body, &tree)?;
+    serde_path_to_error::deserialize(strict::Strict(tree)).map_err(json_error)
 }
 
 /// The caller's mistake, not a server error: no text may hold a NUL character (PostgreSQL
 /// refuses one outright), and JSON can only spell it `\u0000`. A 422 naming the field.
-fn refuse_nul_in_json(body: &[u8]) -> Result<(), ApiError> {
+fn refuse_nul_in_json(body: &[u8], tree: &serde_json::Value) -> Result<(), ApiError> {
     if !body.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0000")) {
         return Ok(());
     }
-    let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) else {
-        return Ok(());
-    };
-    match nul_path(&value, "") {
+    match nul_path(tree, "") {
         Some(field) => Err(nul_error(field)),
         None => Ok(()),
     }
@@ -286,10 +295,16 @@ fn nul_path(v: &serde_json::Value, at: &str) -> Option<String> {
 
 fn nul_error(field: String) -> ApiError {
     ApiError::Validation(vec![FieldError::new(
-        field,
+        without_nul(&field),
         "invalid_characters",
         "must not contain a NUL character",
     )])
+}
+
+/// A name as an answer may repeat it: a NUL written `\u0000`, as JSON spells it (no text of an
+/// answer holds a NUL either).
+pub fn without_nul(name: &str) -> String {
+    name.replace('\0', "\\u0000")
 }
 
 fn parse_form<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {

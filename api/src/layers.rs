@@ -35,10 +35,18 @@ const LADDER: &[&[&str]] = &[
         "seed",
         "synthetic",
     ],
-    // E-mail: the outbox's messages and the worker that sends them.
-    &["state", "mail"],
+    // What leaves the server: e-mail (the outbox's messages and the worker that sends them)
+    // and webhooks (signing, the address guard, the worker that delivers them).
+    &["state", "mail", "webhooks"],
     // Request plumbing that needs the application's state.
-    &["caller", "idempotency", "web_app", "export"],
+    &[
+        "caller",
+        "idempotency",
+        "web_app",
+        "export",
+        "limits",
+        "metrics",
+    ],
     // The handlers.
     &["routes"],
     &["openapi"],

@@ -21,7 +21,9 @@ pub mod ical;
 pub mod idempotency;
 #[cfg(test)]
 mod layers;
+pub mod limits;
 pub mod mail;
+pub mod metrics;
 pub mod middleware;
 pub mod models;
 pub mod openapi;
@@ -38,3 +40,4 @@ pub mod state;
 pub mod synthetic;
 pub mod telemetry;
 pub mod web_app;
+pub mod webhooks;

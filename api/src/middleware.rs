@@ -81,7 +81,10 @@ pub async fn refuse_nul(
     if raw.contains("%00") {
         let field = form_urlencoded::parse(req.query_string().as_bytes())
             .find(|(k, v)| k.contains('\0') || v.contains('\0'))
-            .map_or_else(|| "path".to_owned(), |(k, _)| k.into_owned());
+            .map_or_else(
+                || "path".to_owned(),
+                |(k, _)| crate::extract::without_nul(&k),
+            );
         let err = ApiError::BadRequest {
             code: "invalid_characters",
             detail: format!("`{field}` contains a NUL character (%00), which no value may hold."),

@@ -41,6 +41,7 @@ Writes to existing resources honour `If-Match` with the resource's `ETag`.",
         (name = "api-clients", description = "Partner systems"),
         (name = "audit", description = "Tamper-evident audit log"),
         (name = "outbox", description = "E-mail sent by LUMIT, with retries"),
+        (name = "webhooks", description = "Events for partner systems, signed as the Standard Webhooks specification says, with each subscription's delivery log"),
         (name = "reports", description = "The programme's indicators for the fund (FAMI), as JSON, CSV and XLSX"),
         (name = "health", description = "Probes")
     )
@@ -133,6 +134,18 @@ impl Modify for ProblemAnswers {
                 if has_query {
                     add(op, "400", "Invalid query parameter");
                 }
+                let conditional = op
+                    .parameters
+                    .as_ref()
+                    .is_some_and(|ps| ps.iter().any(|p| p.name == "If-Match"));
+                if conditional {
+                    add(
+                        op,
+                        "412",
+                        "`If-Match` names another version than the current one (`stale_write`); \
+                         checked before the body, as RFC 9110 has preconditions come first",
+                    );
+                }
                 if op.request_body.is_some() {
                     add(op, "400", "Malformed JSON");
                     add(op, "413", "Body too large");
@@ -152,6 +165,53 @@ impl Modify for ProblemAnswers {
                     idempotent(op);
                 }
             }
+        }
+    }
+}
+
+/// Documents the request budget (`crate::limits`): the 429, and the `RateLimit-*` headers on
+/// every answer.
+fn budgeted(op: &mut Operation) {
+    use utoipa::openapi::header::HeaderBuilder;
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    use utoipa::openapi::RefOr;
+    add(
+        op,
+        "429",
+        "The caller's request budget is spent (`rate_limited`): retry after `Retry-After` seconds",
+    );
+    let number = |description: &str| {
+        HeaderBuilder::new()
+            .schema(
+                ObjectBuilder::new()
+                    .schema_type(Type::Integer)
+                    .minimum(Some(0)),
+            )
+            .description(Some(description))
+            .build()
+    };
+    for (status, response) in op.responses.responses.iter_mut() {
+        let RefOr::T(response) = response else {
+            continue;
+        };
+        let h = &mut response.headers;
+        h.insert(
+            "RateLimit-Limit".into(),
+            number("Requests the caller may make per minute"),
+        );
+        h.insert(
+            "RateLimit-Remaining".into(),
+            number("Requests left in the budget now"),
+        );
+        h.insert(
+            "RateLimit-Reset".into(),
+            number("Seconds until the whole budget is back"),
+        );
+        if status == "429" {
+            h.insert(
+                "Retry-After".into(),
+                number("Seconds until the budget allows another request"),
+            );
         }
     }
 }
@@ -208,8 +268,377 @@ pub fn api() -> utoipa::openapi::OpenApi {
         .configure(routes::configure)
         .split_for_parts();
     ProblemAnswers.modify(&mut api);
+    for (path, item) in api.paths.paths.iter_mut() {
+        if path.starts_with("/api/v1/") {
+            let ops = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.patch,
+                &mut item.delete,
+            ];
+            ops.into_iter().flatten().for_each(budgeted);
+        }
+    }
     Indicators.modify(&mut api);
+    Texts.modify(&mut api);
+    NoNul.modify(&mut api);
     api
+}
+
+/// The text rules of `lumit_shared::validate`, as patterns. A field names its rule with a
+/// placeholder, `#[schema(pattern = "lumit:line:200")]` (utoipa takes only a literal there), and
+/// this pass writes the exact pattern, so that the document accepts what the server accepts and
+/// nothing else:
+/// - `line:N`: required single line (`required_text`): blank refused, trimmed, at most N
+///   characters, no control characters;
+/// - `line?:N`: optional single line (`optional_text`): blank is the same as none;
+/// - `text:N`: required paragraphs (`required_paragraphs`): line breaks and tabs allowed;
+///   `text?:N` the same or blank;
+/// - `any?:N`: optional free text, trimmed, at most N characters, any character but NUL;
+/// - `email?`, `phone?`: `optional_email`, `optional_phone`; `email` a required address; `language`: ISO 639 (`language`),
+///   `language?` the same or blank (`lumit_shared::case::language`);
+/// - `digits?:N`: an optional code of N digits (`optional_digits`);
+/// - `clock`: a time written `HH:MM` (`clock`); `time`: a time of day as `time_of_day` reads it
+///   (`9:00` too, and `24:00` for the end of a day);
+/// - `username`: `lumit_shared::user::username`;
+/// - `https?:N`: an optional `https://` link of at most N characters, without spaces (a session's
+///   link);
+/// - `country?`, `citizenship?`: an ISO 3166-1 country code `lumit_shared::person::country`
+///   knows, in either case, or blank; a citizenship may be `stateless`;
+/// - `tax-code?`: the layout of a codice fiscale (`lumit_shared::person::tax_code`; its check
+///   character is the server's to check);
+/// - `local-datetime`: the shape of a local date and time (`lumit_shared::time::local_date_time`:
+///   whether the day exists is the server's to say);
+/// - `statuses:case`, `statuses:request`: a list filter of statuses separated by commas;
+/// - `url:N`: an absolute `http(s)://` address of at most N characters, without blanks
+///   (`lumit_shared::webhook::url`);
+/// - `month`: `YYYY-MM` (`lumit_shared::mediation::month`);
+/// - `id`: a required reference: anything but blank (whether it exists is the server's to say).
+struct Texts;
+
+/// What `str::trim` removes: Unicode's White_Space.
+const SPACE: &str = "\\t\\n\\u000b\\u000c\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+/// `char::is_control`.
+const CONTROL: &str = "\\u0000-\\u001f\\u007f-\\u009f";
+/// Control characters but line breaks and tabs.
+const CONTROL_BUT_BREAKS: &str = "\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f";
+
+/// The pattern a placeholder stands for.
+pub fn text_pattern(placeholder: &str) -> Option<String> {
+    let rule = placeholder.strip_prefix("lumit:")?;
+    let (kind, arg) = rule.split_once(':').unwrap_or((rule, ""));
+    if kind == "statuses" {
+        return statuses(arg);
+    }
+    let max = match arg {
+        "" => 0,
+        n => n.parse::<usize>().ok().filter(|n| *n >= 1)?,
+    };
+    // A first and last character leave `max - 2` between them.
+    if matches!(kind, "line" | "line?" | "text" | "text?" | "any?") && max < 2 {
+        return None;
+    }
+    let ws = format!("[{SPACE}]*");
+    // A first and last character: neither blank nor a control character.
+    let edge = format!("[^{SPACE}{CONTROL}]");
+    let between = |inner: &str| format!("{edge}(?:[^{inner}]{{0,{}}}{edge})?", max - 2);
+    Some(match kind {
+        "line" => format!("^{ws}{}{ws}$", between(CONTROL)),
+        "line?" => format!("^{ws}(?:{}{ws})?$", between(CONTROL)),
+        "text" => format!("^{ws}{}{ws}$", between(CONTROL_BUT_BREAKS)),
+        "text?" => format!("^{ws}(?:{}{ws})?$", between(CONTROL_BUT_BREAKS)),
+        "email?" | "email" => {
+            let c = format!("[^{SPACE}{CONTROL}@]");
+            let end = format!("[^{SPACE}{CONTROL}@.]");
+            let address = format!("{c}+@{end}{c}*\\.{c}*{end}");
+            if kind == "email" {
+                format!("^{ws}{address}{ws}$")
+            } else {
+                format!("^{ws}(?:{address}{ws})?$")
+            }
+        }
+        "phone?" => {
+            let sep = "[ +\\-()/.]{0,2}";
+            format!("^{ws}(?:{sep}(?:[0-9]{sep}){{5,20}}{ws})?$")
+        }
+        "any?" => {
+            // Free text: the edges may be control characters too, NUL aside.
+            let edge = format!("[^{SPACE}\\u0000]");
+            let inner = format!("[^\\u0000]{{0,{}}}", max - 2);
+            format!("^{ws}(?:{edge}(?:{inner}{edge})?{ws})?$")
+        }
+        "language" => format!("^{ws}[A-Za-z]{{2,3}}{ws}$"),
+        "language?" => format!("^{ws}(?:[A-Za-z]{{2,3}}{ws})?$"),
+        "digits?" => format!("^{ws}(?:[0-9]{{{max}}}{ws})?$"),
+        "https?" => {
+            // `https://` and at least one more character, no space, trimmed.
+            let last = format!("[^{SPACE}{CONTROL}]");
+            let inner = format!("[^ {CONTROL}]{{0,{}}}", max.checked_sub(9)?);
+            format!("^{ws}(?:https://{inner}{last}{ws})?$")
+        }
+        "country?" | "citizenship?" => {
+            let mut codes = one_of_caseless(&lumit_shared::person::country_codes());
+            if kind == "citizenship?" {
+                codes.push('|');
+                codes.push_str(&caseless(lumit_shared::person::STATELESS));
+            }
+            format!("^{ws}(?:(?:{codes}){ws})?$")
+        }
+        "tax-code?" => {
+            let (l, d) = ("[A-Za-z]", "[0-9LMNPQRSTUVlmnpqrstuv]");
+            format!("^{ws}(?:{l}{{6}}{d}{{2}}{l}{d}{{2}}{l}{d}{{3}}{l}{ws})?$")
+        }
+        "local-datetime" => {
+            let day = "[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])";
+            let time = "(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\\.[0-9]{1,9})?)?";
+            format!("^{day}T{time}$")
+        }
+        "month" => format!("^{ws}[0-9]{{4}}-(?:0[1-9]|1[0-2]){ws}$"),
+        "url" => {
+            // `http(s)://`, any case, then no blank or control character, not `/` first.
+            let c = format!("[^{SPACE}{CONTROL}]");
+            let first = format!("[^/{SPACE}{CONTROL}]");
+            let (s, p) = (max.checked_sub(9)?, max.checked_sub(8)?);
+            format!(
+                "^{ws}(?:[Hh][Tt][Tt][Pp][Ss]://{first}{c}{{0,{s}}}|[Hh][Tt][Tt][Pp]://{first}{c}{{0,{p}}}){ws}$"
+            )
+        }
+        "clock" => "^(?:[01][0-9]|2[0-3]):[0-5][0-9]$".to_owned(),
+        "time" => format!("^{ws}(?:(?:[01]?[0-9]|2[0-3]):{ws}[0-5]?[0-9]|24:00){ws}$"),
+        "username" => format!("^{ws}[A-Za-z0-9._@-]{{3,64}}{ws}$"),
+        "id" => format!("^[^\\u0000]*[^{SPACE}\\u0000][^\\u0000]*$"),
+        _ => return None,
+    })
+}
+
+/// `statuses:case` and `statuses:request`: a list filter (`pagination::statuses`), names
+/// separated by commas, each trimmed, empty ones skipped.
+fn statuses(of: &str) -> Option<String> {
+    let names: Vec<&str> = match of {
+        "case" => lumit_shared::case::CaseStatus::ALL
+            .iter()
+            .map(|s| s.as_str())
+            .collect(),
+        "request" => lumit_shared::mediation::RequestStatus::ALL
+            .iter()
+            .map(|s| s.as_str())
+            .collect(),
+        _ => return None,
+    };
+    let one = format!("[{SPACE}]*(?:{})?[{SPACE}]*", names.join("|"));
+    Some(format!("^{one}(?:,{one})*$"))
+}
+
+/// `ab` as `[Aa][Bb]`: the letters in either case.
+fn caseless(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            let (l, u) = (c.to_ascii_lowercase(), c.to_ascii_uppercase());
+            if l == u {
+                c.to_string()
+            } else {
+                format!("[{u}{l}]")
+            }
+        })
+        .collect()
+}
+
+/// A pattern matching any of `words` (letters), in either case: the words that differ only in
+/// their last letter share one branch (`[Aa][Dd]` and `[Aa][Ee]` as `[Aa][DdEe]`).
+fn one_of_caseless(words: &[&str]) -> String {
+    let mut groups: std::collections::BTreeMap<&str, String> = Default::default();
+    for w in words {
+        let Some(last) = w.chars().last() else {
+            continue;
+        };
+        let head = &w[..w.len() - last.len_utf8()];
+        let class = groups.entry(head).or_default();
+        class.push(last.to_ascii_uppercase());
+        class.push(last.to_ascii_lowercase());
+    }
+    groups
+        .iter()
+        .map(|(head, last)| format!("{}[{last}]", caseless(head)))
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+fn texts(schema: &mut utoipa::openapi::schema::Schema) {
+    use utoipa::openapi::schema::{AdditionalProperties, ArrayItems, Schema};
+    use utoipa::openapi::RefOr;
+    let mut inner = |r: &mut RefOr<Schema>| {
+        if let RefOr::T(s) = r {
+            texts(s);
+        }
+    };
+    match schema {
+        Schema::Object(o) => {
+            if let Some(p) = o.pattern.as_deref().and_then(text_pattern) {
+                o.pattern = Some(p);
+            }
+            o.properties.values_mut().for_each(&mut inner);
+            if let Some(AdditionalProperties::RefOr(r)) = o.additional_properties.as_deref_mut() {
+                inner(r);
+            }
+        }
+        Schema::Array(a) => {
+            if let ArrayItems::RefOrSchema(r) = &mut a.items {
+                inner(r);
+            }
+        }
+        Schema::OneOf(x) => x.items.iter_mut().for_each(inner),
+        Schema::AllOf(x) => x.items.iter_mut().for_each(inner),
+        Schema::AnyOf(x) => x.items.iter_mut().for_each(inner),
+        _ => {}
+    }
+}
+
+impl Modify for Texts {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        each_schema(api, texts);
+    }
+}
+
+/// Runs `f` on every schema of the document written in place (components, parameters, bodies
+/// and answers); `$ref`s are reached through the components.
+fn each_schema(api: &mut utoipa::openapi::OpenApi, f: fn(&mut utoipa::openapi::schema::Schema)) {
+    use utoipa::openapi::RefOr;
+    if let Some(components) = api.components.as_mut() {
+        for schema in components.schemas.values_mut() {
+            if let RefOr::T(s) = schema {
+                f(s);
+            }
+        }
+    }
+    for item in api.paths.paths.values_mut() {
+        let ops = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.patch,
+            &mut item.delete,
+        ];
+        for op in ops.into_iter().flatten() {
+            for p in op.parameters.iter_mut().flatten() {
+                if let Some(RefOr::T(s)) = p.schema.as_mut() {
+                    f(s);
+                }
+            }
+            let bodies = op
+                .request_body
+                .iter_mut()
+                .flat_map(|b| b.content.values_mut());
+            let answers = op.responses.responses.values_mut().flat_map(|r| match r {
+                RefOr::T(r) => r.content.values_mut().collect::<Vec<_>>(),
+                RefOr::Ref(_) => Vec::new(),
+            });
+            for content in bodies.chain(answers) {
+                if let Some(RefOr::T(s)) = content.schema.as_mut() {
+                    f(s);
+                }
+            }
+        }
+    }
+}
+
+/// No text the API takes may hold a NUL character (PostgreSQL refuses one;
+/// `crate::middleware::refuse_nul`, `crate::extract`): said on every string of the document that
+/// has no stricter pattern, format or list of values, and on the keys and texts of free-form
+/// objects (`JsonValue`).
+struct NoNul;
+
+const NO_NUL: &str = "^[^\\u0000]*$";
+
+/// The component any JSON without NUL characters refers to: what a free-form object holds.
+const JSON_VALUE: &str = "JsonValue";
+
+/// Any JSON value whose texts and keys hold no NUL character.
+fn json_value() -> utoipa::openapi::schema::Schema {
+    use utoipa::openapi::schema::{AnyOfBuilder, ArrayBuilder, ObjectBuilder, Type};
+    use utoipa::openapi::Ref;
+    let text = || {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some(NO_NUL))
+    };
+    AnyOfBuilder::new()
+        .item(ObjectBuilder::new().schema_type(Type::Null))
+        .item(ObjectBuilder::new().schema_type(Type::Boolean))
+        .item(ObjectBuilder::new().schema_type(Type::Number))
+        .item(text())
+        .item(ArrayBuilder::new().items(Ref::from_schema_name(JSON_VALUE)))
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::Object)
+                .property_names(Some(text()))
+                .additional_properties(Some(Ref::from_schema_name(JSON_VALUE))),
+        )
+        .description(Some(
+            "Any JSON value; no text or key in it may hold a NUL character.",
+        ))
+        .into()
+}
+
+fn no_nul(schema: &mut utoipa::openapi::schema::Schema) {
+    use utoipa::openapi::schema::{AdditionalProperties, ArrayItems, Schema, SchemaType, Type};
+    use utoipa::openapi::{Ref, RefOr};
+    let mut inner = |r: &mut RefOr<Schema>| {
+        if let RefOr::T(s) = r {
+            no_nul(s);
+        }
+    };
+    match schema {
+        Schema::Object(o) => {
+            let text = match &o.schema_type {
+                SchemaType::Type(t) => *t == Type::String,
+                SchemaType::Array(ts) => ts.contains(&Type::String),
+                SchemaType::AnyValue => false,
+            };
+            if text && o.pattern.is_none() && o.format.is_none() && o.enum_values.is_none() {
+                o.pattern = Some(NO_NUL.to_owned());
+            }
+            // A free-form object (a case event's `data`): its keys and texts, at any depth.
+            let free_form = o.schema_type == SchemaType::Type(Type::Object)
+                && o.properties.is_empty()
+                && o.additional_properties.is_none()
+                && o.property_names.is_none();
+            if free_form {
+                o.property_names = Some(Box::new(
+                    utoipa::openapi::schema::ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .pattern(Some(NO_NUL))
+                        .into(),
+                ));
+                o.additional_properties = Some(Box::new(AdditionalProperties::RefOr(
+                    Ref::from_schema_name(JSON_VALUE).into(),
+                )));
+            }
+            o.properties.values_mut().for_each(&mut inner);
+            if let Some(AdditionalProperties::RefOr(r)) = o.additional_properties.as_deref_mut() {
+                inner(r);
+            }
+        }
+        Schema::Array(a) => {
+            if let ArrayItems::RefOrSchema(r) = &mut a.items {
+                inner(r);
+            }
+        }
+        Schema::OneOf(x) => x.items.iter_mut().for_each(inner),
+        Schema::AllOf(x) => x.items.iter_mut().for_each(inner),
+        Schema::AnyOf(x) => x.items.iter_mut().for_each(inner),
+        _ => {}
+    }
+}
+
+impl Modify for NoNul {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        each_schema(api, no_nul);
+        api.components
+            .get_or_insert_with(Default::default)
+            .schemas
+            .insert(JSON_VALUE.to_owned(), json_value().into());
+    }
 }
 
 /// The indicators' catalogue, written into the description of the report that computes them, so

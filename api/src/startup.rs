@@ -40,6 +40,9 @@ pub struct Application {
     db: Db,
     callers: Callers,
     settings: Settings,
+    budgets: web::Data<crate::limits::Budgets>,
+    /// `/metrics` on its own address, when `LUMIT_METRICS_BIND` asks for one.
+    metrics: Option<Server>,
 }
 
 /// What happened during start-up that the operator must see.
@@ -141,6 +144,26 @@ impl Application {
             password_checks: PasswordChecks::for_this_machine(),
             settings,
         });
+        let budgets = web::Data::new(crate::limits::Budgets::new(state.settings.rate_limits));
+        let app_budgets = budgets.clone();
+        let metrics = match &state.settings.metrics.bind {
+            Some(bind) => {
+                let state = state.clone();
+                let listener = TcpListener::bind(bind)
+                    .with_context(|| format!("binding LUMIT_METRICS_BIND {bind}"))?;
+                let server = HttpServer::new(move || {
+                    App::new()
+                        .app_data(state.clone())
+                        .route("/metrics", web::get().to(crate::metrics::scrape))
+                })
+                .listen(listener)?
+                .workers(1)
+                // The main server answers the signals and stops this one after it.
+                .disable_signals();
+                Some(server.run())
+            }
+            None => None,
+        };
         let openapi = crate::openapi::api();
         let endpoints = web::Data::new(routes::Endpoints::of(&openapi));
         let mut server = HttpServer::new(move || {
@@ -156,15 +179,22 @@ impl Application {
                 .allowed_header(crate::idempotency::IDEMPOTENCY_KEY)
                 .expose_headers([header::ETAG, header::LOCATION, header::RETRY_AFTER])
                 .expose_headers([crate::idempotency::REPLAYED])
+                .expose_headers([
+                    header::HeaderName::from_static("ratelimit-limit"),
+                    header::HeaderName::from_static("ratelimit-remaining"),
+                    header::HeaderName::from_static("ratelimit-reset"),
+                ])
                 .max_age(3600);
             for o in &origins {
                 cors = cors.allowed_origin(o);
             }
             App::new()
                 .app_data(state.clone())
+                .app_data(app_budgets.clone())
                 .app_data(trust)
                 .wrap(from_fn(crate::idempotency::idempotency))
                 .wrap(from_fn(refuse_nul))
+                .wrap(from_fn(crate::limits::rate_limit))
                 .wrap(ErrorHandlers::new().default_handler(problem_errors))
                 .wrap(cors)
                 .wrap(
@@ -183,11 +213,13 @@ impl Application {
                 .wrap(from_fn(crate::compression::keep_as_is))
                 .wrap(Compress::default())
                 .wrap(from_fn(crate::compression::unmark))
+                .wrap(from_fn(crate::metrics::record))
                 .wrap(from_fn(request_context))
                 .app_data(endpoints.clone())
                 .into_utoipa_app()
                 .configure(routes::configure)
                 .into_app()
+                .service(web::resource("/metrics").get(crate::metrics::scrape_with_token))
                 .service(web::resource("/api/docs").get(|| async {
                     HttpResponse::PermanentRedirect()
                         .insert_header((header::LOCATION, "/api/docs/"))
@@ -215,6 +247,8 @@ impl Application {
             db: checkpoint_db,
             callers,
             settings: checkpoint_settings,
+            budgets,
+            metrics,
         })
     }
 
@@ -238,10 +272,17 @@ impl Application {
             settings.mail.clone(),
             settings.public_url.clone(),
         );
+        let webhooks = crate::webhooks::worker::start(db.clone(), settings.webhooks.clone());
         let write = move || {
             let (db, settings) = (db.clone(), settings.clone());
             tokio::task::spawn_blocking(move || checkpoint(&db, &settings))
         };
+        crate::limits::forget_idle(self.budgets);
+        let metrics = self.metrics.map(|server| {
+            let handle = server.handle();
+            tokio::spawn(server);
+            handle
+        });
         let ticker = tokio::spawn({
             let write = write.clone();
             async move {
@@ -254,8 +295,12 @@ impl Application {
             }
         });
         let served = self.server.await;
+        if let Some(metrics) = metrics {
+            metrics.stop(true).await;
+        }
         ticker.abort();
         mailer.abort();
+        webhooks.abort();
         let _ = write().await;
         served
     }

@@ -33,11 +33,15 @@ pub enum Scope {
     /// Read programme statistics.
     #[serde(rename = "reports:read")]
     ReportsRead,
+    /// Subscribe the client's own webhooks to events of its municipality that its other scopes
+    /// let it read.
+    #[serde(rename = "webhooks:manage")]
+    WebhooksManage,
 }
 
 impl Scope {
     /// Every scope, with a description (used in the OpenAPI document and the web app).
-    pub const ALL: [(Scope, &'static str); 8] = [
+    pub const ALL: [(Scope, &'static str); 9] = [
         (Self::MunicipalitiesRead, "Read municipalities and offices"),
         (Self::DesksRead, "Read help desks"),
         (
@@ -58,6 +62,10 @@ impl Scope {
             "File and change service requests for the client's municipality",
         ),
         (Self::ReportsRead, "Read programme statistics"),
+        (
+            Self::WebhooksManage,
+            "Manage the client's own webhooks: events of its municipality that its other scopes can read",
+        ),
     ];
 
     /// The wire name, e.g. `municipalities:read`.
@@ -71,6 +79,7 @@ impl Scope {
             Self::RequestsRead => "requests:read",
             Self::RequestsWrite => "requests:write",
             Self::ReportsRead => "reports:read",
+            Self::WebhooksManage => "webhooks:manage",
         }
     }
 
@@ -109,10 +118,13 @@ pub struct ApiClient {
 #[serde(deny_unknown_fields)]
 pub struct NewApiClient {
     /// What the client is.
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:line:200"))]
     pub name: String,
     /// The municipality or organisation it acts for.
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:id"))]
     pub municipality_id: String,
     /// Scopes granted (at least one).
+    #[cfg_attr(feature = "openapi", schema(min_items = 1))]
     pub scopes: Vec<Scope>,
 }
 

@@ -9,11 +9,9 @@ use serde::{Deserialize, Serialize};
 pub struct FieldChange {
     /// Field name.
     pub field: String,
-    /// Value before (null when created).
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    /// Value before (null when created): any JSON value.
     pub old: serde_json::Value,
-    /// Value after (null when removed).
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    /// Value after (null when removed): any JSON value.
     pub new: serde_json::Value,
 }
 

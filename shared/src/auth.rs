@@ -102,6 +102,7 @@ pub struct ChangePassword {
     /// The password in use now (the temporary one after a reset).
     pub current_password: String,
     /// At least 12 characters, different from the current one.
+    #[cfg_attr(feature = "openapi", schema(min_length = 12, max_length = 256))]
     pub new_password: String,
 }
 
@@ -110,11 +111,15 @@ pub struct ChangePassword {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TotpEnrolment {
-    /// The secret in base32, for typing into the app by hand.
+    /// The secret in base32, for typing into the app by hand (`null` in a replay for an
+    /// `Idempotency-Key`: secrets are shown once and never stored).
+    #[cfg_attr(feature = "openapi", schema(nullable))]
     pub secret: String,
-    /// The `otpauth://` address the QR code holds.
+    /// The `otpauth://` address the QR code holds (`null` in a replay).
+    #[cfg_attr(feature = "openapi", schema(nullable))]
     pub otpauth_url: String,
-    /// The QR code, as an SVG `data:` address for an `<img>`.
+    /// The QR code, as an SVG `data:` address for an `<img>` (`null` in a replay).
+    #[cfg_attr(feature = "openapi", schema(nullable))]
     pub qr_code: String,
 }
 
@@ -132,6 +137,8 @@ pub struct TotpConfirm {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecoveryCodes {
-    /// Each signs in once in place of a code from the app.
+    /// Each signs in once in place of a code from the app (`null` in a replay for an
+    /// `Idempotency-Key`: shown once, never stored).
+    #[cfg_attr(feature = "openapi", schema(nullable))]
     pub codes: Vec<String>,
 }

@@ -63,10 +63,16 @@ pub struct OpeningSlot {
     /// Day of the week.
     pub weekday: Weekday,
     /// Opening time, `HH:MM`.
-    #[cfg_attr(feature = "openapi", schema(example = "09:00"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "09:00", pattern = "lumit:clock")
+    )]
     pub start: String,
     /// Closing time, `HH:MM`.
-    #[cfg_attr(feature = "openapi", schema(example = "12:30"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "12:30", pattern = "lumit:clock")
+    )]
     pub end: String,
 }
 
@@ -101,18 +107,27 @@ pub struct Desk {
 #[serde(deny_unknown_fields)]
 pub struct NewDesk {
     /// Name.
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:line:200"))]
     pub name: String,
     /// Address.
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:line?:300"))]
     pub address: Option<String>,
     /// E-mail.
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:email?"))]
     pub email: Option<String>,
     /// Phone.
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:phone?"))]
     pub phone: Option<String>,
     /// Weekly opening hours.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 70))]
     pub opening_hours: Vec<OpeningSlot>,
     /// Languages spoken (ISO 639).
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "lumit:language", max_items = 50)
+    )]
     pub languages: Vec<String>,
     /// Defaults to true.
     pub active: Option<bool>,
@@ -125,6 +140,7 @@ pub struct NewDesk {
 pub struct DeskPatch {
     /// Name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:line:200"))]
     pub name: Option<String>,
     /// Address; `null` clears it.
     #[serde(
@@ -132,7 +148,7 @@ pub struct DeskPatch {
         skip_serializing_if = "Option::is_none",
         with = "crate::patch"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = "lumit:line?:300"))]
     pub address: Option<Option<String>>,
     /// E-mail; `null` clears it.
     #[serde(
@@ -140,7 +156,7 @@ pub struct DeskPatch {
         skip_serializing_if = "Option::is_none",
         with = "crate::patch"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = "lumit:email?"))]
     pub email: Option<Option<String>>,
     /// Phone; `null` clears it.
     #[serde(
@@ -148,13 +164,18 @@ pub struct DeskPatch {
         skip_serializing_if = "Option::is_none",
         with = "crate::patch"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = "lumit:phone?"))]
     pub phone: Option<Option<String>>,
     /// Replaces the whole week.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_items = 70))]
     pub opening_hours: Option<Vec<OpeningSlot>>,
     /// Replaces the languages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "lumit:language", max_items = 50)
+    )]
     pub languages: Option<Vec<String>>,
     /// Deactivate or reactivate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -196,10 +217,7 @@ impl ValidDesk {
 }
 
 fn parse_time(s: &str) -> Option<NaiveTime> {
-    if s.len() != 5 {
-        return None;
-    }
-    NaiveTime::parse_from_str(s, "%H:%M").ok()
+    crate::validate::clock(s).ok()
 }
 
 /// Checks opening hours: valid `HH:MM` times, start before end, no overlap on the same day.

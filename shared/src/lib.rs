@@ -50,6 +50,7 @@ pub mod time;
 pub mod training;
 pub mod user;
 pub mod validate;
+pub mod webhook;
 
 pub use page::Page;
 pub use problem::{FieldError, Problem};

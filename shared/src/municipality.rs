@@ -2,7 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::validate::{optional_email, optional_phone, optional_text, required_text, Errors};
+use crate::validate::{
+    optional_digits, optional_email, optional_phone, optional_text, required_text, Errors,
+};
 use crate::FieldError;
 
 /// What kind of office a municipality record is.
@@ -85,22 +87,32 @@ pub struct Municipality {
 #[serde(deny_unknown_fields)]
 pub struct NewMunicipality {
     /// Official name.
-    #[cfg_attr(feature = "openapi", schema(example = "Comune di Camaiore"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "Comune di Camaiore", pattern = "lumit:line:200")
+    )]
     pub name: String,
     /// Kind of office.
     pub kind: MunicipalityKind,
     /// ISTAT code, 6 digits; required for comuni.
-    #[cfg_attr(feature = "openapi", schema(example = "046005"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "046005", pattern = "lumit:digits?:6")
+    )]
     pub istat_code: Option<String>,
     /// ISTAT province code, 3 digits.
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:digits?:3"))]
     pub province_code: Option<String>,
     /// The Unione this comune belongs to.
     pub member_of_id: Option<String>,
     /// Postal address.
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:line?:300"))]
     pub address: Option<String>,
     /// Contact e-mail.
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:email?"))]
     pub email: Option<String>,
     /// Contact phone.
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:phone?"))]
     pub phone: Option<String>,
     /// Defaults to true.
     pub active: Option<bool>,
@@ -113,6 +125,7 @@ pub struct NewMunicipality {
 pub struct MunicipalityPatch {
     /// Official name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:line:200"))]
     pub name: Option<String>,
     /// Kind of office.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -123,7 +136,7 @@ pub struct MunicipalityPatch {
         skip_serializing_if = "Option::is_none",
         with = "crate::patch"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = "lumit:digits?:6"))]
     pub istat_code: Option<Option<String>>,
     /// ISTAT province code; `null` clears it.
     #[serde(
@@ -131,7 +144,7 @@ pub struct MunicipalityPatch {
         skip_serializing_if = "Option::is_none",
         with = "crate::patch"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = "lumit:digits?:3"))]
     pub province_code: Option<Option<String>>,
     /// The Unione; `null` clears it.
     #[serde(
@@ -147,7 +160,7 @@ pub struct MunicipalityPatch {
         skip_serializing_if = "Option::is_none",
         with = "crate::patch"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = "lumit:line?:300"))]
     pub address: Option<Option<String>>,
     /// Contact e-mail; `null` clears it.
     #[serde(
@@ -155,7 +168,7 @@ pub struct MunicipalityPatch {
         skip_serializing_if = "Option::is_none",
         with = "crate::patch"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = "lumit:email?"))]
     pub email: Option<Option<String>>,
     /// Contact phone; `null` clears it.
     #[serde(
@@ -163,7 +176,7 @@ pub struct MunicipalityPatch {
         skip_serializing_if = "Option::is_none",
         with = "crate::patch"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = "lumit:phone?"))]
     pub phone: Option<Option<String>>,
     /// Deactivate (false) or reactivate (true).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -210,28 +223,12 @@ impl ValidMunicipality {
     }
 }
 
-fn istat_code(s: Option<&str>) -> Result<Option<String>, (&'static str, String)> {
-    match s.map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(t) if t.len() == 6 && t.bytes().all(|b| b.is_ascii_digit()) => Ok(Some(t.to_owned())),
-        Some(_) => Err(("invalid_format", "must be 6 digits".into())),
-    }
-}
-
-fn province_code(s: Option<&str>) -> Result<Option<String>, (&'static str, String)> {
-    match s.map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(t) if t.len() == 3 && t.bytes().all(|b| b.is_ascii_digit()) => Ok(Some(t.to_owned())),
-        Some(_) => Err(("invalid_format", "must be 3 digits".into())),
-    }
-}
-
 /// Checks a whole municipality: each field, then the rules between fields.
 fn check(raw: RawMunicipality<'_>) -> Result<ValidMunicipality, Vec<FieldError>> {
     let mut e = Errors::default();
     let name = e.take("name", required_text(raw.name, 200));
-    let istat = e.take("istat_code", istat_code(raw.istat_code));
-    let province = e.take("province_code", province_code(raw.province_code));
+    let istat = e.take("istat_code", optional_digits(raw.istat_code, 6));
+    let province = e.take("province_code", optional_digits(raw.province_code, 3));
     let address = e.take("address", optional_text(raw.address, 300));
     let email = e.take("email", optional_email(raw.email));
     let phone = e.take("phone", optional_phone(raw.phone));

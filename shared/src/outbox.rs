@@ -52,11 +52,14 @@ pub struct OutboxMessage {
     pub attempts: i64,
     /// The mail server's last refusal or the connection's failure.
     pub last_error: Option<String>,
-    /// Next attempt (pending).
+    /// Next attempt (pending), UTC without an offset.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = "lumit:local-datetime"))]
     pub next_attempt_at: NaiveDateTime,
-    /// When the mail server accepted it (UTC).
+    /// When the mail server accepted it (UTC without an offset).
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = "lumit:local-datetime"))]
     pub sent_at: Option<NaiveDateTime>,
-    /// When it was written (UTC).
+    /// When it was written (UTC without an offset).
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = "lumit:local-datetime"))]
     pub created_at: NaiveDateTime,
 }
 

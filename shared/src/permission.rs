@@ -82,6 +82,9 @@ pub enum Action {
     FreezeReports,
     /// Read one's own dashboard (what it holds depends on the role).
     ReadDashboard,
+    /// Subscribe URLs to events (webhooks) and read their deliveries (API clients: their own
+    /// subscriptions only).
+    ManageWebhooks,
 }
 
 impl Action {
@@ -97,6 +100,7 @@ impl Action {
             Self::ReadRequests => Some(Scope::RequestsRead),
             Self::WriteRequests => Some(Scope::RequestsWrite),
             Self::ReadReports => Some(Scope::ReportsRead),
+            Self::ManageWebhooks => Some(Scope::WebhooksManage),
             Self::WriteMunicipalities
             | Self::ReadUsers
             | Self::WriteUsers
@@ -168,7 +172,8 @@ impl Action {
             | Self::WriteUsers
             | Self::ManageApiClients
             | Self::ReadAudit
-            | Self::ManageOutbox => role == Admin,
+            | Self::ManageOutbox
+            | Self::ManageWebhooks => role == Admin,
         }
     }
 }

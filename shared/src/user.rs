@@ -95,17 +95,22 @@ pub struct User {
 #[serde(deny_unknown_fields)]
 pub struct NewUser {
     /// Login name: 3–64 of letters, digits, `.`, `_`, `-`, `@`.
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:username"))]
     pub username: String,
     /// Full name.
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:line:200"))]
     pub full_name: String,
     /// E-mail.
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:email?"))]
     pub email: Option<String>,
     /// Role.
     pub role: Role,
     /// Municipalities assigned.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_items = 100))]
     pub municipality_ids: Vec<String>,
     /// Temporary password (at least 12 characters); generated and returned once when omitted.
+    #[cfg_attr(feature = "openapi", schema(min_length = 12, max_length = 256))]
     pub password: Option<String>,
 }
 
@@ -126,6 +131,7 @@ pub struct CreatedUser {
 pub struct UserPatch {
     /// Full name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:line:200"))]
     pub full_name: Option<String>,
     /// E-mail; `null` clears it.
     #[serde(
@@ -133,13 +139,14 @@ pub struct UserPatch {
         skip_serializing_if = "Option::is_none",
         with = "crate::patch"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = "lumit:email?"))]
     pub email: Option<Option<String>>,
     /// Role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<Role>,
     /// Replaces the assigned municipalities.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_items = 100))]
     pub municipality_ids: Option<Vec<String>>,
     /// Deactivate or reactivate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -150,7 +157,9 @@ pub struct UserPatch {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PasswordReset {
-    /// One-time temporary password; the person must change it at next login.
+    /// One-time temporary password; the person must change it at next login (`null` in a
+    /// replay for an `Idempotency-Key`: shown once, never stored).
+    #[cfg_attr(feature = "openapi", schema(nullable))]
     pub temporary_password: String,
 }
 

@@ -114,16 +114,23 @@ pub fn optional_email(s: Option<&str>) -> Parsed<Option<String>> {
     }
 }
 
-/// An optional phone number: digits, spaces and `+ - ( ) /`, 5 to 20 digits.
+/// An optional phone number: 5 to 20 digits, with at most two of ` + - ( ) / .` before, between
+/// or after them (`+39 (0583) 12-34`), so at most 62 characters. The API document states the
+/// same rule as a pattern (`lumit:phone?`).
 pub fn optional_phone(s: Option<&str>) -> Parsed<Option<String>> {
-    let Some(t) = optional_text(s, 32)? else {
+    let Some(t) = optional_text(s, 64)? else {
         return Ok(None);
     };
     let digits = t.chars().filter(char::is_ascii_digit).count();
     let allowed = t
         .chars()
         .all(|c| c.is_ascii_digit() || " +-()/.".contains(c));
-    if allowed && (5..=20).contains(&digits) {
+    let longest_run = t
+        .split(|c: char| c.is_ascii_digit())
+        .map(|run| run.chars().count())
+        .max()
+        .unwrap_or(0);
+    if allowed && (5..=20).contains(&digits) && longest_run <= 2 {
         Ok(Some(t))
     } else {
         Err(("invalid_phone", "is not a valid phone number".into()))
@@ -141,6 +148,29 @@ pub fn language(s: &str) -> Parsed<String> {
             format!("`{s}` is not an ISO 639 language code"),
         ))
     }
+}
+
+/// An optional code of exactly `n` ASCII digits (an ISTAT code): trimmed, blank is none.
+pub fn optional_digits(s: Option<&str>, n: usize) -> Parsed<Option<String>> {
+    match s.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(t) if t.len() == n && t.bytes().all(|b| b.is_ascii_digit()) => Ok(Some(t.to_owned())),
+        Some(_) => Err(("invalid_format", format!("must be {n} digits"))),
+    }
+}
+
+/// A time of day written exactly `HH:MM` (00:00 to 23:59), as opening hours are.
+pub fn clock(s: &str) -> Parsed<chrono::NaiveTime> {
+    let b = s.as_bytes();
+    let shape = b.len() == 5
+        && b[2] == b':'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 2 || c.is_ascii_digit());
+    shape
+        .then(|| chrono::NaiveTime::parse_from_str(s, "%H:%M").ok())
+        .flatten()
+        .ok_or_else(|| ("invalid_time", "must be a time HH:MM".into()))
 }
 
 /// A password a person chose: 12 to 256 characters.

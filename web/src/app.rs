@@ -67,6 +67,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("api-clients") view={Lazy::<ApiClientsPageRoute>::new()} />
                         <Route path=path!("audit") view={Lazy::<AuditPageRoute>::new()} />
                         <Route path=path!("outbox") view={Lazy::<OutboxPageRoute>::new()} />
+                        <Route path=path!("webhooks") view={Lazy::<WebhooksPageRoute>::new()} />
                         <Route path=path!("account") view={Lazy::<AccountRoute>::new()} />
                     </ParentRoute>
                 </Routes>
@@ -164,6 +165,7 @@ lazy_areas! {
         ApiClientsPageRoute => pages::api_clients::Page,
         AuditPageRoute => pages::audit::Page,
         OutboxPageRoute => pages::outbox::Page,
+        WebhooksPageRoute => pages::webhooks::Page,
         AccountRoute => pages::account::Account,
     }
 }
@@ -196,6 +198,7 @@ fn nav_items(role: Role) -> Vec<(&'static str, crate::i18n::Key)> {
         items.push(("/api-clients", k!("nav.api_clients")));
         items.push(("/audit", k!("nav.audit")));
         items.push(("/outbox", k!("nav.outbox")));
+        items.push(("/webhooks", k!("nav.webhooks")));
     }
     items.push(("/account", k!("nav.account")));
     items

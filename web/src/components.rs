@@ -650,6 +650,36 @@ impl<T: serde::de::DeserializeOwned + Send + Sync + 'static> Paged<T> {
     }
 }
 
+impl<T: serde::de::DeserializeOwned + Send + Sync + 'static> Paged<T> {
+    /// A log filtered by a status picker (the outbox, a webhook's deliveries): `path` with
+    /// `?limit=50` and the chosen `status`, loaded now and again whenever the status changes or
+    /// `changed` is bumped (after an action on a row). Gives the list and its `load(reset)`.
+    pub fn by_status(
+        path: impl Fn() -> crate::api::ApiPath + Copy + 'static,
+        status: RwSignal<String>,
+        changed: RwSignal<u32>,
+    ) -> (Self, impl Fn(bool) + Copy + 'static) {
+        let list = Self::new();
+        let load = move |reset: bool| {
+            let mut p = path().with_raw("limit", "50");
+            let s = status.get_untracked();
+            if !s.is_empty() {
+                p = p.with("status", &s);
+            }
+            list.load(p, !reset);
+        };
+        load(true);
+        Effect::new(move |prev: Option<()>| {
+            status.track();
+            changed.track();
+            if prev.is_some() {
+                load(true);
+            }
+        });
+        (list, load)
+    }
+}
+
 impl<T: serde::de::DeserializeOwned + Send + Sync + 'static> Default for Paged<T> {
     fn default() -> Self {
         Self::new()

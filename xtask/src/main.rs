@@ -79,7 +79,18 @@ fn test() -> Result<()> {
         );
     }
     run(&mut c)?;
-    browser_tests()
+    browser_tests()?;
+    contract_tests()
+}
+
+/// The OpenAPI document against the server, on both databases (`tests/contract/run.py`: the
+/// standard validator, a generated client, schemathesis), with the debug binary the browser tests
+/// built. The Python tools are installed from PyPI into `target/contract-venv` the first time.
+fn contract_tests() -> Result<()> {
+    run(Command::new("python3")
+        .args(["tests/contract/run.py", "--db", "both"])
+        .current_dir(root())
+        .env("LUMIT_BIN", target_dir().join("debug/lumit")))
 }
 
 /// Makes sure the wasm32 target is installed (idempotent; rustup downloads it from the

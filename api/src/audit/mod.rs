@@ -273,7 +273,7 @@ pub fn record(c: &mut DbConn, ctx: &AuditCtx, ev: Event) -> ApiResult<()> {
     };
     let mut changes = ev.changes;
     keep_out_personal_data(ev.entity_type, &mut changes);
-    let changes = serde_json::to_string(&changes).map_err(|e| ApiError::Internal(e.into()))?;
+    let changed = serde_json::to_string(&changes).map_err(|e| ApiError::Internal(e.into()))?;
     let mut row = Row {
         id,
         at: now(),
@@ -286,7 +286,7 @@ pub fn record(c: &mut DbConn, ctx: &AuditCtx, ev: Event) -> ApiResult<()> {
         municipality_id: ev.municipality_id,
         request_id: ctx.request_id.clone(),
         client_ip: ctx.client_ip.clone(),
-        changes,
+        changes: changed,
         prev_hash,
         hash: String::new(),
         scheme: SCHEME_HMAC,
@@ -295,6 +295,21 @@ pub fn record(c: &mut DbConn, ctx: &AuditCtx, ev: Event) -> ApiResult<()> {
     diesel::insert_into(audit_log::table)
         .values(&row)
         .execute(c)?;
+    // The change's webhook deliveries, in its own transaction: they commit with it or not at
+    // all, ordered by this row's id (given under the writers' lock), from the changes as kept
+    // here (personal values already out).
+    crate::models::webhook::emit(
+        c,
+        &crate::models::webhook::Emitted {
+            seq: row.id,
+            at: row.at,
+            action: &row.action,
+            entity_type: &row.entity_type,
+            entity_id: row.entity_id.as_deref(),
+            municipality_id: row.municipality_id.as_deref(),
+            changes: &changes,
+        },
+    )?;
     Ok(())
 }
 

@@ -166,6 +166,8 @@ pub struct Db {
     /// to a newcomer ahead of an older waiter, which under load gave a few requests a wait of
     /// seconds. One permit per connection.
     queue: Arc<tokio::sync::Semaphore>,
+    /// Requests waiting in that queue now (for the metrics).
+    waiting: Arc<std::sync::atomic::AtomicUsize>,
     /// Counts this instance's ended writes (see [`Changes`]).
     changes: Changes,
     /// What the driver connects to.
@@ -239,6 +241,7 @@ impl Db {
             backend: url.backend,
             sqlite_writer: Arc::new(Mutex::new(())),
             queue: Arc::new(tokio::sync::Semaphore::new(options.pool_size as usize)),
+            waiting: Arc::default(),
             changes: Changes::default(),
             url: url.target,
             options,
@@ -348,11 +351,22 @@ impl Db {
 
     /// Waits for a connection's turn, in arrival order.
     async fn turn(&self) -> Result<tokio::sync::SemaphorePermit<'_>, ApiError> {
+        use std::sync::atomic::Ordering;
+        self.waiting.fetch_add(1, Ordering::Relaxed);
         // As long as the pool's own checkout timeout: past it the answer is 503, not a hang.
-        tokio::time::timeout(self.options.connect_timeout, self.queue.acquire())
-            .await
+        let permit = tokio::time::timeout(self.options.connect_timeout, self.queue.acquire()).await;
+        self.waiting.fetch_sub(1, Ordering::Relaxed);
+        permit
             .map_err(|_| ApiError::Unavailable)?
             .map_err(|_| ApiError::Unavailable)
+    }
+
+    /// Connections in use and requests waiting for one, now.
+    pub fn pool_use(&self) -> (usize, usize) {
+        let size = self.options.pool_size as usize;
+        let free = self.queue.available_permits();
+        let waiting = self.waiting.load(std::sync::atomic::Ordering::Relaxed);
+        (size.saturating_sub(free), waiting)
     }
 
     /// Runs read-only work on a blocking thread.

@@ -50,3 +50,4 @@ pub mod request;
 pub mod second_factor;
 pub mod training;
 pub mod user;
+pub mod webhook;

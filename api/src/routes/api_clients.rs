@@ -23,13 +23,18 @@ pub struct ListQuery {
     /// Include revoked clients.
     pub include_revoked: Option<bool>,
     /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// Cursor from the previous page.
     pub cursor: Option<String>,
 }
 
 /// List API clients, newest first. Permission: admin.
+///
+/// Beyond the schema: `cursor` must be a `next_cursor` this list gave out (400 `invalid_cursor`
+/// otherwise).
 #[utoipa::path(
+    operation_id = "listApiClients",
     tag = "api-clients",
     params(ListQuery),
     security(("bearer" = [])),
@@ -56,6 +61,7 @@ pub async fn list(
 
 /// Read one client (never its secret). Permission: admin.
 #[utoipa::path(
+    operation_id = "getApiClient",
     tag = "api-clients",
     params(("id" = String, Path, description = "API client id")),
     security(("bearer" = [])),
@@ -75,7 +81,10 @@ pub async fn get(
 
 /// Create a client for a municipality with scopes. The answer carries `client_secret` this once;
 /// only its hash is stored. Permission: admin.
+///
+/// Beyond the schema: the municipality must exist (422 `invalid_reference`).
 #[utoipa::path(
+    operation_id = "createApiClient",
     tag = "api-clients",
     request_body = NewApiClient,
     security(("bearer" = [])),
@@ -131,6 +140,7 @@ pub async fn create(
 /// Revoke a client: it can't get tokens any more, and tokens it holds stop working at once.
 /// Permission: admin.
 #[utoipa::path(
+    operation_id = "revokeApiClient",
     tag = "api-clients",
     params(("id" = String, Path, description = "API client id")),
     security(("bearer" = [])),

@@ -36,15 +36,21 @@ pub struct ListQuery {
     /// Up to this time (exclusive, RFC 3339).
     pub to: Option<DateTime<Utc>>,
     /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// Cursor from the previous page.
     pub cursor: Option<String>,
     /// `csv` or `xlsx`: every matching entry as a file, streamed; without it, `Accept` decides.
+    #[param(inline)]
     pub format: Option<Format>,
 }
 
 /// The audit log, newest first; or every matching entry as CSV or XLSX. Permission: admin.
+///
+/// Beyond the schema: `cursor` must be a `next_cursor` this list gave out (400 `invalid_cursor`
+/// otherwise).
 #[utoipa::path(
+    operation_id = "listAuditEntries",
     tag = "audit",
     params(ListQuery),
     security(("bearer" = [])),
@@ -104,6 +110,7 @@ pub async fn list(
 
 /// One entry with its old and new values. Permission: admin.
 #[utoipa::path(
+    operation_id = "getAuditEntry",
     tag = "audit",
     params(("id" = i64, Path, description = "Entry id")),
     security(("bearer" = [])),
@@ -125,6 +132,7 @@ pub async fn get(
 /// outside the database; reports the first row that was edited or removed (the newest rows
 /// included) and what is wrong. Permission: admin.
 #[utoipa::path(
+    operation_id = "verifyAuditChain",
     tag = "audit",
     security(("bearer" = [])),
     responses((status = 200, description = "Result of the check", body = AuditVerification))
@@ -157,6 +165,7 @@ pub async fn verify(actor: Actor, state: web::Data<AppState>) -> ApiResult<HttpR
 #[into_params(parameter_in = Query)]
 pub struct SecurityQuery {
     /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// Cursor from the previous page.
     pub cursor: Option<String>,
@@ -165,7 +174,11 @@ pub struct SecurityQuery {
 /// Failed sign-ins of the last 90 days, newest first: kept apart from the audit chain so that
 /// they can be deleted (what is typed at a failed sign-in is sometimes a password). Permission:
 /// admin.
+///
+/// Beyond the schema: `cursor` must be a `next_cursor` this list gave out (400 `invalid_cursor`
+/// otherwise).
 #[utoipa::path(
+    operation_id = "listSecurityEvents",
     tag = "audit",
     params(SecurityQuery),
     security(("bearer" = [])),

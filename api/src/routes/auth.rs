@@ -129,6 +129,7 @@ async fn record_failed(
 /// within 15 minutes, that address gets 429; an account failing from many addresses only makes
 /// each attempt wait longer, so nobody can lock a user out. Permission: public.
 #[utoipa::path(
+    operation_id = "login",
     tag = "auth",
     request_body = LoginRequest,
     responses(
@@ -266,6 +267,7 @@ enum Refreshed {
 /// Exchange a refresh token (body or cookie) for a new pair. Each refresh token works once; using
 /// one again revokes its whole family (theft detection). Permission: public.
 #[utoipa::path(
+    operation_id = "refreshSession",
     tag = "auth",
     request_body(content = Option<RefreshRequest>, description = "Empty when the token is in the `lumit_refresh` cookie"),
     responses(
@@ -345,6 +347,7 @@ pub async fn refresh(
 /// issued refused from the next request) and clears the cookie; the account's sessions on other
 /// devices go on. Always 204. Permission: public.
 #[utoipa::path(
+    operation_id = "logout",
     tag = "auth",
     request_body(content = Option<RefreshRequest>, description = "Empty when the token is in the cookie"),
     responses((status = 204, description = "Logged out"))
@@ -396,6 +399,7 @@ fn basic_credentials(req: &HttpRequest) -> Option<(String, String)> {
 /// OAuth 2 client credentials: a partner system exchanges its client id and secret (form fields,
 /// JSON, or HTTP Basic) for an access token carrying its scopes. Permission: public.
 #[utoipa::path(
+    operation_id = "issueClientToken",
     tag = "auth",
     request_body(content = ClientTokenRequest, content_type = "application/x-www-form-urlencoded"),
     responses(

@@ -25,6 +25,7 @@ pub struct ListQuery {
 
 /// The desks of a municipality, by name. Permission: any authenticated caller (`desks:read`).
 #[utoipa::path(
+    operation_id = "listDesks",
     tag = "desks",
     params(("id" = String, Path, description = "Municipality id"), ListQuery),
     security(("bearer" = []), ("oauth2" = ["desks:read"])),
@@ -53,6 +54,7 @@ pub async fn list(
 
 /// Read one desk. Permission: any authenticated caller (`desks:read`).
 #[utoipa::path(
+    operation_id = "getDesk",
     tag = "desks",
     params(("id" = String, Path, description = "Desk id")),
     security(("bearer" = []), ("oauth2" = ["desks:read"])),
@@ -72,7 +74,11 @@ pub async fn get(
 
 /// Open a desk at a municipality. Permission: admin, or a client with `desks:write` for its own
 /// municipality.
+///
+/// Beyond the schema: each opening slot ends after it starts and overlaps no other on its day
+/// (422).
 #[utoipa::path(
+    operation_id = "createDesk",
     tag = "desks",
     params(("id" = String, Path, description = "Municipality id")),
     request_body = NewDesk,
@@ -117,7 +123,11 @@ pub async fn create(
 
 /// Change a desk (opening hours and languages are replaced whole). Honours `If-Match`.
 /// Permission: admin, or a client with `desks:write` for the desk's municipality.
+///
+/// Beyond the schema: `If-Match` must be the desk's current `ETag` (412 otherwise); each opening
+/// slot ends after it starts and overlaps no other on its day (422).
 #[utoipa::path(
+    operation_id = "updateDesk",
     tag = "desks",
     params(
         ("id" = String, Path, description = "Desk id"),

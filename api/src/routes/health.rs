@@ -6,7 +6,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
 /// The process is alive.
-#[utoipa::path(tag = "health", responses((status = 200, description = "Alive")))]
+#[utoipa::path(operation_id = "checkLiveness", tag = "health", responses((status = 200, description = "Alive")))]
 #[get("/healthz")]
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(serde_json::json!({ "status": "ok" }))
@@ -14,6 +14,7 @@ pub async fn healthz() -> HttpResponse {
 
 /// The database answers; 503 otherwise.
 #[utoipa::path(
+    operation_id = "checkReadiness",
     tag = "health",
     responses(
         (status = 200, description = "Ready"),

@@ -25,6 +25,7 @@ fn require_user(actor: &Actor) -> ApiResult<()> {
 
 /// The caller's account. Permission: any logged-in user (also with a temporary password).
 #[utoipa::path(
+    operation_id = "getMe",
     tag = "me",
     security(("bearer" = [])),
     responses((status = 200, description = "The caller", body = User))
@@ -42,7 +43,11 @@ pub async fn get(actor: Actor, state: web::Data<AppState>) -> ApiResult<HttpResp
 
 /// Change the caller's password (also the way out of a temporary one). Other sessions are logged
 /// out. Permission: any logged-in user.
+///
+/// Beyond the schema: `current_password` must be the caller's password, and the new one must differ
+/// from it (422).
 #[utoipa::path(
+    operation_id = "changePassword",
     tag = "me",
     request_body = ChangePassword,
     security(("bearer" = [])),
@@ -102,6 +107,7 @@ pub async fn change_password(
 /// text). Nothing changes for the account until a code from the app is confirmed; starting again
 /// replaces the secret not yet confirmed. Permission: any logged-in user without one.
 #[utoipa::path(
+    operation_id = "startTotp",
     tag = "me",
     security(("bearer" = [])),
     responses(
@@ -139,7 +145,10 @@ pub async fn start_totp(actor: Actor, state: web::Data<AppState>) -> ApiResult<H
 
 /// Finish setting up the second factor with the code the app shows: from now on login asks for
 /// it. Answers the recovery codes, shown this once. Permission: any logged-in user.
+///
+/// Beyond the schema: `code` must be the one the app shows now (422 `wrong_code`).
 #[utoipa::path(
+    operation_id = "confirmTotp",
     tag = "me",
     request_body = TotpConfirm,
     security(("bearer" = [])),
@@ -194,6 +203,7 @@ pub async fn confirm_totp(
 /// The mediator record the caller acts as. Permission: mediators (404 until an admin links the
 /// account to a mediator).
 #[utoipa::path(
+    operation_id = "getMyMediatorProfile",
     tag = "me",
     security(("bearer" = [])),
     responses((status = 200, description = "The caller's mediator record", body = lumit_shared::mediation::Mediator))
@@ -214,6 +224,7 @@ pub async fn mediator(actor: Actor, state: web::Data<AppState>) -> ApiResult<Htt
 /// The caller's jobs (assigned, confirmed, completed, cancelled), by time; `from`/`to` bound the
 /// job's day. Permission: mediators.
 #[utoipa::path(
+    operation_id = "listMyAssignments",
     tag = "me",
     params(AssignmentsQuery),
     security(("bearer" = [])),
@@ -278,6 +289,7 @@ pub struct AssignmentsQuery {
 /// Create (or replace) the caller's private iCalendar address. The old address stops working.
 /// Permission: mediators with a mediator record.
 #[utoipa::path(
+    operation_id = "createCalendarFeed",
     tag = "me",
     security(("bearer" = [])),
     responses((status = 200, description = "The new address", body = lumit_shared::mediation::CalendarFeed))
@@ -323,6 +335,7 @@ pub struct FeedQuery {
 /// The caller's confirmed jobs as an iCalendar feed (RFC 5545), for a calendar app: with the
 /// secret `token` of the private address, or a bearer token. Permission: mediators.
 #[utoipa::path(
+    operation_id = "getMyAssignmentsCalendar",
     tag = "me",
     params(FeedQuery),
     security(("bearer" = []), ()),

@@ -18,6 +18,7 @@ pub mod requests;
 pub mod summary;
 pub mod training;
 pub mod users;
+pub mod webhooks;
 
 use actix_web::dev::ResourceDef;
 use actix_web::http::header;
@@ -123,6 +124,14 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(outbox::list)
                 .service(outbox::summary)
                 .service(outbox::retry)
+                .service(webhooks::list)
+                .service(webhooks::create)
+                .service(webhooks::get)
+                .service(webhooks::update)
+                .service(webhooks::remove)
+                .service(webhooks::rotate_secret)
+                .service(webhooks::list_deliveries)
+                .service(webhooks::redeliver)
                 .service(training::list_topics)
                 .service(training::create_topic)
                 .service(training::update_topic)

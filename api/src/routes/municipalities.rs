@@ -32,6 +32,7 @@ pub struct ListQuery {
     /// Only the members of this Unione.
     pub member_of_id: Option<String>,
     /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// Cursor from the previous page's `next_cursor`.
     pub cursor: Option<String>,
@@ -39,7 +40,11 @@ pub struct ListQuery {
 
 /// List municipalities and offices, sorted by name. Permission: any authenticated caller
 /// (`municipalities:read` for clients).
+///
+/// Beyond the schema: `cursor` must be a `next_cursor` this list gave out (400 `invalid_cursor`
+/// otherwise).
 #[utoipa::path(
+    operation_id = "listMunicipalities",
     tag = "municipalities",
     params(ListQuery),
     security(("bearer" = []), ("oauth2" = ["municipalities:read"])),
@@ -75,6 +80,7 @@ pub async fn list(
 
 /// Read one municipality. Permission: any authenticated caller (`municipalities:read`).
 #[utoipa::path(
+    operation_id = "getMunicipality",
     tag = "municipalities",
     params(("id" = String, Path, description = "Municipality id")),
     security(("bearer" = []), ("oauth2" = ["municipalities:read"])),
@@ -93,7 +99,11 @@ pub async fn get(
 }
 
 /// Create a municipality or office. Permission: admin.
+///
+/// Beyond the schema: a comune needs an ISTAT code starting with its province code; only a comune
+/// belongs to an Unione, which must exist (422).
 #[utoipa::path(
+    operation_id = "createMunicipality",
     tag = "municipalities",
     request_body = NewMunicipality,
     security(("bearer" = [])),
@@ -137,7 +147,12 @@ pub async fn create(
 
 /// Change a municipality (only the fields sent; `null` clears; `active: false` deactivates).
 /// Honours `If-Match`. Permission: admin.
+///
+/// Beyond the schema: `If-Match` must be the record's current `ETag` (412 otherwise); a comune
+/// needs an ISTAT code starting with its province code, and only a comune belongs to an Unione,
+/// which must exist (422).
 #[utoipa::path(
+    operation_id = "updateMunicipality",
     tag = "municipalities",
     params(
         ("id" = String, Path, description = "Municipality id"),

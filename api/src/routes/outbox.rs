@@ -25,13 +25,18 @@ pub struct OutboxQuery {
     /// Only messages in this state.
     pub status: Option<OutboxStatus>,
     /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// Cursor from the previous page's `next_cursor`.
     pub cursor: Option<String>,
 }
 
 /// The outbox, newest first. Permission: admin.
+///
+/// Beyond the schema: `cursor` must be a `next_cursor` this list gave out (400 `invalid_cursor`
+/// otherwise).
 #[utoipa::path(
+    operation_id = "listOutboxMessages",
     tag = "outbox",
     params(OutboxQuery),
     security(("bearer" = [])),
@@ -77,6 +82,7 @@ pub async fn list(
 
 /// Counts by state, and whether an SMTP server is configured. Permission: admin.
 #[utoipa::path(
+    operation_id = "getOutboxSummary",
     tag = "outbox",
     security(("bearer" = [])),
     responses((status = 200, description = "The outbox at a glance", body = OutboxSummary))
@@ -95,6 +101,7 @@ pub async fn summary(actor: Actor, state: web::Data<AppState>) -> ApiResult<Http
 /// Send a message again from the start (a failed one, or a pending one now rather than later).
 /// Permission: admin.
 #[utoipa::path(
+    operation_id = "retryOutboxMessage",
     tag = "outbox",
     params(("id" = String, Path, description = "Message id")),
     security(("bearer" = [])),

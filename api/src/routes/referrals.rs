@@ -27,6 +27,7 @@ fn visible_case(
 
 /// A case's referrals. Permission: as reading the case.
 #[utoipa::path(
+    operation_id = "listReferrals",
     tag = "cases",
     params(("id" = String, Path, description = "Case id")),
     security(("bearer" = []), ("oauth2" = ["cases:read"])),
@@ -68,7 +69,10 @@ pub async fn list(
 
 /// Refer a case to another office with a reason and a follow-up date; the referral goes on the
 /// timeline. Permission: as changing the case.
+///
+/// Beyond the schema: `target_municipality_id` must name a municipality (422 `invalid_reference`).
 #[utoipa::path(
+    operation_id = "createReferral",
     tag = "cases",
     params(("id" = String, Path, description = "Case id")),
     request_body = NewReferral,
@@ -116,6 +120,7 @@ pub async fn create(
 
 /// Record the office's answer to a referral. Permission: as changing the case.
 #[utoipa::path(
+    operation_id = "answerReferral",
     tag = "cases",
     params(("id" = String, Path, description = "Case id"), ("referral_id" = String, Path, description = "Referral id")),
     request_body = ReferralAnswer,
@@ -162,12 +167,14 @@ pub async fn answer(
 #[into_params(parameter_in = Query)]
 pub struct DeadlineQuery {
     /// Days ahead, 1–366 (default 60). Overdue items are always included.
+    #[param(minimum = 1, maximum = 366)]
     pub within_days: Option<i64>,
 }
 
 /// What falls due: residence permits expiring, Integration Agreement checks and referral
 /// follow-ups (overdue ones first), in the caller's municipalities. Permission: as reading cases.
 #[utoipa::path(
+    operation_id = "listDeadlines",
     tag = "cases",
     params(DeadlineQuery),
     security(("bearer" = []), ("oauth2" = ["cases:read"])),

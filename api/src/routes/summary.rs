@@ -12,6 +12,7 @@ use crate::state::AppState;
 /// Counts of active municipalities, desks and (for roles that read accounts) accounts.
 /// Permission: any authenticated user (`municipalities:read` for clients).
 #[utoipa::path(
+    operation_id = "getSummary",
     tag = "me",
     security(("bearer" = []), ("oauth2" = ["municipalities:read"])),
     responses((status = 200, description = "Counts", body = Summary))

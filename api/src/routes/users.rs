@@ -32,13 +32,18 @@ pub struct ListQuery {
     /// Only active (true) or deactivated (false) accounts.
     pub active: Option<bool>,
     /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// Cursor from the previous page.
     pub cursor: Option<String>,
 }
 
 /// List accounts by username. Permission: admin, coordinator.
+///
+/// Beyond the schema: `cursor` must be a `next_cursor` this list gave out (400 `invalid_cursor`
+/// otherwise).
 #[utoipa::path(
+    operation_id = "listUsers",
     tag = "users",
     params(ListQuery),
     security(("bearer" = [])),
@@ -81,6 +86,7 @@ pub async fn list(
 
 /// Read one account. Permission: admin, coordinator.
 #[utoipa::path(
+    operation_id = "getUser",
     tag = "users",
     params(("id" = String, Path, description = "User id")),
     security(("bearer" = [])),
@@ -128,7 +134,10 @@ fn check_municipalities(c: &mut DbConn, ids: &[String]) -> ApiResult<()> {
 
 /// Create an account with a temporary password (the one given, or a generated one returned once);
 /// the person must change it at first login. Permission: admin.
+///
+/// Beyond the schema: the municipalities must exist (422 `invalid_reference`).
 #[utoipa::path(
+    operation_id = "createUser",
     tag = "users",
     request_body = NewUser,
     security(("bearer" = [])),
@@ -198,7 +207,11 @@ pub async fn create(
 /// Change an account: name, e-mail, role, municipalities, active. The last active admin can't be
 /// deactivated or demoted. Deactivating cuts off the account's tokens at once. Honours `If-Match`.
 /// Permission: admin.
+///
+/// Beyond the schema: `If-Match` must be the account's current `ETag` (412 otherwise); the
+/// municipalities must exist (422).
 #[utoipa::path(
+    operation_id = "updateUser",
     tag = "users",
     params(
         ("id" = String, Path, description = "User id"),
@@ -289,6 +302,7 @@ pub async fn update(
 /// Reset an account's password: returns a one-time temporary password, logs the account out
 /// everywhere, and forces a change at next login. Permission: admin.
 #[utoipa::path(
+    operation_id = "resetUserPassword",
     tag = "users",
     params(("id" = String, Path, description = "User id")),
     security(("bearer" = [])),
@@ -328,6 +342,7 @@ pub async fn reset_password(
 /// tokens are revoked and its access tokens refused from the next request; it can log in again.
 /// Permission: admin.
 #[utoipa::path(
+    operation_id = "endUserSessions",
     tag = "users",
     params(("id" = String, Path, description = "User id")),
     security(("bearer" = [])),
@@ -361,6 +376,7 @@ pub async fn end_sessions(
 /// working, its sessions end, and a role that requires one must set it up again at the next
 /// login. Permission: admin.
 #[utoipa::path(
+    operation_id = "resetUserTotp",
     tag = "users",
     params(("id" = String, Path, description = "User id")),
     security(("bearer" = [])),

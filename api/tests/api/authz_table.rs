@@ -267,6 +267,23 @@ async fn every_endpoint_for_every_caller(app: TestApp) {
         .await
         .unwrap();
     let frozen = frozen["id"].as_str().unwrap().to_owned();
+    // Webhooks: an admin's subscription and one of the client with every scope.
+    let hook = |token: &str| {
+        let (app, token) = (&app, token.to_owned());
+        async move {
+            let body =
+                json!({"url": "https://hooks.example.org/lumit", "event_types": ["case.created"]});
+            let v: Value = app
+                .post("/api/v1/webhooks", &token, body)
+                .await
+                .json()
+                .await
+                .unwrap();
+            v["id"].as_str().unwrap().to_owned()
+        }
+    };
+    let hook_admin = hook(&admin).await;
+    let hook_client = hook(tokens[6].as_deref().unwrap()).await;
 
     use Method as M;
     let n = || None::<Value>;
@@ -388,6 +405,20 @@ async fn every_endpoint_for_every_caller(app: TestApp) {
         (M::GET, "/api/v1/outbox".into(), n(),                              [401, 200, 403, 403, 403, 403, 403, 403, 403]),
         (M::GET, "/api/v1/outbox/summary".into(), n(),                      [401, 200, 403, 403, 403, 403, 403, 403, 403]),
         (M::POST, format!("/api/v1/outbox/{mail}/retry"), n(),              [401, 200, 403, 403, 403, 403, 403, 403, 403]),
+        // Webhooks: admins every subscription, an API client with `webhooks:manage` its own
+        // (another's is not found).
+        (M::GET, "/api/v1/webhooks".into(), n(),                            [401, 200, 403, 403, 403, 403, 200, 403, 403]),
+        (M::POST, "/api/v1/webhooks".into(), Some(json!({"url": "https://hooks.example.org/new", "event_types": ["case.created"]})),
+                                                                            [401, 201, 403, 403, 403, 403, 201, 403, 403]),
+        (M::GET, format!("/api/v1/webhooks/{hook_admin}"), n(),             [401, 200, 403, 403, 403, 403, 404, 403, 403]),
+        (M::GET, format!("/api/v1/webhooks/{hook_client}"), n(),            [401, 200, 403, 403, 403, 403, 200, 403, 403]),
+        (M::PATCH, format!("/api/v1/webhooks/{hook_admin}"), Some(json!({"description": "Protocollo"})),
+                                                                            [401, 200, 403, 403, 403, 403, 404, 403, 403]),
+        (M::POST, format!("/api/v1/webhooks/{hook_admin}/secret"), n(),     [401, 200, 403, 403, 403, 403, 404, 403, 403]),
+        (M::GET, format!("/api/v1/webhooks/{hook_admin}/deliveries"), n(),  [401, 200, 403, 403, 403, 403, 404, 403, 403]),
+        (M::POST, format!("/api/v1/webhooks/{hook_client}/deliveries/msg_none/redeliver"), n(),
+                                                                            [401, 404, 403, 403, 403, 403, 404, 403, 403]),
+        (M::DELETE, format!("/api/v1/webhooks/{hook_admin}"), n(),          [401, 204, 403, 403, 403, 403, 404, 403, 403]),
         (M::GET, "/api/v1/audit/verify".into(), n(),                        [401, 200, 403, 403, 403, 403, 403, 403, 403]),
         (M::GET, "/api/v1/security-log".into(), n(),                        [401, 200, 403, 403, 403, 403, 403, 403, 403]),
         (M::GET, "/api/v1/mediators".into(), n(),                          [401, 200, 200, 200, 200, 200, 403, 403, 403]),

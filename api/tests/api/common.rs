@@ -162,6 +162,18 @@ impl TestApp {
             totp_required_roles: Vec::new(),
             mail: lumit_api::config::MailSettings::default(),
             reports: lumit_api::config::ReportSettings::default(),
+            rate_limits: lumit_api::config::RateLimits::default(),
+            metrics: lumit_api::config::MetricsSettings::default(),
+            // Retries in milliseconds, so that a test sees a whole schedule; receivers the
+            // tests start listen on loopback.
+            webhooks: lumit_api::config::WebhookSettings {
+                schedule: (1..=9)
+                    .map(|i| std::time::Duration::from_millis(100 * i))
+                    .collect(),
+                poll: std::time::Duration::from_millis(100),
+                timeout: std::time::Duration::from_secs(2),
+                allow_private: true,
+            },
         };
         change(&mut settings);
         let prepared = tokio::task::spawn_blocking({

@@ -438,6 +438,9 @@ async fn server_errors_never_leak_causes(app: TestApp) {
         totp_required_roles: Vec::new(),
         mail: lumit_api::config::MailSettings::default(),
         reports: lumit_api::config::ReportSettings::default(),
+        rate_limits: lumit_api::config::RateLimits::default(),
+        metrics: lumit_api::config::MetricsSettings::default(),
+        webhooks: lumit_api::config::WebhookSettings::default(),
     };
     let db = lumit_api::db::Db::connect_lazy(&db_url, 1).unwrap();
     let server = lumit_api::startup::Application::build(settings, db).unwrap();

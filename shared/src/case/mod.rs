@@ -97,6 +97,25 @@ wire_enum!(
     }
 );
 
+/// The kinds of timeline entry a client may post (the API document's list for
+/// `NewCaseEvent.kind`: status changes and referrals are written by the server).
+#[cfg(feature = "openapi")]
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[expect(dead_code, reason = "only its schema is used")]
+enum PostedEventKind {
+    /// A note.
+    Note,
+    /// Work done, with minutes spent.
+    Intervention,
+    /// A phone call.
+    PhoneCall,
+    /// Documents checked against the category's checklist.
+    DocumentCheck,
+    /// An appointment.
+    Appointment,
+}
+
 /// A category or sub-category of the taxonomy.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -171,9 +190,12 @@ pub struct Case {
 #[serde(deny_unknown_fields)]
 #[allow(missing_docs)]
 pub struct NewCase {
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:id"))]
     pub person_id: String,
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:id"))]
     pub municipality_id: String,
     pub desk_id: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:id"))]
     pub category_id: String,
     pub subcategory_id: Option<String>,
     #[serde(default = "default_channel")]
@@ -181,7 +203,9 @@ pub struct NewCase {
     #[serde(default = "default_priority")]
     pub priority: Priority,
     pub assigned_to_id: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:line:500"))]
     pub summary: String,
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:language?"))]
     pub language: Option<String>,
     #[serde(default)]
     pub mediator_present: bool,
@@ -229,13 +253,14 @@ pub struct CasePatch {
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub assigned_to_id: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:line:500"))]
     pub summary: Option<String>,
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::patch"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = "lumit:language?"))]
     pub language: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mediator_present: Option<bool>,
@@ -250,6 +275,7 @@ pub struct Transition {
     pub to: CaseStatus,
     /// Why (required to reopen).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:any?:2000"))]
     pub note: Option<String>,
     /// Required when closing.
     #[serde(default)]
@@ -308,11 +334,14 @@ pub struct EventRevision {
 #[serde(deny_unknown_fields)]
 pub struct NewCaseEvent {
     /// Note, intervention, phone call, document check or appointment.
+    #[cfg_attr(feature = "openapi", schema(value_type = PostedEventKind))]
     pub kind: EventKind,
     /// Text.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:any?:10000"))]
     pub note: String,
     /// Minutes spent, 1–1440.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1440))]
     pub minutes: Option<i32>,
     /// Documents checked (document checks), or the appointment's time and place.
     #[serde(default)]
@@ -448,6 +477,7 @@ mod tests {
 #[serde(deny_unknown_fields)]
 pub struct EventEdit {
     /// The corrected text.
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:line:10000"))]
     pub note: String,
 }
 

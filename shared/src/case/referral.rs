@@ -59,6 +59,7 @@ pub struct Referral {
 pub struct NewReferral {
     pub office_kind: OfficeKind,
     pub target_municipality_id: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:line:1000"))]
     pub reason: String,
     pub follow_up_date: Option<chrono::NaiveDate>,
 }
@@ -69,6 +70,7 @@ pub struct NewReferral {
 #[serde(deny_unknown_fields)]
 pub struct ReferralAnswer {
     /// What the office answered.
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:line:2000"))]
     pub answer: String,
 }
 

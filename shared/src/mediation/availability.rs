@@ -12,12 +12,13 @@ use crate::FieldError;
 #[serde(deny_unknown_fields)]
 pub struct WeeklyWindow {
     /// ISO weekday: 1 Monday … 7 Sunday.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 7))]
     pub weekday: u8,
     /// Start, `HH:MM`.
-    #[cfg_attr(feature = "openapi", schema(example = "09:00"))]
+    #[cfg_attr(feature = "openapi", schema(example = "09:00", pattern = "lumit:time"))]
     pub start: String,
     /// End, `HH:MM` (after the start, same day).
-    #[cfg_attr(feature = "openapi", schema(example = "13:00"))]
+    #[cfg_attr(feature = "openapi", schema(example = "13:00", pattern = "lumit:time"))]
     pub end: String,
 }
 
@@ -31,6 +32,7 @@ pub struct AvailabilityException {
     /// Last day away.
     pub to: NaiveDate,
     /// Why (optional, e.g. "ferie").
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:line?:200"))]
     pub reason: Option<String>,
 }
 

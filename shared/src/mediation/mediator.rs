@@ -69,6 +69,7 @@ impl LanguageLevel {
 #[serde(deny_unknown_fields)]
 pub struct MediatorLanguage {
     /// ISO 639 code, e.g. `ar`, `bn`, `ur`.
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:language"))]
     pub language: String,
     /// Level.
     pub level: LanguageLevel,
@@ -106,28 +107,93 @@ pub struct Mediator {
     pub updated_at: DateTime<Utc>,
 }
 
-/// Body of `POST /api/v1/mediators` (every field) and `PATCH /api/v1/mediators/{id}` (only the
-/// fields that change; `null` clears an optional one).
+/// Body of `POST /api/v1/mediators`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewMediator {
+    /// Full name.
+    // Read when missing too (`serde(default)`), so that a 422 names every field at fault at once.
+    #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "lumit:line:200", required = true)
+    )]
+    pub full_name: String,
+    /// E-mail.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:email?"))]
+    pub email: Option<String>,
+    /// Phone.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:phone?"))]
+    pub phone: Option<String>,
+    /// Mediator, translator or both.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = MediatorKind, required = true))]
+    pub kind: Option<MediatorKind>,
+    /// Cooperative or association.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:line?:200"))]
+    pub organisation: Option<String>,
+    /// Languages and levels, at least one, each language once.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, required = true))]
+    pub languages: Vec<MediatorLanguage>,
+    /// Municipalities covered.
+    #[serde(default)]
+    pub municipality_ids: Vec<String>,
+    /// Travels to other municipalities (default true).
+    #[serde(default)]
+    pub travels: Option<bool>,
+    /// Takes jobs (default true).
+    #[serde(default)]
+    pub active: Option<bool>,
+    /// The staff account (role `mediator`) that acts as this mediator.
+    #[serde(default)]
+    pub user_id: Option<String>,
+}
+
+impl From<NewMediator> for MediatorInput {
+    fn from(m: NewMediator) -> Self {
+        Self {
+            full_name: Some(m.full_name),
+            email: Some(m.email),
+            phone: Some(m.phone),
+            kind: m.kind,
+            organisation: Some(m.organisation),
+            languages: Some(m.languages),
+            municipality_ids: Some(m.municipality_ids),
+            travels: m.travels,
+            active: m.active,
+            user_id: Some(m.user_id),
+        }
+    }
+}
+
+/// Body of `PATCH /api/v1/mediators/{id}`: only the fields that change; `null` clears an optional
+/// one. A [`NewMediator`] is checked as one of these with every field.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 #[allow(missing_docs)]
 pub struct MediatorInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:line:200"))]
     pub full_name: Option<String>,
     #[serde(
         default,
         with = "crate::patch",
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = "lumit:email?"))]
     pub email: Option<Option<String>>,
     #[serde(
         default,
         with = "crate::patch",
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = "lumit:phone?"))]
     pub phone: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<MediatorKind>,
@@ -136,9 +202,10 @@ pub struct MediatorInput {
         with = "crate::patch",
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = "lumit:line?:200"))]
     pub organisation: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(min_items = 1))]
     pub languages: Option<Vec<MediatorLanguage>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub municipality_ids: Option<Vec<String>>,

@@ -17,32 +17,48 @@ use super::*;
 #[serde(deny_unknown_fields)]
 #[allow(missing_docs)]
 pub struct NewRequest {
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:id"))]
     pub municipality_id: String,
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:line:200"))]
     pub office: String,
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:line:200"))]
     pub contact_name: String,
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:email?"))]
     pub contact_email: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:phone?"))]
     pub contact_phone: Option<String>,
     pub kind: RequestKind,
     /// Mediation: the language; translation: the source language.
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:language"))]
     pub language: String,
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:language"))]
     pub target_language: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:line?:200"))]
     pub document_type: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1000))]
     pub pages: Option<i32>,
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1000000))]
     pub words: Option<i32>,
     pub due_date: Option<NaiveDate>,
     pub sworn: Option<bool>,
     /// Mediation: the day.
     pub date: Option<NaiveDate>,
     /// Mediation: start, `HH:MM` local time.
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:time"))]
     pub start_time: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(minimum = 15, maximum = 480))]
     pub duration_minutes: Option<i32>,
     pub remote: Option<bool>,
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:line?:300"))]
     pub address: Option<String>,
     pub setting: Option<Setting>,
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 100))]
     pub participants: Option<i32>,
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:text:2000"))]
     pub purpose: String,
     pub urgency: Option<Urgency>,
     pub case_id: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:line?:1000"))]
     pub attachments: Option<String>,
 }
 

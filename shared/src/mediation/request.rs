@@ -115,10 +115,12 @@ pub struct ServiceRequest {
     /// Translation: sworn (asseverata).
     pub sworn: bool,
     /// Mediation: start, local time in Italy.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = "lumit:local-datetime"))]
     pub starts_at: Option<NaiveDateTime>,
     /// Mediation: planned minutes.
     pub duration_minutes: Option<i32>,
     /// Mediation: end, local time in Italy.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = "lumit:local-datetime"))]
     pub ends_at: Option<NaiveDateTime>,
     /// Mediation: remote (video or phone) rather than on site.
     pub remote: bool,
@@ -143,6 +145,7 @@ pub struct ServiceRequest {
     /// Why it was rejected (a mediator's reason for declining is kept in the history).
     pub reason: Option<String>,
     /// Completion: actual start (local time).
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = "lumit:local-datetime"))]
     pub actual_start: Option<NaiveDateTime>,
     /// Completion: actual minutes worked.
     pub actual_minutes: Option<i32>,
@@ -181,21 +184,28 @@ pub struct RequestTransition {
     pub to: RequestStatus,
     /// Required to reject, decline or cancel.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:line?:1000"))]
     pub reason: Option<String>,
     /// Required to assign.
     #[serde(default)]
     pub mediator_id: Option<String>,
-    /// Completion: actual start, local time (default: the planned start).
-    #[serde(default)]
+    /// Completion: actual start, local time `YYYY-MM-DDTHH:MM[:SS]` (default: the planned start).
+    #[serde(default, deserialize_with = "crate::time::deserialize_local_option")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = Option<String>, pattern = "lumit:local-datetime")
+    )]
     pub actual_start: Option<NaiveDateTime>,
     /// Completion: minutes actually worked (required).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1440))]
     pub actual_minutes: Option<i32>,
     /// Completion: outcome (required).
     #[serde(default)]
     pub outcome: Option<JobOutcome>,
     /// Completion: notes.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:text?:2000"))]
     pub notes: Option<String>,
 }
 

@@ -31,7 +31,8 @@ pub struct LateCancellation {
     pub reference: String,
     /// Municipality.
     pub municipality_name: String,
-    /// Planned start.
+    /// Planned start, local time in Italy.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = "lumit:local-datetime"))]
     pub starts_at: Option<NaiveDateTime>,
     /// Planned minutes.
     pub planned_minutes: Option<i32>,
@@ -61,14 +62,25 @@ pub struct Timesheet {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CalendarFeed {
-    /// Path with the secret token; add it to a calendar app. A new one invalidates the old.
+    /// Path with the secret token; add it to a calendar app. A new one invalidates the old
+    /// (`null` in a replay for an `Idempotency-Key`: shown once, never stored).
+    #[cfg_attr(feature = "openapi", schema(nullable))]
     pub path: String,
 }
 
-/// `YYYY-MM` into the first day of the month.
+/// `YYYY-MM` (trimmed) into the first day of the month.
 pub fn month(s: &str) -> Result<NaiveDate, (&'static str, String)> {
-    NaiveDate::parse_from_str(&format!("{}-01", s.trim()), "%Y-%m-%d")
-        .map_err(|_| ("invalid_month", format!("`{s}` is not a month (YYYY-MM)")))
+    let t = s.trim();
+    let b = t.as_bytes();
+    let shape = b.len() == 7
+        && b[4] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || c.is_ascii_digit());
+    shape
+        .then(|| NaiveDate::parse_from_str(&format!("{t}-01"), "%Y-%m-%d").ok())
+        .flatten()
+        .ok_or_else(|| ("invalid_month", format!("`{s}` is not a month (YYYY-MM)")))
 }
 
 /// Minutes as "h:mm".

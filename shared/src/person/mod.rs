@@ -154,8 +154,10 @@ impl PersonPatch {
 #[serde(deny_unknown_fields)]
 pub struct NewPerson {
     /// First name(s).
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:line:100"))]
     pub first_name: String,
     /// Last name(s).
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:line:100"))]
     pub last_name: String,
     /// Sex (default `X`, not stated).
     #[serde(default)]
@@ -163,31 +165,43 @@ pub struct NewPerson {
     /// Birth date.
     pub birth_date: Option<NaiveDate>,
     /// Birth year, when only that is known.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1900))]
     pub birth_year: Option<i32>,
     /// Country of birth.
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:country?"))]
     pub country_of_birth: Option<String>,
     /// Citizenship, or `stateless`.
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:citizenship?"))]
     pub citizenship: Option<String>,
-    /// Languages spoken.
+    /// Languages spoken: ISO 639-1 or 639-3 codes, each one the server knows (the list of
+    /// 639-3 codes is too long for this document).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:language"))]
     pub languages: Vec<String>,
     /// Phone.
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:phone?"))]
     pub phone: Option<String>,
     /// E-mail.
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:email?"))]
     pub email: Option<String>,
     /// Municipality of residence.
     pub residence_municipality_id: Option<String>,
     /// Codice fiscale.
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:tax-code?"))]
     pub tax_code: Option<String>,
     /// Residence permit type.
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:line?:100"))]
     pub permit_type: Option<String>,
     /// Residence permit number.
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:line?:50"))]
     pub permit_number: Option<String>,
     /// Residence permit expiry.
     pub permit_expiry: Option<NaiveDate>,
     /// Notes.
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:any?:5000"))]
     pub notes: Option<String>,
     /// The municipality (desk) registering the person; must be one the caller works for.
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:id"))]
     pub municipality_id: String,
     /// Create even though a possible duplicate exists.
     #[serde(default)]
@@ -201,8 +215,10 @@ pub struct NewPerson {
 #[allow(missing_docs)]
 pub struct PersonPatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:line:100"))]
     pub first_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:line:100"))]
     pub last_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sex: Option<Sex>,
@@ -218,37 +234,39 @@ pub struct PersonPatch {
         skip_serializing_if = "Option::is_none",
         with = "crate::patch"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<i32>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i32>, minimum = 1900))]
     pub birth_year: Option<Option<i32>>,
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::patch"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = "lumit:country?"))]
     pub country_of_birth: Option<Option<String>>,
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::patch"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = "lumit:citizenship?"))]
     pub citizenship: Option<Option<String>>,
+    /// Languages spoken: ISO 639-1 or 639-3 codes, each one the server knows.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:language"))]
     pub languages: Option<Vec<String>>,
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::patch"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = "lumit:phone?"))]
     pub phone: Option<Option<String>>,
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::patch"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = "lumit:email?"))]
     pub email: Option<Option<String>>,
     #[serde(
         default,
@@ -262,21 +280,21 @@ pub struct PersonPatch {
         skip_serializing_if = "Option::is_none",
         with = "crate::patch"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = "lumit:tax-code?"))]
     pub tax_code: Option<Option<String>>,
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::patch"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = "lumit:line?:100"))]
     pub permit_type: Option<Option<String>>,
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         with = "crate::patch"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = "lumit:line?:50"))]
     pub permit_number: Option<Option<String>>,
     #[serde(
         default,
@@ -290,7 +308,7 @@ pub struct PersonPatch {
         skip_serializing_if = "Option::is_none",
         with = "crate::patch"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = "lumit:any?:5000"))]
     pub notes: Option<Option<String>>,
 }
 
@@ -329,9 +347,10 @@ pub struct DuplicateElsewhere {
 #[serde(deny_unknown_fields)]
 pub struct NewPersonLink {
     /// The municipality whose desks will serve the person.
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:id"))]
     pub municipality_id: String,
     /// Why (kept with the link, 1–500 characters).
-    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 500))]
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:line:500"))]
     pub reason: String,
 }
 

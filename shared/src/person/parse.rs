@@ -81,6 +81,15 @@ pub fn country(
     }
 }
 
+/// Every code [`country`] knows: ISO 3166-1 alpha-2 and alpha-3, upper case (the API document
+/// lists them in the pattern of a country field).
+pub fn country_codes() -> Vec<&'static str> {
+    isocountry::CountryCode::as_array()
+        .iter()
+        .flat_map(|c| [c.alpha2(), c.alpha3()])
+        .collect()
+}
+
 /// Checks an Italian tax code (*codice fiscale*): 16 characters in the official layout (digits
 /// may be replaced by letters for homocodes) and the check character.
 pub fn tax_code(s: Option<&str>) -> Result<Option<String>, (&'static str, String)> {

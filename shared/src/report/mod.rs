@@ -69,7 +69,6 @@ wire_enum!(
 
 /// A figure: a whole number, a decimal, or a count hidden because it is small.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(untagged)]
 pub enum Amount {
     /// A count or minutes.
@@ -77,9 +76,39 @@ pub enum Amount {
     /// Hours or an average.
     Decimal(f64),
     /// Hidden: fewer than the threshold, shown as `<5`.
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "<5"))]
     Hidden(Below),
 }
+
+/// Written by hand: derived from the enum, a whole number would match both a whole number's and
+/// a decimal's schema, which `oneOf` refuses (JSON Schema counts `2` and `2.0` as integers).
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Amount {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
+        OneOfBuilder::new()
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::Number)
+                    .description(Some(
+                        "A count or minutes (a whole number), hours or an average.",
+                    )),
+            )
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .pattern(Some("^<[0-9]+$"))
+                    .description(Some("Hidden: fewer than the threshold, shown as `<5`."))
+                    .examples([serde_json::json!("<5")]),
+            )
+            .description(Some(
+                "A figure: a whole number, a decimal, or a count hidden because it is small.",
+            ))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Amount {}
 
 /// A small count, hidden: serialised as `<N`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -417,9 +446,9 @@ pub struct Difference {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewFrozenReport {
-    /// First day of the period.
+    /// First day of the period, in the years 2000 to 2100.
     pub from: NaiveDate,
-    /// Last day of the period.
+    /// Last day of the period, in the years 2000 to 2100.
     pub to: NaiveDate,
     /// One municipality; none: the province.
     #[serde(default)]

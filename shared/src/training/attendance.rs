@@ -93,7 +93,8 @@ pub struct ParticipantHours {
 pub struct SessionRate {
     /// The session.
     pub session_id: String,
-    /// Its start.
+    /// Its start, local time in Italy.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = "lumit:local-datetime"))]
     pub starts_at: NaiveDateTime,
     /// Participants marked present or partial.
     pub attended: i64,

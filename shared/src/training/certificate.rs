@@ -115,7 +115,8 @@ pub struct Certificate {
     pub attended_minutes: i64,
     /// Minutes the course planned.
     pub planned_minutes: i64,
-    /// When it was issued.
+    /// When it was issued, UTC without an offset.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = "lumit:local-datetime"))]
     pub issued_at: NaiveDateTime,
 }
 

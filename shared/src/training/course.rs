@@ -70,19 +70,21 @@ pub struct Course {
 #[serde(deny_unknown_fields)]
 pub struct NewCourse {
     /// Title.
-    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:line:200"))]
     pub title: String,
     /// Topic id.
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:line:64"))]
     pub topic_id: String,
     /// What the course is about.
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(max_length = 4000))]
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:text?:4000"))]
     pub description: Option<String>,
     /// The organisation giving it.
-    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:line:200"))]
     pub organisation: String,
     /// Trainer accounts teaching it.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:line:64"))]
     pub trainer_ids: Vec<String>,
     /// The offices it is meant for.
     #[serde(default)]
@@ -100,9 +102,11 @@ pub struct NewCourse {
 pub struct CoursePatch {
     /// Title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:line:200"))]
     pub title: Option<String>,
     /// Topic id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:line:64"))]
     pub topic_id: Option<String>,
     /// Description; `null` clears it.
     #[serde(
@@ -110,19 +114,22 @@ pub struct CoursePatch {
         with = "crate::patch",
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = "lumit:text?:4000"))]
     pub description: Option<Option<String>>,
     /// The organisation giving it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:line:200"))]
     pub organisation: Option<String>,
     /// Trainer accounts teaching it (the whole list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:line:64"))]
     pub trainer_ids: Option<Vec<String>>,
     /// The offices it is meant for (the whole list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_offices: Option<Vec<OfficeKind>>,
     /// Attendance needed for a certificate, 1–100 per cent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 100))]
     pub min_attendance_percent: Option<i64>,
 }
 

@@ -105,7 +105,8 @@ pub struct Enrolment {
     pub status: EnrolmentStatus,
     /// Place on the waiting list, from 1 (`waiting` only).
     pub waiting_position: Option<i64>,
-    /// When the enrolment was made (the waiting list's order).
+    /// When the enrolment was made (the waiting list's order), UTC without an offset.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = "lumit:local-datetime"))]
     pub created_at: NaiveDateTime,
 }
 
@@ -116,21 +117,22 @@ pub struct Enrolment {
 #[serde(deny_unknown_fields)]
 pub struct NewEnrolment {
     /// Full name.
-    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:line:200"))]
     pub full_name: String,
     /// E-mail.
-    #[cfg_attr(feature = "openapi", schema(max_length = 254))]
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:email"))]
     pub email: String,
     /// The municipality or office of the registry they work for…
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:line?:64"))]
     pub municipality_id: Option<String>,
     /// …or a free-text organisation.
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:line?:200"))]
     pub organisation: Option<String>,
     /// Job title.
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(max_length = 120))]
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:line?:120"))]
     pub job_title: Option<String>,
     /// Language of their messages (default Italian).
     #[serde(default)]

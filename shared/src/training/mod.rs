@@ -21,9 +21,10 @@ pub use enrolment::*;
 pub use questionnaire::*;
 pub use session::*;
 
-/// The kinds of office a course is meant for.
+/// The kinds of office a course is meant for. (In the API document `TrainingOfficeKind`: a
+/// referral's `OfficeKind` is another list.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = TrainingOfficeKind))]
 #[serde(rename_all = "snake_case")]
 pub enum OfficeKind {
     /// Municipal registry office (anagrafe, stato civile).
@@ -96,10 +97,10 @@ pub struct Topic {
 #[serde(deny_unknown_fields)]
 pub struct NewTopic {
     /// Name in Italian.
-    #[cfg_attr(feature = "openapi", schema(max_length = 120))]
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:line:120"))]
     pub name_it: String,
     /// Name in English.
-    #[cfg_attr(feature = "openapi", schema(max_length = 120))]
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:line:120"))]
     pub name_en: String,
 }
 
@@ -110,9 +111,11 @@ pub struct NewTopic {
 pub struct TopicPatch {
     /// Name in Italian.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:line:120"))]
     pub name_it: Option<String>,
     /// Name in English.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:line:120"))]
     pub name_en: Option<String>,
     /// Offered for new courses.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -36,7 +36,7 @@ pub struct Answers {
     pub recommend: bool,
     /// A free comment.
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:text?:2000"))]
     pub comment: Option<String>,
 }
 

@@ -101,10 +101,16 @@ pub struct Session {
     /// The course's title.
     pub course_title: String,
     /// Start, local time in Italy.
-    #[cfg_attr(feature = "openapi", schema(example = "2027-01-20T09:00:00"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = String, pattern = "lumit:local-datetime", example = "2027-01-20T09:00:00")
+    )]
     pub starts_at: NaiveDateTime,
     /// End, local time in Italy.
-    #[cfg_attr(feature = "openapi", schema(example = "2027-01-20T13:00:00"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = String, pattern = "lumit:local-datetime", example = "2027-01-20T13:00:00")
+    )]
     pub ends_at: NaiveDateTime,
     /// Kind of place.
     pub place_kind: PlaceKind,
@@ -132,30 +138,31 @@ impl Session {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewSession {
-    /// Day.
+    /// Day, in the years 2000 to 2100.
     pub date: NaiveDate,
     /// Start, `HH:MM` local time.
-    #[cfg_attr(feature = "openapi", schema(example = "09:00"))]
+    #[cfg_attr(feature = "openapi", schema(example = "09:00", pattern = "lumit:time"))]
     pub start: String,
     /// End, `HH:MM` local time, after the start on the same day.
-    #[cfg_attr(feature = "openapi", schema(example = "13:00"))]
+    #[cfg_attr(feature = "openapi", schema(example = "13:00", pattern = "lumit:time"))]
     pub end: String,
     /// Kind of place; the other place fields must match it.
     pub place_kind: PlaceKind,
     /// Office of the registry (`office`).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:line?:64"))]
     pub municipality_id: Option<String>,
     /// Postal address (`address`).
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(max_length = 300))]
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:line?:300"))]
     pub address: Option<String>,
     /// Room (`office`, `address`).
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(max_length = 120))]
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:line?:120"))]
     pub room: Option<String>,
     /// An `https://` link (`online`).
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:https?:500"))]
     pub link: Option<String>,
     /// Seats, at least 1 and not below the enrolled.
     #[cfg_attr(feature = "openapi", schema(minimum = 1))]
@@ -169,14 +176,16 @@ pub struct NewSession {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SessionPatch {
-    /// Day.
+    /// Day, in the years 2000 to 2100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<NaiveDate>,
     /// Start, `HH:MM`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:time"))]
     pub start: Option<String>,
     /// End, `HH:MM`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(pattern = "lumit:time"))]
     pub end: Option<String>,
     /// Kind of place.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -187,7 +196,7 @@ pub struct SessionPatch {
         with = "crate::patch",
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = "lumit:line?:64"))]
     pub municipality_id: Option<Option<String>>,
     /// Postal address; `null` clears.
     #[serde(
@@ -195,7 +204,7 @@ pub struct SessionPatch {
         with = "crate::patch",
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = "lumit:line?:300"))]
     pub address: Option<Option<String>>,
     /// Room; `null` clears.
     #[serde(
@@ -203,7 +212,7 @@ pub struct SessionPatch {
         with = "crate::patch",
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = "lumit:line?:120"))]
     pub room: Option<Option<String>>,
     /// Link; `null` clears.
     #[serde(
@@ -211,10 +220,11 @@ pub struct SessionPatch {
         with = "crate::patch",
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, pattern = "lumit:https?:500"))]
     pub link: Option<Option<String>>,
     /// Seats.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub capacity: Option<i64>,
 }
 

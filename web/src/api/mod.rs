@@ -18,6 +18,7 @@ pub mod requests;
 pub mod summary;
 pub mod training;
 pub mod users;
+pub mod webhooks;
 
 use std::cell::RefCell;
 

@@ -26,6 +26,7 @@ pub mod second_factor;
 pub mod timesheet;
 pub mod training;
 pub mod users;
+pub mod webhooks;
 pub mod worklist;
 
 use leptos::prelude::*;

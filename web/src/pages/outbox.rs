@@ -34,24 +34,8 @@ fn Outbox() -> impl IntoView {
         changed.track();
         api::outbox::summary()
     });
-    let list = Paged::<OutboxMessage>::new();
+    let (list, load) = Paged::<OutboxMessage>::by_status(api::outbox::search, status, changed);
     let (items, loading, error) = (list.items, list.loading, list.error);
-    let load = move |reset: bool| {
-        let mut path = api::outbox::search().with_raw("limit", "50");
-        let s = status.get_untracked();
-        if !s.is_empty() {
-            path = path.with("status", &s);
-        }
-        list.load(path, !reset);
-    };
-    load(true);
-    Effect::new(move |prev: Option<()>| {
-        status.track();
-        changed.track();
-        if prev.is_some() {
-            load(true);
-        }
-    });
     let err = RwSignal::new(None::<ApiError>);
     let retry = move |id: String| {
         spawn_local(async move {

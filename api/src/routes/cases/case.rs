@@ -16,6 +16,7 @@ use super::{check_access, visible};
 
 /// Read one case; the read is logged. Permission: as the list, on the actor's municipalities.
 #[utoipa::path(
+    operation_id = "getCase",
     tag = "cases",
     params(("id" = String, Path, description = "Case id")),
     security(("bearer" = []), ("oauth2" = ["cases:read"])),
@@ -54,7 +55,12 @@ pub async fn get(
 
 /// Change a case's fields (status changes go through transitions). Honours `If-Match`.
 /// Permission: as for opening, on the actor's municipalities.
+///
+/// Beyond the schema: `If-Match` must be the case's current `ETag` (412 otherwise); the desk (of
+/// the case's municipality), category, sub-category and operator must exist (422
+/// `invalid_reference`).
 #[utoipa::path(
+    operation_id = "updateCase",
     tag = "cases",
     params(("id" = String, Path, description = "Case id"), ("If-Match" = Option<String>, Header, description = "ETag from a previous read")),
     request_body = CasePatch,

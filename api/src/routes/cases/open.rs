@@ -14,7 +14,11 @@ use crate::state::AppState;
 
 /// Open a case for a person at a municipality's desk. Permission: admin, coordinator, operator
 /// (their municipalities), clients with `cases:write` (their municipality).
+///
+/// Beyond the schema: the person, the municipality (one of the caller's), the desk (of that
+/// municipality), the category and sub-category and the operator must exist (422).
 #[utoipa::path(
+    operation_id = "createCase",
     tag = "cases",
     request_body = NewCase,
     security(("bearer" = []), ("oauth2" = ["cases:write"])),

@@ -27,6 +27,7 @@ pub struct ListQuery {
     /// Desk.
     pub desk_id: Option<String>,
     /// Status; several separated by commas.
+    #[param(pattern = "lumit:statuses:case")]
     pub status: Option<String>,
     /// Category or sub-category.
     pub category_id: Option<String>,
@@ -45,15 +46,18 @@ pub struct ListQuery {
     /// (ignoring case).
     pub q: Option<String>,
     /// Order, newest first: by opening (default) or by last change.
+    #[param(inline)]
     pub sort: Option<SortBy>,
     /// Also count the matches (`total`), up to 10,000 (`total_is_at_least` says there are more).
     pub count: Option<bool>,
     /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// Cursor from the previous page.
     pub cursor: Option<String>,
     /// `csv` or `xlsx`: every matching case as a file, streamed (`limit` and `cursor` aside);
     /// without it, `Accept` decides. Each person in it is in the access log.
+    #[param(inline)]
     pub format: Option<Format>,
 }
 
@@ -69,7 +73,11 @@ pub enum SortBy {
 
 /// List cases, newest first; or export every match as CSV or XLSX. Permission: admin,
 /// coordinator, operator (their municipalities), clients with `cases:read` (their municipality).
+///
+/// Beyond the schema: `cursor` must be a `next_cursor` this list gave out (400 `invalid_cursor`
+/// otherwise).
 #[utoipa::path(
+    operation_id = "listCases",
     tag = "cases",
     params(ListQuery),
     security(("bearer" = []), ("oauth2" = ["cases:read"])),

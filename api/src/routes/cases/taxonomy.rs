@@ -14,6 +14,7 @@ use crate::state::AppState;
 /// The case categories (two levels) with their document checklists. Permission: any staff
 /// member, or a client with `cases:read`.
 #[utoipa::path(
+    operation_id = "listCaseCategories",
     tag = "cases",
     security(("bearer" = []), ("oauth2" = ["cases:read"])),
     responses((status = 200, description = "The taxonomy", body = Vec<CaseCategory>))
@@ -26,9 +27,12 @@ pub async fn categories(actor: Actor, state: web::Data<AppState>) -> ApiResult<H
 }
 
 /// Add a category or sub-category to the taxonomy. Permission: admin.
+///
+/// Beyond the schema: a `parent_id` must name a top-level category (422 `invalid_reference`).
 #[utoipa::path(
+    operation_id = "createCaseCategory",
     tag = "cases",
-    request_body = lumit_shared::case::CategoryInput,
+    request_body = lumit_shared::case::NewCategory,
     security(("bearer" = [])),
     responses((status = 201, description = "Added", body = CaseCategory))
 )]
@@ -40,8 +44,10 @@ pub async fn create_category(
     body: Body,
 ) -> ApiResult<HttpResponse> {
     authz::require(&actor, Action::WriteCategories)?;
-    let input: lumit_shared::case::CategoryInput = body.json().await?;
-    let cat = input.apply(None).map_err(ApiError::Validation)?;
+    let input: lumit_shared::case::NewCategory = body.json().await?;
+    let cat = lumit_shared::case::CategoryInput::from(input)
+        .apply(None)
+        .map_err(ApiError::Validation)?;
     let ctx = AuditCtx::new(&actor, &meta);
     let cat = state
         .db
@@ -68,14 +74,20 @@ pub async fn create_category(
             Ok(cat)
         })
         .await?;
-    Ok(HttpResponse::Created().json(cat))
+    Ok(HttpResponse::Created()
+        .insert_header((
+            actix_web::http::header::LOCATION,
+            format!("/api/v1/case-categories/{}", cat.id),
+        ))
+        .json(cat))
 }
 
 /// Change a category: names, checklist, retention years, active. Permission: admin.
 #[utoipa::path(
+    operation_id = "updateCaseCategory",
     tag = "cases",
     params(("id" = String, Path, description = "Category id")),
-    request_body = lumit_shared::case::CategoryInput,
+    request_body = lumit_shared::case::CategoryPatch,
     security(("bearer" = [])),
     responses((status = 200, description = "Changed", body = CaseCategory))
 )]
@@ -88,7 +100,9 @@ pub async fn update_category(
     body: Body,
 ) -> ApiResult<HttpResponse> {
     authz::require(&actor, Action::WriteCategories)?;
-    let input: lumit_shared::case::CategoryInput = body.json().await?;
+    let input = lumit_shared::case::CategoryInput::from(
+        body.json::<lumit_shared::case::CategoryPatch>().await?,
+    );
     let id = id.into_inner();
     let ctx = AuditCtx::new(&actor, &meta);
     let cat = state

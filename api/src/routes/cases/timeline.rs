@@ -15,6 +15,7 @@ use super::{check_access, visible};
 
 /// The case's timeline, oldest first. Permission: as reading the case.
 #[utoipa::path(
+    operation_id = "listCaseEvents",
     tag = "cases",
     params(("id" = String, Path, description = "Case id")),
     security(("bearer" = []), ("oauth2" = ["cases:read"])),
@@ -56,7 +57,11 @@ pub async fn events(
 
 /// Add a note, intervention (with minutes), phone call, document check or appointment to the
 /// timeline. Permission: as changing the case.
+///
+/// Beyond the schema: a note, an intervention or a phone call needs a `note`; an intervention needs
+/// `minutes` (422).
 #[utoipa::path(
+    operation_id = "addCaseEvent",
     tag = "cases",
     params(("id" = String, Path, description = "Case id")),
     request_body = NewCaseEvent,
@@ -96,13 +101,19 @@ pub async fn add_event(
             Ok(event)
         })
         .await?;
-    Ok(HttpResponse::Created().json(event))
+    Ok(HttpResponse::Created()
+        .insert_header((
+            actix_web::http::header::LOCATION,
+            format!("/api/v1/cases/{}/events/{}", event.case_id, event.id),
+        ))
+        .json(event))
 }
 
 /// Correct a note, intervention or call: only its author, within 24 hours. The text it replaces
 /// stays in the entry's `previous` versions; the audit log records who corrected it and when,
 /// never the text. Permission: as changing the case, and being the author.
 #[utoipa::path(
+    operation_id = "editCaseEvent",
     tag = "cases",
     params(("id" = String, Path, description = "Case id"), ("event_id" = String, Path, description = "Event id")),
     request_body = lumit_shared::case::EventEdit,

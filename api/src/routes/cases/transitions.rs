@@ -17,7 +17,11 @@ use super::{check_access, visible};
 /// Move a case through its workflow: `open` → `in_progress` → `waiting_documents` /
 /// `waiting_office` → `closed` (with an outcome). Reopening a closed case needs a coordinator and
 /// a reason. An impossible move is a 409 listing the `allowed` ones. Permission: as for changing.
+///
+/// Beyond the schema: the step must be allowed from the case's status for the caller's role;
+/// closing needs an `outcome`, and only closing takes one; reopening needs a `note` (422).
 #[utoipa::path(
+    operation_id = "transitionCase",
     tag = "cases",
     params(("id" = String, Path, description = "Case id")),
     request_body = Transition,

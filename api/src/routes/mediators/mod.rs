@@ -3,7 +3,7 @@
 //! coverage; a mediator sees and edits their own record's availability.
 
 use actix_web::{get, patch, post, web, HttpResponse};
-use lumit_shared::mediation::{Mediator, MediatorInput};
+use lumit_shared::mediation::{Mediator, MediatorInput, NewMediator};
 use lumit_shared::user::Role;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -74,6 +74,7 @@ pub struct ListQuery {
 /// List mediators by name. Permission: any staff member (a mediator sees only themself);
 /// contact data only for admins and coordinators.
 #[utoipa::path(
+    operation_id = "listMediators",
     tag = "mediators",
     params(ListQuery),
     security(("bearer" = [])),
@@ -125,9 +126,13 @@ pub async fn list(
 }
 
 /// Register a mediator or translator. Permission: admin, coordinator.
+///
+/// Beyond the schema: the municipalities and the account (role `mediator`) must exist; each
+/// language is listed once (422).
 #[utoipa::path(
+    operation_id = "createMediator",
     tag = "mediators",
-    request_body = MediatorInput,
+    request_body = NewMediator,
     security(("bearer" = [])),
     responses((status = 201, description = "Registered", body = Mediator))
 )]
@@ -139,8 +144,10 @@ pub async fn create(
     body: Body,
 ) -> ApiResult<HttpResponse> {
     authz::require(&actor, Action::WriteMediators)?;
-    let input: MediatorInput = body.json().await?;
-    let v = input.apply(None).map_err(ApiError::Validation)?;
+    let input: NewMediator = body.json().await?;
+    let v = MediatorInput::from(input)
+        .apply(None)
+        .map_err(ApiError::Validation)?;
     let ctx = AuditCtx::new(&actor, &meta);
     let (m, version) = state
         .db
@@ -161,6 +168,7 @@ pub async fn create(
 
 /// One mediator. Permission: as for the list.
 #[utoipa::path(
+    operation_id = "getMediator",
     tag = "mediators",
     params(("id" = String, Path, description = "Mediator id")),
     security(("bearer" = [])),
@@ -181,7 +189,11 @@ pub async fn get(
 
 /// Change a mediator (only the fields sent; `null` clears). Honours `If-Match`.
 /// Permission: admin, coordinator.
+///
+/// Beyond the schema: `If-Match` must be the mediator's current `ETag` (412 otherwise); the
+/// municipalities and the account (role `mediator`) must exist, each language is listed once (422).
 #[utoipa::path(
+    operation_id = "updateMediator",
     tag = "mediators",
     params(("id" = String, Path, description = "Mediator id"), ("If-Match" = Option<String>, Header, description = "ETag from a previous read")),
     request_body = MediatorInput,

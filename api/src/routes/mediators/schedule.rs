@@ -21,6 +21,7 @@ fn availability_editable(c: &mut DbConn, actor: &Actor, id: &str) -> ApiResult<M
 
 /// A mediator's weekly windows and days away. Permission: admin, coordinator, or the mediator.
 #[utoipa::path(
+    operation_id = "getMediatorAvailability",
     tag = "mediators",
     params(("id" = String, Path, description = "Mediator id")),
     security(("bearer" = [])),
@@ -46,7 +47,11 @@ pub async fn availability(
 
 /// Replace a mediator's availability. Windows must not overlap on a day and must start before
 /// they end; days away must not overlap. Permission: admin, coordinator, or the mediator.
+///
+/// Beyond the schema: each window ends after it starts and overlaps no other on its day; an
+/// absence's `to` is not before its `from`, and absences don't overlap (422).
 #[utoipa::path(
+    operation_id = "setMediatorAvailability",
     tag = "mediators",
     params(("id" = String, Path, description = "Mediator id")),
     request_body = Availability,

@@ -54,7 +54,10 @@ pub(crate) fn window(q: &CalendarQuery) -> ApiResult<(NaiveDate, NaiveDate)> {
 
 /// A mediator's jobs (assigned, confirmed, completed) from `from` to before `to`, by time.
 /// Permission: admin, coordinator, or the mediator.
+///
+/// Beyond the schema: `to` after `from`, at most 92 days later (400 otherwise).
 #[utoipa::path(
+    operation_id = "getMediatorCalendar",
     tag = "mediators",
     params(("id" = String, Path, description = "Mediator id"), CalendarQuery),
     security(("bearer" = [])),
@@ -101,6 +104,7 @@ pub async fn calendar(
 #[into_params(parameter_in = Query)]
 pub struct TimesheetQuery {
     /// `YYYY-MM`.
+    #[param(pattern = "lumit:month", example = "2026-11")]
     pub month: String,
 }
 
@@ -108,6 +112,7 @@ pub struct TimesheetQuery {
 /// apart. `Accept: text/csv` gives the same as CSV. Permission: admin, coordinator, or the
 /// mediator.
 #[utoipa::path(
+    operation_id = "getMediatorTimesheet",
     tag = "mediators",
     params(("id" = String, Path, description = "Mediator id"), TimesheetQuery),
     security(("bearer" = [])),

@@ -19,6 +19,7 @@ use super::*;
 
 /// Read one person; the read is written to the person's access log. Permission: as the list.
 #[utoipa::path(
+    operation_id = "getPerson",
     tag = "people",
     params(("id" = String, Path, description = "Person id")),
     security(("bearer" = []), ("oauth2" = ["cases:read"])),
@@ -60,7 +61,13 @@ pub async fn get(
 /// accents, spaces and order) and birth date answers 409 with the `candidates`, unless
 /// `confirm_new` is true. Permission: admin, coordinator, operator (their municipalities), clients
 /// with `cases:write` (their municipality).
+///
+/// Beyond the schema: the municipality must be one of the caller's and the residence one must
+/// exist; the birth date is not in the future nor before 1900 and agrees with the birth year (at
+/// most this year); each language is a known ISO 639 code; the codice fiscale's check character is
+/// right (422).
 #[utoipa::path(
+    operation_id = "createPerson",
     tag = "people",
     request_body = NewPerson,
     security(("bearer" = []), ("oauth2" = ["cases:write"])),
@@ -137,7 +144,10 @@ pub async fn create(
 /// Link a person registered elsewhere to a municipality, so that its desks serve her as their
 /// own (cases, requests, search); the reason is kept with the link and the link is on her access
 /// log. Permission: admin, coordinator.
+///
+/// Beyond the schema: the municipality must exist (422 `invalid_reference`).
 #[utoipa::path(
+    operation_id = "linkPeople",
     tag = "people",
     params(("id" = String, Path, description = "Person id")),
     request_body = NewPersonLink,
@@ -212,7 +222,13 @@ pub async fn link(
 
 /// Change a person's data (only the fields sent; `null` clears). Honours `If-Match`.
 /// Permission: as for registering, on a person the actor can see.
+///
+/// Beyond the schema: `If-Match` must be the person's current `ETag` (412 otherwise); the residence
+/// municipality must exist, the birth date is not in the future nor before 1900 and agrees with the
+/// birth year (at most this year), each language is a known ISO 639 code, the codice fiscale's
+/// check character is right (422).
 #[utoipa::path(
+    operation_id = "updatePerson",
     tag = "people",
     params(
         ("id" = String, Path, description = "Person id"),

@@ -23,9 +23,13 @@ use super::*;
 
 /// Who read this person's record or one of their cases (or exported them), newest first.
 /// Permission: admin, coordinator.
+///
+/// Beyond the schema: `cursor` must be a `next_cursor` this list gave out (400 `invalid_cursor`
+/// otherwise).
 #[utoipa::path(
+    operation_id = "getPersonAccessLog",
     tag = "people",
-    params(("id" = String, Path, description = "Person id"), ("limit" = Option<i64>, Query, description = "Page size, 1–200"), ("cursor" = Option<String>, Query, description = "Cursor")),
+    params(("id" = String, Path, description = "Person id"), ("limit" = Option<i64>, Query, description = "Page size, 1–200", minimum = 1, maximum = 200), ("cursor" = Option<String>, Query, description = "Cursor")),
     security(("bearer" = [])),
     responses((status = 200, description = "Reads of the person's record and cases", body = Page<AccessEntry>))
 )]
@@ -54,6 +58,7 @@ pub async fn access_log(
 /// right of access), written out as it is read, a page of cases at a time, however many there
 /// are. The export itself is audited. Permission: admin, coordinator.
 #[utoipa::path(
+    operation_id = "exportPerson",
     tag = "people",
     params(("id" = String, Path, description = "Person id")),
     security(("bearer" = [])),
@@ -188,7 +193,11 @@ fn export_page(
 
 /// Merge a duplicate record into this person: the duplicate's cases move here and the duplicate
 /// disappears from lists (it is kept, marked merged). Permission: admin, coordinator.
+///
+/// Beyond the schema: `duplicate_id` must name another person the caller sees (422
+/// `invalid_reference`).
 #[utoipa::path(
+    operation_id = "mergePeople",
     tag = "people",
     params(("id" = String, Path, description = "The person to keep")),
     request_body = lumit_shared::case::MergePeople,
@@ -250,6 +259,7 @@ pub async fn merge(
 /// year, citizenship, municipalities, categories, dates) kept so reports stay true. Permission:
 /// admin.
 #[utoipa::path(
+    operation_id = "anonymisePerson",
     tag = "people",
     params(("id" = String, Path, description = "Person id")),
     security(("bearer" = [])),

@@ -32,18 +32,24 @@ pub struct ListQuery {
     /// Registered by this municipality.
     pub municipality_id: Option<String>,
     /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// Cursor from the previous page.
     pub cursor: Option<String>,
     /// `csv` or `xlsx` (admins and coordinators): every matching person as a file, streamed;
     /// without it, `Accept` decides.
+    #[param(inline)]
     pub format: Option<Format>,
 }
 
 /// Find people, sorted by last name; or (admins and coordinators) every match as CSV or XLSX.
 /// Permission: admin, coordinator, operator (their municipalities), clients with `cases:read`
 /// (their municipality).
+///
+/// Beyond the schema: `cursor` must be a `next_cursor` this list gave out (400 `invalid_cursor`
+/// otherwise).
 #[utoipa::path(
+    operation_id = "listPeople",
     tag = "people",
     params(ListQuery),
     security(("bearer" = []), ("oauth2" = ["cases:read"])),

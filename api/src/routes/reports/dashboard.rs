@@ -43,7 +43,11 @@ pub struct DashboardQuery {
 /// (workload and deadlines); for municipal officers their municipality's requests and hours; for
 /// mediators their own jobs. Every chart comes with its data (the table alternative) and a
 /// one-line summary. Permission: every staff role but trainers.
+///
+/// Beyond the schema: `from` and `to` in the years 2000 to 2100, `to` not before `from` (400
+/// otherwise).
 #[utoipa::path(
+    operation_id = "getDashboard",
     tag = "reports",
     params(DashboardQuery),
     security(("bearer" = [])),

@@ -23,10 +23,11 @@ use crate::state::AppState;
 pub struct DrillQuery {
     /// The figure's code: `people_assisted`, `cases_opened`, `cases_closed` or
     /// `cases_open_at_end`.
+    #[param(pattern = "^(?:people_assisted|cases_opened|cases_closed|cases_open_at_end)$")]
     pub indicator: String,
-    /// First day, included.
+    /// First day, included, in the years 2000 to 2100.
     pub from: NaiveDate,
-    /// Last day, included.
+    /// Last day, included, in the years 2000 to 2100.
     pub to: NaiveDate,
     /// `period` (default) or `cumulative` (from the programme's start).
     pub column: Option<Column>,
@@ -46,6 +47,7 @@ pub struct DrillQuery {
     /// Labels' language, `it` (default) or `en`.
     pub lang: Option<MessageLanguage>,
     /// How many cases to list, 1–500 (default 200), newest first.
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
 }
 
@@ -54,11 +56,19 @@ pub struct DrillQuery {
 /// people there are. The same scope as the case list; every person shown is in the access log.
 /// Permission: those who may read both the indicators and the cases (admin, coordinator,
 /// operator; clients with `reports:read` and `cases:read`).
+///
+/// Beyond the schema: `from` and `to` in the years 2000 to 2100, `to` not before `from`; only the
+/// lines the figure has (`sex`, `age_band`, `citizenship` for people assisted; `category` for
+/// people assisted and cases opened; `outcome` for cases closed), else 400 `not_drillable`.
 #[utoipa::path(
+    operation_id = "drillIndicator",
     tag = "reports",
     params(DrillQuery),
     security(("bearer" = []), ("oauth2" = ["reports:read", "cases:read"])),
-    responses((status = 200, description = "The cases behind the figure", body = DrillDown))
+    responses(
+        (status = 200, description = "The cases behind the figure", body = DrillDown),
+        (status = 404, description = "`municipality_id` names no municipality the caller works for", body = lumit_shared::Problem, content_type = "application/problem+json")
+    )
 )]
 #[get("/reports/drill")]
 pub async fn drill(

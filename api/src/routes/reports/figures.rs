@@ -31,20 +31,23 @@ pub enum SmallCells {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct IndicatorQuery {
-    /// First day, included (`YYYY-MM-DD`, Italian time).
+    /// First day, included (`YYYY-MM-DD`, Italian time), in the years 2000 to 2100.
     pub from: NaiveDate,
-    /// Last day, included.
+    /// Last day, included, in the years 2000 to 2100.
     pub to: NaiveDate,
     /// One municipality (of the caller's, for those who see only theirs).
     pub municipality_id: Option<String>,
     /// Labels' language, `it` (default) or `en`.
     pub lang: Option<MessageLanguage>,
     /// Countries with fewer people than this in the period are one "other" line (2–1000).
+    #[param(minimum = 2, maximum = 1000)]
     pub group_below: Option<u32>,
     /// `hide` or `show` small counts. Default: shown in JSON for staff, hidden in CSV and XLSX
     /// (made to leave LUMIT) and always hidden for API clients.
+    #[param(inline)]
     pub small_cells: Option<SmallCells>,
     /// `json`, `csv` or `xlsx`; without it, `Accept` decides.
+    #[param(inline)]
     pub format: Option<Format>,
 }
 
@@ -54,7 +57,11 @@ pub struct IndicatorQuery {
 /// municipalities they have. Permission: admin and coordinator (the province, or one
 /// municipality), operator and municipal officer (their municipalities), clients with
 /// `reports:read` (their municipality, small counts hidden).
+///
+/// Beyond the schema: `from` and `to` in the years 2000 to 2100, `to` not before `from` (400
+/// otherwise).
 #[utoipa::path(
+    operation_id = "computeIndicators",
     tag = "reports",
     params(IndicatorQuery),
     security(("bearer" = []), ("oauth2" = ["reports:read"])),
@@ -62,7 +69,8 @@ pub struct IndicatorQuery {
         (IndicatorReport = "application/json"),
         (String = "text/csv"),
         (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    )))
+    )),
+    (status = 404, description = "`municipality_id` names no municipality the caller works for", body = lumit_shared::Problem, content_type = "application/problem+json"))
 )]
 #[get("/reports/indicators")]
 pub async fn indicators(
@@ -267,6 +275,7 @@ pub struct CatalogueEntry {
 /// Every indicator: code, names, definition, breakdowns (the fund's sheet is filled by code).
 /// Permission: as for the indicators.
 #[utoipa::path(
+    operation_id = "getReportCatalogue",
     tag = "reports",
     security(("bearer" = []), ("oauth2" = ["reports:read"])),
     responses((status = 200, description = "The catalogue", body = Vec<CatalogueEntry>))

@@ -20,11 +20,18 @@ use crate::state::AppState;
 /// who froze it, when, and a SHA-256 of the content, and later corrections of the data never
 /// change them. Every count is kept (small counts are hidden when it is downloaded for outside).
 /// Permission: admin and coordinator.
+///
+/// Beyond the schema: `from` and `to` in the years 2000 to 2100, `to` not before `from`; the
+/// municipality one of the caller's (422).
 #[utoipa::path(
+    operation_id = "freezeReport",
     tag = "reports",
     request_body = NewFrozenReport,
     security(("bearer" = [])),
-    responses((status = 201, description = "Frozen", body = FrozenReport))
+    responses(
+        (status = 201, description = "Frozen", body = FrozenReport),
+        (status = 404, description = "`municipality_id` names no municipality the caller works for", body = lumit_shared::Problem, content_type = "application/problem+json")
+    )
 )]
 #[post("/reports/frozen")]
 pub async fn freeze(
@@ -82,6 +89,7 @@ pub async fn freeze(
 /// municipality's for admins and coordinators, their municipalities' for the others.
 /// Permission: as for the indicators.
 #[utoipa::path(
+    operation_id = "listFrozenReports",
     tag = "reports",
     security(("bearer" = []), ("oauth2" = ["reports:read"])),
     responses((status = 200, description = "Frozen reports", body = Vec<FrozenReport>))
@@ -104,8 +112,10 @@ pub async fn list(actor: Actor, state: web::Data<AppState>) -> ApiResult<HttpRes
 #[into_params(parameter_in = Query)]
 pub struct FrozenQuery {
     /// `json` (with the differences from today's figures), `csv` or `xlsx` (the frozen figures).
+    #[param(inline)]
     pub format: Option<Format>,
     /// `hide` or `show` small counts, as for the indicators.
+    #[param(inline)]
     pub small_cells: Option<SmallCells>,
 }
 
@@ -114,6 +124,7 @@ pub struct FrozenQuery {
 /// the fund is never silently different from the live one). As CSV or XLSX: the frozen figures.
 /// Permission: as for the indicators (404 outside the caller's municipalities).
 #[utoipa::path(
+    operation_id = "getFrozenReport",
     tag = "reports",
     params(("id" = String, Path, description = "Frozen report id"), FrozenQuery),
     security(("bearer" = []), ("oauth2" = ["reports:read"])),

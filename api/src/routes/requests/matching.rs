@@ -44,6 +44,7 @@ fn month_of(d: NaiveDate) -> (NaiveDate, NaiveDate) {
 /// municipalities. Then by language level and by the fewest hours in the job's month. Each
 /// suggestion explains its place. Permission: admin, coordinator.
 #[utoipa::path(
+    operation_id = "suggestMediators",
     tag = "requests",
     params(("id" = String, Path, description = "Request id"), SuggestionQuery),
     security(("bearer" = [])),

@@ -78,6 +78,7 @@ pub(crate) fn visible(c: &mut DbConn, actor: &Actor, id: &str) -> ApiResult<mode
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// Status; several separated by commas.
+    #[param(pattern = "lumit:statuses:request")]
     pub status: Option<String>,
     /// Requesting municipality.
     pub municipality_id: Option<String>,
@@ -90,18 +91,24 @@ pub struct ListQuery {
     /// Job day before.
     pub to: Option<chrono::NaiveDate>,
     /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// Cursor from the previous page.
     pub cursor: Option<String>,
     /// `csv` or `xlsx`: every matching request as a file, streamed; without it, `Accept`
     /// decides.
+    #[param(inline)]
     pub format: Option<Format>,
 }
 
 /// List requests, newest first; or every match as CSV or XLSX. Permission: coordinators and
 /// admins all; operators, municipal officers and clients with `requests:read` their
 /// municipalities'; mediators their jobs.
+///
+/// Beyond the schema: `cursor` must be a `next_cursor` this list gave out (400 `invalid_cursor`
+/// otherwise).
 #[utoipa::path(
+    operation_id = "listRequests",
     tag = "requests",
     params(ListQuery),
     security(("bearer" = []), ("oauth2" = ["requests:read"])),
@@ -194,7 +201,14 @@ pub async fn list(
 /// File a translation or mediation request for a municipality. Permission: municipal officers and
 /// operators for their municipalities, coordinators and admins for any, clients with
 /// `requests:write` for theirs. A linked case must be one the caller may read.
+///
+/// Beyond the schema: a translation needs `target_language`, `document_type`, `pages` or `words`
+/// and `due_date`, and takes no mediation field; a mediation needs `date`, `start_time`,
+/// `duration_minutes` (ending the same day), `address` unless `remote`, and `setting`, and takes no
+/// translation field; days are not before today nor more than two years on; the municipality is one
+/// of the caller's and the case exists (422).
 #[utoipa::path(
+    operation_id = "createRequest",
     tag = "requests",
     request_body = NewRequest,
     security(("bearer" = []), ("oauth2" = ["requests:write"])),
@@ -280,6 +294,7 @@ pub async fn create(
 
 /// One request. Permission: as for the list; another municipality's request is "not found".
 #[utoipa::path(
+    operation_id = "getRequest",
     tag = "requests",
     params(("id" = String, Path, description = "Request id")),
     security(("bearer" = []), ("oauth2" = ["requests:read"])),
@@ -320,6 +335,7 @@ pub async fn get(
 
 /// A request's history: every transition with who, when and why. Permission: as reading it.
 #[utoipa::path(
+    operation_id = "getRequestHistory",
     tag = "requests",
     params(("id" = String, Path, description = "Request id")),
     security(("bearer" = []), ("oauth2" = ["requests:read"])),

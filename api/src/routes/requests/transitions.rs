@@ -124,6 +124,7 @@ fn check_free(
 /// `assigned` or `confirmed`, `approved` is the mediator declining (with a reason). An impossible
 /// step is a 409 listing the `allowed` ones.
 #[utoipa::path(
+    operation_id = "transitionRequest",
     tag = "requests",
     params(("id" = String, Path, description = "Request id")),
     request_body = RequestTransition,

@@ -28,6 +28,7 @@ struct Trace<'a> {
 /// Who holds a place at a session, with what was recorded for each. Permission: admin,
 /// coordinator, the course's trainers.
 #[utoipa::path(
+    operation_id = "getSessionAttendance",
     tag = "training",
     params(("id" = String, Path, description = "Session id")),
     security(("bearer" = [])),
@@ -67,7 +68,11 @@ pub async fn session_attendance(
 /// Record (or correct) one participant's attendance: present, absent, or present for some
 /// minutes. Only once the session has started. Permission: admin, coordinator, the course's
 /// trainers.
+///
+/// Beyond the schema: the enrolment must be one of the session's course; `minutes` only for
+/// `partial`, less than the session lasts (422).
 #[utoipa::path(
+    operation_id = "markAttendance",
     tag = "training",
     params(
         ("id" = String, Path, description = "Session id"),
@@ -132,6 +137,7 @@ pub async fn mark_attendance(
 /// certificate is due), the rate of each session, hours planned and delivered. Permission:
 /// admin, coordinator, the course's trainers; municipal officers see their municipalities' staff.
 #[utoipa::path(
+    operation_id = "getCourseAttendance",
     tag = "training",
     params(("id" = String, Path, description = "Course id")),
     security(("bearer" = [])),

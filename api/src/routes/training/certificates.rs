@@ -57,6 +57,7 @@ pub struct SheetQuery {
 /// room to sign at arrival and departure, and empty rows for late additions. Permission: admin,
 /// coordinator, the course's trainers.
 #[utoipa::path(
+    operation_id = "getSignInSheet",
     tag = "training",
     params(("id" = String, Path, description = "Session id"), SheetQuery),
     security(("bearer" = [])),
@@ -119,6 +120,7 @@ struct Issued<'a> {
 /// mailed to its holder as PDF. Issuing again later only adds the missing ones. Permission:
 /// admin, coordinator.
 #[utoipa::path(
+    operation_id = "issueCertificates",
     tag = "training",
     params(("id" = String, Path, description = "Course id")),
     security(("bearer" = [])),
@@ -213,6 +215,7 @@ pub async fn issue_certificates(
 /// A course's certificates, by holder. Permission: admin, coordinator, the course's trainers;
 /// municipal officers see those of their municipalities' staff.
 #[utoipa::path(
+    operation_id = "listCertificates",
     tag = "training",
     params(("id" = String, Path, description = "Course id")),
     security(("bearer" = [])),
@@ -253,6 +256,7 @@ pub async fn list_certificates(
 /// A certificate as PDF, in its holder's language. Permission: admin, coordinator, the course's
 /// trainers, municipal officers for their municipalities' staff.
 #[utoipa::path(
+    operation_id = "getCertificatePdf",
     tag = "training",
     params(("id" = String, Path, description = "Certificate id")),
     security(("bearer" = [])),
@@ -306,8 +310,9 @@ pub async fn certificate_pdf(
 /// Check a certificate by its code: confirms the holder's initials, the course and the hours,
 /// and nothing else. No account needed. Lower case, spaces and missing dashes are forgiven.
 #[utoipa::path(
+    operation_id = "checkCertificate",
     tag = "training",
-    params(("code" = String, Path, description = "The code printed on the certificate", example = "7KQ2-M9XD-4HTA")),
+    params(("code" = String, Path, description = "The code printed on the certificate: 12 letters and digits (not U; O, I and L read as 0, 1, 1), in any case, dashes and spaces anywhere", example = "7KQ2-M9XD-4HTA", pattern = "^[- ]*(?:[0-9A-TV-Za-tv-z][- ]*){12}$")),
     responses(
         (status = 200, description = "A certificate LUMIT issued", body = CertificateCheck),
         (status = 400, description = "Not a code", body = lumit_shared::Problem, content_type = "application/problem+json"),

@@ -27,6 +27,7 @@ pub struct CourseQuery {
     /// One topic.
     pub topic_id: Option<String>,
     /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
     /// Cursor from the previous page's `next_cursor`.
     pub cursor: Option<String>,
@@ -34,7 +35,11 @@ pub struct CourseQuery {
 
 /// List courses by title, with their figures. Permission: any staff account; trainers see the
 /// courses they teach.
+///
+/// Beyond the schema: `cursor` must be a `next_cursor` this list gave out (400 `invalid_cursor`
+/// otherwise).
 #[utoipa::path(
+    operation_id = "listCourses",
     tag = "training",
     params(CourseQuery),
     security(("bearer" = [])),
@@ -72,7 +77,11 @@ pub async fn list_courses(
 }
 
 /// Plan a course. Permission: admin, coordinator.
+///
+/// Beyond the schema: the topic must exist and the trainers be accounts with the trainer role
+/// (422).
 #[utoipa::path(
+    operation_id = "createCourse",
     tag = "training",
     request_body = NewCourse,
     security(("bearer" = [])),
@@ -115,6 +124,7 @@ pub async fn create_course(
 /// Read a course with its figures. Permission: any staff account; trainers only the courses
 /// they teach.
 #[utoipa::path(
+    operation_id = "getCourse",
     tag = "training",
     params(("id" = String, Path, description = "Course id")),
     security(("bearer" = [])),
@@ -140,7 +150,11 @@ pub async fn get_course(
 }
 
 /// Change a course (only the fields sent). Honours `If-Match`. Permission: admin, coordinator.
+///
+/// Beyond the schema: `If-Match` must be the course's current `ETag` (412 otherwise); the topic
+/// must exist and the trainers be accounts with the trainer role (422).
 #[utoipa::path(
+    operation_id = "updateCourse",
     tag = "training",
     params(
         ("id" = String, Path, description = "Course id"),
@@ -191,6 +205,7 @@ pub async fn update_course(
 /// A course's sessions, by start. Permission: any staff account; trainers only for the courses
 /// they teach.
 #[utoipa::path(
+    operation_id = "listCourseSessions",
     tag = "training",
     params(("id" = String, Path, description = "Course id")),
     security(("bearer" = [])),
@@ -222,7 +237,11 @@ pub async fn course_sessions(
 /// free address, or a link) and its seats. A room can't hold two sessions at once, and the
 /// seats can't be fewer than the participants enrolled; more seats move the waiting list up.
 /// Permission: admin, coordinator.
+///
+/// Beyond the schema: the place fields of its `place_kind` and no other (an office that exists, an
+/// address, or a link); the end after the start; the room free at that time (422).
 #[utoipa::path(
+    operation_id = "createSession",
     tag = "training",
     params(("id" = String, Path, description = "Course id")),
     request_body = NewSession,

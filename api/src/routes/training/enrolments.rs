@@ -28,6 +28,7 @@ struct Trace<'a> {
 /// Permission: admin, coordinator, the course's trainers; municipal officers see their
 /// municipalities' staff.
 #[utoipa::path(
+    operation_id = "listEnrolments",
     tag = "training",
     params(("id" = String, Path, description = "Course id")),
     security(("bearer" = [])),
@@ -72,7 +73,11 @@ pub async fn list_enrolments(
 /// details brought up to date) or registered. A place while the course has one, the waiting
 /// list after. Permission: admin, coordinator; municipal officers enrol only the staff of their
 /// municipalities (an Unione's officer, of its members).
+///
+/// Beyond the schema: an office of the registry (which must exist) or an organisation, one of the
+/// two; a participant is enrolled once per course (422).
 #[utoipa::path(
+    operation_id = "createEnrolment",
     tag = "training",
     params(("id" = String, Path, description = "Course id")),
     request_body = NewEnrolment,
@@ -159,6 +164,7 @@ pub async fn enrol(
 /// Withdraw an enrolment; a freed place goes to the first on the waiting list. Permission:
 /// admin, coordinator; municipal officers for their municipalities' staff.
 #[utoipa::path(
+    operation_id = "withdrawEnrolment",
     tag = "training",
     params(("id" = String, Path, description = "Enrolment id")),
     security(("bearer" = [])),
@@ -236,6 +242,7 @@ pub(super) fn tell(
 /// they never used are withdrawn (the waiting list moves up), those they attended stay, as does
 /// the municipality, for the programme's figures. Permission: admin.
 #[utoipa::path(
+    operation_id = "anonymiseParticipant",
     tag = "training",
     params(("id" = String, Path, description = "Participant id")),
     security(("bearer" = [])),

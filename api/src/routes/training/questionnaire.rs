@@ -19,6 +19,7 @@ use crate::state::AppState;
 /// Send the questionnaire to everyone holding a place who has not had it yet, once the course's
 /// last session is over. Permission: admin, coordinator.
 #[utoipa::path(
+    operation_id = "sendQuestionnaire",
     tag = "training",
     params(("id" = String, Path, description = "Course id")),
     security(("bearer" = [])),
@@ -79,6 +80,7 @@ pub async fn send_questionnaire(
 /// A course's questionnaire results: links sent, answers, averages, distributions, comments.
 /// Permission: admin, coordinator, the course's trainers.
 #[utoipa::path(
+    operation_id = "getQuestionnaireResults",
     tag = "training",
     params(("id" = String, Path, description = "Course id")),
     security(("bearer" = [])),
@@ -107,6 +109,7 @@ pub async fn questionnaire_results(
 /// What a questionnaire link is for: the course, and the language to ask in. No account needed;
 /// the link itself is the key. A link used or expired is refused (409).
 #[utoipa::path(
+    operation_id = "openQuestionnaire",
     tag = "training",
     params(("token" = String, Path, description = "The secret of the personal link")),
     responses(
@@ -140,6 +143,7 @@ pub async fn open_questionnaire(
 /// Answer a questionnaire, once: satisfaction and usefulness from 1 to 5, whether you would
 /// recommend the course, a comment. Stored without your identity. No account needed.
 #[utoipa::path(
+    operation_id = "answerQuestionnaire",
     tag = "training",
     params(("token" = String, Path, description = "The secret of the personal link")),
     request_body = Answers,

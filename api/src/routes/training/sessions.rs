@@ -34,7 +34,10 @@ pub struct CalendarQuery {
 
 /// The programme's calendar: sessions starting between two days, by start. Permission: any
 /// staff account; trainers see the sessions of the courses they teach.
+///
+/// Beyond the schema: `to` on or after `from`, at most 400 days later (400 otherwise).
 #[utoipa::path(
+    operation_id = "listSessions",
     tag = "training",
     params(CalendarQuery),
     security(("bearer" = [])),
@@ -117,6 +120,7 @@ pub async fn calendar(
 
 /// Read a session. Permission: any staff account; trainers only of the courses they teach.
 #[utoipa::path(
+    operation_id = "getSession",
     tag = "training",
     params(("id" = String, Path, description = "Session id")),
     security(("bearer" = [])),
@@ -144,7 +148,12 @@ pub async fn get_session(
 /// Change a session (only the fields sent; the place is checked as a whole). The room must be
 /// free and the seats must cover those enrolled; more seats move the waiting list up. Honours
 /// `If-Match`. Permission: admin, coordinator.
+///
+/// Beyond the schema: `If-Match` must be the session's current `ETag` (412 otherwise); the place
+/// fields of its kind and no other, the end after the start, the room free then, seats not below
+/// the enrolled (422).
 #[utoipa::path(
+    operation_id = "updateSession",
     tag = "training",
     params(
         ("id" = String, Path, description = "Session id"),

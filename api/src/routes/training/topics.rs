@@ -14,6 +14,7 @@ use crate::state::AppState;
 /// List the training topics, in the list's order (inactive ones included, marked). Permission:
 /// any staff account.
 #[utoipa::path(
+    operation_id = "listTopics",
     tag = "training",
     security(("bearer" = [])),
     responses((status = 200, description = "Every topic", body = Vec<Topic>))
@@ -28,6 +29,7 @@ pub async fn list_topics(actor: Actor, state: web::Data<AppState>) -> ApiResult<
 
 /// Add a topic at the end of the list. Permission: admin, coordinator.
 #[utoipa::path(
+    operation_id = "createTopic",
     tag = "training",
     request_body = NewTopic,
     security(("bearer" = [])),
@@ -65,6 +67,7 @@ pub async fn create_topic(
 /// Rename a topic, or stop offering it for new courses (`active: false`). Permission: admin,
 /// coordinator.
 #[utoipa::path(
+    operation_id = "updateTopic",
     tag = "training",
     params(("id" = String, Path, description = "Topic id")),
     request_body = TopicPatch,

@@ -25,7 +25,13 @@ async fn the_timeline_records_work(app: TestApp) {
         )
         .await;
     assert_eq!(res.status(), 201);
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
     let ev: Value = res.json().await.unwrap();
+    assert_eq!(
+        location,
+        format!("{url}/{}", ev["id"].as_str().unwrap()),
+        "the new entry's address"
+    );
     assert_eq!(ev["minutes"], 45);
     assert_eq!(ev["author_name"], "op.gallicano");
     app.post(
