@@ -544,45 +544,14 @@ fn each_schema(api: &mut utoipa::openapi::OpenApi, f: fn(&mut utoipa::openapi::s
 
 /// No text the API takes may hold a NUL character (PostgreSQL refuses one;
 /// `crate::middleware::refuse_nul`, `crate::extract`): said on every string of the document that
-/// has no stricter pattern, format or list of values, and on the keys and texts of free-form
-/// objects (`JsonValue`).
+/// has no stricter pattern, format or list of values, and on the keys of free-form objects.
 struct NoNul;
 
 const NO_NUL: &str = "^[^\\u0000]*$";
 
-/// The component any JSON without NUL characters refers to: what a free-form object holds.
-const JSON_VALUE: &str = "JsonValue";
-
-/// Any JSON value whose texts and keys hold no NUL character.
-fn json_value() -> utoipa::openapi::schema::Schema {
-    use utoipa::openapi::schema::{AnyOfBuilder, ArrayBuilder, ObjectBuilder, Type};
-    use utoipa::openapi::Ref;
-    let text = || {
-        ObjectBuilder::new()
-            .schema_type(Type::String)
-            .pattern(Some(NO_NUL))
-    };
-    AnyOfBuilder::new()
-        .item(ObjectBuilder::new().schema_type(Type::Null))
-        .item(ObjectBuilder::new().schema_type(Type::Boolean))
-        .item(ObjectBuilder::new().schema_type(Type::Number))
-        .item(text())
-        .item(ArrayBuilder::new().items(Ref::from_schema_name(JSON_VALUE)))
-        .item(
-            ObjectBuilder::new()
-                .schema_type(Type::Object)
-                .property_names(Some(text()))
-                .additional_properties(Some(Ref::from_schema_name(JSON_VALUE))),
-        )
-        .description(Some(
-            "Any JSON value; no text or key in it may hold a NUL character.",
-        ))
-        .into()
-}
-
 fn no_nul(schema: &mut utoipa::openapi::schema::Schema) {
     use utoipa::openapi::schema::{AdditionalProperties, ArrayItems, Schema, SchemaType, Type};
-    use utoipa::openapi::{Ref, RefOr};
+    use utoipa::openapi::RefOr;
     let mut inner = |r: &mut RefOr<Schema>| {
         if let RefOr::T(s) = r {
             no_nul(s);
@@ -598,7 +567,9 @@ fn no_nul(schema: &mut utoipa::openapi::schema::Schema) {
             if text && o.pattern.is_none() && o.format.is_none() && o.enum_values.is_none() {
                 o.pattern = Some(NO_NUL.to_owned());
             }
-            // A free-form object (a case event's `data`): its keys and texts, at any depth.
+            // A free-form object (a case event's `data`): its keys. (Its texts at any depth too,
+            // which its description says: a recursive schema for them is one that
+            // openapi-python-client, which the contract test runs, can't read.)
             let free_form = o.schema_type == SchemaType::Type(Type::Object)
                 && o.properties.is_empty()
                 && o.additional_properties.is_none()
@@ -610,9 +581,6 @@ fn no_nul(schema: &mut utoipa::openapi::schema::Schema) {
                         .pattern(Some(NO_NUL))
                         .into(),
                 ));
-                o.additional_properties = Some(Box::new(AdditionalProperties::RefOr(
-                    Ref::from_schema_name(JSON_VALUE).into(),
-                )));
             }
             o.properties.values_mut().for_each(&mut inner);
             if let Some(AdditionalProperties::RefOr(r)) = o.additional_properties.as_deref_mut() {
@@ -634,10 +602,6 @@ fn no_nul(schema: &mut utoipa::openapi::schema::Schema) {
 impl Modify for NoNul {
     fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
         each_schema(api, no_nul);
-        api.components
-            .get_or_insert_with(Default::default)
-            .schemas
-            .insert(JSON_VALUE.to_owned(), json_value().into());
     }
 }
 

@@ -343,7 +343,9 @@ pub struct NewCaseEvent {
     /// Minutes spent, 1–1440.
     #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1440))]
     pub minutes: Option<i32>,
-    /// Documents checked (document checks), or the appointment's time and place.
+    /// Documents checked (document checks), or the appointment's time and place: an object of at
+    /// most 20,000 characters as JSON; no key or text in it, at any depth, may hold a NUL
+    /// character.
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub data: serde_json::Value,

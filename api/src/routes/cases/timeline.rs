@@ -59,7 +59,8 @@ pub async fn events(
 /// timeline. Permission: as changing the case.
 ///
 /// Beyond the schema: a note, an intervention or a phone call needs a `note`; an intervention needs
-/// `minutes` (422).
+/// `minutes`; `data` is at most 20,000 characters as JSON, with no NUL in any text at any depth
+/// (422).
 #[utoipa::path(
     operation_id = "addCaseEvent",
     tag = "cases",
