@@ -8,7 +8,6 @@ use std::future::{ready, Future};
 use std::pin::Pin;
 
 use actix_web::dev::Payload;
-use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 
 use crate::auth::callers::Key;
@@ -29,14 +28,6 @@ const TOTP_ENROLMENT_PATHS: [&str; 5] = [
     "/api/v1/auth/logout",
 ];
 
-fn bearer(req: &HttpRequest) -> Option<String> {
-    let v = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = v.split_once(' ')?;
-    scheme
-        .eq_ignore_ascii_case("bearer")
-        .then(|| token.trim().to_owned())
-}
-
 impl FromRequest for Actor {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
@@ -47,7 +38,7 @@ impl FromRequest for Actor {
             return Box::pin(ready(Ok(actor)));
         }
         let state = req.app_data::<web::Data<AppState>>().cloned();
-        let token = bearer(req);
+        let token = crate::extract::bearer(req).map(str::to_owned);
         let req = req.clone();
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no app state")))?;

@@ -15,6 +15,13 @@ use crate::error::ApiError;
 
 mod strict;
 
+/// The token of `Authorization: Bearer <token>`, if the request carries one.
+pub fn bearer(req: &HttpRequest) -> Option<&str> {
+    let v = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = v.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
 /// Largest body accepted.
 pub const BODY_LIMIT: usize = 256 * 1024;
 

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use actix_web::body::{BoxBody, EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::web;
 use governor::clock::{Clock, DefaultClock};
@@ -131,13 +131,7 @@ fn tell(headers: &mut HeaderMap, s: &Standing) {
 /// The budget a request is counted against: the account or client its token names (a token
 /// that does not verify counts as none), else its address.
 fn whose<'a>(state: &AppState, b: &'a Budgets, req: &ServiceRequest) -> (&'a Limiter, String) {
-    let claims = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .and_then(|(_, token)| state.jwt.verify(token.trim()));
+    let claims = crate::extract::bearer(req.request()).and_then(|t| state.jwt.verify(t));
     match claims {
         Some(c) if c.kind == "client" => (&b.clients, c.sub),
         Some(c) => (&b.users, c.sub),

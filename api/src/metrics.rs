@@ -8,7 +8,6 @@ use std::time::Instant;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header;
 use actix_web::middleware::Next;
 use actix_web::{web, HttpRequest, HttpResponse};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
@@ -102,13 +101,7 @@ pub async fn scrape_with_token(
     let Some(expected) = state.settings.metrics.token.as_deref() else {
         return Err(ApiError::NotFound);
     };
-    let given = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map(|(_, t)| t.trim());
+    let given = crate::extract::bearer(&req);
     if !given.is_some_and(|t| crate::crypto::constant_time_eq(t, expected)) {
         return Err(ApiError::Unauthorized("invalid_token"));
     }
